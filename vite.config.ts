@@ -1,5 +1,7 @@
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { fileURLToPath } from 'node:url';
+import { embeddedModels } from './vite-plugins/embedded-models';
 
 // WASM threads need SharedArrayBuffer, which needs cross-origin isolation on every server.
 export const crossOriginIsolationHeaders = {
@@ -9,11 +11,10 @@ export const crossOriginIsolationHeaders = {
 };
 
 export default defineConfig({
-  plugins: [svelte()],
-  publicDir: 'public',
+  plugins: [svelte(), embeddedModels(fileURLToPath(new URL('./models', import.meta.url)))],
   server: { headers: crossOriginIsolationHeaders },
   preview: { headers: crossOriginIsolationHeaders },
   worker: { format: 'es' },
   optimizeDeps: { exclude: ['onnxruntime-web'] },
-  build: { target: 'es2022', sourcemap: true },
+  build: { target: 'es2022', sourcemap: true, chunkSizeWarningLimit: 1024 },
 });

@@ -1,0 +1,33 @@
+import type { ExecutionProviderName } from '../runtime/execution-provider';
+
+export interface CapabilityStatus {
+  available: boolean;
+  /** Plain words: why it is unavailable, or what it uses. */
+  reason: string;
+}
+
+export type ToolName = 'attention' | 'uncertainty' | 'analogy' | 'labels';
+
+/** What the UI needs to know about the loaded model; plain data so it crosses comlink by copy. */
+export interface ModelInfo {
+  label: string;
+  baseUrl: string | null;
+  sizeBytes: number;
+  executionProvider: ExecutionProviderName;
+  fallbackReason: string | null;
+  wasmThreads: number;
+  layers: number;
+  heads: number;
+  hiddenSize: number | null;
+  vocabSize: number;
+  maxPositions: number;
+  opset: number | null;
+  inputs: { name: string; type: string; shape: (number | string)[] }[];
+  outputs: { name: string; type: string; shape: (number | string)[] }[];
+  classLabels: string[] | null;
+  maskToken: string | null;
+  dropoutDefaults: { hidden: number; attention: number };
+  tools: Record<ToolName, CapabilityStatus>;
+  /** Anything odd the loader noticed that did not stop it. */
+  warnings: string[];
+}

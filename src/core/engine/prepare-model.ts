@@ -1,0 +1,134 @@
+import type * as ort from 'onnxruntime-web';
+import { decodeModel, describeModel, encodeModel, exposeAttention, type AttentionOutput, type ModelDescription } from '../onnx';
+import { ModelLoadError, throwIfAborted } from '../model/errors';
+import type { LoadedModelFiles } from '../model/load';
+import type { ModelTokenizer } from '../model/tokenizer';
+import { createSession, type ExecutionProviderChoice } from '../runtime/execution-provider';
+import { unknownTextInputs } from '../runtime/feeds';
+import type { CapabilityStatus, ModelInfo, ToolName } from './model-info';
+
+/** A model ready to run: its tokenizer, its description and the session with attention exposed. */
+export interface PreparedModel {
+  info: ModelInfo;
+  tokenizer: ModelTokenizer;
+  description: ModelDescription;
+  session: ort.InferenceSession;
+  attentionOutputs: AttentionOutput[];
+  /** The decoded graph, kept for later surgery (MC dropout, embeddings). */
+  graph: ReturnType<typeof decodeModel>;
+  release(): Promise<void>;
+}
+
+const DEFAULT_MAX_POSITIONS = 512;
+
+export async function prepareModel(
+  files: LoadedModelFiles,
+  choice: ExecutionProviderChoice,
+  threads: number,
+  signal?: AbortSignal,
+): Promise<PreparedModel> {
+  const graph = decodeOrExplain(files.onnxBytes, files.label);
+  const description = describeModel(graph, files.config.raw);
+  checkTokenizerMatches(files.tokenizer, description);
+  throwIfAborted(signal);
+
+  const unknownInputs = unknownTextInputs(description.inputs.map((input) => input.name));
+  if (!description.inputs.some((input) => input.name === 'input_ids')) {
+    throw new ModelLoadError(
+      `${files.label} has no "input_ids" input (its inputs: ${description.inputs.map((i) => i.name).join(', ') || 'none'}), so it cannot take text: it does not look like a transformer language model.`,
+      'unsupported',
+    );
+  }
+  if (unknownInputs.length > 0) {
+    throw new ModelLoadError(`${files.label} needs inputs the playground cannot fill from text: ${unknownInputs.join(', ')}.`, 'unsupported');
+  }
+
+  let attentionOutputs: AttentionOutput[] = [];
+  let runnable = graph;
+  if (description.capabilities.attention.available) {
+    const exposed = exposeAttention(graph);
+    attentionOutputs = exposed.attentionOutputs;
+    runnable = exposed.model;
+  }
+  let created;
+  try {
+    created = await createSession(encodeModel(runnable), choice);
+  } catch (error) {
+    throw new ModelLoadError(`onnxruntime could not create a session for ${files.label}: ${(error as Error).message}`, 'unsupported');
+  }
+  throwIfAborted(signal);
+
+  const info = buildInfo(files, description, created.executionProvider, created.fallbackReason, threads);
+  return {
+    info,
+    tokenizer: files.tokenizer,
+    description,
+    session: created.session,
+    attentionOutputs,
+    graph,
+    release: () => created.session.release(),
+  };
+}
+
+function decodeOrExplain(bytes: Uint8Array, label: string) {
+  try {
+    return decodeModel(bytes);
+  } catch (error) {
+    throw new ModelLoadError(`${label}: ${(error as Error).message}`, 'format');
+  }
+}
+
+function checkTokenizerMatches(tokenizer: ModelTokenizer, description: ModelDescription): void {
+  const modelVocab = description.vocabSize;
+  if (modelVocab !== null && tokenizer.vocabSize > modelVocab) {
+    throw new ModelLoadError(
+      `The tokenizer does not match the model: it has ${tokenizer.vocabSize} tokens but the model's embedding has only ${modelVocab} rows. Use the tokenizer.json that came with this model.`,
+      'mismatch',
+    );
+  }
+}
+
+function buildInfo(
+  files: LoadedModelFiles,
+  description: ModelDescription,
+  executionProvider: ModelInfo['executionProvider'],
+  fallbackReason: string | null,
+  wasmThreads: number,
+): ModelInfo {
+  const { config } = files;
+  const caps = description.capabilities;
+  const hasOutput = (status: CapabilityStatus) => status.available;
+  const tools: Record<ToolName, CapabilityStatus> = {
+    attention: caps.attention,
+    uncertainty: hasOutput(caps.mcDropout) && (caps.fillMask.available || caps.classification.available)
+      ? { available: true, reason: 'dropout sites found; fill-mask and/or classification outputs present' }
+      : { available: false, reason: caps.mcDropout.available ? 'the model has neither a fill-mask nor a classifier output' : caps.mcDropout.reason },
+    analogy: caps.tokenEmbeddings,
+    labels: caps.sentenceEmbeddings,
+  };
+  const warnings: string[] = [...description.warnings];
+  if (files.tokenizer.vocabSize < (description.vocabSize ?? 0)) {
+    warnings.push(`The tokenizer has ${files.tokenizer.vocabSize} tokens and the model's embedding ${description.vocabSize} rows; extra rows are never used.`);
+  }
+  return {
+    label: files.label,
+    baseUrl: files.baseUrl,
+    sizeBytes: files.onnxBytes.byteLength,
+    executionProvider,
+    fallbackReason,
+    wasmThreads,
+    layers: description.layers ?? config.numHiddenLayers ?? 0,
+    heads: description.headsPerLayer ?? config.numAttentionHeads ?? 0,
+    hiddenSize: description.hiddenSize ?? config.hiddenSize,
+    vocabSize: description.vocabSize ?? files.tokenizer.vocabSize,
+    maxPositions: config.maxPositionEmbeddings ?? DEFAULT_MAX_POSITIONS,
+    opset: description.opset,
+    inputs: description.inputs,
+    outputs: description.outputs,
+    classLabels: caps.classification.available ? config.labels : null,
+    maskToken: caps.fillMask.available ? files.tokenizer.maskToken : null,
+    dropoutDefaults: { hidden: config.hiddenDropoutProb ?? 0.1, attention: config.attentionProbsDropoutProb ?? 0.1 },
+    tools,
+    warnings,
+  };
+}

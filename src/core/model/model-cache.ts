@@ -1,0 +1,53 @@
+import { MODEL_FILES } from './sources';
+
+export const MODEL_CACHE_NAME = 'transformer-playground-models-v1';
+
+/** The part of the Cache Storage API we use, so Node tests can pass a fake or none at all. */
+export type CacheStorageLike = Pick<CacheStorage, 'open'>;
+
+export interface CachedModel {
+  /** Folder URL the files were downloaded from. */
+  baseUrl: string;
+  files: { file: string; bytes: number }[];
+  bytes: number;
+  cachedAt: string | null;
+}
+
+const KNOWN_SUFFIXES = Object.values(MODEL_FILES);
+
+function splitModelUrl(url: string): { baseUrl: string; file: string } {
+  for (const suffix of KNOWN_SUFFIXES) {
+    if (url.endsWith(`/${suffix}`)) return { baseUrl: url.slice(0, url.length - suffix.length), file: suffix };
+  }
+  const slash = url.lastIndexOf('/');
+  return { baseUrl: url.slice(0, slash + 1), file: url.slice(slash + 1) };
+}
+
+/** Every model folder with files in the cache, with sizes, newest first. */
+export async function listCachedModels(cacheStorage: CacheStorageLike): Promise<CachedModel[]> {
+  const cache = await cacheStorage.open(MODEL_CACHE_NAME);
+  const byBase = new Map<string, CachedModel>();
+  for (const request of await cache.keys()) {
+    const response = await cache.match(request);
+    if (!response) continue;
+    const size = Number(response.headers.get('content-length')) || (await response.blob()).size;
+    const { baseUrl, file } = splitModelUrl(request.url);
+    const entry = byBase.get(baseUrl) ?? { baseUrl, files: [], bytes: 0, cachedAt: null };
+    entry.files.push({ file, bytes: size });
+    entry.bytes += size;
+    const cachedAt = response.headers.get('x-cached-at');
+    if (cachedAt && (!entry.cachedAt || cachedAt > entry.cachedAt)) entry.cachedAt = cachedAt;
+    byBase.set(baseUrl, entry);
+  }
+  return [...byBase.values()].sort((a, b) => (b.cachedAt ?? '').localeCompare(a.cachedAt ?? ''));
+}
+
+/** Removes every cached file of one model folder; returns how many files were removed. */
+export async function deleteCachedModel(cacheStorage: CacheStorageLike, baseUrl: string): Promise<number> {
+  const cache = await cacheStorage.open(MODEL_CACHE_NAME);
+  let removed = 0;
+  for (const request of await cache.keys()) {
+    if (splitModelUrl(request.url).baseUrl === baseUrl && (await cache.delete(request))) removed++;
+  }
+  return removed;
+}

@@ -1,0 +1,73 @@
+/**
+ * Where a model comes from. Every source resolves to the same Hugging Face repo layout
+ * (config.json, tokenizer.json, tokenizer_config.json, onnx/model.onnx), so the embedded default
+ * model is loaded exactly like a Hub repo or a folder URL.
+ */
+export type ModelSource =
+  | { kind: 'embedded'; name: string }
+  | { kind: 'hub'; repo: string; revision?: string; host?: string }
+  | { kind: 'url'; url: string }
+  | { kind: 'files'; files: LocalModelFiles };
+
+export interface LocalModelFiles {
+  onnx: { name: string; bytes: ArrayBuffer };
+  tokenizer?: { name: string; bytes: ArrayBuffer };
+  tokenizerConfig?: { name: string; bytes: ArrayBuffer };
+  config?: { name: string; bytes: ArrayBuffer };
+}
+
+export const DEFAULT_HUB_HOST = 'https://huggingface.co';
+export const DEFAULT_REVISION = 'main';
+export const EMBEDDED_MODELS_PATH = 'models/';
+
+export const MODEL_FILES = {
+  onnx: 'onnx/model.onnx',
+  tokenizer: 'tokenizer.json',
+  tokenizerConfig: 'tokenizer_config.json',
+  config: 'config.json',
+} as const;
+
+export type ModelFileRole = keyof typeof MODEL_FILES;
+
+const HUB_REPO_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)?$/;
+
+/** A folder URL ending in "/" that the model files resolve against. */
+export function modelBaseUrl(source: Exclude<ModelSource, { kind: 'files' }>, appBase: string): string {
+  switch (source.kind) {
+    case 'embedded':
+      if (!/^[A-Za-z0-9._-]+$/.test(source.name)) throw new Error(`"${source.name}" is not a valid embedded model name.`);
+      return new URL(`${EMBEDDED_MODELS_PATH}${source.name}/`, appBase).href;
+    case 'hub': {
+      const repo = source.repo.trim();
+      if (!HUB_REPO_PATTERN.test(repo)) {
+        throw new Error(`"${source.repo}" is not a Hugging Face repo id (expected "owner/name", letters, digits, . _ -).`);
+      }
+      const host = (source.host ?? DEFAULT_HUB_HOST).replace(/\/+$/, '');
+      const revision = encodeURIComponent(source.revision?.trim() || DEFAULT_REVISION);
+      return `${host}/${repo}/resolve/${revision}/`;
+    }
+    case 'url': {
+      let url: URL;
+      try {
+        url = new URL(source.url.trim(), appBase);
+      } catch {
+        throw new Error(`"${source.url}" is not a valid URL.`);
+      }
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`Only http(s) URLs can be loaded, not ${url.protocol}`);
+      if (url.pathname.endsWith('/onnx/model.onnx')) url.pathname = url.pathname.slice(0, -'onnx/model.onnx'.length);
+      if (!url.pathname.endsWith('/')) url.pathname += '/';
+      url.search = '';
+      url.hash = '';
+      return url.href;
+    }
+  }
+}
+
+export function describeSource(source: ModelSource): string {
+  switch (source.kind) {
+    case 'embedded': return `${source.name} (built in)`;
+    case 'hub': return `${source.repo}${source.revision && source.revision !== DEFAULT_REVISION ? `@${source.revision}` : ''}`;
+    case 'url': return source.url;
+    case 'files': return source.files.onnx.name;
+  }
+}

@@ -1,0 +1,141 @@
+import { Tokenizer } from '@huggingface/tokenizers';
+import { ModelLoadError } from './errors';
+
+export interface EncodedText {
+  ids: number[];
+  tokens: string[];
+  /** 0 for segment A (and its special tokens), 1 for segment B. */
+  typeIds: number[];
+  attentionMask: number[];
+  /** True for tokens the tokenizer added ([CLS], [SEP], <s>, …). */
+  special: boolean[];
+  /** True for word pieces that continue the previous word ("##ing"). */
+  continuation: boolean[];
+  /** Token count before truncation; equals ids.length when nothing was cut. */
+  untruncatedLength: number;
+}
+
+/** The model's own tokenizer, read from its tokenizer.json by @huggingface/tokenizers. */
+export class ModelTokenizer {
+  private readonly tokenizer: Tokenizer;
+  private readonly specialIds: Set<number>;
+  private readonly continuationPrefix: string | null;
+  readonly vocabSize: number;
+  readonly maskToken: string | null;
+  readonly maskTokenId: number | null;
+
+  constructor(tokenizerJsonText: string, tokenizerConfigText: string | null) {
+    const tokenizerJson = parseJsonObject(tokenizerJsonText, 'tokenizer.json');
+    const config = tokenizerConfigText === null ? {} : parseJsonObject(tokenizerConfigText, 'tokenizer_config.json');
+    const model = tokenizerJson.model as Record<string, unknown> | undefined;
+    if (!model || typeof model !== 'object' || typeof model.type !== 'string' && !model.vocab) {
+      throw new ModelLoadError('tokenizer.json has no "model" section with a vocabulary: it is not a Hugging Face tokenizer file.', 'tokenizer');
+    }
+    try {
+      this.tokenizer = new Tokenizer(tokenizerJson, config);
+    } catch (error) {
+      throw new ModelLoadError(`tokenizer.json could not be read: ${(error as Error).message}`, 'tokenizer');
+    }
+    this.specialIds = new Set(
+      [...this.tokenizer.get_added_tokens_decoder()].filter(([, token]) => token.special).map(([id]) => id),
+    );
+    this.continuationPrefix = typeof model.continuing_subword_prefix === 'string' ? model.continuing_subword_prefix : null;
+    const vocab = this.tokenizer.get_vocab(true);
+    this.vocabSize = vocab.size === 0 ? 0 : Math.max(...vocab.values()) + 1;
+    this.maskToken = findMaskToken(config, vocab);
+    this.maskTokenId = this.maskToken === null ? null : vocab.get(this.maskToken) ?? null;
+  }
+
+  idToToken(id: number): string {
+    return this.tokenizer.id_to_token(id) ?? `[${id}]`;
+  }
+
+  tokenToId(token: string): number | undefined {
+    return this.tokenizer.token_to_id(token);
+  }
+
+  isSpecialId(id: number): boolean {
+    return this.specialIds.has(id);
+  }
+
+  /** Word pieces of one word, without special tokens. */
+  pieces(word: string): { ids: number[]; tokens: string[] } {
+    const encoded = this.tokenizer.encode(word, { add_special_tokens: false });
+    return { ids: encoded.ids, tokens: encoded.tokens };
+  }
+
+  /**
+   * Encodes a text or a text pair with special tokens. When the result exceeds `maxLength` the
+   * longer segment loses its last tokens first (as Hugging Face's "longest_first"); special tokens stay.
+   */
+  encode(text: string, pair: string | null = null, maxLength = Infinity): EncodedText {
+    const encoded = this.tokenizer.encode(text, { text_pair: pair, add_special_tokens: true, return_token_type_ids: true });
+    const typeIds = encoded.token_type_ids ?? deriveTypeIds(encoded.ids, this.specialIds, pair !== null);
+    const keep = truncationMask(encoded.ids, typeIds, this.specialIds, maxLength);
+    const pick = <T>(values: T[]) => values.filter((_, i) => keep[i]);
+    const ids = pick(encoded.ids);
+    const tokens = pick(encoded.tokens);
+    return {
+      ids,
+      tokens,
+      typeIds: pick(typeIds),
+      attentionMask: ids.map(() => 1),
+      special: ids.map((id) => this.specialIds.has(id)),
+      continuation: tokens.map((token) => this.continuationPrefix !== null && token.startsWith(this.continuationPrefix)),
+      untruncatedLength: encoded.ids.length,
+    };
+  }
+}
+
+function parseJsonObject(text: string, file: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new ModelLoadError(`${file} is not valid JSON (${(error as Error).message}).`, 'tokenizer');
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ModelLoadError(`${file} must hold a JSON object.`, 'tokenizer');
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function findMaskToken(config: Record<string, unknown>, vocab: Map<string, number>): string | null {
+  const configured = config.mask_token;
+  const name = typeof configured === 'string' ? configured
+    : configured && typeof configured === 'object' && typeof (configured as { content?: unknown }).content === 'string'
+      ? (configured as { content: string }).content : null;
+  if (name && vocab.has(name)) return name;
+  for (const candidate of ['[MASK]', '<mask>']) if (vocab.has(candidate)) return candidate;
+  return null;
+}
+
+/** Segment ids for tokenizers that do not report them: everything after the first separator is B. */
+function deriveTypeIds(ids: number[], specialIds: Set<number>, isPair: boolean): number[] {
+  if (!isPair) return ids.map(() => 0);
+  let segment = 0;
+  return ids.map((id, i) => {
+    const current = segment;
+    if (i > 0 && specialIds.has(id) && segment === 0) segment = 1;
+    return current;
+  });
+}
+
+function truncationMask(ids: number[], typeIds: number[], specialIds: Set<number>, maxLength: number): boolean[] {
+  const keep = ids.map(() => true);
+  let excess = ids.length - maxLength;
+  if (excess <= 0) return keep;
+  const contentBySegment: number[][] = [[], []];
+  ids.forEach((id, i) => {
+    if (!specialIds.has(id)) contentBySegment[typeIds[i] === 1 ? 1 : 0].push(i);
+  });
+  while (excess > 0) {
+    const [a, b] = contentBySegment;
+    const longer = b.length > a.length ? b : a;
+    const index = longer.pop();
+    if (index === undefined) break;
+    keep[index] = false;
+    excess--;
+  }
+  return keep;
+}

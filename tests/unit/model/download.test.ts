@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { fetchModelFile } from '../../../src/core/model/download';
+import { CancelledError, ModelLoadError } from '../../../src/core/model/errors';
+import { deleteCachedModel, listCachedModels } from '../../../src/core/model/model-cache';
+import { ProgressAggregator, type ProgressEvent } from '../../../src/core/model/progress';
+import { createFakeCacheStorage } from './fake-cache';
+
+function streamingFetch(files: Record<string, Uint8Array>, calls: string[], chunk = 1000): typeof fetch {
+  return (async (input: RequestInfo | URL) => {
+    const url = String(input);
+    calls.push(url);
+    const bytes = files[url];
+    if (!bytes) return new Response('Entry not found', { status: 404, statusText: 'Not Found' });
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < bytes.length; i += chunk) controller.enqueue(bytes.slice(i, i + chunk));
+        controller.close();
+      },
+    });
+    return new Response(body, { headers: { 'content-length': String(bytes.length) } });
+  }) as typeof fetch;
+}
+
+const modelUrl = 'http://host/me/m/resolve/main/onnx/model.onnx';
+const bytes = Uint8Array.from({ length: 4500 }, (_, i) => i % 251);
+
+describe('fetchModelFile', () => {
+  it('streams with initiate → progress → done events and returns the exact bytes', async () => {
+    const events: ProgressEvent[] = [];
+    const result = await fetchModelFile(modelUrl, { file: 'onnx/model.onnx', onProgress: (e) => events.push(e), fetchImpl: streamingFetch({ [modelUrl]: bytes }, []) });
+    expect(Array.from(result!)).toEqual(Array.from(bytes));
+    expect(events[0].status).toBe('initiate');
+    expect(events.filter((e) => e.status === 'progress').map((e) => e.loaded)).toEqual([1000, 2000, 3000, 4000, 4500]);
+    expect(events.at(-1)).toEqual({ status: 'done', file: 'onnx/model.onnx', loaded: 4500, total: 4500 });
+  });
+
+  it('stores the download in the cache and serves the second load from it', async () => {
+    const cacheStorage = createFakeCacheStorage();
+    const calls: string[] = [];
+    const fetchImpl = streamingFetch({ [modelUrl]: bytes }, calls);
+    await fetchModelFile(modelUrl, { file: 'onnx/model.onnx', cacheStorage, fetchImpl });
+    const events: ProgressEvent[] = [];
+    const again = await fetchModelFile(modelUrl, { file: 'onnx/model.onnx', cacheStorage, fetchImpl, onProgress: (e) => events.push(e) });
+    expect(calls).toHaveLength(1);
+    expect(events.map((e) => e.status)).toEqual(['cached']);
+    expect(Array.from(again!)).toEqual(Array.from(bytes));
+
+    const listed = await listCachedModels(cacheStorage);
+    expect(listed).toHaveLength(1);
+    expect(listed[0].baseUrl).toBe('http://host/me/m/resolve/main/');
+    expect(listed[0].bytes).toBe(4500);
+    expect(await deleteCachedModel(cacheStorage, listed[0].baseUrl)).toBe(1);
+    expect(await listCachedModels(cacheStorage)).toEqual([]);
+  });
+
+  it('says which file was missing on a 404, and returns null for optional files', async () => {
+    const fetchImpl = streamingFetch({}, []);
+    await expect(fetchModelFile(modelUrl, { file: 'onnx/model.onnx', fetchImpl })).rejects.toThrow(/onnx\/model\.onnx from host was not found \(404\)/);
+    expect(await fetchModelFile(modelUrl, { file: 'config.json', fetchImpl, optional: true })).toBeNull();
+  });
+
+  it('explains an unreachable host', async () => {
+    const fetchImpl = (async () => { throw new TypeError('fetch failed'); }) as typeof fetch;
+    const error = await fetchModelFile(modelUrl, { file: 'onnx/model.onnx', fetchImpl }).catch((e) => e);
+    expect(error).toBeInstanceOf(ModelLoadError);
+    expect(error.message).toMatch(/Could not reach host/);
+  });
+
+  it('stops when cancelled', async () => {
+    const controller = new AbortController();
+    const promise = fetchModelFile(modelUrl, {
+      file: 'onnx/model.onnx',
+      fetchImpl: streamingFetch({ [modelUrl]: bytes }, []),
+      signal: controller.signal,
+      onProgress: (e) => { if (e.status === 'progress') controller.abort(); },
+    });
+    await expect(promise).rejects.toBeInstanceOf(CancelledError);
+  });
+
+  it('rejects a download that ends early', async () => {
+    const fetchImpl = (async () => new Response(bytes.slice(0, 100), { headers: { 'content-length': '4500' } })) as typeof fetch;
+    await expect(fetchModelFile(modelUrl, { file: 'onnx/model.onnx', fetchImpl })).rejects.toThrow(/incomplete: 100 of 4500 bytes/);
+  });
+});
+
+describe('ProgressAggregator', () => {
+  it('adds files into one overall fraction', () => {
+    const seen: (number | null)[] = [];
+    const aggregate = new ProgressAggregator((o) => seen.push(o.fraction));
+    aggregate.handle({ status: 'initiate', file: 'a', loaded: 0, total: null });
+    aggregate.handle({ status: 'progress', file: 'a', loaded: 50, total: 100 });
+    aggregate.handle({ status: 'cached', file: 'b', loaded: 300, total: 300 });
+    aggregate.handle({ status: 'done', file: 'a', loaded: 100, total: 100 });
+    expect(seen).toEqual([null, 0.5, 350 / 400, 1]);
+  });
+});
