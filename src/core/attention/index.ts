@@ -1,0 +1,10 @@
+export type { AttentionShape, PaddingSpec } from './shape';
+export { checkAttentionShape, validPositions } from './shape';
+export { entropyNats, natsToBits, maxEntropyNats } from './entropy';
+export { headSummaries, sortHeads, topHeads } from './head-stats';
+export type { HeadSummary, HeadStatKey } from './head-stats';
+export type { HiddenPositionsResult } from './hide-positions';
+export { hidePositions } from './hide-positions';
+export { averageHeads } from './head-average';
+export type { RolloutOptions, RolloutResult } from './rollout';
+export { attentionRollout } from './rollout';
