@@ -1,4 +1,5 @@
 import * as Comlink from 'comlink';
+import type { AttentionDisplayOptions } from '../core/engine/attention-view';
 import type { LoadOptions } from '../core/engine/playground-engine';
 import type { ModelInfo } from '../core/engine/model-info';
 import type { ProgressCallback } from '../core/model/progress';
@@ -55,8 +56,8 @@ export class PlaygroundClient {
     return info;
   }
 
-  attention(text: string, pair: string | null, jobId?: string) {
-    return this.call((api) => api.attention(text, pair, jobId));
+  attention(text: string, pair: string | null, display: AttentionDisplayOptions, jobId?: string) {
+    return this.call((api) => api.attention(text, pair, display, jobId));
   }
 
   tokenize(text: string, pair: string | null) {

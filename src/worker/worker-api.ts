@@ -1,5 +1,6 @@
 import * as Comlink from 'comlink';
 import { PlaygroundEngine, type EngineOptions, type LoadOptions } from '../core/engine/playground-engine';
+import type { AttentionDisplayOptions } from '../core/engine/attention-view';
 import type { ProgressCallback, ProgressEvent } from '../core/model/progress';
 import type { ModelSource } from '../core/model/sources';
 
@@ -34,8 +35,8 @@ export function createWorkerApi(options: EngineOptions) {
     cancel: (jobId: string) => engine.cancel(jobId),
     info: () => engine.info(),
     tokenize: (text: string, pair: string | null) => engine.tokenize(text, pair),
-    async attention(text: string, pair: string | null, jobId?: string) {
-      const result = await engine.attention(text, pair, jobId);
+    async attention(text: string, pair: string | null, display: AttentionDisplayOptions, jobId?: string) {
+      const result = await engine.attention(text, pair, display, jobId);
       return Comlink.transfer(result, [result.probs.buffer]);
     },
     cachedModels: () => engine.cachedModels(),

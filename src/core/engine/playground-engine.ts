@@ -4,6 +4,7 @@ import type { ProgressCallback } from '../model/progress';
 import type { ModelSource } from '../model/sources';
 import { configureWasm, type ExecutionProviderChoice, type RuntimeEnvironment } from '../runtime/execution-provider';
 import { runAttention, type AttentionResult } from './attention-run';
+import { buildAttentionView, type AttentionDisplayOptions, type AttentionView } from './attention-view';
 import { JobRegistry } from './jobs';
 import { prepareModel, type PreparedModel } from './prepare-model';
 import type { ModelInfo } from './model-info';
@@ -27,6 +28,7 @@ export interface LoadOptions {
 export class PlaygroundEngine {
   private model: PreparedModel | null = null;
   private readonly jobs = new JobRegistry();
+  private lastAttention: { model: PreparedModel; key: string; result: AttentionResult } | null = null;
 
   constructor(private readonly options: EngineOptions) {}
 
@@ -63,9 +65,19 @@ export class PlaygroundEngine {
     return model.tokenizer.encode(text, pair, model.info.maxPositions);
   }
 
-  async attention(text: string, pair: string | null = null, jobId?: string): Promise<AttentionResult> {
+  /**
+   * Attention for a text (or pair) shaped for display. The raw run is kept, so flipping a display
+   * toggle does not run the model again.
+   */
+  async attention(text: string, pair: string | null, display: AttentionDisplayOptions, jobId?: string): Promise<AttentionView> {
     const model = this.requireModel();
-    return this.jobs.run(jobId, (signal) => runAttention(model, text, pair, signal));
+    return this.jobs.run(jobId, async (signal) => {
+      const key = JSON.stringify([text, pair]);
+      if (this.lastAttention?.model !== model || this.lastAttention.key !== key) {
+        this.lastAttention = { model, key, result: await runAttention(model, text, pair, signal) };
+      }
+      return buildAttentionView(this.lastAttention.result, display);
+    });
   }
 
   async cachedModels(): Promise<CachedModel[]> {

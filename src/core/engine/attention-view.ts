@@ -1,0 +1,85 @@
+import { attentionRollout, averageHeads, headSummaries, hidePositions, type AttentionShape, type HeadSummary } from '../attention';
+import type { AttentionResult } from './attention-run';
+
+export interface AttentionDisplayOptions {
+  hideSpecial: boolean;
+  averageHeads: boolean;
+  rollout: boolean;
+}
+
+export type AttentionMode = 'heads' | 'average' | 'rollout';
+
+/** What the attention views draw: the tensor after the user's toggles, plus per-head statistics of the raw one. */
+export interface AttentionView {
+  tokens: string[];
+  ids: number[];
+  typeIds: number[];
+  special: boolean[];
+  continuation: boolean[];
+  /** Original positions of the shown tokens. */
+  positions: number[];
+  /** [layers, heads or 1, shown, shown]. */
+  probs: Float32Array;
+  shape: [number, number, number, number];
+  mode: AttentionMode;
+  /** Statistics per (layer, head) of the unmodified attention. */
+  summaries: HeadSummary[];
+  /** Plain-words notes on what was changed (renormalised rows, truncation). */
+  notes: string[];
+  untruncatedLength: number;
+  maxPositions: number;
+}
+
+export function buildAttentionView(result: AttentionResult, options: AttentionDisplayOptions): AttentionView {
+  const [layers, heads, seq] = result.shape;
+  const notes: string[] = [];
+  if (result.untruncatedLength > seq) {
+    notes.push(`The input has ${result.untruncatedLength} tokens; the model reads at most ${result.maxPositions}, so it was cut to ${seq}.`);
+  }
+  const summaries = headSummaries(result.probs, result.shape, result.special);
+
+  let probs: Float32Array = result.probs;
+  let shape: AttentionShape = result.shape;
+  let mode: AttentionMode = 'heads';
+  if (options.rollout) {
+    probs = attentionRollout(result.probs, result.shape).rollout;
+    shape = [layers, 1, seq, seq];
+    mode = 'rollout';
+    notes.push('Rollout: layer n shows attention multiplied through layers 1..n, with heads averaged and the residual added.');
+  } else if (options.averageHeads) {
+    probs = averageHeads(result.probs, result.shape);
+    shape = [layers, 1, seq, seq];
+    mode = 'average';
+  }
+
+  let positions = result.special.map((_, i) => i);
+  if (options.hideSpecial && result.special.some(Boolean)) {
+    if (result.special.every(Boolean)) {
+      notes.push('Every token is a special token, so none were hidden.');
+    } else {
+      const hidden = hidePositions(probs, shape, result.special);
+      probs = hidden.probs;
+      shape = hidden.shape;
+      positions = hidden.kept;
+      if (hidden.renormalized) notes.push('Special tokens are hidden and every row was renormalised to sum to 1 over the remaining tokens.');
+      if (hidden.uniformRows.length > 0) notes.push(`${hidden.uniformRows.length} rows put all their attention on special tokens and are shown as uniform.`);
+    }
+  }
+  const pick = <T>(values: T[]) => positions.map((i) => values[i]);
+  return {
+    tokens: pick(result.tokens),
+    ids: pick(result.ids),
+    typeIds: pick(result.typeIds),
+    special: pick(result.special),
+    continuation: pick(result.continuation),
+    positions,
+    // A fresh array: the worker transfers it, and the cached raw run must not be detached.
+    probs: probs === result.probs ? probs.slice() : probs,
+    shape: [shape[0], shape[1], shape[2], shape[3]],
+    mode,
+    summaries,
+    notes,
+    untruncatedLength: result.untruncatedLength,
+    maxPositions: result.maxPositions,
+  };
+}

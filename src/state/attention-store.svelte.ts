@@ -1,0 +1,110 @@
+import type { AttentionView } from '../core/engine/attention-view';
+import { modelStore } from './model-store.svelte';
+import { readPersisted, writePersisted } from './persisted';
+
+export type AttentionViewName = 'model' | 'head' | 'matrix' | 'row';
+
+interface AttentionInputs {
+  text: string;
+  textB: string;
+  pairMode: boolean;
+  layer: number;
+  head: number;
+  view: AttentionViewName;
+  hideSpecial: boolean;
+  averageHeads: boolean;
+  rollout: boolean;
+}
+
+const KEY = 'attention-inputs';
+const DEFAULTS: AttentionInputs = {
+  text: 'The cat sat on the mat because it was tired.',
+  textB: 'It fell asleep in the sun.',
+  pairMode: false,
+  layer: 0,
+  head: 0,
+  view: 'model',
+  hideSpecial: false,
+  averageHeads: false,
+  rollout: false,
+};
+
+/** The attention tool's inputs (remembered across reloads) and its last result. */
+export class AttentionStore {
+  text = $state(DEFAULTS.text);
+  textB = $state(DEFAULTS.textB);
+  pairMode = $state(DEFAULTS.pairMode);
+  layer = $state(DEFAULTS.layer);
+  head = $state(DEFAULTS.head);
+  view = $state<AttentionViewName>(DEFAULTS.view);
+  hideSpecial = $state(DEFAULTS.hideSpecial);
+  averageHeads = $state(DEFAULTS.averageHeads);
+  rollout = $state(DEFAULTS.rollout);
+  activeHeads = $state<boolean[]>([]);
+  focusToken = $state<number | null>(null);
+  selectedRow = $state<number | null>(null);
+
+  result = $state.raw<AttentionView | null>(null);
+  running = $state(false);
+  error = $state<string | null>(null);
+  private job: string | null = null;
+
+  constructor() {
+    const saved = readPersisted<Partial<AttentionInputs>>(KEY);
+    if (saved) Object.assign(this, sanitize(saved));
+  }
+
+  persist(): void {
+    const { text, textB, pairMode, layer, head, view, hideSpecial, averageHeads, rollout } = this;
+    writePersisted(KEY, { text, textB, pairMode, layer, head, view, hideSpecial, averageHeads, rollout });
+  }
+
+  async run(): Promise<void> {
+    if (!modelStore.info) return;
+    if (this.job) void modelStore.client.cancel(this.job);
+    const jobId = modelStore.client.newJobId('attention');
+    this.job = jobId;
+    this.running = true;
+    try {
+      const display = { hideSpecial: this.hideSpecial, averageHeads: this.averageHeads, rollout: this.rollout };
+      const result = await modelStore.client.attention(this.text, this.pairMode ? this.textB : null, display, jobId);
+      if (this.job !== jobId) return;
+      const [layers, heads, seq] = result.shape;
+      this.result = result;
+      this.error = null;
+      this.layer = Math.min(this.layer, layers - 1);
+      this.head = Math.min(this.head, heads - 1);
+      if (this.activeHeads.length !== heads) this.activeHeads = Array.from({ length: heads }, () => true);
+      if (this.focusToken !== null && this.focusToken >= seq) this.focusToken = null;
+      if (this.selectedRow === null || this.selectedRow >= seq) this.selectedRow = Math.min(1, seq - 1);
+    } catch (error) {
+      if (this.job === jobId) this.error = (error as Error).message;
+    } finally {
+      if (this.job === jobId) {
+        this.running = false;
+        this.job = null;
+      }
+    }
+  }
+
+  open(layer: number, head: number, view: AttentionViewName = 'matrix'): void {
+    this.layer = layer;
+    this.head = head;
+    this.view = view;
+    this.persist();
+  }
+}
+
+function sanitize(saved: Partial<AttentionInputs>): Partial<AttentionInputs> {
+  const clean: Partial<AttentionInputs> = {};
+  if (typeof saved.text === 'string') clean.text = saved.text.slice(0, 20_000);
+  if (typeof saved.textB === 'string') clean.textB = saved.textB.slice(0, 20_000);
+  if (typeof saved.pairMode === 'boolean') clean.pairMode = saved.pairMode;
+  if (Number.isInteger(saved.layer) && saved.layer! >= 0) clean.layer = saved.layer;
+  if (Number.isInteger(saved.head) && saved.head! >= 0) clean.head = saved.head;
+  if (saved.view && ['model', 'head', 'matrix', 'row'].includes(saved.view)) clean.view = saved.view;
+  for (const flag of ['hideSpecial', 'averageHeads', 'rollout'] as const) if (typeof saved[flag] === 'boolean') clean[flag] = saved[flag];
+  return clean;
+}
+
+export const attentionStore = new AttentionStore();
