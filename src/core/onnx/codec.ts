@@ -1,0 +1,53 @@
+import { OnnxFormatError } from './errors';
+import { modelProtoType } from './schema';
+import { int64ToNumber, type OnnxModel } from './types';
+
+const NOT_ONNX = 'This file is not an ONNX model';
+
+/** protobufjs reports where it stopped inside its message text ("index out of range: 120 + 9 > 64"). */
+function offsetFromProtobufMessage(message: string): number | null {
+  const match = /(?:out of range: |offset )(\d+)/.exec(message);
+  return match ? Number(match[1]) : null;
+}
+
+/**
+ * Decodes ONNX bytes into a model object (protobufjs messages typed as OnnxModel).
+ * Throws OnnxFormatError when the bytes are not protobuf, are cut short, or decode to something
+ * without the fields every ONNX model has (a graph, an IR version, an opset import).
+ */
+export function decodeModel(bytes: Uint8Array): OnnxModel {
+  if (!(bytes instanceof Uint8Array) || bytes.byteLength === 0) {
+    throw new OnnxFormatError(`${NOT_ONNX} (the file is empty).`, 0);
+  }
+  let decoded: OnnxModel;
+  try {
+    decoded = modelProtoType().decode(bytes) as unknown as OnnxModel;
+  } catch (error) {
+    const detail = (error as Error).message ?? String(error);
+    const offset = offsetFromProtobufMessage(detail);
+    const where = offset === null ? '' : ` at byte ${offset} of ${bytes.byteLength}`;
+    const truncatedHint = /out of range/.test(detail) ? '; the file may be truncated (an incomplete download?)' : '';
+    throw new OnnxFormatError(`${NOT_ONNX} (protobuf decode failed${where}: ${detail}${truncatedHint}).`, offset);
+  }
+  if (!decoded.graph) {
+    throw new OnnxFormatError(`${NOT_ONNX} (it decodes as protobuf but has no graph).`);
+  }
+  const irVersion = int64ToNumber(decoded.irVersion);
+  if (irVersion <= 0 || irVersion > 100) {
+    throw new OnnxFormatError(`${NOT_ONNX} (its IR version field is ${irVersion || 'missing'}).`);
+  }
+  if (irVersion >= 3 && decoded.opsetImport.length === 0) {
+    throw new OnnxFormatError(
+      `${NOT_ONNX} or it is incomplete: it has no opset_import, which every ONNX model since IR version 3 declares (the file may be truncated).`,
+    );
+  }
+  return decoded;
+}
+
+/** Encodes a model object (decoded or built) back to ONNX bytes. */
+export function encodeModel(model: OnnxModel): Uint8Array {
+  const type = modelProtoType();
+  const bytes = type.encode(model as unknown as Record<string, unknown>).finish();
+  // Node's Writer returns a Buffer; hand out a plain Uint8Array so callers see one type everywhere.
+  return bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}

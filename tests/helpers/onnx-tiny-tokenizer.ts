@@ -1,0 +1,51 @@
+/** The tiny model's WordPiece vocabulary and a Hugging Face tokenizer.json for it. */
+
+const SPECIAL_TOKENS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'] as const;
+
+const WORDS = [
+  '.', ',', '!', '?', 'the', 'a', 'is', 'was', 'of', 'and', 'to', 'in', 'on', 'it', 'this', 'i',
+  'cat', 'dog', 'sat', 'mat', 'king', 'queen', 'man', 'woman', 'paris', 'france', 'berlin', 'germany',
+  'good', 'bad', 'great', 'movie', 'film', 'love', 'hate', 'play', 'walk', '##s', '##ing', '##ed',
+];
+
+export const TINY_VOCAB: readonly string[] = [...SPECIAL_TOKENS, ...WORDS];
+
+const idOf = (token: string) => TINY_VOCAB.indexOf(token);
+
+export function tinyTokenizerJson(): Record<string, unknown> {
+  const special = (id: string, typeId: number) => ({ SpecialToken: { id, type_id: typeId } });
+  const sequence = (id: 'A' | 'B', typeId: number) => ({ Sequence: { id, type_id: typeId } });
+  return {
+    version: '1.0',
+    truncation: null,
+    padding: null,
+    added_tokens: SPECIAL_TOKENS.map((content) => ({
+      id: idOf(content),
+      content,
+      single_word: false,
+      lstrip: false,
+      rstrip: false,
+      normalized: false,
+      special: true,
+    })),
+    normalizer: { type: 'BertNormalizer', clean_text: true, handle_chinese_chars: true, strip_accents: null, lowercase: true },
+    pre_tokenizer: { type: 'BertPreTokenizer' },
+    post_processor: {
+      type: 'TemplateProcessing',
+      single: [special('[CLS]', 0), sequence('A', 0), special('[SEP]', 0)],
+      pair: [special('[CLS]', 0), sequence('A', 0), special('[SEP]', 0), sequence('B', 1), special('[SEP]', 1)],
+      special_tokens: {
+        '[CLS]': { id: '[CLS]', ids: [idOf('[CLS]')], tokens: ['[CLS]'] },
+        '[SEP]': { id: '[SEP]', ids: [idOf('[SEP]')], tokens: ['[SEP]'] },
+      },
+    },
+    decoder: { type: 'WordPiece', prefix: '##', cleanup: true },
+    model: {
+      type: 'WordPiece',
+      unk_token: '[UNK]',
+      continuing_subword_prefix: '##',
+      max_input_chars_per_word: 100,
+      vocab: Object.fromEntries(TINY_VOCAB.map((token, id) => [token, id])),
+    },
+  };
+}
