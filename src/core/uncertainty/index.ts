@@ -1,0 +1,13 @@
+export { entropy, argmax } from './entropy';
+export { softmax } from './softmax';
+export type { McStatistics, DeterministicComparison } from './mc-statistics';
+export { mcStatistics, mutualInformation, MUTUAL_INFORMATION_TOLERANCE } from './mc-statistics';
+export type { UncertaintyMeasure } from './batch-ranking';
+export { mcBatchStatistics, rankByUncertainty } from './batch-ranking';
+export type { RunningEstimates } from './running-estimates';
+export { runningEstimates } from './running-estimates';
+export type { TokenCandidate } from './top-k';
+export { topKByMeanProbability, selectTopK } from './top-k';
+export type { ProportionInterval, KsTestResult } from './statistical-tests';
+export { binomialInterval, twoSampleKsTest } from './statistical-tests';
+export { logGamma, regularizedBeta, inverseRegularizedBeta, normalCdf, normalQuantile, kolmogorovSurvival } from './special-functions';
