@@ -1,0 +1,31 @@
+/** Public API of the label-audit core: ingestion, features, cross-validated probabilities, confident learning. */
+export { LabelInputError, type ProbabilityRows } from './validation';
+export { numpySum, roundHalfEven, argmaxFirst, stableArgsort } from './numeric';
+export { getConfidentThresholds } from './thresholds';
+export {
+  computeConfidentJoint,
+  computeConfidentJointWithIndices,
+  calibrateConfidentJoint,
+  estimateJoint,
+  type ConfidentJointOptions,
+  type ConfidentJointResult,
+  type EstimateJointOptions,
+} from './confident-joint';
+export { numLabelIssues, type NumLabelIssuesMethod } from './num-label-issues';
+export { pruneCountMatrix, type PruneCountOptions } from './prune-count-matrix';
+export {
+  findLabelIssues,
+  findRankedLabelIssues,
+  FILTER_METHODS,
+  type FilterBy,
+  type FindLabelIssuesOptions,
+  type FindRankedLabelIssuesOptions,
+} from './filter';
+export {
+  getLabelQualityScores,
+  orderLabelIssues,
+  RANK_METHODS,
+  type RankBy,
+  type LabelQualityOptions,
+  type OrderLabelIssuesOptions,
+} from './rank';

@@ -1,0 +1,33 @@
+/**
+ * How many label issues to expect, and the guard every filter applies last: a row is only an issue
+ * if its given label is not (within float slack) the model's top prediction.
+ */
+import { argmaxFirst, numpySumBy, roundHalfEven } from './numeric';
+import { computeConfidentJointWithIndices, estimateJoint } from './confident-joint';
+import type { ProbabilityRows } from './validation';
+
+/** Boost for the given label before re-taking the argmax, so near-ties resolve toward the label. */
+const GIVEN_LABEL_BOOST = 1e-6;
+
+/** True when the given label wins the argmax after a 1e-6 boost: such rows are never flagged. */
+export function givenLabelIsTopPrediction(row: ArrayLike<number>, label: number): boolean {
+  const boosted = Array.from(row);
+  boosted[label] += GIVEN_LABEL_BOOST;
+  return argmaxFirst(boosted) === label;
+}
+
+export type NumLabelIssuesMethod = 'off_diagonal' | 'off_diagonal_calibrated';
+
+export function numLabelIssues(
+  labels: readonly number[],
+  predProbs: ProbabilityRows,
+  method: NumLabelIssuesMethod = 'off_diagonal',
+): number {
+  if (method === 'off_diagonal_calibrated') {
+    const joint = estimateJoint(labels, predProbs);
+    const trace = numpySumBy(joint.length, (k) => joint[k][k]);
+    return roundHalfEven((1 - trace) * labels.length);
+  }
+  const { offDiagonalIndices } = computeConfidentJointWithIndices(labels, predProbs, { calibrate: false });
+  return offDiagonalIndices.filter((i) => !givenLabelIsTopPrediction(predProbs[i], labels[i])).length;
+}
