@@ -1,0 +1,189 @@
+/**
+ * Evaluates every question of an analogy file in a space, in BLOCKS of questions: for each block the query
+ * vectors are packed into contiguous [B, D] matrices and E is streamed once, row by row, computing each row's
+ * dot products with all B queries while the row sits in L1 (Q·Eᵀ fused with a running argmax, so no [B, V]
+ * score matrix is stored). Scores use the same `dot`, the same 3CosAdd target and the same tie rule (lower
+ * row wins) as solveAnalogy, so the answers equal one-at-a-time queries exactly.
+ *
+ * Questions whose four words are not all in the space are skipped and reported as coverage. Query words are
+ * excluded from the answers and candidates are whole words only, as in solveAnalogy's defaults.
+ */
+import { CancelledError } from '../model/errors';
+import type { AnalogyFile } from './analogy-file';
+import { COSMUL_EPSILON, type AnalogyMethod } from './analogy-search';
+import { cosMulScore, dot } from './dot-kernels';
+import { findRow, type LookupOptions } from './query-words';
+import type { VectorSpace } from './vector-space';
+
+export interface EvaluationOptions extends LookupOptions {
+  methods?: AnalogyMethod[];
+  /** Questions per block; 64 keeps four [64, 768] float32 query matrices (~790 KB) near the cache. */
+  blockSize?: number;
+  wholeWordsOnly?: boolean;
+  epsilon?: number;
+  onProgress?: (progress: { done: number; total: number }) => void;
+  signal?: AbortSignal;
+  isCancelled?: () => boolean;
+}
+
+export interface SectionScore {
+  name: string;
+  questions: number;
+  /** Questions with all four words in the space. */
+  evaluated: number;
+  skipped: number;
+  correct: Partial<Record<AnalogyMethod, number>>;
+  /** correct / evaluated (accuracy on the covered questions), 0 when nothing was evaluated. */
+  accuracy: Partial<Record<AnalogyMethod, number>>;
+}
+
+export interface AnalogyEvaluation {
+  methods: AnalogyMethod[];
+  sections: SectionScore[];
+  overall: SectionScore;
+  /** evaluated / questions. */
+  coverage: number;
+  /** Missing words with how many questions each one knocked out, most frequent first. */
+  missingWords: Array<{ word: string; questions: number }>;
+  /** Predicted row per question in file order (sections in order), −1 when skipped or no candidate. */
+  predictions: Partial<Record<AnalogyMethod, Int32Array>>;
+}
+
+interface PendingQuestion {
+  ordinal: number;
+  section: number;
+  rows: [number, number, number, number];
+}
+
+export async function evaluateAnalogies(space: VectorSpace, file: AnalogyFile, options: EvaluationOptions = {}): Promise<AnalogyEvaluation> {
+  const methods = options.methods ?? ['3CosAdd', '3CosMul'];
+  const blockSize = Math.max(1, Math.floor(options.blockSize ?? 64));
+  const epsilon = options.epsilon ?? COSMUL_EPSILON;
+  const eligible = options.wholeWordsOnly === false ? new Uint8Array(space.size).fill(1) : space.wholeWord;
+
+  const sections = file.sections.map((s) => emptyScore(s.name));
+  const missing = new Map<string, number>();
+  const pending: PendingQuestion[] = [];
+  let ordinal = 0;
+  file.sections.forEach((section, s) => {
+    for (const q of section.questions) {
+      sections[s].questions++;
+      const words = [q.a, q.b, q.c, q.d];
+      const rows = words.map((w) => findRow(space, w, options));
+      const absent = words.filter((_, i) => rows[i] === undefined);
+      if (absent.length > 0) {
+        sections[s].skipped++;
+        for (const word of new Set(absent)) missing.set(word, (missing.get(word) ?? 0) + 1);
+      } else {
+        sections[s].evaluated++;
+        pending.push({ ordinal, section: s, rows: rows as [number, number, number, number] });
+      }
+      ordinal++;
+    }
+  });
+
+  const predictions: AnalogyEvaluation['predictions'] = {};
+  for (const method of methods) predictions[method] = new Int32Array(ordinal).fill(-1);
+  for (let start = 0; start < pending.length; start += blockSize) {
+    if (options.signal?.aborted || options.isCancelled?.()) throw new CancelledError();
+    const block = pending.slice(start, start + blockSize);
+    const answers = answerBlock(space, block, methods, eligible, epsilon);
+    block.forEach((question, i) => {
+      for (const method of methods) {
+        const predicted = answers[method]![i];
+        predictions[method]![question.ordinal] = predicted;
+        if (predicted === question.rows[3]) sections[question.section].correct[method]! += 1;
+      }
+    });
+    options.onProgress?.({ done: Math.min(start + blockSize, pending.length), total: pending.length });
+    // Give the worker's event loop a turn so a cancel message can arrive between blocks.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+
+  const overall = emptyScore('overall');
+  for (const section of sections) {
+    overall.questions += section.questions;
+    overall.evaluated += section.evaluated;
+    overall.skipped += section.skipped;
+    for (const method of methods) overall.correct[method]! += section.correct[method]!;
+  }
+  for (const score of [...sections, overall]) {
+    for (const method of methods) {
+      score.correct[method] ??= 0;
+      score.accuracy[method] = score.evaluated > 0 ? score.correct[method]! / score.evaluated : 0;
+    }
+  }
+  return {
+    methods,
+    sections,
+    overall,
+    coverage: overall.questions > 0 ? overall.evaluated / overall.questions : 0,
+    missingWords: [...missing].map(([word, questions]) => ({ word, questions })).sort((x, y) => y.questions - x.questions || (x.word < y.word ? -1 : 1)),
+    predictions,
+  };
+
+  function emptyScore(name: string): SectionScore {
+    const correct: SectionScore['correct'] = {};
+    for (const method of methods) correct[method] = 0;
+    return { name, questions: 0, evaluated: 0, skipped: 0, correct, accuracy: {} };
+  }
+}
+
+/** Best row per question and method for one block: one streaming pass over E. */
+function answerBlock(
+  space: VectorSpace,
+  block: readonly PendingQuestion[],
+  methods: readonly AnalogyMethod[],
+  eligible: Uint8Array,
+  epsilon: number,
+): Partial<Record<AnalogyMethod, Int32Array>> {
+  const { unit: E, size: V, dim: D } = space;
+  const B = block.length;
+  const doAdd = methods.includes('3CosAdd');
+  const doMul = methods.includes('3CosMul');
+  const target = new Float32Array(doAdd ? B * D : 0);
+  const qa = new Float32Array(doMul ? B * D : 0);
+  const qb = new Float32Array(doMul ? B * D : 0);
+  const qc = new Float32Array(doMul ? B * D : 0);
+  const excluded = new Int32Array(3 * B);
+  block.forEach(({ rows: [a, b, c] }, q) => {
+    excluded.set([a, b, c], 3 * q);
+    for (let d = 0; d < D; d++) {
+      const va = E[a * D + d], vb = E[b * D + d], vc = E[c * D + d];
+      // Same expression as cosAddTarget, rounded to float32 the same way.
+      if (doAdd) target[q * D + d] = vb - va + vc;
+      if (doMul) {
+        qa[q * D + d] = va;
+        qb[q * D + d] = vb;
+        qc[q * D + d] = vc;
+      }
+    }
+  });
+  const bestAdd = new Int32Array(B).fill(-1), bestMul = new Int32Array(B).fill(-1);
+  const scoreAdd = new Float64Array(B).fill(-Infinity), scoreMul = new Float64Array(B).fill(-Infinity);
+  for (let v = 0, off = 0; v < V; v++, off += D) {
+    if (!eligible[v]) continue;
+    for (let q = 0, qOff = 0; q < B; q++, qOff += D) {
+      if (v === excluded[3 * q] || v === excluded[3 * q + 1] || v === excluded[3 * q + 2]) continue;
+      // Rows arrive in ascending order, so a strict '>' keeps the lower row on ties (as topKRows does).
+      if (doAdd) {
+        const s = dot(E, off, target, qOff, D);
+        if (s > scoreAdd[q]) {
+          scoreAdd[q] = s;
+          bestAdd[q] = v;
+        }
+      }
+      if (doMul) {
+        const s = cosMulScore(dot(E, off, qa, qOff, D), dot(E, off, qb, qOff, D), dot(E, off, qc, qOff, D), epsilon);
+        if (s > scoreMul[q]) {
+          scoreMul[q] = s;
+          bestMul[q] = v;
+        }
+      }
+    }
+  }
+  const out: Partial<Record<AnalogyMethod, Int32Array>> = {};
+  if (doAdd) out['3CosAdd'] = bestAdd;
+  if (doMul) out['3CosMul'] = bestMul;
+  return out;
+}

@@ -1,0 +1,79 @@
+/**
+ * Turning query words into unit vectors. A word is either a label looked up in the space, or a word the
+ * tokenizer split into several pieces, given by the caller as row ids: its vector is the mean of the pieces'
+ * ORIGINAL vectors, normalised (so longer pieces do not dominate through their norm any less than in the model).
+ */
+import type { VectorSpace } from './vector-space';
+
+export type QueryWord = string | { label: string; pieces: readonly number[] };
+
+export interface ResolvedWord {
+  /** What the caller asked for. */
+  label: string;
+  /** Row in the space when the word is a single row; null for a piece average. */
+  row: number | null;
+  /** The label actually matched (differs when the lower-case fallback was used). */
+  matched: string;
+  /** True when the vector is an average of several pieces; the UI should say so. */
+  averagedPieces: boolean;
+  /** Rows this word occupies (one row, or its pieces); excluded from the answers by default. */
+  rows: number[];
+  vector: Float32Array;
+}
+
+export interface OutOfVocabulary {
+  kind: 'out-of-vocabulary';
+  word: string;
+  role: string;
+  message: string;
+}
+
+export type Resolution = { ok: true; word: ResolvedWord } | { ok: false; error: OutOfVocabulary };
+
+export interface LookupOptions {
+  /** When the exact label is missing, try its lower-case form (uncased vocabularies). Default true. */
+  lowercaseFallback?: boolean;
+}
+
+export function findRow(space: VectorSpace, label: string, options: LookupOptions = {}): number | undefined {
+  const exact = space.index.get(label);
+  if (exact !== undefined || options.lowercaseFallback === false) return exact;
+  return space.index.get(label.toLowerCase());
+}
+
+export function resolveWord(space: VectorSpace, word: QueryWord, role = 'query', options: LookupOptions = {}): Resolution {
+  if (typeof word === 'string') {
+    const row = findRow(space, word, options);
+    if (row === undefined) return outOfVocabulary(word, role, `"${word}" (${role}) is not in the vocabulary of this space.`);
+    return {
+      ok: true,
+      word: { label: word, row, matched: space.words[row], averagedPieces: false, rows: [row], vector: space.unit.slice(row * space.dim, (row + 1) * space.dim) },
+    };
+  }
+  const { label, pieces } = word;
+  if (pieces.length === 0) return outOfVocabulary(label, role, `"${label}" (${role}) has no pieces to average.`);
+  const bad = pieces.find((id) => !Number.isInteger(id) || id < 0 || id >= space.size);
+  if (bad !== undefined) return outOfVocabulary(label, role, `"${label}" (${role}): piece id ${bad} is outside the vocabulary (0..${space.size - 1}).`);
+  if (pieces.length === 1) {
+    const row = pieces[0];
+    return {
+      ok: true,
+      word: { label, row, matched: space.words[row], averagedPieces: false, rows: [row], vector: space.unit.slice(row * space.dim, (row + 1) * space.dim) },
+    };
+  }
+  const { dim, unit, norms } = space;
+  const sum = new Float64Array(dim);
+  for (const id of pieces) for (let d = 0; d < dim; d++) sum[d] += unit[id * dim + d] * norms[id];
+  let squares = 0;
+  for (let d = 0; d < dim; d++) squares += sum[d] * sum[d];
+  const norm = Math.sqrt(squares);
+  const vector = Float32Array.from(sum, (x) => (norm > 0 ? x / norm : 0));
+  return {
+    ok: true,
+    word: { label, row: null, matched: pieces.map((id) => space.words[id]).join(' '), averagedPieces: true, rows: [...new Set(pieces)], vector },
+  };
+}
+
+function outOfVocabulary(word: string, role: string, message: string): Resolution {
+  return { ok: false, error: { kind: 'out-of-vocabulary', word, role, message } };
+}
