@@ -91,7 +91,7 @@ export function intAttribute(node: OnnxNode, name: string, fallback: number): nu
   return attr?.i !== undefined && attr.i !== null ? int64ToNumber(attr.i) : fallback;
 }
 
-export function isOp(node: OnnxNode | undefined, opType: string): node is OnnxNode {
+export function isOp(node: OnnxNode | undefined, opType: string): boolean {
   return node !== undefined && node.opType === opType && (!node.domain || node.domain === 'ai.onnx');
 }
 

@@ -1,0 +1,173 @@
+import type { Rng } from '../random';
+import { makeValueInfo } from './builder';
+import { GraphEditor } from './editor';
+import { findAttentionSoftmaxes } from './attention';
+import { findTokenEmbeddingInitializer } from './embeddings';
+import { OnnxGraphError } from './errors';
+import { GraphIndex, cloneForSurgery, defaultOpset, sortTopologically } from './graph';
+import { findResidualSites } from './residual';
+import { tensorDims } from './tensor-data';
+import { tileStochasticSuffix } from './tiling';
+import { DataType, type OnnxModel } from './types';
+
+export type DropoutSiteKind = 'attention' | 'hidden';
+/** A noise dimension: rows seen by the stochastic layers, sequence length, or a fixed size. */
+export type NoiseDim = 'rows' | 'seq' | number;
+
+export interface DropoutSite {
+  kind: DropoutSiteKind;
+  layer: number;
+  /** Graph input to feed with uniform noise in [0, 1), shaped like the dropped tensor, e.g. "mc_noise_layer3_attention_probs". */
+  noiseInput: string;
+  /** The tensor dropout applies to (Softmax output, or the sub-layer branch of a residual Add). */
+  tensor: string;
+  noiseShape: NoiseDim[];
+}
+
+export interface McDropoutOptions {
+  /** Where to drop: after attention Softmax, on residual branches, or both (default). */
+  sites?: DropoutSiteKind[];
+  /** 'all' (default), or only the last k layers. */
+  stochasticLayers?: 'all' | { lastK: number };
+  /**
+   * Run embeddings and the deterministic layers once on a batch-1 input and expand the hidden
+   * state entering the first stochastic layer to T rows inside the graph; T is the leading dim
+   * of the noise inputs. Needs stochasticLayers to leave a prefix to share (or it still works, just saves nothing).
+   */
+  tiledPrefix?: boolean;
+  /** config.json, for head count and hidden size when the graph does not state them. */
+  config?: Record<string, unknown>;
+}
+
+export interface McDropoutPlan {
+  sites: DropoutSite[];
+  /** Required float32 [1] input holding the drop probability p (0 reproduces the plain model exactly). */
+  dropoutInput: string;
+  layers: number;
+  stochasticLayers: number[];
+  tiledPrefix: boolean;
+  /** Tiled mode: the tensor expanded from 1 to T rows (the hidden state entering the first stochastic layer). */
+  tiledTensors: string[];
+}
+
+export const DROPOUT_P_INPUT = 'dropout_p';
+/** Names for residual sites by their order within a layer (BERT: attention block, then feed-forward block). */
+const RESIDUAL_ROLES = ['attention_output', 'ffn_output'];
+
+function configNumber(config: Record<string, unknown> | undefined, key: string): number | null {
+  const value = config?.[key];
+  return typeof value === 'number' && value > 0 ? value : null;
+}
+
+/**
+ * Inserts MC-dropout sites built from fed noise: y = Where(noise ≥ p, x · 1/(1−p), 0). At p = 0 the
+ * scale is exactly 1 and noise ≥ 0 always holds, so outputs are bit-identical to the plain model.
+ * The noise comes from graph inputs (one per site) so a seeded PRNG gives the same masks on every
+ * backend; see makeDropoutFeeds. The input model is not modified.
+ */
+export function insertMcDropout(model: OnnxModel, options: McDropoutOptions = {}): { model: OnnxModel; plan: McDropoutPlan } {
+  const kinds = new Set(options.sites ?? ['attention', 'hidden']);
+  const result = cloneForSurgery(model);
+  const graph = result.graph;
+  const index = new GraphIndex(graph);
+  const softmaxes = findAttentionSoftmaxes(result, index);
+  if (softmaxes.length === 0) throw new OnnxGraphError('MC dropout needs attention Softmax nodes to locate the layers, and none were found.');
+  if (index.feedInputs.has(DROPOUT_P_INPUT)) throw new OnnxGraphError(`The model already has a "${DROPOUT_P_INPUT}" input: MC dropout was inserted before.`);
+
+  const layers = softmaxes.length;
+  const requested = options.stochasticLayers ?? 'all';
+  const k = requested === 'all' ? layers : Math.max(1, Math.min(layers, Math.floor(requested.lastK)));
+  const stochasticLayers = Array.from({ length: k }, (_, i) => layers - k + i);
+  const isStochastic = (layer: number) => layer >= layers - k;
+
+  const heads = softmaxes[0].heads ?? configNumber(options.config, 'num_attention_heads');
+  const embedding = findTokenEmbeddingInitializer(index);
+  const hidden =
+    configNumber(options.config, 'hidden_size') ??
+    (embedding ? tensorDims(embedding)[1] : null) ??
+    (softmaxes[0].heads && softmaxes[0].headSize ? softmaxes[0].heads * softmaxes[0].headSize : null);
+  if (kinds.has('attention') && heads === null) throw new OnnxGraphError('The number of attention heads is unknown: pass config.json (num_attention_heads).');
+  const residualSites = kinds.has('hidden') ? findResidualSites(index, softmaxes).filter((site) => isStochastic(site.layer)) : [];
+  if (residualSites.length > 0 && hidden === null) throw new OnnxGraphError('The hidden size is unknown: pass config.json (hidden_size).');
+
+  const editor = new GraphEditor(graph);
+  graph.input.push(makeValueInfo(DROPOUT_P_INPUT, DataType.FLOAT, [1]));
+  const one = editor.constFloat('mc_dropout/one', [1], []);
+  const oneMinusP = editor.add('Sub', [one, DROPOUT_P_INPUT], { name: 'mc_dropout/one_minus_p' });
+  const scale = editor.add('Div', [one, oneMinusP], { name: 'mc_dropout/scale' });
+  const zero = editor.constFloat('mc_dropout/zero', [0], []);
+  const hasGreaterOrEqual = (defaultOpset(result) ?? 17) >= 12;
+
+  const sites: DropoutSite[] = [];
+  const addSite = (kind: DropoutSiteKind, layer: number, role: string, tensor: string, noiseShape: NoiseDim[], rewire: (dropped: string) => void) => {
+    const prefix = `mc_dropout/layer${layer}/${role}`;
+    const noiseInput = editor.freshName(`mc_noise_layer${layer}_${role}`);
+    graph.input.push(makeValueInfo(noiseInput, DataType.FLOAT, noiseShape.map((dim) => (typeof dim === 'number' ? dim : dim === 'rows' ? 'mc_rows' : 'sequence'))));
+    const keep = hasGreaterOrEqual
+      ? editor.add('GreaterOrEqual', [noiseInput, DROPOUT_P_INPUT], { name: `${prefix}/keep` })
+      : editor.add('Not', [editor.add('Less', [noiseInput, DROPOUT_P_INPUT], { name: `${prefix}/drop` })], { name: `${prefix}/keep` });
+    const scaled = editor.add('Mul', [tensor, scale], { name: `${prefix}/scale` });
+    const dropped = editor.add('Where', [keep, scaled, zero], { name: `${prefix}/Where` });
+    rewire(dropped);
+    sites.push({ kind, layer, noiseInput, tensor, noiseShape });
+  };
+
+  for (const layer of stochasticLayers) {
+    const softmax = softmaxes[layer];
+    if (kinds.has('attention')) {
+      const consumers = index.consumersOf(softmax.outputName);
+      addSite('attention', layer, 'attention_probs', softmax.outputName, ['rows', heads!, 'seq', 'seq'], (dropped) => {
+        for (const node of consumers) node.input = node.input.map((name) => (name === softmax.outputName ? dropped : name));
+      });
+    }
+    for (const site of residualSites.filter((candidate) => candidate.layer === layer)) {
+      addSite('hidden', layer, RESIDUAL_ROLES[site.position] ?? `residual${site.position}`, site.branchTensor, ['rows', 'seq', hidden!], (dropped) => {
+        site.addNode.input[site.branchInput] = dropped;
+      });
+    }
+  }
+  if (sites.length === 0) throw new OnnxGraphError('No dropout sites were found in the requested layers.');
+
+  let tiledTensors: string[] = [];
+  if (options.tiledPrefix) {
+    tiledTensors = tileStochasticSuffix(result, editor, {
+      firstStochasticSoftmax: softmaxes[layers - k].node,
+      samplesFrom: sites[0].noiseInput,
+      excluded: new Set([DROPOUT_P_INPUT, ...sites.map((site) => site.noiseInput)]),
+      originalFeeds: [...index.feedInputs.keys()],
+    });
+  }
+  sortTopologically(graph);
+  return {
+    model: result,
+    plan: { sites, dropoutInput: DROPOUT_P_INPUT, layers, stochasticLayers, tiledPrefix: options.tiledPrefix ?? false, tiledTensors },
+  };
+}
+
+export interface NoiseShape {
+  /** Rows the stochastic layers see: T × batch when the input is repeated T times, T in tiled mode. */
+  rows: number;
+  seq: number;
+}
+
+/** A feed as plain data: wrap with `new ort.Tensor(feed.type, feed.data, feed.dims)`. */
+export type FeedData =
+  | { type: 'float32'; data: Float32Array; dims: number[] }
+  | { type: 'int64'; data: BigInt64Array; dims: number[] };
+
+/**
+ * The dropout_p feed and one uniform-noise feed per site, drawn from `rng` in plan order, so the
+ * same seed gives the same masks on every backend.
+ */
+export function makeDropoutFeeds(plan: McDropoutPlan, shape: NoiseShape, rng: Rng, p: number): Record<string, FeedData> {
+  if (!(p >= 0 && p < 1)) throw new RangeError(`Dropout probability must be in [0, 1), got ${p}.`);
+  const feeds: Record<string, FeedData> = {
+    [plan.dropoutInput]: { type: 'float32', data: Float32Array.of(p), dims: [1] },
+  };
+  for (const site of plan.sites) {
+    const dims = site.noiseShape.map((dim) => (dim === 'rows' ? shape.rows : dim === 'seq' ? shape.seq : dim));
+    const data = new Float32Array(dims.reduce((a, b) => a * b, 1));
+    feeds[site.noiseInput] = { type: 'float32', data: rng.fillUniform(data), dims };
+  }
+  return feeds;
+}

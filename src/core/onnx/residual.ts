@@ -1,0 +1,92 @@
+import type { AttentionSoftmax } from './attention';
+import { GraphIndex, isOp, sortTopologically } from './graph';
+import type { OnnxGraph, OnnxNode } from './types';
+
+/**
+ * A residual connection whose sub-layer branch gets hidden-state dropout: in BERT,
+ * LayerNorm(dropout(dense(x)) + residual) after attention and after the feed-forward block.
+ */
+export interface ResidualSite {
+  addNode: OnnxNode;
+  /** Which Add input carries the sub-layer output (the other one is the residual stream). */
+  branchInput: number;
+  branchTensor: string;
+  /** Layer of the latest attention Softmax upstream of the Add. */
+  layer: number;
+  /** Order of this site within its layer: 0 after attention, 1 after the feed-forward block. */
+  position: number;
+  /** How the LayerNorm downstream of the Add was recognised. */
+  normKind: 'LayerNormalization' | 'SimplifiedLayerNormalization' | 'RMSNormalization' | 'decomposed';
+}
+
+const FUSED_NORMS = new Set(['LayerNormalization', 'SimplifiedLayerNormalization', 'RMSNormalization']);
+
+/**
+ * Matches a LayerNorm consuming `tensor`: a LayerNormalization / SimplifiedLayerNormalization /
+ * RMSNormalization node (any domain), or the decomposed form torch < 1.13 and opset < 17 exports
+ * emit: ReduceMean(x) together with Sub(x, …) (x − mean, followed by Pow/ReduceMean/Sqrt/Div).
+ */
+function layerNormConsuming(index: GraphIndex, tensor: string): ResidualSite['normKind'] | null {
+  const consumers = index.consumersOf(tensor);
+  for (const node of consumers) {
+    if (node.opType && FUSED_NORMS.has(node.opType) && node.input[0] === tensor) return node.opType as ResidualSite['normKind'];
+  }
+  const hasMean = consumers.some((node) => isOp(node, 'ReduceMean') && node.input[0] === tensor);
+  const hasCentering = consumers.some((node) => isOp(node, 'Sub') && node.input[0] === tensor);
+  return hasMean && hasCentering ? 'decomposed' : null;
+}
+
+/** True when `tensor` is the output of a linear layer: MatMul/Gemm by a weight, optionally plus a bias. */
+function isLinearOutput(index: GraphIndex, tensor: string): boolean {
+  const producer = index.producer.get(tensor);
+  if (!producer) return false;
+  const byWeight = (node: OnnxNode | undefined) =>
+    node !== undefined &&
+    (isOp(node, 'MatMul') || isOp(node, 'Gemm') || (node.opType === 'FusedMatMul' && node.domain === 'com.microsoft')) &&
+    index.constantTensor(node.input[1]) !== null;
+  if (byWeight(producer)) return true;
+  if (!isOp(producer, 'Add')) return false;
+  const [a, b] = producer.input;
+  if (index.constantTensor(a) !== null) return byWeight(index.producer.get(b));
+  if (index.constantTensor(b) !== null) return byWeight(index.producer.get(a));
+  return false;
+}
+
+/** For each tensor, the highest attention layer among its ancestors (−1 when none). */
+export function attentionDepth(graph: OnnxGraph, softmaxes: AttentionSoftmax[]): Map<string, number> {
+  const layerOfSoftmax = new Map(softmaxes.map((softmax) => [softmax.node, softmax.layer]));
+  const ordered: OnnxGraph = { ...graph, node: [...graph.node] };
+  sortTopologically(ordered);
+  const depth = new Map<string, number>();
+  for (const node of ordered.node) {
+    let level = layerOfSoftmax.get(node) ?? -1;
+    for (const input of node.input) level = Math.max(level, depth.get(input) ?? -1);
+    for (const output of node.output) depth.set(output, level);
+  }
+  return depth;
+}
+
+/**
+ * Residual Adds that feed a LayerNorm and have exactly one linear-layer input (the sub-layer
+ * output). Adds before the first attention layer (the embedding sum) are skipped.
+ */
+export function findResidualSites(index: GraphIndex, softmaxes: AttentionSoftmax[]): ResidualSite[] {
+  if (softmaxes.length === 0) return [];
+  const depth = attentionDepth(index.graph, softmaxes);
+  const sites: ResidualSite[] = [];
+  const perLayer = new Map<number, number>();
+  for (const node of index.graph.node) {
+    if (!isOp(node, 'Add') || node.input.length !== 2) continue;
+    const normKind = layerNormConsuming(index, node.output[0]);
+    if (!normKind) continue;
+    const linear = node.input.map((input) => isLinearOutput(index, input));
+    if (linear[0] === linear[1]) continue;
+    const branchInput = linear[0] ? 0 : 1;
+    const layer = depth.get(node.output[0]) ?? -1;
+    if (layer < 0) continue;
+    const position = perLayer.get(layer) ?? 0;
+    perLayer.set(layer, position + 1);
+    sites.push({ addNode: node, branchInput, branchTensor: node.input[branchInput], layer, position, normKind });
+  }
+  return sites;
+}
