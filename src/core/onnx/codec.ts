@@ -1,14 +1,10 @@
+import protobuf from 'protobufjs';
 import { OnnxFormatError } from './errors';
 import { modelProtoType } from './schema';
 import { int64ToNumber, type OnnxModel } from './types';
 
 const NOT_ONNX = 'This file is not an ONNX model';
 
-/** protobufjs reports where it stopped inside its message text ("index out of range: 120 + 9 > 64"). */
-function offsetFromProtobufMessage(message: string): number | null {
-  const match = /(?:out of range: |offset )(\d+)/.exec(message);
-  return match ? Number(match[1]) : null;
-}
 
 /**
  * Decodes ONNX bytes into a model object (protobufjs messages typed as OnnxModel).
@@ -20,12 +16,14 @@ export function decodeModel(bytes: Uint8Array): OnnxModel {
     throw new OnnxFormatError(`${NOT_ONNX} (the file is empty).`, 0);
   }
   let decoded: OnnxModel;
+  // Our own reader, so its position tells where decoding stopped (nested messages share it).
+  const reader = protobuf.Reader.create(bytes);
   try {
-    decoded = modelProtoType().decode(bytes) as unknown as OnnxModel;
+    decoded = modelProtoType().decode(reader) as unknown as OnnxModel;
   } catch (error) {
     const detail = (error as Error).message ?? String(error);
-    const offset = offsetFromProtobufMessage(detail);
-    const where = offset === null ? '' : ` at byte ${offset} of ${bytes.byteLength}`;
+    const offset = Math.min(reader.pos, bytes.byteLength);
+    const where = ` at byte ${offset} of ${bytes.byteLength}`;
     const truncatedHint = /out of range/.test(detail) ? '; the file may be truncated (an incomplete download?)' : '';
     throw new OnnxFormatError(`${NOT_ONNX} (protobuf decode failed${where}: ${detail}${truncatedHint}).`, offset);
   }

@@ -180,15 +180,23 @@ export function describeModel(model: OnnxModel, config?: RawConfig): ModelDescri
             : 'the model has no "input_ids" input: analogies unavailable.',
       );
 
-  const fillMask = roles.fillMask
-    ? available(`output "${roles.fillMask}" gives vocabulary logits at every position.`)
-    : unavailable(`no output shaped [batch, sequence, ${vocabSize ?? 'vocabulary'}]: the model has no masked-language-model head.`);
-  const classification = roles.classification
-    ? available(`output "${roles.classification}" gives ${roles.numLabels} class logits per input.`)
-    : unavailable('no output shaped [batch, num_labels]: the model has no classification head.');
-  const sentenceEmbeddings = roles.sentenceEmbeddings
-    ? available(`sentence embeddings pooled from output "${roles.sentenceEmbeddings}" [batch, sequence, ${hiddenSize}].`)
-    : unavailable(`no output shaped [batch, sequence, ${hiddenSize ?? 'hidden'}] (such as last_hidden_state) to pool sentence embeddings from.`);
+  const takesText = index.feedInputs.has('input_ids');
+  const noText = unavailable('the model has no "input_ids" input, so it cannot read text.');
+  const fillMask = !takesText
+    ? noText
+    : roles.fillMask
+      ? available(`output "${roles.fillMask}" gives vocabulary logits at every position.`)
+      : unavailable(`no output shaped [batch, sequence, ${vocabSize ?? 'vocabulary'}]: the model has no masked-language-model head.`);
+  const classification = !takesText
+    ? noText
+    : roles.classification
+      ? available(`output "${roles.classification}" gives ${roles.numLabels} class logits per input.`)
+      : unavailable('no output shaped [batch, num_labels]: the model has no classification head.');
+  const sentenceEmbeddings = !takesText
+    ? noText
+    : roles.sentenceEmbeddings
+      ? available(`sentence embeddings pooled from output "${roles.sentenceEmbeddings}" [batch, sequence, ${hiddenSize}].`)
+      : unavailable(`no output shaped [batch, sequence, ${hiddenSize ?? 'hidden'}] (such as last_hidden_state) to pool sentence embeddings from.`);
 
   return {
     inputs,

@@ -21,6 +21,8 @@ export interface DropoutSite {
   noiseInput: string;
   /** The tensor dropout applies to (Softmax output, or the sub-layer branch of a residual Add). */
   tensor: string;
+  /** The dropped tensor that replaced it downstream (can be added as a graph output for inspection). */
+  droppedTensor: string;
   noiseShape: NoiseDim[];
 }
 
@@ -109,7 +111,7 @@ export function insertMcDropout(model: OnnxModel, options: McDropoutOptions = {}
     const scaled = editor.add('Mul', [tensor, scale], { name: `${prefix}/scale` });
     const dropped = editor.add('Where', [keep, scaled, zero], { name: `${prefix}/Where` });
     rewire(dropped);
-    sites.push({ kind, layer, noiseInput, tensor, noiseShape });
+    sites.push({ kind, layer, noiseInput, tensor, droppedTensor: dropped, noiseShape });
   };
 
   for (const layer of stochasticLayers) {
