@@ -1,7 +1,7 @@
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { fileURLToPath } from 'node:url';
-import { embeddedModels } from './vite-plugins/embedded-models';
+import { embeddedModels } from './vite-plugins/embedded-models.ts';
 
 // WASM threads need SharedArrayBuffer, which needs cross-origin isolation on every server.
 export const crossOriginIsolationHeaders = {

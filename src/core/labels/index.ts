@@ -29,3 +29,20 @@ export {
   type LabelQualityOptions,
   type OrderLabelIssuesOptions,
 } from './rank';
+export { minimizeLbfgs, type LbfgsOptions, type LbfgsResult, type LbfgsStatus } from './lbfgs';
+export {
+  fitLogisticRegression,
+  predictProba,
+  type AbortSignalLike,
+  type FeatureMatrix,
+  type FitProgress,
+  type LogisticModel,
+  type LogisticRegressionOptions,
+} from './logistic-regression';
+export { stratifiedFoldAssignment, foldSplit, classCounts, FoldError, type StratifiedFoldsOptions } from './folds';
+export {
+  crossValPredictProba,
+  type CrossValOptions,
+  type CrossValProgress,
+  type CrossValResult,
+} from './cross-validation';

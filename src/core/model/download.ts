@@ -46,8 +46,10 @@ export async function fetchModelFile(url: string, options: FetchFileOptions): Pr
       onProgress?.({ status: 'done', file, loaded: 0, total: 0 });
       return null;
     }
-    const reason = response.status === 404 ? 'was not found (404)' : `failed with HTTP ${response.status} ${response.statusText}`.trim();
-    throw new ModelLoadError(`Downloading ${file} from ${hostOf(url)} ${reason}.`, response.status === 404 ? 'not-found' : 'network', url);
+    if (response.status === 404) {
+      throw new ModelLoadError(`${file} was not found on ${hostOf(url)} (404). Check the repo id, revision and host.`, 'not-found', url);
+    }
+    throw new ModelLoadError(`Downloading ${file} from ${hostOf(url)} failed with HTTP ${response.status} ${response.statusText}`.trim() + '.', 'network', url);
   }
 
   const total = parseContentLength(response.headers.get('content-length'));
