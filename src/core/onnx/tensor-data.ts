@@ -26,7 +26,8 @@ export function isExternalTensor(tensor: OnnxTensor): boolean {
  */
 function alignedRawBytes(tensor: OnnxTensor): ArrayBuffer | null {
   const raw = tensor.rawData;
-  if (!raw || raw.byteLength === 0) return null;
+  // An absent bytes field reads as protobufjs's default, an empty array (no byteLength).
+  if (!raw || raw.length === 0) return null;
   return new Uint8Array(raw).buffer as ArrayBuffer;
 }
 
