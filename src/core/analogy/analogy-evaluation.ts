@@ -1,9 +1,10 @@
 /**
  * Evaluates every question of an analogy file in a space, in BLOCKS of questions: for each block the query
- * vectors are packed into contiguous [B, D] matrices and E is streamed once, row by row, computing each row's
- * dot products with all B queries while the row sits in L1 (Q·Eᵀ fused with a running argmax, so no [B, V]
- * score matrix is stored). Scores use the same `dot`, the same 3CosAdd target and the same tie rule (lower
- * row wins) as solveAnalogy, so the answers equal one-at-a-time queries exactly.
+ * vectors are packed into one contiguous matrix Q and E is streamed once, row by row, computing each row's
+ * dot products with all of Q (four query vectors per pass over the row) while the row sits in L1. This is
+ * Q·Eᵀ fused with a running argmax, so no [B, V] score matrix is stored. The kernels sum in the same order
+ * as solveAnalogy's, the 3CosAdd target is built the same way, and ties go to the lower row in both, so the
+ * answers equal one-at-a-time queries exactly.
  *
  * Questions whose four words are not all in the space are skipped and reported as coverage. Query words are
  * excluded from the answers and candidates are whole words only, as in solveAnalogy's defaults.
@@ -11,13 +12,13 @@
 import { CancelledError } from '../model/errors';
 import type { AnalogyFile } from './analogy-file';
 import { COSMUL_EPSILON, type AnalogyMethod } from './analogy-search';
-import { cosMulScore, dot } from './dot-kernels';
+import { cosAddTarget, cosMulScore, dot4 } from './dot-kernels';
 import { findRow, type LookupOptions } from './query-words';
 import type { VectorSpace } from './vector-space';
 
 export interface EvaluationOptions extends LookupOptions {
   methods?: AnalogyMethod[];
-  /** Questions per block; 64 keeps four [64, 768] float32 query matrices (~790 KB) near the cache. */
+  /** Questions per block; at 64 the packed query matrix is at most 256 × D float32 (~790 KB at D = 768). */
   blockSize?: number;
   wholeWordsOnly?: boolean;
   epsilon?: number;
@@ -129,7 +130,11 @@ export async function evaluateAnalogies(space: VectorSpace, file: AnalogyFile, o
   }
 }
 
-/** Best row per question and method for one block: one streaming pass over E. */
+/**
+ * Best row per question and method for one block: one streaming pass over E. The block's query vectors are
+ * packed into one matrix Q: the B 3CosAdd targets, then each DISTINCT word row used by the block's 3CosMul
+ * questions (analogy files repeat words heavily within a section), padded to a multiple of 4 for dot4.
+ */
 function answerBlock(
   space: VectorSpace,
   block: readonly PendingQuestion[],
@@ -141,40 +146,46 @@ function answerBlock(
   const B = block.length;
   const doAdd = methods.includes('3CosAdd');
   const doMul = methods.includes('3CosMul');
-  const target = new Float32Array(doAdd ? B * D : 0);
-  const qa = new Float32Array(doMul ? B * D : 0);
-  const qb = new Float32Array(doMul ? B * D : 0);
-  const qc = new Float32Array(doMul ? B * D : 0);
-  const excluded = new Int32Array(3 * B);
-  block.forEach(({ rows: [a, b, c] }, q) => {
-    excluded.set([a, b, c], 3 * q);
-    for (let d = 0; d < D; d++) {
-      const va = E[a * D + d], vb = E[b * D + d], vc = E[c * D + d];
-      // Same expression as cosAddTarget, rounded to float32 the same way.
-      if (doAdd) target[q * D + d] = vb - va + vc;
-      if (doMul) {
-        qa[q * D + d] = va;
-        qb[q * D + d] = vb;
-        qc[q * D + d] = vc;
+  const targets = doAdd ? B : 0;
+  const slotOfRow = new Map<number, number>();
+  const slots = new Int32Array(3 * B); // Q row of each question's a, b, c
+  if (doMul) {
+    block.forEach(({ rows }, q) => {
+      for (let r = 0; r < 3; r++) {
+        let slot = slotOfRow.get(rows[r]);
+        if (slot === undefined) {
+          slot = targets + slotOfRow.size;
+          slotOfRow.set(rows[r], slot);
+        }
+        slots[3 * q + r] = slot;
       }
-    }
+    });
+  }
+  const vectors = targets + slotOfRow.size;
+  const padded = Math.ceil(vectors / 4) * 4;
+  const Q = new Float32Array(padded * D);
+  block.forEach(({ rows: [a, b, c] }, q) => {
+    if (doAdd) cosAddTarget(E.subarray(a * D, (a + 1) * D), E.subarray(b * D, (b + 1) * D), E.subarray(c * D, (c + 1) * D), Q, q * D);
   });
+  for (const [row, slot] of slotOfRow) Q.set(E.subarray(row * D, (row + 1) * D), slot * D);
+  const excluded = new Int32Array(3 * B);
+  block.forEach(({ rows: [a, b, c] }, q) => excluded.set([a, b, c], 3 * q));
+
+  const dots = new Float64Array(padded);
   const bestAdd = new Int32Array(B).fill(-1), bestMul = new Int32Array(B).fill(-1);
   const scoreAdd = new Float64Array(B).fill(-Infinity), scoreMul = new Float64Array(B).fill(-Infinity);
   for (let v = 0, off = 0; v < V; v++, off += D) {
     if (!eligible[v]) continue;
-    for (let q = 0, qOff = 0; q < B; q++, qOff += D) {
+    for (let m = 0; m < padded; m += 4) dot4(E, off, Q, m * D, D, dots, m);
+    for (let q = 0; q < B; q++) {
       if (v === excluded[3 * q] || v === excluded[3 * q + 1] || v === excluded[3 * q + 2]) continue;
       // Rows arrive in ascending order, so a strict '>' keeps the lower row on ties (as topKRows does).
-      if (doAdd) {
-        const s = dot(E, off, target, qOff, D);
-        if (s > scoreAdd[q]) {
-          scoreAdd[q] = s;
-          bestAdd[q] = v;
-        }
+      if (doAdd && dots[q] > scoreAdd[q]) {
+        scoreAdd[q] = dots[q];
+        bestAdd[q] = v;
       }
       if (doMul) {
-        const s = cosMulScore(dot(E, off, qa, qOff, D), dot(E, off, qb, qOff, D), dot(E, off, qc, qOff, D), epsilon);
+        const s = cosMulScore(dots[slots[3 * q]], dots[slots[3 * q + 1]], dots[slots[3 * q + 2]], epsilon);
         if (s > scoreMul[q]) {
           scoreMul[q] = s;
           bestMul[q] = v;

@@ -45,37 +45,39 @@ describe('evaluateAnalogies', () => {
     expect(Array.from(result.predictions['3CosAdd']!)).toEqual([5, 4, 7, -1]);
   });
 
-  it('block evaluation equals one-at-a-time queries on random data (both methods, partial last block)', async () => {
-    const space = randomSpace(11, 300, 24);
-    const rng = createRng(5);
-    const lines: string[] = [': random'];
-    const questions: string[][] = [];
-    for (let q = 0; q < 150; q++) {
-      const words = Array.from({ length: 4 }, () => `w${rng.nextInt(320)}`); // some rows do not exist → OOV
-      questions.push(words);
-      lines.push(words.join(' '));
-      if (q === 70) lines.push(': second');
-    }
-    const file = parseAnalogyFile(lines.join('\n'));
-    const progress: number[] = [];
-    const result = await evaluateAnalogies(space, file, { blockSize: 16, onProgress: (p) => progress.push(p.done) });
-    expect(progress.at(-1)).toBe(result.overall.evaluated);
-    let correctAdd = 0, correctMul = 0;
-    questions.forEach(([a, b, c, d], i) => {
-      for (const method of ['3CosAdd', '3CosMul'] as const) {
-        const single = solveAnalogy(space, a, b, c, { method, k: 1 });
-        const predicted = result.predictions[method]![i];
-        if (!single.ok || space.index.get(d) === undefined) {
-          expect(predicted).toBe(-1);
-          continue;
-        }
-        expect(predicted).toBe(single.candidates[0].row);
-        if (predicted === space.index.get(d)) method === '3CosAdd' ? correctAdd++ : correctMul++;
+  it('block evaluation equals one-at-a-time queries on random data (both methods, partial last block, odd and even D)', async () => {
+    for (const dim of [23, 24]) {
+      const space = randomSpace(11, 300, dim);
+      const rng = createRng(5);
+      const lines: string[] = [': random'];
+      const questions: string[][] = [];
+      for (let q = 0; q < 150; q++) {
+        const words = Array.from({ length: 4 }, () => `w${rng.nextInt(320)}`); // some rows do not exist → OOV
+        questions.push(words);
+        lines.push(words.join(' '));
+        if (q === 70) lines.push(': second');
       }
-    });
-    expect(result.overall.correct).toEqual({ '3CosAdd': correctAdd, '3CosMul': correctMul });
-    expect(result.overall.evaluated + result.overall.skipped).toBe(150);
-    expect(result.overall.skipped).toBeGreaterThan(0);
+      const file = parseAnalogyFile(lines.join('\n'));
+      const progress: number[] = [];
+      const result = await evaluateAnalogies(space, file, { blockSize: 16, onProgress: (p) => progress.push(p.done) });
+      expect(progress.at(-1)).toBe(result.overall.evaluated);
+      let correctAdd = 0, correctMul = 0;
+      questions.forEach(([a, b, c, d], i) => {
+        for (const method of ['3CosAdd', '3CosMul'] as const) {
+          const single = solveAnalogy(space, a, b, c, { method, k: 1 });
+          const predicted = result.predictions[method]![i];
+          if (!single.ok || space.index.get(d) === undefined) {
+            expect(predicted).toBe(-1);
+            continue;
+          }
+          expect(predicted).toBe(single.candidates[0].row);
+          if (predicted === space.index.get(d)) method === '3CosAdd' ? correctAdd++ : correctMul++;
+        }
+      });
+      expect(result.overall.correct).toEqual({ '3CosAdd': correctAdd, '3CosMul': correctMul });
+      expect(result.overall.evaluated + result.overall.skipped).toBe(150);
+      expect(result.overall.skipped).toBeGreaterThan(0);
+    }
   });
 
   it('stops between blocks when cancelled', async () => {
