@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../../src/core/random';
-import { cosMulScore, dot, dot3, dot4 } from '../../../src/core/analogy';
+import { cosMulScore, dot, dot3, dot4, dotAll } from '../../../src/core/analogy';
 
 describe('dot kernels', () => {
-  it('single, three- and four-vector kernels agree bit for bit (odd and even D) and match a plain sum', () => {
+  it('single, three- and four-vector and four-row kernels agree bit for bit (odd and even D) and match a plain sum', () => {
     const rng = createRng(17);
     for (const D of [1, 2, 3, 5, 8, 13, 64, 77]) {
       const E = Float32Array.from({ length: 3 * D }, () => rng.nextNormal());
@@ -23,6 +23,12 @@ describe('dot kernels', () => {
           expect(single).toBeCloseTo(plain, 10);
         }
       }
+      // dotAll (four rows per pass plus a remainder row) gives the same values as `dot`.
+      const all = dotAll(E, 3, D, rows[1], new Float64Array(3));
+      for (let v = 0; v < 3; v++) expect(all[v]).toBe(dot(E, v * D, Q, D, D));
+      const E5 = Float32Array.from({ length: 5 * D }, () => rng.nextNormal());
+      const all5 = dotAll(E5, 5, D, rows[2], new Float64Array(5));
+      for (let v = 0; v < 5; v++) expect(all5[v]).toBe(dot(E5, v * D, Q, 2 * D, D));
     }
   });
 
