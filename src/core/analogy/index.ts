@@ -1,3 +1,8 @@
+/**
+ * Word analogies over an embedding matrix: vector spaces (token embeddings, fp16 compact files,
+ * word2vec/GloVe text, caller-supplied vectors), mean-centering, 3CosAdd / 3CosMul queries, nearest
+ * neighbours, 2-D PCA for the parallelogram picture, and blocked evaluation of analogy test files.
+ */
 export type { VectorSpace, VectorSpaceKind, VectorSpaceOptions } from './vector-space';
 export { createVectorSpace, fromTokenEmbeddings, fromContextualVectors, originalRow } from './vector-space';
 export { isWholeWordToken } from './whole-word';

@@ -1,3 +1,8 @@
+/**
+ * Attention statistics over stacked attention probabilities [layers, heads, seq, seq] (pure, no DOM):
+ * per-head summaries (entropy, distance, special/previous/self shares), hiding positions with
+ * renormalisation, head averages and attention rollout. Padding is excluded via a length or mask.
+ */
 export type { AttentionShape, PaddingSpec } from './shape';
 export { checkAttentionShape, validPositions } from './shape';
 export { entropyNats, natsToBits, maxEntropyNats } from './entropy';

@@ -1,3 +1,8 @@
+/**
+ * MC-dropout statistics (Gal & Ghahramani 2016) over [T, C] or [T, N, C] sample probabilities, in float64:
+ * mean, sample std, predictive / expected entropy, mutual information (BALD), variation ratio, running
+ * estimates, ranking, fill-mask top-k; plus softmax and small statistical tests for other modules' tests.
+ */
 export { entropy, argmax } from './entropy';
 export { softmax } from './softmax';
 export type { McStatistics, DeterministicComparison } from './mc-statistics';
