@@ -1,7 +1,7 @@
 /**
  * Turning query words into unit vectors. A word is either a label looked up in the space, or a word the
  * tokenizer split into several pieces, given by the caller as row ids: its vector is the mean of the pieces'
- * ORIGINAL vectors, normalised (so longer pieces do not dominate through their norm any less than in the model).
+ * ORIGINAL (un-normalised) vectors, then normalised, i.e. mean-pooling of the model's input embeddings.
  */
 import type { VectorSpace } from './vector-space';
 
