@@ -25,7 +25,7 @@ export interface CrossValOptions {
   folds?: number;
   seed?: number;
   C?: number;
-  /** Solver tolerance on max |∇(objective / n)| (default 1e-8). */
+  /** Solver tolerance on max |∇(objective / n)| (default 1e-7). */
   tolerance?: number;
   maxIterations?: number;
   /** Defaults to max(label) + 1. */
