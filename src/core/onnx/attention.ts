@@ -44,7 +44,7 @@ const SCORE_PASSTHROUGH = new Set(['Add', 'Sub', 'Mul', 'Div', 'Where', 'Cast', 
 /** True when `node` multiplies two activations (not activation × weight), as QKᵀ does. */
 function isActivationMatMul(index: GraphIndex, node: OnnxNode): boolean {
   if (!isOp(node, 'MatMul') && !(node.opType === 'FusedMatMul' && node.domain === 'com.microsoft')) return false;
-  return node.input.slice(0, 2).every((name) => index.constantTensor(name) === null);
+  return node.input.slice(0, 2).every((name) => !index.isStatic(name));
 }
 
 /** Walks back from a Softmax input through masking/scaling ops to the QKᵀ MatMul, if any. */
@@ -58,7 +58,7 @@ function findScoreMatMul(index: GraphIndex, softmax: OnnxNode): OnnxNode | null 
     const producer = index.producer.get(name);
     if (!producer) continue;
     if (isActivationMatMul(index, producer)) return producer;
-    if (producer.opType && SCORE_PASSTHROUGH.has(producer.opType)) queue.push(...producer.input.filter((input) => index.constantTensor(input) === null));
+    if (producer.opType && SCORE_PASSTHROUGH.has(producer.opType)) queue.push(...producer.input.filter((input) => !index.isStatic(input)));
   }
   return null;
 }
@@ -71,7 +71,7 @@ function reshapeTarget(index: GraphIndex, reshape: OnnxNode): (number | null)[] 
   if (!concat || !isOp(concat, 'Concat')) return null;
   const dims: (number | null)[] = [];
   for (const part of concat.input) {
-    const values = index.constantInts(part);
+    const values = index.constantInts(part); // folds Unsqueeze(Constant) pieces as torch emits them
     if (values) dims.push(...values);
     else dims.push(null); // a runtime piece; assume one dim (Unsqueeze'd scalar), as exporters emit
   }

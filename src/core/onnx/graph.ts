@@ -2,6 +2,8 @@ import { OnnxGraphError } from './errors';
 import { readFloatTensor, readIntTensor } from './tensor-data';
 import { int64ToNumber, type OnnxAttribute, type OnnxGraph, type OnnxModel, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from './types';
 
+const RANDOM_OPS = new Set(['RandomUniform', 'RandomNormal', 'RandomUniformLike', 'RandomNormalLike', 'Multinomial', 'Bernoulli']);
+
 /** Lookup tables over one graph: who produces and who consumes each tensor name. */
 export class GraphIndex {
   readonly producer = new Map<string, OnnxNode>();
@@ -61,13 +63,59 @@ export class GraphIndex {
     return null;
   }
 
-  constantInts(name: string): number[] | null {
+  private readonly staticMemo = new Map<string, boolean>();
+
+  /**
+   * True when a tensor depends on no graph input: initializers, Constant outputs and anything
+   * computed only from them (torch exports often keep `Transpose(weight)` as a node).
+   */
+  isStatic(name: string): boolean {
+    if (!name) return true;
+    const memo = this.staticMemo.get(name);
+    if (memo !== undefined) return memo;
+    this.staticMemo.set(name, false); // guards against cycles
+    let result: boolean;
+    if (this.feedInputs.has(name)) result = false;
+    else if (this.initializers.has(name)) result = true;
+    else {
+      const producer = this.producer.get(name);
+      result =
+        producer !== undefined &&
+        !RANDOM_OPS.has(producer.opType ?? '') &&
+        (producer.opType === 'Constant' || (producer.input.length > 0 && producer.input.every((input) => this.isStatic(input))));
+    }
+    this.staticMemo.set(name, result);
+    return result;
+  }
+
+  /**
+   * Integer values of a constant, folding the shape-preserving ops exporters wrap small constants in
+   * (Unsqueeze, Squeeze, Reshape, Cast, Identity, Concat). Null when not computable statically.
+   */
+  constantInts(name: string, depth = 0): number[] | null {
     const tensor = this.constantTensor(name);
-    if (!tensor) return null;
-    try {
-      return readIntTensor(tensor);
-    } catch {
-      return null;
+    if (tensor) {
+      try {
+        return readIntTensor(tensor);
+      } catch {
+        return null;
+      }
+    }
+    const producer = this.producer.get(name);
+    if (!producer || depth > 8 || producer.domain) return null;
+    switch (producer.opType) {
+      case 'Unsqueeze':
+      case 'Squeeze':
+      case 'Reshape':
+      case 'Cast':
+      case 'Identity':
+        return this.constantInts(producer.input[0], depth + 1);
+      case 'Concat': {
+        const parts = producer.input.map((input) => this.constantInts(input, depth + 1));
+        return parts.every((part) => part !== null) ? parts.flat() as number[] : null;
+      }
+      default:
+        return null;
     }
   }
 

@@ -43,12 +43,12 @@ function isLinearOutput(index: GraphIndex, tensor: string): boolean {
   const byWeight = (node: OnnxNode | undefined) =>
     node !== undefined &&
     (isOp(node, 'MatMul') || isOp(node, 'Gemm') || (node.opType === 'FusedMatMul' && node.domain === 'com.microsoft')) &&
-    index.constantTensor(node.input[1]) !== null;
+    index.isStatic(node.input[1]);
   if (byWeight(producer)) return true;
   if (!isOp(producer, 'Add')) return false;
   const [a, b] = producer.input;
-  if (index.constantTensor(a) !== null) return byWeight(index.producer.get(b));
-  if (index.constantTensor(b) !== null) return byWeight(index.producer.get(a));
+  if (index.isStatic(a)) return byWeight(index.producer.get(b));
+  if (index.isStatic(b)) return byWeight(index.producer.get(a));
   return false;
 }
 

@@ -34,9 +34,9 @@ function layerInput(index: GraphIndex, softmax: OnnxNode): string {
     seen.add(name);
     const producer = index.producer.get(name);
     if (!producer) continue;
-    const weighted = (isOp(producer, 'MatMul') || isOp(producer, 'Gemm')) && index.constantTensor(producer.input[1]) !== null;
+    const weighted = (isOp(producer, 'MatMul') || isOp(producer, 'Gemm')) && index.isStatic(producer.input[1]);
     if (weighted) return producer.input[0];
-    queue.push(...producer.input.filter((input) => input && index.constantTensor(input) === null));
+    queue.push(...producer.input.filter((input) => !index.isStatic(input)));
   }
   throw new OnnxGraphError('Could not find the query projection of the first stochastic layer, so the prefix cannot be tiled.');
 }
@@ -100,7 +100,7 @@ export function tileStochasticSuffix(model: OnnxModel, editor: GraphEditor, requ
     twins.set(tensor, null);
     const producer = index.producer.get(tensor);
     let twin: string | null = null;
-    if (producer && isOp(producer, 'Shape') && intAttribute(producer, 'start', 0) === 0 && index.constantTensor(producer.input[0]) === null) {
+    if (producer && isOp(producer, 'Shape') && intAttribute(producer, 'start', 0) === 0 && !index.isStatic(producer.input[0])) {
       twin = tiledShapeOf(producer.input[0], `mc_tile/${tensor}`);
     } else if (producer && SHAPE_OPS.has(producer.opType ?? '') && !producer.domain) {
       const inputs = producer.input.map((input) => (input ? shapeTwin(input) : null));
@@ -122,7 +122,7 @@ export function tileStochasticSuffix(model: OnnxModel, editor: GraphEditor, requ
       if (!name || name === tiledEntering || request.excluded.has(name) || !fromData.has(name)) return;
       const producer = index.producer.get(name);
       if (producer && region.has(producer)) return;
-      if (index.constantTensor(name) !== null) return;
+      if (index.isStatic(name)) return;
       if (BROADCASTING_OPS.has(node.opType ?? '') && !node.domain) return;
       let replacement = replacements.get(name);
       if (replacement === undefined) {
@@ -132,5 +132,23 @@ export function tileStochasticSuffix(model: OnnxModel, editor: GraphEditor, requ
       node.input[slot] = replacement;
     });
   }
+  declareSampleRows(model, new GraphIndex(graph), tiledEntering);
   return expanded;
+}
+
+/**
+ * Outputs computed after the tiling point have T rows, not the input's batch size. onnxruntime plans
+ * buffers from symbolic dims (an output declared [batch, …] is assumed to match input_ids' batch), so
+ * their leading dim gets its own symbol, and stale value_info shapes for tiled tensors are dropped.
+ */
+function declareSampleRows(model: OnnxModel, index: GraphIndex, tiledEntering: string): void {
+  const region = descendants(index, tiledEntering);
+  const tiledTensors = new Set<string>([tiledEntering]);
+  for (const node of region) for (const output of node.output) tiledTensors.add(output);
+  for (const output of model.graph.output) {
+    const dims = output.type?.tensorType?.shape?.dim;
+    if (!output.name || !tiledTensors.has(output.name) || !dims || dims.length === 0) continue;
+    dims[0] = { dimParam: 'mc_samples' };
+  }
+  model.graph.valueInfo = (model.graph.valueInfo ?? []).filter((info) => !info.name || !tiledTensors.has(info.name));
 }
