@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeModel, describeModel, encodeModel, exposeAttention, insertMcDropout, makeDropoutFeeds, readTokenEmbeddings } from '../../../src/core/onnx';
+import { decodeModel, describeModel, encodeModel, exposeAttention, insertMcDropout, makeDropoutFeeds, readTokenEmbeddings, restrictMlmHeadToPositions } from '../../../src/core/onnx';
 import { createRng } from '../../../src/core/random';
 import { createSession, floats, ort, runOnce, textFeeds, toOrtFeeds } from '../../helpers/onnx-runtime';
 
@@ -142,6 +142,18 @@ describe('default model playground-bert-mini', () => {
     }
   });
 
+  it('computes fill-mask logits at the masked position only, with the reference top 10', async () => {
+    const c = reference.cases.find((candidate) => candidate.mlm !== null)!;
+    const { model, restriction } = restrictMlmHeadToPositions(decodeModel(bytes));
+    expect(restriction).toMatchObject({ hiddenState: 'last_hidden_state', logitsOutput: 'logits' });
+    const results = await runOnce(encodeModel(model), { ...feedsOf(c), mlm_positions: new ort.Tensor('int64', BigInt64Array.of(BigInt(c.mlm!.masked_position)), [1]) });
+    expect(results.logits.dims).toEqual([1, 8000]);
+    const probs = softmax(floats(results.logits));
+    const top = [...probs.keys()].sort((a, b) => probs[b] - probs[a]).slice(0, 10);
+    expect(top).toEqual(c.mlm!.top10_ids);
+    expect(maxAbsDifference(top.map((id) => probs[id]), c.mlm!.top10_probs)).toBeLessThan(1e-5);
+  });
+
   it('reads the 8000 × 128 token-embedding table', () => {
     const model = decodeModel(bytes);
     const embeddings = readTokenEmbeddings(model);
@@ -152,4 +164,3 @@ describe('default model playground-bert-mini', () => {
   });
 });
 
-export { ort };
