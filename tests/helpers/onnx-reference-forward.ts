@@ -72,7 +72,7 @@ export function referenceForward(
   const rows = batch * seq;
   const eps = config.layerNormEpsilon;
 
-  let x = new Float64Array(rows * h);
+  let x: Float64Array = new Float64Array(rows * h);
   for (let b = 0; b < batch; b++) {
     for (let s = 0; s < seq; s++) {
       for (let i = 0; i < h; i++) {
@@ -83,10 +83,12 @@ export function referenceForward(
   x = applyLayerNorm(x, h, w.embeddingLn, eps);
 
   const attention: Float64Array[] = [];
+  const pre = config.preLayerNorm;
   for (const layer of w.layers) {
-    const q = applyDense(x, rows, layer.q);
-    const k = applyDense(x, rows, layer.k);
-    const v = applyDense(x, rows, layer.v);
+    const attentionInput = pre ? applyLayerNorm(x, h, layer.ln1, eps) : x;
+    const q = applyDense(attentionInput, rows, layer.q);
+    const k = applyDense(attentionInput, rows, layer.k);
+    const v = applyDense(attentionInput, rows, layer.v);
     const probs = new Float64Array(batch * heads * seq * seq);
     const context = new Float64Array(rows * h);
     for (let b = 0; b < batch; b++) {
@@ -114,11 +116,13 @@ export function referenceForward(
     }
     attention.push(probs);
     const attended = applyDense(context, rows, layer.o).map((value, index) => value + x[index]);
-    const afterAttention = applyLayerNorm(attended, h, layer.ln1, eps);
-    const intermediate = applyDense(afterAttention, rows, layer.ffnIn).map(gelu);
+    const afterAttention = pre ? attended : applyLayerNorm(attended, h, layer.ln1, eps);
+    const ffnInput = pre ? applyLayerNorm(afterAttention, h, layer.ln2, eps) : afterAttention;
+    const intermediate = applyDense(ffnInput, rows, layer.ffnIn).map(gelu);
     const ffn = applyDense(intermediate, rows, layer.ffnOut).map((value, index) => value + afterAttention[index]);
-    x = applyLayerNorm(ffn, h, layer.ln2, eps);
+    x = pre ? ffn : applyLayerNorm(ffn, h, layer.ln2, eps);
   }
+  if (pre) x = applyLayerNorm(x, h, w.finalLn, eps);
 
   const transformed = applyLayerNorm(applyDense(x, rows, w.mlmDense).map(gelu), h, w.mlmLn, eps);
   const logits = new Float64Array(rows * config.vocab);

@@ -27,6 +27,8 @@ export interface TinyTransformerOptions {
   embeddingDtype?: 'float32' | 'float16';
   /** 'op': LayerNormalization nodes (torch ≥ 1.13 at opset 17); 'decomposed': ReduceMean/Sub/Pow/… form. */
   layerNorm?: 'op' | 'decomposed';
+  /** GPT-2 style blocks: x + attn(LN(x)), x + ffn(LN(x)), then a final LayerNorm (default: BERT's post-LN). */
+  preLayerNorm?: boolean;
 }
 
 export interface Dense { w: Float32Array; b: Float32Array; inSize: number; outSize: number }
@@ -44,6 +46,8 @@ export interface TinyWeights {
   decoderBias: Float32Array;
   pooler: Dense;
   classifier: Dense;
+  /** Used by pre-LN models only. */
+  finalLn: LayerNormWeights;
 }
 
 export interface TinyConfig {
@@ -56,6 +60,7 @@ export interface TinyConfig {
   typeVocab: number;
   numLabels: number;
   layerNormEpsilon: number;
+  preLayerNorm: boolean;
 }
 
 export interface TinyTransformer {
@@ -110,6 +115,7 @@ function makeWeights(rng: Rng, config: TinyConfig, fp16Embedding: boolean): Tiny
     decoderBias: randomArray(rng, vocab, 0.05),
     pooler: dense(rng, h, h),
     classifier: dense(rng, h, config.numLabels),
+    finalLn: layerNorm(rng, h),
   };
 }
 
@@ -126,6 +132,7 @@ export function buildTinyTransformer(options: TinyTransformerOptions = {}): Tiny
     typeVocab: 2,
     numLabels: options.numLabels ?? 3,
     layerNormEpsilon: LN_EPSILON,
+    preLayerNorm: options.preLayerNorm ?? false,
   };
   const fp16 = options.embeddingDtype === 'float16';
   const weights = makeWeights(createRng(options.seed ?? 1234), config, fp16);
@@ -202,19 +209,24 @@ export function buildTinyTransformer(options: TinyTransformerOptions = {}): Tiny
     const p = `layers.${l}`;
     const split = (x: string, name: string, perm: number[]) =>
       g.add('Transpose', [g.add('Reshape', [x, headsShape], { name: `/${p}/attention/${name}/Reshape` })], { name: `/${p}/attention/${name}/Transpose`, attributes: { perm } });
-    const q = split(linear(hiddenState, layer.q, `${p}/attention/query`), 'query', [0, 2, 1, 3]);
-    const kT = split(linear(hiddenState, layer.k, `${p}/attention/key`), 'key', [0, 2, 3, 1]);
-    const v = split(linear(hiddenState, layer.v, `${p}/attention/value`), 'value', [0, 2, 1, 3]);
+    const attentionInput = config.preLayerNorm ? norm(hiddenState, layer.ln1, `${p}/attention_norm`) : hiddenState;
+    const q = split(linear(attentionInput, layer.q, `${p}/attention/query`), 'query', [0, 2, 1, 3]);
+    const kT = split(linear(attentionInput, layer.k, `${p}/attention/key`), 'key', [0, 2, 3, 1]);
+    const v = split(linear(attentionInput, layer.v, `${p}/attention/value`), 'value', [0, 2, 1, 3]);
     const scores = g.add('Div', [g.add('MatMul', [q, kT], { name: `/${p}/attention/MatMul` }), scale], { name: `/${p}/attention/Div` });
     const masked = g.add('Add', [scores, extendedMask], { name: `/${p}/attention/Add` });
     const probs = g.add('Softmax', [masked], { name: `/${p}/attention/Softmax`, attributes: { axis: -1 } });
     const context = g.add('MatMul', [probs, v], { name: `/${p}/attention/MatMul_1` });
     const merged = g.add('Reshape', [g.add('Transpose', [context], { name: `/${p}/attention/Transpose`, attributes: { perm: [0, 2, 1, 3] } }), mergedShape], { name: `/${p}/attention/Reshape` });
     const attentionOut = linear(merged, layer.o, `${p}/attention/output/dense`);
-    const afterAttention = norm(g.add('Add', [attentionOut, hiddenState], { name: `/${p}/attention/output/Add` }), layer.ln1, `${p}/attention/output/LayerNorm`);
-    const ffn = linear(gelu(linear(afterAttention, layer.ffnIn, `${p}/intermediate/dense`), `${p}/intermediate/gelu`), layer.ffnOut, `${p}/output/dense`);
-    hiddenState = norm(g.add('Add', [ffn, afterAttention], { name: `/${p}/output/Add` }), layer.ln2, `${p}/output/LayerNorm`);
+    const attended = g.add('Add', [attentionOut, hiddenState], { name: `/${p}/attention/output/Add` });
+    const afterAttention = config.preLayerNorm ? attended : norm(attended, layer.ln1, `${p}/attention/output/LayerNorm`);
+    const ffnInput = config.preLayerNorm ? norm(afterAttention, layer.ln2, `${p}/ffn_norm`) : afterAttention;
+    const ffn = linear(gelu(linear(ffnInput, layer.ffnIn, `${p}/intermediate/dense`), `${p}/intermediate/gelu`), layer.ffnOut, `${p}/output/dense`);
+    const residual = g.add('Add', [ffn, afterAttention], { name: `/${p}/output/Add` });
+    hiddenState = config.preLayerNorm ? residual : norm(residual, layer.ln2, `${p}/output/LayerNorm`);
   });
+  if (config.preLayerNorm) hiddenState = norm(hiddenState, weights.finalLn, 'final_norm');
 
   g.add('Identity', [hiddenState], { name: '/last_hidden_state/Identity', outputNames: ['last_hidden_state'] });
   // MLM head: transform, then the decoder tied to the word embedding.

@@ -10,9 +10,14 @@ const mask = [[1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 1, 0]];
 const types = [[0, 0, 0, 0, 1, 1], [0, 0, 0, 0, 0, 0]];
 
 describe('exposeAttention', () => {
-  for (const layerNorm of ['op', 'decomposed'] as const) {
-    it(`returns every layer's attention [batch, heads, seq, seq], rows summing to 1 and matching a JS forward pass (LayerNorm ${layerNorm})`, async () => {
-      const tiny = buildTinyTransformer({ layers: 2, heads: 2, hidden: 16, layerNorm });
+  const variants = [
+    { label: 'post-LN, LayerNormalization ops', options: { layerNorm: 'op' } },
+    { label: 'post-LN, decomposed LayerNorm', options: { layerNorm: 'decomposed' } },
+    { label: 'pre-LN (GPT-2 style blocks)', options: { preLayerNorm: true } },
+  ] as const;
+  for (const { label, options } of variants) {
+    it(`returns every layer's attention [batch, heads, seq, seq], rows summing to 1 and matching a JS forward pass (${label})`, async () => {
+      const tiny = buildTinyTransformer({ layers: 2, heads: 2, hidden: 16, ...options });
       const { model, attentionOutputs } = exposeAttention(decodeModel(tiny.bytes));
       expect(attentionOutputs.map(({ layer, heads, outputName }) => ({ layer, heads, outputName }))).toEqual([
         { layer: 0, heads: 2, outputName: '/layers.0/attention/Softmax_output_0' },
@@ -39,6 +44,10 @@ describe('exposeAttention', () => {
       const layer0 = floats(results[attentionOutputs[0].outputName]);
       const batch1Head0Row0 = layer0.subarray(2 * seq * seq, 2 * seq * seq + seq);
       expect(batch1Head0Row0[seq - 1]).toBeLessThan(1e-6);
+      let hiddenError = 0;
+      const hidden = floats(results.last_hidden_state);
+      for (let i = 0; i < hidden.length; i++) hiddenError = Math.max(hiddenError, Math.abs(hidden[i] - reference.lastHiddenState[i]));
+      expect(hiddenError).toBeLessThan(1e-4);
     });
   }
 

@@ -43,9 +43,11 @@ describe('describeModel', () => {
     expect(wrong.warnings.join(' ')).toMatch(/8 heads per layer but the graph splits attention into 2/);
   });
 
-  it('recognises the decomposed LayerNorm form for residual sites', () => {
-    const description = describeModel(decodeModel(buildTinyTransformer({ layerNorm: 'decomposed' }).bytes));
-    expect(description.capabilities.mcDropout.reason).toMatch(/on 4 residual branch/);
+  it('recognises residual sites with decomposed LayerNorm and in pre-LN blocks', () => {
+    for (const options of [{ layerNorm: 'decomposed' }, { preLayerNorm: true }] as const) {
+      const description = describeModel(decodeModel(buildTinyTransformer(options).bytes));
+      expect(description.capabilities.mcDropout.reason).toMatch(/on 4 residual branch/);
+    }
   });
 
   it('says a single-MatMul graph is not a transformer, without throwing', () => {

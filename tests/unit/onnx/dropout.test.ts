@@ -140,15 +140,28 @@ describe('insertMcDropout', () => {
     }
   });
 
-  it('tiles with all layers stochastic and with decomposed LayerNorm', async () => {
-    const decomposed = buildTinyTransformer({ layerNorm: 'decomposed', seed: 77 });
-    const { model, plan } = insertMcDropout(decodeModel(decomposed.bytes), { tiledPrefix: true });
-    expect(plan.sites).toHaveLength(6);
-    const results = await runOnce(encodeModel(model), { ...repeated(1), ...toOrtFeeds(makeDropoutFeeds(plan, { rows: 3, seq }, createRng(2), 0)) });
-    const plain = await runOnce(decomposed.bytes, repeated(1));
-    expect(results.last_hidden_state.dims).toEqual([3, seq, 16]);
-    for (const row of rowsOf(results.last_hidden_state)) expect(Array.from(row)).toEqual(Array.from(floats(plain.last_hidden_state)));
-  });
+  for (const [label, variant] of [['decomposed LayerNorm', { layerNorm: 'decomposed' }], ['pre-LN blocks', { preLayerNorm: true }]] as const) {
+    it(`finds every site and tiles with ${label}`, async () => {
+      const other = buildTinyTransformer({ ...variant, seed: 77 });
+      for (const stochasticLayers of ['all', { lastK: 1 }] as const) {
+        const { model, plan } = insertMcDropout(decodeModel(other.bytes), { tiledPrefix: true, stochasticLayers });
+        expect(plan.sites).toHaveLength(stochasticLayers === 'all' ? 6 : 3);
+        const tiledModel = encodeModel(model);
+        const batchedPlan = insertMcDropout(decodeModel(other.bytes), { stochasticLayers });
+        const plain = await runOnce(other.bytes, repeated(1));
+        for (const p of [0, 0.3]) {
+          const noise = () => toOrtFeeds(makeDropoutFeeds(plan, { rows: 3, seq }, createRng(2), p));
+          const results = await runOnce(tiledModel, { ...repeated(1), ...noise() });
+          const batched = await runOnce(encodeModel(batchedPlan.model), { ...repeated(3), ...noise() });
+          expect(results.last_hidden_state.dims).toEqual([3, seq, 16]);
+          const a = floats(results.logits);
+          const b = floats(batched.logits);
+          for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i])).toBeLessThan(1e-5);
+          if (p === 0) for (const row of rowsOf(results.last_hidden_state)) expect(Array.from(row)).toEqual(Array.from(floats(plain.last_hidden_state)));
+        }
+      }
+    });
+  }
 
   it('does not modify its input and refuses graphs without attention', () => {
     const model = decodeModel(tiny.bytes);
