@@ -46,3 +46,26 @@ export {
   type CrossValProgress,
   type CrossValResult,
 } from './cross-validation';
+export {
+  auditLabels,
+  suggestLabels,
+  type AuditOptions,
+  type AuditResult,
+  type AuditRow,
+  type ClassSummary,
+  type Suggestion,
+} from './audit';
+export {
+  parseLabeledText,
+  type ParseLabeledTextOptions,
+  type ParsedLabeledText,
+  type IncompleteRow,
+  type LabeledRow,
+} from './ingest';
+export { decodeTextBytes, type DecodedText } from './text-decoding';
+export { detectDelimiter, detectHeader, detectColumns, type Delimiter } from './column-detection';
+export { looksLikeFormula } from './input-checks';
+export { describeRows, type Problem, type ProblemCode, type ProblemSeverity } from './problems';
+export { toCsv, escapeFormula, type CsvColumn, type CsvOptions } from './csv-export';
+export { tfidfFeatures, tokenize, type TfidfOptions, type TfidfResult } from './tfidf';
+export { l2NormalizeRows, concatFeatureBlocks, type ConcatOptions } from './feature-blocks';

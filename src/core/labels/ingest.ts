@@ -1,0 +1,296 @@
+/**
+ * Parsing pasted labeled text (CSV, TSV, semicolon- or pipe-separated, or JSON lines) into
+ * (text, label) rows, with every problem reported in plain English with its row numbers. Nothing is
+ * dropped silently: rows that cannot be used are returned separately and are only left out of the
+ * audit once the caller passes `excludeIncomplete: true` (the user's consent).
+ */
+import Papa from 'papaparse';
+import {
+  detectColumns,
+  detectDelimiter,
+  detectHeader,
+  resolveColumn,
+  type Delimiter,
+} from './column-detection';
+import { checkRawText, checkRows, type LabeledRow } from './input-checks';
+import { describeRows, plural, type Problem } from './problems';
+
+export type { LabeledRow } from './input-checks';
+
+export interface ParseLabeledTextOptions {
+  format?: 'auto' | 'delimited' | 'jsonl';
+  delimiter?: Delimiter;
+  hasHeader?: boolean;
+  /** Column index (0-based) or header name / JSON key. */
+  textColumn?: number | string;
+  labelColumn?: number | string;
+  /** Cross-validation folds the data is meant for; smaller classes are reported (default 5). */
+  folds?: number;
+  /** Texts longer than this are reported (default 2,000 characters). */
+  maxTextLength?: number;
+  /** The user agreed to leave out rows with an empty text or label or a broken shape. */
+  excludeIncomplete?: boolean;
+}
+
+export interface IncompleteRow {
+  sourceRow: number;
+  text: string;
+  label: string;
+  reason: string;
+}
+
+export interface ParsedLabeledText {
+  rows: LabeledRow[];
+  /** Rows that cannot be audited as they are, with the reason; never part of `rows`. */
+  incompleteRows: IncompleteRow[];
+  /** Distinct labels, sorted (numbers numerically). */
+  classes: string[];
+  /** Index into `classes` for every row of `rows`. */
+  labelIds: number[];
+  format: 'delimited' | 'jsonl';
+  delimiter: Delimiter | null;
+  hasHeader: boolean;
+  /** Column names (header cells, JSON keys, or "column 1", …) and the chosen columns. */
+  columns: { names: string[]; textColumn: number; labelColumn: number } | null;
+  problems: Problem[];
+  /** False when an error-level problem blocks the audit. */
+  ok: boolean;
+}
+
+interface Table {
+  records: string[][];
+  /** Spreadsheet row number of each record. */
+  sourceRows: number[];
+  header: string[] | null;
+  /** Records that could not be read at all (bad JSON lines). */
+  unreadable: IncompleteRow[];
+}
+
+function finish(
+  base: Omit<ParsedLabeledText, 'classes' | 'labelIds' | 'ok'>,
+): ParsedLabeledText {
+  const classes = [...new Set(base.rows.map((r) => r.label))].sort((a, b) =>
+    a.localeCompare(b, 'en', { numeric: true }),
+  );
+  const index = new Map(classes.map((c, i) => [c, i]));
+  return {
+    ...base,
+    classes,
+    labelIds: base.rows.map((r) => index.get(r.label)!),
+    ok: !base.problems.some((p) => p.severity === 'error'),
+  };
+}
+
+function lineOfOffset(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text[i] === '\n') line++;
+  return line;
+}
+
+function parseDelimited(text: string, delimiter: Delimiter, problems: Problem[]): string[][] {
+  const result = Papa.parse<string[]>(text, { delimiter, skipEmptyLines: 'greedy' });
+  const unterminated = result.errors.filter((e) => e.code === 'MissingQuotes');
+  const malformed = result.errors.filter((e) => e.code === 'InvalidQuotes');
+  if (unterminated.length > 0) {
+    const lines = unterminated.map((e) => lineOfOffset(text, e.index ?? 0));
+    problems.push({
+      code: 'malformed-quotes',
+      severity: 'error',
+      message: `A quoted field is never closed (opening quote on line ${lines.join(', ')}); everything after it was read as one cell. Add the missing closing quote, or double quotes inside a quoted field ("").`,
+      rows: unterminated.map((e) => (e.row ?? 0) + 1),
+    });
+  }
+  if (malformed.length > 0) {
+    const rows = malformed.map((e) => (e.row ?? 0) + 1);
+    problems.push({
+      code: 'malformed-quotes',
+      severity: 'warning',
+      message: `Misplaced quote characters in ${describeRows(rows)} (a quote right after a closing quote, or text after a quoted field). Check those rows; quotes inside a quoted field must be doubled ("").`,
+      rows,
+    });
+  }
+  return result.data;
+}
+
+/** Stands in for a JSON list or object where a single value was expected (NUL never survives checkRawText). */
+const NESTED_VALUE = '\u0000nested';
+
+function jsonValueToCell(value: unknown): string | null {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return null;
+}
+
+function parseJsonLines(text: string): Table {
+  const objects: { line: number; value: Record<string, unknown> }[] = [];
+  const unreadable: IncompleteRow[] = [];
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === '') return;
+    try {
+      const value: unknown = JSON.parse(line);
+      if (value && typeof value === 'object' && !Array.isArray(value)) objects.push({ line: i + 1, value: value as Record<string, unknown> });
+      else unreadable.push({ sourceRow: i + 1, text: line, label: '', reason: 'not a JSON object' });
+    } catch {
+      unreadable.push({ sourceRow: i + 1, text: line, label: '', reason: 'not valid JSON' });
+    }
+  });
+  const keys: string[] = [];
+  for (const { value } of objects.slice(0, 1000)) for (const key of Object.keys(value)) if (!keys.includes(key)) keys.push(key);
+  const records = objects.map(({ value }) => keys.map((key) => jsonValueToCell(value[key]) ?? NESTED_VALUE));
+  return { records, sourceRows: objects.map((o) => o.line), header: keys, unreadable };
+}
+
+export function parseLabeledText(input: string, options: ParseLabeledTextOptions = {}): ParsedLabeledText {
+  const text = input.startsWith('\uFEFF') ? input.slice(1) : input;
+  const folds = options.folds ?? 5;
+  const maxTextLength = options.maxTextLength ?? 2000;
+  const problems: Problem[] = [];
+  const empty = {
+    rows: [] as LabeledRow[],
+    incompleteRows: [] as IncompleteRow[],
+    delimiter: null,
+    hasHeader: false,
+    columns: null,
+    problems,
+  };
+  const format = options.format && options.format !== 'auto' ? options.format : /^\s*\{/.test(text) ? 'jsonl' : 'delimited';
+
+  if (text.trim() === '') {
+    problems.push({ code: 'empty-input', severity: 'error', message: 'The input is empty. Paste rows of text with a label, e.g. "text,label".' });
+    return finish({ ...empty, format });
+  }
+  problems.push(...checkRawText(text));
+  if (problems.some((p) => p.severity === 'error')) return finish({ ...empty, format });
+
+  let table: Table;
+  let delimiter: Delimiter | null = null;
+  let hasHeader: boolean;
+  if (format === 'jsonl') {
+    table = parseJsonLines(text);
+    hasHeader = false;
+    if (table.unreadable.length > 0) {
+      const rows = table.unreadable.map((r) => r.sourceRow);
+      problems.push({
+        code: 'invalid-json',
+        severity: 'warning',
+        message: `${plural(rows.length, 'line is', 'lines are')} not a JSON object (line ${rows.slice(0, 10).join(', ')}${rows.length > 10 ? ', …' : ''}). Each line must be one object such as {"text": "…", "label": "…"}.`,
+        rows,
+      });
+    }
+  } else {
+    delimiter = options.delimiter ?? detectDelimiter(text);
+    if (!delimiter) {
+      problems.push({
+        code: 'no-label-column',
+        severity: 'error',
+        message: 'Could not find a second column: no line is split by a comma, tab, semicolon or pipe. Each row needs a text and a label, e.g. "great film,positive".',
+      });
+      return finish({ ...empty, format });
+    }
+    const records = parseDelimited(text, delimiter, problems);
+    hasHeader = options.hasHeader ?? detectHeader(records);
+    table = {
+      records: hasHeader ? records.slice(1) : records,
+      sourceRows: records.map((_, i) => i + 1).slice(hasHeader ? 1 : 0),
+      header: hasHeader ? records[0] : null,
+      unreadable: [],
+    };
+  }
+
+  if (table.records.length === 0) {
+    const message = hasHeader || format === 'jsonl'
+      ? 'There is a header row but no data rows below it.'
+      : 'No data rows were found.';
+    problems.push({ code: hasHeader ? 'header-only' : 'empty-input', severity: 'error', message });
+    return finish({ ...empty, format, delimiter, hasHeader, incompleteRows: table.unreadable });
+  }
+
+  const width = Math.max(table.header?.length ?? 0, ...table.records.map((r) => r.length));
+  const names = Array.from({ length: width }, (_, c) => table.header?.[c] ?? `column ${c + 1}`);
+  const guessed = detectColumns(table.records, table.header);
+  let textColumn = guessed?.textColumn ?? -1;
+  let labelColumn = guessed?.labelColumn ?? -1;
+  for (const [which, choice] of [['text', options.textColumn], ['label', options.labelColumn]] as const) {
+    if (choice === undefined) continue;
+    const column = resolveColumn(choice, table.header, width);
+    if (column < 0) {
+      problems.push({
+        code: 'unknown-column',
+        severity: 'error',
+        message: `There is no ${which} column "${String(choice)}". The columns are: ${names.map((n) => `"${n}"`).join(', ')}.`,
+      });
+      return finish({ ...empty, format, delimiter, hasHeader });
+    }
+    if (which === 'text') textColumn = column;
+    else labelColumn = column;
+  }
+  if (textColumn < 0 || labelColumn < 0 || textColumn === labelColumn) {
+    problems.push({
+      code: textColumn < 0 ? 'no-text-column' : 'no-label-column',
+      severity: 'error',
+      message: `Could not tell which column holds the text and which the label (columns: ${names.map((n) => `"${n}"`).join(', ')}). Choose them explicitly.`,
+    });
+    return finish({ ...empty, format, delimiter, hasHeader });
+  }
+  const columns = { names, textColumn, labelColumn };
+
+  const expectedWidth = table.header?.length ?? modeOf(table.records.map((r) => r.length));
+  const rows: LabeledRow[] = [];
+  const incompleteRows: IncompleteRow[] = [...table.unreadable];
+  const wrongShape: number[] = [];
+  table.records.forEach((record, i) => {
+    const sourceRow = table.sourceRows[i];
+    const rowText = (record[textColumn] ?? '').trim();
+    const label = (record[labelColumn] ?? '').trim();
+    const extra = record.slice(expectedWidth).some((cell) => cell.trim() !== '');
+    let reason: string | null = null;
+    if (format === 'delimited' && (record.length < Math.max(textColumn, labelColumn) + 1 || extra)) {
+      reason = `has ${plural(record.length, 'field')}, expected ${expectedWidth}`;
+      wrongShape.push(sourceRow);
+    } else if (rowText === NESTED_VALUE || label === NESTED_VALUE) {
+      reason = 'the text or label is a list or object, not a single value';
+    } else if (rowText === '' && label === '') reason = 'empty text and label';
+    else if (rowText === '') reason = 'empty text';
+    else if (label === '') reason = 'empty label';
+    if (reason) incompleteRows.push({ sourceRow, text: rowText.replace(NESTED_VALUE, ''), label: label.replace(NESTED_VALUE, ''), reason });
+    else rows.push({ text: rowText, label, sourceRow });
+  });
+  if (wrongShape.length > 0) {
+    problems.push({
+      code: 'field-count',
+      severity: 'warning',
+      message: `${plural(wrongShape.length, 'row has', 'rows have')} a different number of fields than the header (${describeRows(wrongShape)}), often an unquoted ${delimiter === '\t' ? 'tab' : `"${delimiter}"`} inside the text. Quote such texts.`,
+      rows: wrongShape,
+    });
+  }
+  incompleteRows.sort((a, b) => a.sourceRow - b.sourceRow);
+  if (incompleteRows.length > 0) {
+    const list = describeRows(incompleteRows.map((r) => r.sourceRow));
+    problems.push({
+      code: 'incomplete-rows',
+      severity: options.excludeIncomplete ? 'warning' : 'error',
+      message: options.excludeIncomplete
+        ? `${plural(incompleteRows.length, 'row was', 'rows were')} left out as you confirmed (${list}): an empty text or label, or a broken row.`
+        : `${plural(incompleteRows.length, 'row has', 'rows have')} an empty text or label, or could not be read (${list}). Fix them, or confirm that they should be left out of the audit.`,
+      rows: incompleteRows.map((r) => r.sourceRow),
+    });
+  }
+  problems.push(...checkRows(rows, { folds, maxTextLength }));
+  return finish({ rows, incompleteRows, format, delimiter, hasHeader, columns, problems });
+}
+
+function modeOf(values: readonly number[]): number {
+  const counts = new Map<number, number>();
+  let best = values[0] ?? 0, bestCount = 0;
+  for (const v of values) {
+    const c = (counts.get(v) ?? 0) + 1;
+    counts.set(v, c);
+    if (c > bestCount) {
+      best = v;
+      bestCount = c;
+    }
+  }
+  return best;
+}
