@@ -63,6 +63,25 @@ function findScoreMatMul(index: GraphIndex, softmax: OnnxNode): OnnxNode | null 
   return null;
 }
 
+/**
+ * The first weight projection (MatMul/Gemm by a static weight) upstream of a Softmax's scores: the
+ * query or key projection. Its input is the activation entering the layer.
+ */
+export function findScoreProjection(index: GraphIndex, softmax: OnnxNode): OnnxNode | null {
+  const queue = [softmax.input[0]];
+  const seen = new Set<string>();
+  while (queue.length > 0) {
+    const name = queue.shift()!;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    const producer = index.producer.get(name);
+    if (!producer) continue;
+    if ((isOp(producer, 'MatMul') || isOp(producer, 'Gemm')) && index.isStatic(producer.input[1])) return producer;
+    queue.push(...producer.input.filter((input) => !index.isStatic(input)));
+  }
+  return null;
+}
+
 /** Target dims of a Reshape, with null for entries only known at run time. */
 function reshapeTarget(index: GraphIndex, reshape: OnnxNode): (number | null)[] | null {
   const constant = index.constantInts(reshape.input[1]);

@@ -1,14 +1,14 @@
 import type { Rng } from '../random';
 import { makeValueInfo } from './builder';
 import { GraphEditor } from './editor';
-import { findAttentionSoftmaxes } from './attention';
+import { findAttentionSoftmaxes, findScoreProjection } from './attention';
 import { findTokenEmbeddingInitializer } from './embeddings';
 import { OnnxGraphError } from './errors';
-import { GraphIndex, cloneForSurgery, defaultOpset, sortTopologically } from './graph';
+import { GraphIndex, cloneForSurgery, defaultOpset, intAttribute, isOp, sortTopologically } from './graph';
 import { findResidualSites } from './residual';
 import { tensorDims } from './tensor-data';
 import { tileStochasticSuffix } from './tiling';
-import { DataType, type OnnxModel } from './types';
+import { DataType, type OnnxModel, type OnnxNode } from './types';
 
 export type DropoutSiteKind = 'attention' | 'hidden';
 /** A noise dimension: rows seen by the stochastic layers, sequence length, or a fixed size. */
@@ -96,8 +96,14 @@ export function insertMcDropout(model: OnnxModel, options: McDropoutOptions = {}
   graph.input.push(makeValueInfo(DROPOUT_P_INPUT, DataType.FLOAT, [1]));
   const one = editor.constFloat('mc_dropout/one', [1], []);
   const oneMinusP = editor.add('Sub', [one, DROPOUT_P_INPUT], { name: 'mc_dropout/one_minus_p' });
-  const scale = editor.add('Div', [one, oneMinusP], { name: 'mc_dropout/scale' });
-  const zero = editor.constFloat('mc_dropout/zero', [0], []);
+  let scale = editor.add('Div', [one, oneMinusP], { name: 'mc_dropout/scale' });
+  let zero = editor.constFloat('mc_dropout/zero', [0], []);
+  const activationType = activationElementType(index, softmaxes[0].node);
+  if (activationType !== DataType.FLOAT) {
+    // 1/(1−p) is exactly 1 at p = 0 in every float format, so the cast keeps p = 0 exact.
+    scale = editor.add('Cast', [scale], { name: 'mc_dropout/scale_cast', attributes: { to: activationType } });
+    zero = editor.add('Cast', [zero], { name: 'mc_dropout/zero_cast', attributes: { to: activationType } });
+  }
   const hasGreaterOrEqual = (defaultOpset(result) ?? 17) >= 12;
 
   const sites: DropoutSite[] = [];
@@ -144,6 +150,22 @@ export function insertMcDropout(model: OnnxModel, options: McDropoutOptions = {}
     model: result,
     plan: { sites, dropoutInput: DROPOUT_P_INPUT, layers, stochasticLayers, tiledPrefix: options.tiledPrefix ?? false, tiledTensors },
   };
+}
+
+/** Element type the layers compute in, read from the query-projection weight (through Transpose/Cast/…). */
+function activationElementType(index: GraphIndex, softmax: OnnxNode): number {
+  const declared = index.declared.get(softmax.output[0])?.type?.tensorType?.elemType;
+  if (declared) return declared;
+  let name = findScoreProjection(index, softmax)?.input[1];
+  for (let step = 0; name && step < 8; step++) {
+    const initializer = index.constantTensor(name);
+    if (initializer) return initializer.dataType ?? DataType.FLOAT;
+    const producer = index.producer.get(name);
+    if (!producer) break;
+    if (isOp(producer, 'Cast')) return intAttribute(producer, 'to', DataType.FLOAT);
+    name = isOp(producer, 'DequantizeLinear') ? producer.input[1] : producer.input[0];
+  }
+  return DataType.FLOAT;
 }
 
 export interface NoiseShape {

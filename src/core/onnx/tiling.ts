@@ -1,3 +1,4 @@
+import { findScoreProjection } from './attention';
 import type { GraphEditor } from './editor';
 import { OnnxGraphError } from './errors';
 import { GraphIndex, intAttribute, isOp } from './graph';
@@ -24,23 +25,6 @@ const BROADCASTING_OPS = new Set([
 // Integer ops that shape computations (Shape → Gather → Unsqueeze → Concat → Reshape) are built from.
 const SHAPE_OPS = new Set(['Gather', 'Unsqueeze', 'Squeeze', 'Concat', 'Slice', 'Cast', 'Mul', 'Add', 'Sub', 'Div', 'Equal', 'Where', 'Identity', 'Max', 'Min', 'Neg', 'Abs']);
 
-/** The activation entering the first stochastic layer: the input of the query projection. */
-function layerInput(index: GraphIndex, softmax: OnnxNode): string {
-  const queue = [softmax.input[0]];
-  const seen = new Set<string>();
-  while (queue.length > 0) {
-    const name = queue.shift()!;
-    if (seen.has(name)) continue;
-    seen.add(name);
-    const producer = index.producer.get(name);
-    if (!producer) continue;
-    const weighted = (isOp(producer, 'MatMul') || isOp(producer, 'Gemm')) && index.isStatic(producer.input[1]);
-    if (weighted) return producer.input[0];
-    queue.push(...producer.input.filter((input) => !index.isStatic(input)));
-  }
-  throw new OnnxGraphError('Could not find the query projection of the first stochastic layer, so the prefix cannot be tiled.');
-}
-
 function descendants(index: GraphIndex, start: string): Set<OnnxNode> {
   const region = new Set<OnnxNode>();
   const stack = [start];
@@ -64,7 +48,9 @@ function descendants(index: GraphIndex, start: string): Set<OnnxNode> {
 export function tileStochasticSuffix(model: OnnxModel, editor: GraphEditor, request: TilingRequest): string[] {
   const graph = model.graph;
   let index = new GraphIndex(graph);
-  const entering = layerInput(index, request.firstStochasticSoftmax);
+  const projection = findScoreProjection(index, request.firstStochasticSoftmax);
+  if (!projection) throw new OnnxGraphError('Could not find the query projection of the first stochastic layer, so the prefix cannot be tiled.');
+  const entering = projection.input[0];
   const consumersOfEntering = index.consumersOf(entering);
 
   const noiseShape = editor.add('Shape', [request.samplesFrom], { name: 'mc_tile/noise_shape' });

@@ -3,6 +3,7 @@ import { decodeModel, encodeModel, exposeAttention, insertMcDropout, makeDropout
 import { createRng } from '../../../src/core/random';
 import { singleMatMulModel } from '../../helpers/onnx-bad-models';
 import { floats, ort, runOnce, textFeeds, toOrtFeeds, type Feeds } from '../../helpers/onnx-runtime';
+import { convertToFloat16 } from '../../helpers/onnx-float16-model';
 import { buildTinyTransformer } from '../../helpers/tiny-transformer';
 
 const tiny = buildTinyTransformer({ layers: 2, heads: 2, hidden: 16 });
@@ -171,5 +172,20 @@ describe('insertMcDropout', () => {
     expect(model.graph.node.length).toBe(nodes);
     expect(model.graph.input.length).toBe(inputs);
     expect(() => insertMcDropout(singleMatMulModel())).toThrow(OnnxGraphError);
+  });
+});
+
+describe('insertMcDropout on a float16 model', () => {
+  it('casts the scale and zero to float16, keeps p = 0 exact and drops at p > 0', async () => {
+    const fp16Bytes = encodeModel(convertToFloat16(decodeModel(tiny.bytes)));
+    const { model, plan } = insertMcDropout(decodeModel(fp16Bytes));
+    const plain = await runOnce(fp16Bytes, repeated(2));
+    expect(plain.logits.type).toBe('float16');
+    const bytes = encodeModel(model);
+    const run = (p: number) => runOnce(bytes, { ...repeated(2), ...toOrtFeeds(makeDropoutFeeds(plan, { rows: 2, seq }, createRng(8), p)) });
+    const atZero = await run(0);
+    for (const name of OUTPUTS) expect(Array.from(atZero[name].data as Uint16Array)).toEqual(Array.from(plain[name].data as Uint16Array));
+    const sampled = await run(0.2);
+    expect(Array.from(sampled.logits.data as Uint16Array)).not.toEqual(Array.from(plain.logits.data as Uint16Array));
   });
 });
