@@ -107,6 +107,10 @@ export function estimateJoint(
   predProbs: ProbabilityRows,
   options: EstimateJointOptions = {},
 ): number[][] {
+  const numClasses = validateLabelInputs(labels, predProbs, { allowSingleClass: 'only-all-zero' });
+  if (options.confidentJoint && options.confidentJoint.length !== numClasses) {
+    throw new Error(`confidentJoint is ${options.confidentJoint.length}×${options.confidentJoint.length} but there are ${numClasses} classes.`);
+  }
   const calibrated = options.confidentJoint
     ? calibrateConfidentJoint(options.confidentJoint, labels, 'row-major')
     : computeConfidentJoint(labels, predProbs, { thresholds: options.thresholds, calibrate: true });

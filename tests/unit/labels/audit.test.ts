@@ -1,0 +1,118 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import {
+  auditLabels,
+  computeConfidentJoint,
+  crossValPredictProba,
+  findLabelIssues,
+  getLabelQualityScores,
+  LabelInputError,
+  parseLabeledText,
+  suggestLabels,
+  tfidfFeatures,
+} from '../../../src/core/labels';
+import { createRng } from '../../../src/core/random';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const case10 = JSON.parse(readFileSync(path.resolve(repoRoot, '../shared/reference/cleanlab/case10.json'), 'utf8')) as {
+  labels: number[];
+  pred_probs: number[][];
+  confident_joint: number[][];
+  estimate_joint: number[][];
+  find_label_issues_mask: Record<string, boolean[]>;
+  ranked_indices: Record<string, number[]>;
+  label_quality_scores: Record<string, number[]>;
+};
+
+describe('suggestions and the audit summary', () => {
+  it('suggests the first argmax with its probability', () => {
+    expect(suggestLabels([[0.2, 0.5, 0.3], [0.4, 0.4, 0.2]])).toEqual([
+      { label: 1, probability: 0.5 },
+      { label: 0, probability: 0.4 },
+    ]);
+  });
+
+  it('agrees with cleanlab on case 10 and adds per-class summaries', () => {
+    const { labels, pred_probs: probs } = case10;
+    const audit = auditLabels(labels, probs);
+    expect(audit.rows.map((r) => r.isIssue)).toEqual(case10.find_label_issues_mask.prune_by_noise_rate);
+    expect(audit.rows.map((r) => r.qualityScore)).toEqual(case10.label_quality_scores.self_confidence);
+    expect(audit.ranking).toEqual(case10.ranked_indices.self_confidence);
+    expect(audit.confidentJoint).toEqual(case10.confident_joint);
+    expect(audit.estimatedJoint).toEqual(case10.estimate_joint);
+    expect(audit.numIssues).toBe(audit.ranking.length);
+    expect(audit.noiseMatrix.flat().reduce((a, b) => a + b, 0)).toBe(labels.length);
+    for (const [i, row] of audit.rows.entries()) {
+      expect(row.givenLabel).toBe(labels[i]);
+      expect(audit.noiseMatrix[row.givenLabel][row.suggestedLabel]).toBeGreaterThan(0);
+    }
+    const summaries = audit.classSummaries;
+    expect(summaries.map((s) => s.rows)).toEqual([6, 4, 2]);
+    expect(summaries.reduce((a, s) => a + s.issues, 0)).toBe(audit.numIssues);
+    for (const s of summaries) {
+      expect(s.issueRate).toBeCloseTo(s.issues / s.rows, 12);
+      if (s.issues > 0) expect(audit.rows[audit.ranking.find((i) => labels[i] === s.label)!].suggestedLabel).toBe(s.mostConfusedWith);
+    }
+  });
+
+  it('ranks by the chosen method', () => {
+    const audit = auditLabels(case10.labels, case10.pred_probs, { rankBy: 'normalized_margin' });
+    expect(audit.ranking).toEqual(case10.ranked_indices.normalized_margin);
+  });
+});
+
+describe('validation messages', () => {
+  it('says what is wrong with the inputs', () => {
+    expect(() => findLabelIssues([0, 1.5], [[0.5, 0.5], [0.5, 0.5]])).toThrow(/non-negative integers; row 1 has label 1.5/);
+    expect(() => findLabelIssues([0, -1], [[0.5, 0.5], [0.5, 0.5]])).toThrow(LabelInputError);
+    expect(() => computeConfidentJoint([1, 1], [[0.5, 0.5], [0.5, 0.5]])).toThrow(/Only one class \(1\)/);
+    expect(findLabelIssues([0, 0], [[0.5, 0.5], [0.5, 0.5]])).toEqual([false, false]);
+    expect(getLabelQualityScores([1, 1], [[0.3, 0.7], [0.5, 0.5]])).toEqual([0.7, 0.5]);
+    expect(() => findLabelIssues([0, 1], [[0.5, 0.5]])).toThrow(/2 labels but 1 rows/);
+    expect(() => findLabelIssues([0, 1], [[0.5, 0.5], [0.5]])).toThrow(/row 1 has 1 columns/);
+    expect(() => findLabelIssues([0, 2], [[0.5, 0.5], [0.5, 0.5]])).toThrow(/Label 2 needs at least 3 probability columns/);
+    expect(() => findLabelIssues([0, 1], [[1.2, -0.2], [0.5, 0.5]])).toThrow(/\[0, 1\]; row 0, class 0 is 1.2/);
+    expect(() => findLabelIssues([0, 1], [[Number.NaN, 0.5], [0.5, 0.5]])).toThrow(/row 0, class 0 is NaN/);
+    expect(() => findLabelIssues([0, 1], [[0.5, 0.5], [0.5, 0.5]], { fracNoise: 0 })).toThrow(/fracNoise/);
+    expect(() => getLabelQualityScores([0, 1], [[0.5, 0.5], [0.5, 0.5]], { method: 'confidence_weighted_entropy', adjustPredProbs: true })).toThrow(/adjustPredProbs/);
+  });
+});
+
+describe('end to end: pasted text → TF-IDF → 5-fold logistic regression → confident learning', () => {
+  it('finds most planted label flips and few clean rows', () => {
+    const rng = createRng(7);
+    const vocab = {
+      sport: ['goal', 'match', 'team', 'score', 'coach', 'league', 'season', 'player'],
+      food: ['recipe', 'bake', 'flavour', 'dinner', 'spice', 'oven', 'sauce', 'kitchen'],
+      tech: ['laptop', 'software', 'chip', 'server', 'code', 'battery', 'screen', 'cloud'],
+    };
+    const classes = Object.keys(vocab) as (keyof typeof vocab)[];
+    const common = ['the', 'a', 'was', 'very', 'new', 'and', 'this', 'today'];
+    const lines = ['text,label'];
+    const flipped = new Set<number>();
+    for (let i = 0; i < 240; i++) {
+      const topic = classes[i % 3];
+      const words = Array.from({ length: 8 }, () => (rng.nextFloat() < 0.5 ? vocab[topic] : common)[rng.nextInt(8)]);
+      let label: string = topic;
+      if (rng.nextFloat() < 0.08) {
+        label = classes[(i + 1 + rng.nextInt(2)) % 3];
+        flipped.add(i);
+      }
+      lines.push(`${words.join(' ')} ${i},${label}`);
+    }
+    const parsed = parseLabeledText(lines.join('\n'));
+    expect(parsed.ok).toBe(true);
+    const labels = parsed.labelIds;
+    const { features, rows, cols } = tfidfFeatures(parsed.rows.map((r) => r.text), { minDf: 2 });
+    const cv = crossValPredictProba({ data: features, rows, cols }, labels, { folds: 5, seed: 1 });
+    const audit = auditLabels(labels, cv.probabilityRows);
+    const found = new Set(audit.ranking);
+    const hits = [...flipped].filter((i) => found.has(i)).length;
+    expect(flipped.size).toBeGreaterThan(10);
+    expect(hits / flipped.size).toBeGreaterThan(0.7);
+    expect((found.size - hits) / found.size).toBeLessThan(0.3);
+    for (const i of audit.ranking.slice(0, 5)) expect(audit.rows[i].suggestedLabel).not.toBe(labels[i]);
+  });
+});
