@@ -69,3 +69,4 @@ export { describeRows, type Problem, type ProblemCode, type ProblemSeverity } fr
 export { toCsv, escapeFormula, type CsvColumn, type CsvOptions } from './csv-export';
 export { tfidfFeatures, tokenize, type TfidfOptions, type TfidfResult } from './tfidf';
 export { l2NormalizeRows, concatFeatureBlocks, type ConcatOptions } from './feature-blocks';
+export { runLabelAudit, featureMatrixFromRows, type LabelAuditRun, type LabelAuditRunOptions } from './pipeline';

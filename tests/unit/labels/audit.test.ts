@@ -116,3 +116,21 @@ describe('end to end: pasted text → TF-IDF → 5-fold logistic regression → 
     for (const i of audit.ranking.slice(0, 5)) expect(audit.rows[i].suggestedLabel).not.toBe(labels[i]);
   });
 });
+
+describe('runLabelAudit', () => {
+  it('cross-validates and audits in one call, with warm starts not changing the answer', async () => {
+    const { runLabelAudit, featureMatrixFromRows } = await import('../../../src/core/labels');
+    const rng = createRng(3);
+    const labels = Array.from({ length: 150 }, (_, i) => i % 3);
+    const rows = labels.map((y) => Array.from({ length: 6 }, (_, j) => (j === y ? 1.5 : 0) + rng.nextNormal()));
+    const X = featureMatrixFromRows(rows);
+    const warm = runLabelAudit(X, labels, { folds: 5, seed: 2, tolerance: 1e-9 });
+    const cold = runLabelAudit(X, labels, { folds: 5, seed: 2, tolerance: 1e-9, warmStart: false });
+    const diff = Math.max(...warm.crossValidation.probabilities.map((p, i) => Math.abs(p - cold.crossValidation.probabilities[i])));
+    expect(diff).toBeLessThan(1e-6);
+    expect(warm.audit.ranking).toEqual(cold.audit.ranking);
+    expect(warm.crossValidation.iterationsPerFold.slice(1).reduce((a, b) => a + b, 0)).toBeLessThan(
+      cold.crossValidation.iterationsPerFold.slice(1).reduce((a, b) => a + b, 0),
+    );
+  });
+});
