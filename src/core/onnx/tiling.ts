@@ -1,7 +1,7 @@
 import { findScoreProjection } from './attention';
 import type { GraphEditor } from './editor';
 import { OnnxGraphError } from './errors';
-import { GraphIndex, intAttribute, isOp } from './graph';
+import { GraphIndex, intAttribute, isOp, sortTopologically } from './graph';
 import type { OnnxModel, OnnxNode } from './types';
 
 export interface TilingRequest {
@@ -72,6 +72,7 @@ export function tileStochasticSuffix(model: OnnxModel, editor: GraphEditor, requ
   const tiledEntering = expandToSamples(entering);
   for (const node of consumersOfEntering) node.input = node.input.map((name) => (name === entering ? tiledEntering : name));
 
+  sortTopologically(graph);
   index = new GraphIndex(graph);
   const region = descendants(index, tiledEntering);
   const fromData = new Set<string>(request.originalFeeds);
@@ -131,10 +132,13 @@ function declareSampleRows(model: OnnxModel, index: GraphIndex, tiledEntering: s
   const region = descendants(index, tiledEntering);
   const tiledTensors = new Set<string>([tiledEntering]);
   for (const node of region) for (const output of node.output) tiledTensors.add(output);
-  for (const output of model.graph.output) {
-    const dims = output.type?.tensorType?.shape?.dim;
-    if (!output.name || !tiledTensors.has(output.name) || !dims || dims.length === 0) continue;
-    dims[0] = { dimParam: 'mc_samples' };
-  }
+  // New objects, not edits: value infos are shared with the model the surgery started from.
+  model.graph.output = model.graph.output.map((output) => {
+    const tensorType = output.type?.tensorType;
+    const dims = tensorType?.shape?.dim;
+    if (!output.name || !tiledTensors.has(output.name) || !tensorType || !dims || dims.length === 0) return output;
+    const shape = { ...tensorType.shape, dim: [{ dimParam: 'mc_samples' }, ...dims.slice(1)] };
+    return { ...output, type: { ...output.type, tensorType: { ...tensorType, shape } } };
+  });
   model.graph.valueInfo = (model.graph.valueInfo ?? []).filter((info) => !info.name || !tiledTensors.has(info.name));
 }

@@ -57,6 +57,7 @@ describe('exposeAttention', () => {
     const outputsBefore = original.graph.output.length;
     const { model } = exposeAttention(original);
     expect(original.graph.output.length).toBe(outputsBefore);
+    expect(Buffer.from(encodeModel(original)).equals(Buffer.from(tiny.bytes))).toBe(true);
     expect(model.graph.output.length).toBe(outputsBefore + 2);
     // Declared by name only: onnxruntime infers the type and shape.
     expect(model.graph.output.at(-1)).toEqual({ name: '/layers.1/attention/Softmax_output_0' });

@@ -49,6 +49,13 @@ describe('restrictMlmHeadToPositions', () => {
     }
   });
 
+  it('leaves its input model untouched', () => {
+    const tiny = buildTinyTransformer();
+    const model = decodeModel(tiny.bytes);
+    restrictMlmHeadToPositions(model);
+    expect(Buffer.from(encodeModel(model)).equals(Buffer.from(tiny.bytes))).toBe(true);
+  });
+
   it('refuses models without a fill-mask head', () => {
     expect(() => restrictMlmHeadToPositions(fusedAttentionModel())).toThrow(OnnxGraphError);
     expect(() => restrictMlmHeadToPositions(fusedAttentionModel())).toThrow(/no fill-mask logits output/);
