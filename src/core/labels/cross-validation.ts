@@ -28,6 +28,8 @@ export interface CrossValOptions {
   /** Solver tolerance on max |∇(objective / n)| (default 1e-7). */
   tolerance?: number;
   maxIterations?: number;
+  /** Two classes: two-vector softmax (default) or scikit-learn's default sigmoid model. */
+  binaryModel?: 'softmax' | 'sigmoid';
   /** Defaults to max(label) + 1. */
   numClasses?: number;
   /** Explicit fold id per row (overrides folds/seed), e.g. to reproduce another tool's split. */
@@ -109,6 +111,7 @@ export function crossValPredictProba(
     if (test.length === 0) continue;
     const model = fitLogisticRegression(X, labels, numClasses, {
       C: options.C,
+      binaryModel: options.binaryModel,
       tolerance: options.tolerance,
       maxIterations: options.maxIterations,
       rowIndices: train,

@@ -36,6 +36,12 @@ export interface LogisticRegressionOptions {
   /** Stop when max |∇ (objective / n)| ≤ this (default 1e-7). */
   tolerance?: number;
   maxIterations?: number;
+  /**
+   * Two classes only: 'softmax' (default) fits two weight vectors like multi_class='multinomial';
+   * 'sigmoid' reproduces scikit-learn's default binary model (one vector, penalty ||w||²/(2C)).
+   * The two are the same family: a symmetric two-vector softmax with C/2 is that sigmoid model.
+   */
+  binaryModel?: 'softmax' | 'sigmoid';
   /** Rows of X to train on (default all). */
   rowIndices?: ArrayLike<number>;
   /** Start from this model's solution (e.g. the previous fold) instead of zeros. */
@@ -264,7 +270,8 @@ export function fitLogisticRegression(
 
   const signal = options.signal;
   if (signal?.aborted) throw abortError(signal);
-  const result = minimizeLbfgs(makeObjective(X, rows, target, m, mean, C), start, {
+  const effectiveC = m === 2 && options.binaryModel === 'sigmoid' ? C / 2 : C;
+  const result = minimizeLbfgs(makeObjective(X, rows, target, m, mean, effectiveC), start, {
     gradientTolerance: options.tolerance ?? 1e-7,
     maxIterations: options.maxIterations ?? 10_000,
     onIteration: (state) => {
