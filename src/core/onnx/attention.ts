@@ -1,5 +1,5 @@
 import { OnnxGraphError } from './errors';
-import { GraphIndex, cloneForSurgery, defaultOpset, intAttribute, isOp } from './graph';
+import { GraphIndex, cloneForSurgery, defaultOpset, intAttribute, isOp, sortTopologically } from './graph';
 import type { OnnxModel, OnnxNode } from './types';
 
 /** One layer's attention Softmax: its output holds probabilities [batch, heads, seq, seq]. */
@@ -136,7 +136,10 @@ function isLastAxisSoftmax(index: GraphIndex, node: OnnxNode, opset: number): bo
 export function findAttentionSoftmaxes(model: OnnxModel, index = new GraphIndex(model.graph)): AttentionSoftmax[] {
   const opset = defaultOpset(model) ?? 17;
   const found: AttentionSoftmax[] = [];
-  for (const node of index.graph.node) {
+  // Layer numbers come from topological order; sort a copy in case the exporter did not.
+  const ordered = { ...index.graph, node: [...index.graph.node] };
+  sortTopologically(ordered);
+  for (const node of ordered.node) {
     if (!isOp(node, 'Softmax') || !isLastAxisSoftmax(index, node, opset)) continue;
     const declared = index.declaredShape(node.output[0]) ?? index.declaredShape(node.input[0]);
     if (declared && declared.length !== 4) continue;

@@ -24,8 +24,13 @@ export function decodeModel(bytes: Uint8Array): OnnxModel {
     const detail = (error as Error).message ?? String(error);
     const offset = Math.min(reader.pos, bytes.byteLength);
     const where = ` at byte ${offset} of ${bytes.byteLength}`;
-    const truncatedHint = /out of range/.test(detail) ? '; the file may be truncated (an incomplete download?)' : '';
-    throw new OnnxFormatError(`${NOT_ONNX} (protobuf decode failed${where}: ${detail}${truncatedHint}).`, offset);
+    if (/out of range/.test(detail)) {
+      throw new OnnxFormatError(
+        `${NOT_ONNX}, or it is incomplete (protobuf decode failed${where}: a field there runs past the end of the file, so the file is probably truncated, e.g. by an interrupted download).`,
+        offset,
+      );
+    }
+    throw new OnnxFormatError(`${NOT_ONNX} (protobuf decode failed${where}: ${detail}).`, offset);
   }
   if (!decoded.graph) {
     throw new OnnxFormatError(`${NOT_ONNX} (it decodes as protobuf but has no graph).`);

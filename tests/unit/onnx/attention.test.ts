@@ -72,6 +72,12 @@ describe('exposeAttention', () => {
     expect(softmaxes.map((softmax) => [softmax.layer, softmax.heads, softmax.headSize])).toEqual([[0, 4, 2], [1, 4, 2], [2, 4, 2]]);
   });
 
+  it('numbers layers topologically even when the nodes are stored out of order', () => {
+    const model = decodeModel(buildTinyTransformer({ layers: 3 }).bytes);
+    model.graph.node.reverse();
+    expect(findAttentionSoftmaxes(model).map((softmax) => softmax.node.name)).toEqual([0, 1, 2].map((l) => `/layers.${l}/attention/Softmax`));
+  });
+
   it('refuses graphs without attention Softmax nodes with a typed error', () => {
     expect(() => exposeAttention(singleMatMulModel())).toThrow(OnnxGraphError);
     expect(() => exposeAttention(fusedAttentionModel())).toThrow(/No attention Softmax/);
