@@ -20,3 +20,4 @@ export { readTokenEmbeddings, type TokenEmbeddings } from './embeddings';
 export { float16BitsToFloat32, float32ToFloat16Bits, float16ArrayToFloat32 } from './float16';
 export { dataTypeName, DataType, type OnnxModel, type OnnxGraph, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from './types';
 export { restrictMlmHeadToPositions, MLM_POSITIONS_INPUT, type MlmRestriction } from './mlm-head';
+export { readFloatTensor, readIntTensor, tensorDims, isExternalTensor } from './tensor-data';

@@ -122,7 +122,7 @@ describe('default model playground-bert-mini', () => {
     const options = { config, stochasticLayers: { lastK: 2 } } as const;
     const tiled = insertMcDropout(decodeModel(bytes), { ...options, tiledPrefix: true });
     const batched = insertMcDropout(decodeModel(bytes), options);
-    expect(tiled.plan.tiledTensors).toEqual(['/layers.1/ffn_norm/LayerNormalization_output_0']);
+    expect(tiled.plan.tiledTensors).toEqual([expect.stringMatching(/^\/layers\.1\//)]);
     const plain = await runOnce(bytes, feedsOf(c));
     for (const p of [0, 0.1]) {
       const noise = () => toOrtFeeds(makeDropoutFeeds(tiled.plan, { rows: samples, seq }, createRng(123), p));
