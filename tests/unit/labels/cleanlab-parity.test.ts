@@ -135,6 +135,15 @@ describe.each(caseFiles)('cleanlab 2.9 parity: %s', (file) => {
     expect(probs.map((row) => argmaxFirst(row))).toEqual(c.predicted_labels);
   });
 
+  it('accepts a precomputed calibrated confident joint with the same results', () => {
+    const joint = c.confident_joint;
+    expect(findLabelIssues(labels, probs, { confidentJoint: joint })).toEqual(
+      findLabelIssues(labels, probs, { filterBy: 'prune_by_noise_rate' }),
+    );
+    const recalibrated = estimateJoint(labels, probs, { confidentJoint: joint });
+    recalibrated.flat().forEach((q, i) => expect(Math.abs(q - c.estimate_joint.flat()[i])).toBeLessThan(1e-12));
+  });
+
   it('find_label_issues mask for every filter_by', () => {
     for (const [filterBy, expected] of Object.entries(c.find_label_issues_mask)) {
       checkMask(`find_label_issues_mask.${filterBy}`, expected, { filterBy: filterBy as FilterBy });
