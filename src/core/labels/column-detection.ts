@@ -110,7 +110,7 @@ export interface ColumnChoice {
 
 /** Longest average length is the text; among the rest, the fewest distinct short values is the label. */
 export function detectColumns(records: readonly string[][], header: readonly string[] | null): ColumnChoice | null {
-  const width = Math.max(header?.length ?? 0, ...records.slice(0, 200).map((r) => r.length));
+  const width = records.slice(0, 200).reduce((max, r) => Math.max(max, r.length), header?.length ?? 0);
   if (width < 2) return null;
   if (header) {
     const text = header.findIndex(isTextColumnName);

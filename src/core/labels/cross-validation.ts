@@ -17,7 +17,10 @@ export interface CrossValProgress {
   folds: number;
   iteration: number;
   gradientNorm: number;
-  /** Rough share of the work done, 0..1 (counts finished folds). */
+  /**
+   * Rough share of the work done, 0..1: finished folds plus, within a fold, how far the gradient
+   * norm has come down from its start toward the tolerance on a log scale.
+   */
   fraction: number;
 }
 
@@ -95,7 +98,7 @@ export function crossValPredictProba(
   if (options.foldAssignment) {
     assignment = options.foldAssignment;
     if (assignment.length !== labels.length) throw new Error('foldAssignment must have one fold id per row.');
-    folds = Math.max(...assignment) + 1;
+    folds = assignment.reduce((max, f) => Math.max(max, f), -1) + 1;
   } else {
     folds = resolveFolds(counts, options.folds ?? 5, options.smallClassPolicy ?? 'error', notes);
     assignment = stratifiedFoldAssignment(labels, numClasses, { folds, seed: options.seed ?? 0 });
@@ -109,16 +112,26 @@ export function crossValPredictProba(
     if (options.signal?.aborted) throw abortError(options.signal);
     const { train, test } = foldSplit(assignment, fold);
     if (test.length === 0) continue;
+    const tolerance = options.tolerance ?? 1e-7;
+    let startNorm = NaN;
+    let withinFold = 0;
     const model = fitLogisticRegression(X, labels, numClasses, {
       C: options.C,
       binaryModel: options.binaryModel,
-      tolerance: options.tolerance,
+      tolerance,
       maxIterations: options.maxIterations,
       rowIndices: train,
       warmStart: options.warmStart === false ? undefined : previous,
       signal: options.signal,
-      onIteration: (state) =>
-        options.onProgress?.({ fold, folds, iteration: state.iteration, gradientNorm: state.gradientNorm, fraction: fold / folds }),
+      onIteration: (state) => {
+        if (!options.onProgress) return;
+        if (Number.isNaN(startNorm)) startNorm = state.gradientNorm;
+        const span = Math.log(startNorm / tolerance);
+        const done = span > 0 ? Math.log(startNorm / state.gradientNorm) / span : 1;
+        // The gradient norm is not monotone; never report going backwards.
+        withinFold = Math.max(withinFold, Math.min(0.99, done));
+        options.onProgress({ fold, folds, iteration: state.iteration, gradientNorm: state.gradientNorm, fraction: (fold + withinFold) / folds });
+      },
     });
     if (model.status !== 'converged') {
       notes.push(`Fold ${fold + 1}: the solver stopped before converging (${model.status}, max |gradient| ${model.gradientNorm.toExponential(2)}).`);

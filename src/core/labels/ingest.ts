@@ -207,7 +207,7 @@ export function parseLabeledText(input: string, options: ParseLabeledTextOptions
     return finish({ ...empty, format, delimiter, hasHeader, incompleteRows: table.unreadable });
   }
 
-  const width = Math.max(table.header?.length ?? 0, ...table.records.map((r) => r.length));
+  const width = table.records.reduce((max, r) => Math.max(max, r.length), table.header?.length ?? 0);
   const names = Array.from({ length: width }, (_, c) => table.header?.[c] ?? `column ${c + 1}`);
   const guessed = detectColumns(table.records, table.header);
   let textColumn = guessed?.textColumn ?? -1;

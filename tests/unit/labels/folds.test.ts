@@ -58,6 +58,8 @@ describe('stratified K-fold', () => {
     const fractions: number[] = [];
     crossValPredictProba(X, labels, { onProgress: (p) => fractions.push(p.fraction) });
     expect(fractions.at(-1)).toBe(1);
+    for (let i = 1; i < fractions.length; i++) expect(fractions[i]).toBeGreaterThanOrEqual(fractions[i - 1]);
+    expect(fractions.every((f) => f >= 0 && f <= 1)).toBe(true);
     const signal = { aborted: false };
     expect(() =>
       crossValPredictProba(X, labels, {

@@ -161,3 +161,14 @@ describe('decodeTextBytes', () => {
     expect(latin1.problems[0].code).toBe('replacement-characters');
   });
 });
+
+describe('parseLabeledText: size', () => {
+  it('handles 150,000 rows without recursion or spread limits', () => {
+    const lines = ['text,label'];
+    for (let i = 0; i < 150_000; i++) lines.push(`sample text number ${i} with a few words,${i % 3 === 0 ? 'spam' : 'ham'}`);
+    const r = parseLabeledText(lines.join('\n'));
+    expect(r.ok).toBe(true);
+    expect(r.rows).toHaveLength(150_000);
+    expect(r.classes).toEqual(['ham', 'spam']);
+  });
+});
