@@ -34,7 +34,7 @@ export interface FindLabelIssuesOptions {
   fracNoise?: number;
   /** Never flag so many rows of a class that fewer than this remain (default 1; cleanlab's wrappers use 10). */
   minExamplesPerClass?: number;
-  /** prune_by_class only: flag exactly this many rows per class. */
+  /** Flag exactly this many rows per class (meant for prune_by_class; it also reshapes the other prune filters' counts). */
   numToRemovePerClass?: readonly number[];
   /** A calibrated confident joint computed earlier (ignored by confident_learning). */
   confidentJoint?: readonly (readonly number[])[];
@@ -129,10 +129,9 @@ export function findLabelIssues(
   if (!(fracNoise > 0 && fracNoise <= 1)) throw new LabelInputError(`fracNoise must be in (0, 1], got ${fracNoise}.`);
   const minExamples = options.minExamplesPerClass ?? 1;
   if (!(minExamples >= 0)) throw new LabelInputError(`minExamplesPerClass must be ≥ 0, got ${minExamples}.`);
-  if (options.numToRemovePerClass && filterBy !== 'prune_by_class') {
-    throw new LabelInputError('numToRemovePerClass only applies to filterBy "prune_by_class".');
-  }
   const warn = options.onWarning ?? (() => {});
+  const pruning = filterBy === 'prune_by_class' || filterBy === 'prune_by_noise_rate' || filterBy === 'both';
+  if (options.numToRemovePerClass && !pruning) warn(`numToRemovePerClass is ignored by filterBy "${filterBy}".`);
   const tieRank = options.tieRank;
   const n = labels.length;
 
