@@ -181,18 +181,22 @@ export function minimizeLbfgs(
       stored = 0; // retry once with steepest descent
       continue;
     }
-    newest = (newest + 1) % memory;
-    const sv = sHistory[newest], yv = yHistory[newest];
+    // Keep the pair only with positive curvature (always true for a strictly convex objective, but
+    // rounding near the optimum can break it); write it only then, so a full ring keeps its oldest pair.
+    let sy = 0, ss = 0, yy = 0;
     for (let i = 0; i < dim; i++) {
-      sv[i] = trialX[i] - x[i];
-      yv[i] = trialGrad[i] - grad[i];
+      const si = trialX[i] - x[i], yi = trialGrad[i] - grad[i];
+      sy += si * yi; ss += si * si; yy += yi * yi;
     }
-    const sy = dot(sv, yv);
-    if (sy > 1e-12 * Math.sqrt(dot(sv, sv) * dot(yv, yv)) && sy > 0) {
+    if (sy > 1e-12 * Math.sqrt(ss * yy) && sy > 0) {
+      newest = (newest + 1) % memory;
+      const sv = sHistory[newest], yv = yHistory[newest];
+      for (let i = 0; i < dim; i++) {
+        sv[i] = trialX[i] - x[i];
+        yv[i] = trialGrad[i] - grad[i];
+      }
       rhoHistory[newest] = 1 / sy;
       stored = Math.min(stored + 1, memory);
-    } else {
-      newest = (newest - 1 + memory) % memory;
     }
     x.set(trialX);
     grad.set(trialGrad);
@@ -203,5 +207,4 @@ export function minimizeLbfgs(
   }
   if (gradientNorm <= tol) status = 'converged';
   return { x, value, gradientNorm, iterations: iteration, evaluations, status };
-
 }
