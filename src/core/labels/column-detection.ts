@@ -83,22 +83,31 @@ function columnStats(records: readonly string[][], column: number): ColumnStats 
   return { averageLength: filled > 0 ? total / filled : 0, distinct: values.size, filled };
 }
 
+/** Headers are short names, not numbers and not sentences. */
+function looksLikeHeaderCell(cell: string): boolean {
+  const value = cell.trim();
+  return value !== '' && value.length <= 40 && !/^[-+]?\d+(\.\d+)?$/.test(value);
+}
+
 /**
- * The first row is a header when it names a known text/label column, or when its value in the
- * label-like column occurs nowhere below while that column's values otherwise repeat.
+ * The first row is a header when it names a known text/label column, or when it looks like names
+ * (short, non-numeric cells, much shorter than the texts below) and its value in a label-like column
+ * occurs nowhere below while that column's values otherwise repeat.
  */
 export function detectHeader(records: readonly string[][]): boolean {
   if (records.length === 0) return false;
   const first = records[0];
   if (first.some((cell) => isTextColumnName(cell) || isLabelColumnName(cell))) return true;
-  if (records.length < 3) return false;
+  if (records.length < 3 || !first.every(looksLikeHeaderCell)) return false;
   const body = records.slice(1);
   const width = first.length;
+  const stats = Array.from({ length: width }, (_, c) => columnStats(body, c));
+  const longest = stats.reduce((best, s, c) => (s.averageLength > stats[best].averageLength ? c : best), 0);
+  if ((first[longest] ?? '').trim().length > stats[longest].averageLength / 2) return false;
   for (let c = 0; c < width; c++) {
-    const stats = columnStats(body, c);
-    const repeats = stats.filled > 0 && stats.distinct <= Math.max(2, stats.filled / 2);
+    const repeats = stats[c].filled > 0 && stats[c].distinct <= Math.max(2, stats[c].filled / 2);
     const headCell = (first[c] ?? '').trim();
-    if (repeats && headCell !== '' && !body.some((r) => (r[c] ?? '').trim() === headCell)) return true;
+    if (repeats && !body.some((r) => (r[c] ?? '').trim() === headCell)) return true;
   }
   return false;
 }

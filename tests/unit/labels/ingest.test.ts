@@ -172,3 +172,23 @@ describe('parseLabeledText: size', () => {
     expect(r.classes).toEqual(['ham', 'spam']);
   });
 });
+
+describe('header detection', () => {
+  it('does not mistake a first data row with a one-off label for a header', () => {
+    const text = ['an unusual first film that is in a class of its own,mixed', ...films].join('\n');
+    const r = parseLabeledText(text);
+    expect(r.hasHeader).toBe(false);
+    expect(r.rows).toHaveLength(7);
+  });
+
+  it('recognises a header with unfamiliar names', () => {
+    const r = parseLabeledText(['Tweet Body,Gold Class', ...films].join('\n'));
+    expect(r.hasHeader).toBe(true);
+    expect(r.columns?.names).toEqual(['Tweet Body', 'Gold Class']);
+  });
+
+  it('does not take numeric first rows for a header', () => {
+    const r = parseLabeledText(['1,2', '3,4', '5,6', '7,8'].join('\n'));
+    expect(r.hasHeader).toBe(false);
+  });
+});
