@@ -11,9 +11,16 @@ const GIVEN_LABEL_BOOST = 1e-6;
 
 /** True when the given label wins the argmax after a 1e-6 boost: such rows are never flagged. */
 export function givenLabelIsTopPrediction(row: ArrayLike<number>, label: number): boolean {
-  const boosted = Array.from(row);
-  boosted[label] += GIVEN_LABEL_BOOST;
-  return argmaxFirst(boosted) === label;
+  const boosted = row[label] + GIVEN_LABEL_BOOST;
+  // First-index argmax of the boosted row equals the label iff no earlier class reaches the boosted
+  // value and no later class exceeds it (NaN anywhere wins the argmax in numpy).
+  if (Number.isNaN(boosted)) return argmaxFirst(row) === label;
+  for (let k = 0; k < row.length; k++) {
+    if (k === label) continue;
+    const v = row[k];
+    if (Number.isNaN(v) || (k < label ? v >= boosted : v > boosted)) return false;
+  }
+  return true;
 }
 
 export type NumLabelIssuesMethod = 'off_diagonal' | 'off_diagonal_calibrated';
