@@ -37,6 +37,8 @@ export class ModelStore {
   generation = $state(0);
 
   private loadJob: string | null = null;
+  /** The execution-provider choice the worker's current model was loaded with. */
+  private loadedWith: ExecutionProviderChoice | null = null;
 
   constructor(readonly client: PlaygroundClient) {
     client.on((event) => {
@@ -63,12 +65,14 @@ export class ModelStore {
   }
 
   async load(source: ModelSource): Promise<boolean> {
-    if (this.loadJob) await this.cancel();
+    if (this.loadJob) void this.client.cancel(this.loadJob);
     const jobId = this.client.newJobId('load');
     this.loadJob = jobId;
     this.status = 'loading';
     this.error = null;
     this.progress = { loaded: 0, total: null, fraction: null, file: '', stage: 'download' };
+    const switchingProvider = this.loadedWith !== null && this.loadedWith !== this.executionProvider;
+    if (switchingProvider) this.client.reset();
     const aggregator = new ProgressAggregator((overall) => {
       if (this.loadJob === jobId) this.progress = { ...overall, stage: 'download' };
     });
@@ -82,6 +86,7 @@ export class ModelStore {
       if (this.loadJob !== jobId) return false;
       this.info = info;
       this.status = 'ready';
+      this.loadedWith = this.executionProvider;
       this.generation++;
       if (source.kind !== 'files') writePersisted(MODEL_KEY, { source, executionProvider: this.executionProvider });
       void this.refreshCached();
@@ -90,6 +95,7 @@ export class ModelStore {
       if (this.loadJob !== jobId) return false;
       const message = (error as Error).message;
       this.error = /cancel/i.test(message) ? null : message;
+      if (switchingProvider) await this.restorePreviousModel();
       // The previous model is still loaded in the worker: the tools keep working with it.
       this.status = this.info ? 'ready' : 'error';
       return false;
@@ -101,13 +107,28 @@ export class ModelStore {
     }
   }
 
+  /** After a failed load in a fresh worker, the model the user had is loaded back. */
+  private async restorePreviousModel(): Promise<void> {
+    try {
+      const info = await this.client.reloadLastModel();
+      if (info) {
+        this.info = info;
+        this.generation++;
+      }
+    } catch (error) {
+      this.error = `${this.error ?? ''}\nThe previous model could not be restored: ${(error as Error).message}`.trim();
+      this.info = null;
+    }
+  }
+
+  /** The user's Cancel: stops the download, restarting the worker if it does not stop. */
   async cancel(): Promise<void> {
     const jobId = this.loadJob;
     if (!jobId) return;
     this.loadJob = null;
     this.progress = null;
     this.status = this.info ? 'ready' : 'idle';
-    await this.client.cancel(jobId);
+    await this.client.cancel(jobId, { hard: true });
   }
 
   setExecutionProvider(choice: ExecutionProviderChoice): void {

@@ -19,7 +19,9 @@ export type WorkerEvent =
   | { type: 'reload-failed'; message: string };
 
 interface PendingCall {
+  jobId: string | undefined;
   reject: (error: Error) => void;
+  settled: Promise<unknown>;
 }
 
 /** How long a cancelled call may take to notice before the worker is terminated and restarted. */
@@ -51,13 +53,13 @@ export class PlaygroundClient {
   }
 
   async load(source: ModelSource, options: LoadOptions, onProgress?: ProgressCallback, jobId?: string): Promise<ModelInfo> {
-    const info = await this.call((api) => api.load(source, options, onProgress ? Comlink.proxy(onProgress) : undefined, jobId));
+    const info = await this.call((api) => api.load(source, options, onProgress ? Comlink.proxy(onProgress) : undefined, jobId), jobId);
     this.lastLoad = { source, options };
     return info;
   }
 
   attention(text: string, pair: string | null, display: AttentionDisplayOptions, jobId?: string) {
-    return this.call((api) => api.attention(text, pair, display, jobId));
+    return this.call((api) => api.attention(text, pair, display, jobId), jobId);
   }
 
   tokenize(text: string, pair: string | null) {
@@ -72,36 +74,50 @@ export class PlaygroundClient {
     return this.call((api) => api.deleteCachedModel(baseUrl));
   }
 
-  /** Asks the worker to stop a job; if it has not stopped soon, the worker is restarted. */
-  async cancel(jobId: string): Promise<void> {
-    const stillRunning = this.pending.size > 0;
+  /**
+   * Asks the worker to stop a job. A superseded job is simply abandoned; when the user pressed
+   * Cancel (`hard`), a job that has not stopped within a few seconds (stuck in a long synchronous
+   * step) gets the worker restarted.
+   */
+  async cancel(jobId: string, options: { hard?: boolean } = {}): Promise<void> {
     void this.api.cancel(jobId).catch(() => undefined);
-    if (!stillRunning) return;
-    const settled = await Promise.race([
-      this.api.ping().then(() => true, () => false),
+    const running = [...this.pending].find((call) => call.jobId === jobId);
+    if (!running || !options.hard) return;
+    const stopped = await Promise.race([
+      running.settled.then(() => true, () => true),
       new Promise<boolean>((resolve) => setTimeout(() => resolve(false), HARD_CANCEL_AFTER_MS)),
     ]);
-    if (!settled) this.restart('a cancelled job did not stop in time');
+    if (!stopped && this.pending.has(running)) this.restart('a cancelled job did not stop in time');
   }
 
   /** Terminates the worker (e.g. a stuck job) and starts a fresh one with the last model. */
   restart(reason: string): void {
-    this.worker.terminate();
-    for (const call of this.pending) call.reject(new WorkerRestartedError(reason));
-    this.pending.clear();
-    this.start();
+    this.replaceWorker(new WorkerRestartedError(reason));
     this.emit({ type: 'restarted', reason });
-    void this.reloadLastModel();
+    void this.reloadLastModel().then(
+      (info) => info && this.emit({ type: 'reloaded', info }),
+      (error: Error) => this.emit({ type: 'reload-failed', message: error.message }),
+    );
   }
 
-  private async reloadLastModel(): Promise<void> {
-    if (!this.lastLoad) return;
-    try {
-      const info = await this.load(this.lastLoad.source, this.lastLoad.options);
-      this.emit({ type: 'reloaded', info });
-    } catch (error) {
-      this.emit({ type: 'reload-failed', message: (error as Error).message });
-    }
+  /**
+   * A fresh worker with no model, used before switching execution provider: onnxruntime-web keeps
+   * one WASM instance per worker, and creating a WASM session beside live WebGPU ones can fail.
+   */
+  reset(): void {
+    this.replaceWorker(new Error('The model worker was reset.'));
+  }
+
+  /** Loads the last successfully loaded model again (after a restart, or a failed load after reset). */
+  async reloadLastModel(): Promise<ModelInfo | null> {
+    return this.lastLoad ? this.load(this.lastLoad.source, this.lastLoad.options) : null;
+  }
+
+  private replaceWorker(reason: Error): void {
+    this.worker.terminate();
+    for (const call of this.pending) call.reject(reason);
+    this.pending.clear();
+    this.start();
   }
 
   private start(): void {
@@ -114,14 +130,16 @@ export class PlaygroundClient {
     this.api = Comlink.wrap<PlaygroundWorkerApi>(this.worker);
   }
 
-  private async call<T>(invoke: (api: Comlink.Remote<PlaygroundWorkerApi>) => Promise<T>): Promise<T> {
-    let entry!: PendingCall;
-    const crashed = new Promise<never>((_, reject) => {
-      entry = { reject };
+  private async call<T>(invoke: (api: Comlink.Remote<PlaygroundWorkerApi>) => Promise<T>, jobId?: string): Promise<T> {
+    let reject!: (error: Error) => void;
+    const crashed = new Promise<never>((_, rejectCall) => {
+      reject = rejectCall;
     });
+    const work = invoke(this.api);
+    const entry: PendingCall = { jobId, reject, settled: work };
     this.pending.add(entry);
     try {
-      return await Promise.race([invoke(this.api), crashed]);
+      return await Promise.race([work, crashed]);
     } finally {
       this.pending.delete(entry);
     }

@@ -31,8 +31,12 @@ async function freshPage(browser: Browser): Promise<{ context: BrowserContext; p
   return { context, page, errors };
 }
 
+async function chooseSource(page: Page, label: string): Promise<void> {
+  await page.getByRole('radiogroup', { name: 'Model source' }).getByText(label, { exact: true }).click();
+}
+
 async function loadFromHub(page: Page, repo: string): Promise<void> {
-  await page.getByRole('radio', { name: 'Hugging Face' }).check();
+  await chooseSource(page, 'Hugging Face');
   await page.getByTestId('hub-repo').fill(repo);
   await page.locator('details', { has: page.locator('summary', { hasText: 'Host' }) }).evaluate((details) => ((details as HTMLDetailsElement).open = true));
   await page.getByTestId('hub-host').fill(host.url);
@@ -81,7 +85,7 @@ describe('app shell and model loading', () => {
     const alert = page.getByRole('alert').first();
 
     const pick = async (files: { name: string; buffer: Buffer }[]) => {
-      await page.getByRole('radio', { name: 'Local files' }).check();
+      await chooseSource(page, 'Local files');
       await page.locator('input[type=file]').setInputFiles(files.map((f) => ({ ...f, mimeType: 'application/octet-stream' })));
     };
     const tokenizer = { name: 'tokenizer.json', buffer: Buffer.from(tiny['tokenizer.json']) };
@@ -104,7 +108,7 @@ describe('app shell and model loading', () => {
     await pick([{ name: 'model.onnx', buffer: onnx }]);
     await page.getByText(/A tokenizer\.json is needed next to model\.onnx/).waitFor();
 
-    await page.getByRole('radio', { name: 'Hugging Face' }).check();
+    await chooseSource(page, 'Hugging Face');
     await loadFromHub(page, 'tests/broken-tokenizer');
     await expectError(/tokenizer\.json is not valid JSON/);
 
@@ -122,7 +126,7 @@ describe('app shell and model loading', () => {
     const { context, page } = await freshPage(chromium.browser);
     await waitForModelReady(page);
     await page.getByTestId('ep-select').selectOption('webgpu');
-    await page.getByRole('radio', { name: 'Built in' }).check();
+    await chooseSource(page, 'Built in');
     await page.getByTestId('load-model').click();
     await page.getByText(/Running on WASM: .*WebGPU/).waitFor({ timeout: 60_000 });
     expect(await page.getByTestId('ep-badge').textContent()).toMatch(/WASM/);
@@ -168,7 +172,11 @@ describe('WebGPU path', () => {
     expect(onGpu.tokens).toEqual(onCpu.tokens);
     expect(onGpu.values.length).toBe(onCpu.values.length);
     let maxDiff = 0;
-    onGpu.values.forEach((row, i) => { maxDiff = Math.max(maxDiff, Math.abs(row[4] - onCpu.values[i][4])); });
+    onGpu.values.forEach((row, i) => {
+      expect(row.slice(0, 4)).toEqual(onCpu.values[i].slice(0, 4));
+      const diff = Math.abs(row[4] - onCpu.values[i][4]);
+      maxDiff = Math.max(maxDiff, diff);
+    });
     expect(maxDiff).toBeLessThan(1e-4);
     await context.close();
   });

@@ -1,6 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { preview, type PreviewServer } from 'vite';
@@ -30,18 +28,14 @@ export interface LaunchedBrowser {
   close: () => Promise<void>;
 }
 
-/** Debian's headless Chromium with the flags this machine needs and a fresh profile. */
+/** Debian's headless Chromium with the flags this machine needs; playwright gives each launch a fresh profile dir. */
 export async function launchChromium(options: { webgpu?: boolean } = {}): Promise<LaunchedBrowser> {
-  const userDataDir = mkdtempSync(path.join(tmpdir(), 'tp-chromium-'));
-  const args = [...CHROMIUM_FLAGS, `--user-data-dir=${userDataDir}`];
+  const args = [...CHROMIUM_FLAGS];
   if (options.webgpu) args.push('--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=swiftshader', '--use-webgpu-adapter=swiftshader');
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args });
   return {
     browser,
-    close: async () => {
-      await browser.close();
-      rmSync(userDataDir, { recursive: true, force: true });
-    },
+    close: () => browser.close(),
   };
 }
 

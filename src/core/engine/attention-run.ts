@@ -24,8 +24,10 @@ export async function runAttention(model: PreparedModel, text: string, pair: str
   const seq = encoded.ids.length;
   const feeds = textFeeds(model.session.inputNames, batchOf([encoded]));
   const fetches = model.attentionOutputs.map((output) => output.outputName);
-  throwIfAborted(signal);
-  const results = await model.session.run(feeds, fetches);
+  const results = await model.runs.run(() => {
+    throwIfAborted(signal);
+    return model.session.run(feeds, fetches);
+  });
   throwIfAborted(signal);
 
   const layers = model.attentionOutputs.length;

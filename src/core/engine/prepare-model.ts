@@ -5,6 +5,7 @@ import type { LoadedModelFiles } from '../model/load';
 import type { ModelTokenizer } from '../model/tokenizer';
 import { createSession, type ExecutionProviderChoice } from '../runtime/execution-provider';
 import { unknownTextInputs } from '../runtime/feeds';
+import { RunQueue } from '../runtime/run-queue';
 import type { CapabilityStatus, ModelInfo, ToolName } from './model-info';
 
 /** A model ready to run: its tokenizer, its description and the session with attention exposed. */
@@ -14,6 +15,8 @@ export interface PreparedModel {
   description: ModelDescription;
   session: ort.InferenceSession;
   attentionOutputs: AttentionOutput[];
+  /** Every run on `session` goes through this queue. */
+  runs: RunQueue;
   /** The decoded graph, kept for later surgery (MC dropout, embeddings). */
   graph: ReturnType<typeof decodeModel>;
   release(): Promise<void>;
@@ -64,6 +67,7 @@ export async function prepareModel(
     tokenizer: files.tokenizer,
     description,
     session: created.session,
+    runs: new RunQueue(),
     attentionOutputs,
     graph,
     release: () => created.session.release(),

@@ -55,7 +55,7 @@ describe('fetchModelFile', () => {
 
   it('says which file was missing on a 404, and returns null for optional files', async () => {
     const fetchImpl = streamingFetch({}, []);
-    await expect(fetchModelFile(modelUrl, { file: 'onnx/model.onnx', fetchImpl })).rejects.toThrow(/onnx\/model\.onnx from host was not found \(404\)/);
+    await expect(fetchModelFile(modelUrl, { file: 'onnx/model.onnx', fetchImpl })).rejects.toThrow(/onnx\/model\.onnx was not found on host \(404\)/);
     expect(await fetchModelFile(modelUrl, { file: 'config.json', fetchImpl, optional: true })).toBeNull();
   });
 
