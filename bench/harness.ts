@@ -1,0 +1,87 @@
+import { cpus, totalmem, platform, release } from 'node:os';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** One measured figure: repeated samples summarised as min / median / max. */
+export interface Figure {
+  name: string;
+  unit: string;
+  samples: number[];
+  min: number;
+  median: number;
+  max: number;
+  /** Optional context: sizes, targets, ratios, notes. */
+  details?: Record<string, unknown>;
+}
+
+export interface BenchSuite {
+  name: string;
+  figures: Figure[];
+  notes?: string[];
+}
+
+export function summarize(name: string, unit: string, samples: number[], details?: Record<string, unknown>): Figure {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return { name, unit, samples, min: sorted[0], median, max: sorted[sorted.length - 1], details };
+}
+
+/** Wall-clock milliseconds of an async function. */
+export async function timeMs(work: () => Promise<unknown> | unknown): Promise<number> {
+  const start = performance.now();
+  await work();
+  return performance.now() - start;
+}
+
+/**
+ * Times two contenders side by side, alternating A, B, A, B… so machine noise hits both alike, and
+ * reports each plus the per-pair ratio A/B.
+ */
+export async function sideBySide(
+  name: string,
+  contenders: { a: { label: string; run: () => Promise<unknown> }; b: { label: string; run: () => Promise<unknown> } },
+  repeats: number,
+  warmup = 1,
+): Promise<Figure[]> {
+  for (let i = 0; i < warmup; i++) {
+    await contenders.a.run();
+    await contenders.b.run();
+  }
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    if (i % 2 === 0) {
+      a.push(await timeMs(contenders.a.run));
+      b.push(await timeMs(contenders.b.run));
+    } else {
+      b.push(await timeMs(contenders.b.run));
+      a.push(await timeMs(contenders.a.run));
+    }
+  }
+  return [
+    summarize(`${name}: ${contenders.a.label}`, 'ms', a),
+    summarize(`${name}: ${contenders.b.label}`, 'ms', b),
+    summarize(`${name}: ratio ${contenders.a.label} / ${contenders.b.label}`, 'ratio', a.map((x, i) => x / b[i])),
+  ];
+}
+
+export function machineInfo(): Record<string, unknown> {
+  const pkg = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '..', 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+  const version = (name: string) => {
+    try {
+      return (JSON.parse(readFileSync(path.resolve(import.meta.dirname, '..', 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+    } catch {
+      return pkg.dependencies[name] ?? pkg.devDependencies[name] ?? null;
+    }
+  };
+  return {
+    date: new Date().toISOString(),
+    node: process.version,
+    platform: `${platform()} ${release()}`,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    versions: { 'onnxruntime-web': version('onnxruntime-web'), '@huggingface/transformers': version('@huggingface/transformers'), vite: version('vite') },
+  };
+}
