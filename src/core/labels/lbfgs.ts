@@ -13,6 +13,11 @@ export interface LbfgsOptions {
   maxIterations?: number;
   /** Number of correction pairs kept (default 10, as scipy). */
   memory?: number;
+  /**
+   * Applies an approximate inverse Hessian in place (the initial matrix of the two-loop recursion);
+   * by default the identity scaled by sᵀy / yᵀy.
+   */
+  preconditioner?: (v: Float64Array) => void;
   /** Called after each iteration; return nothing. Throwing (e.g. on abort) stops the solver. */
   onIteration?: (state: { iteration: number; value: number; gradientNorm: number }) => void;
 }
@@ -81,6 +86,8 @@ export function minimizeLbfgs(
   const yHistory = Array.from({ length: memory }, () => new Float64Array(dim));
   const rhoHistory = new Float64Array(memory);
   const alphaScratch = new Float64Array(memory);
+  const precondition = options.preconditioner;
+  const preconditionedY = precondition ? new Float64Array(dim) : null;
   let stored = 0;
   let newest = -1;
   let evaluations = 1;
@@ -153,9 +160,16 @@ export function minimizeLbfgs(
       const yv = yHistory[idx];
       for (let i = 0; i < dim; i++) direction[i] -= a * yv[i];
     }
+    if (precondition) precondition(direction);
     if (stored > 0) {
       const yv = yHistory[newest];
-      const gamma = 1 / (rhoHistory[newest] * dot(yv, yv));
+      let yHy = dot(yv, yv);
+      if (precondition && preconditionedY) {
+        preconditionedY.set(yv);
+        precondition(preconditionedY);
+        yHy = dot(yv, preconditionedY);
+      }
+      const gamma = 1 / (rhoHistory[newest] * yHy);
       for (let i = 0; i < dim; i++) direction[i] *= gamma;
     }
     for (let j = 0, idx = (newest - stored + 1 + memory) % memory; j < stored; j++, idx = (idx + 1) % memory) {
@@ -171,7 +185,7 @@ export function minimizeLbfgs(
       for (let i = 0; i < dim; i++) direction[i] = -grad[i];
       slope0 = dot(grad, direction);
     }
-    const initial = stored === 0 ? Math.min(1, 1 / Math.max(gradientNorm, 1e-300)) : 1;
+    const initial = stored === 0 ? Math.min(1, 1 / Math.max(maxAbs(direction), 1e-300)) : 1;
     const alpha = lineSearch(value, slope0, initial);
     if (alpha === 0) {
       if (stored === 0) {

@@ -8,6 +8,7 @@
  * makes the problem far better conditioned than on raw, non-centred embeddings.
  */
 import { minimizeLbfgs, type LbfgsStatus } from './lbfgs';
+import { featureCovariance, softmaxPreconditioner } from './preconditioner';
 
 /** Dense row-major matrix: rows × cols values in `data`. */
 export interface FeatureMatrix {
@@ -42,6 +43,13 @@ export interface LogisticRegressionOptions {
    * The two are the same family: a symmetric two-vector softmax with C/2 is that sigmoid model.
    */
   binaryModel?: 'softmax' | 'sigmoid';
+  /**
+   * Scale search directions by an inverse-Hessian approximation built from the feature covariance
+   * (default true). Same optimum; far fewer iterations on correlated features such as embeddings.
+   */
+  precondition?: boolean;
+  /** Feature covariance for the preconditioner (d×d), e.g. computed once for all folds; default: of the training rows. */
+  featureCovariance?: Float64Array;
   /** Rows of X to train on (default all). */
   rowIndices?: ArrayLike<number>;
   /** Start from this model's solution (e.g. the previous fold) instead of zeros. */
@@ -274,6 +282,10 @@ export function fitLogisticRegression(
   const result = minimizeLbfgs(makeObjective(X, rows, target, m, mean, effectiveC), start, {
     gradientTolerance: options.tolerance ?? 1e-7,
     maxIterations: options.maxIterations ?? 10_000,
+    preconditioner:
+      options.precondition === false
+        ? undefined
+        : (softmaxPreconditioner(options.featureCovariance ?? featureCovariance(X, rows), d, m, effectiveC, rows.length) ?? undefined),
     onIteration: (state) => {
       options.onIteration?.(state);
       if (signal?.aborted) throw abortError(signal);
