@@ -3,9 +3,9 @@
  * by a model that never saw it, which is what confident learning needs.
  */
 import { classCounts, FoldError, foldSplit, stratifiedFoldAssignment } from './folds';
-import { featureCovariance } from './preconditioner';
 import {
   abortError,
+  featureStatistics,
   fitLogisticRegression,
   predictProba,
   type AbortSignalLike,
@@ -112,7 +112,7 @@ export function crossValPredictProba(
   const iterationsPerFold: number[] = [];
   let previous: LogisticModel | undefined;
   // One covariance of all rows serves every fold's preconditioner: it only shapes the search path.
-  const covariance = options.precondition === false ? undefined : featureCovariance(X);
+  const covariance = options.precondition === false ? undefined : featureStatistics(X);
   for (let fold = 0; fold < folds; fold++) {
     if (options.signal?.aborted) throw abortError(options.signal);
     const { train, test } = foldSplit(assignment, fold);

@@ -10,6 +10,52 @@ import type { FeatureMatrix } from './logistic-regression';
 
 /** Keeps the factorisation stable when features are (nearly) collinear. */
 const RELATIVE_JITTER = 1e-6;
+/** Above this many features a d×d factorisation costs more than it saves: scale per feature instead. */
+export const DENSE_PRECONDITIONER_MAX_FEATURES = 768;
+/** Multiply-adds allowed for the covariance (rows × d²/2); beyond it an even sample of rows is used. */
+const COVARIANCE_BUDGET = 1e9;
+
+/** Evenly spaced rows (all of them when within the budget), so the cost stays bounded for big inputs. */
+export function covarianceRows(totalRows: number, d: number): Int32Array {
+  const count = Math.max(1, Math.min(totalRows, Math.floor((2 * COVARIANCE_BUDGET) / Math.max(1, d * d))));
+  const stride = totalRows / count;
+  return Int32Array.from({ length: count }, (_, i) => Math.floor(i * stride));
+}
+
+/** Per-feature variances of the given rows: the preconditioner for wide inputs such as TF-IDF. */
+export function featureVariances(X: FeatureMatrix, rows?: Int32Array): Float64Array {
+  const d = X.cols, x = X.data;
+  const count = rows ? rows.length : X.rows;
+  const sum = new Float64Array(d), sumSq = new Float64Array(d);
+  for (let r = 0; r < count; r++) {
+    const off = (rows ? rows[r] : r) * d;
+    for (let j = 0; j < d; j++) {
+      const v = x[off + j];
+      sum[j] += v;
+      sumSq[j] += v * v;
+    }
+  }
+  return Float64Array.from(sum, (s, j) => Math.max(0, sumSq[j] / count - (s / count) ** 2));
+}
+
+/** Like softmaxPreconditioner, with the covariance reduced to its diagonal. */
+export function diagonalSoftmaxPreconditioner(
+  variances: Float64Array,
+  m: number,
+  C: number,
+  trainingRows: number,
+): (v: Float64Array) => void {
+  const d = variances.length;
+  const curvature = (m - 1) / (m * m);
+  let trace = 0;
+  for (let j = 0; j < d; j++) trace += variances[j];
+  const ridge = Math.max(1 / (C * trainingRows), (RELATIVE_JITTER * curvature * trace) / Math.max(d, 1));
+  const inverse = Float64Array.from(variances, (v) => 1 / (curvature * v + ridge));
+  return (v: Float64Array) => {
+    for (let k = 0; k < m; k++) for (let j = 0; j < d; j++) v[k * d + j] *= inverse[j];
+    for (let k = 0; k < m; k++) v[m * d + k] /= curvature;
+  };
+}
 
 /**
  * Covariance of the given rows (all of X by default), d×d row-major. A sample would be cheaper, but

@@ -196,3 +196,21 @@ describe('preconditioning', () => {
     expect(preconditioned.iterations).toBeLessThan(plain.iterations / 2);
   });
 });
+
+describe('preconditioning wide inputs', () => {
+  it('uses per-feature scaling above 768 features and still reaches the same optimum', async () => {
+    const { tfidfFeatures } = await import('../../../src/core/labels');
+    const { createRng } = await import('../../../src/core/random');
+    const rng = createRng(4);
+    const words = Array.from({ length: 900 }, (_, i) => `w${i}`);
+    const labels = Array.from({ length: 240 }, (_, i) => i % 3);
+    const texts = labels.map((y) => Array.from({ length: 30 }, () => words[(rng.nextInt(300) + (rng.nextFloat() < 0.3 ? y * 300 : rng.nextInt(3) * 300)) % 900]).join(' '));
+    const tfidf = tfidfFeatures(texts, { maxFeatures: 900 });
+    expect(tfidf.cols).toBeGreaterThan(768);
+    const X: FeatureMatrix = { data: tfidf.features, rows: tfidf.rows, cols: tfidf.cols };
+    const plain = fitLogisticRegression(X, labels, 3, { precondition: false, tolerance: 1e-8 });
+    const scaled = fitLogisticRegression(X, labels, 3, { tolerance: 1e-8 });
+    expect(scaled.status).toBe('converged');
+    expect(maxDiff(predictProba(plain, X), predictProba(scaled, X))).toBeLessThan(1e-5);
+  });
+});
