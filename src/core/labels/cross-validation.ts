@@ -3,9 +3,9 @@
  * by a model that never saw it, which is what confident learning needs.
  */
 import { classCounts, FoldError, foldSplit, stratifiedFoldAssignment } from './folds';
+import { featureStatistics } from './preconditioner';
 import {
   abortError,
-  featureStatistics,
   fitLogisticRegression,
   predictProba,
   type AbortSignalLike,

@@ -70,3 +70,4 @@ export { toCsv, escapeFormula, type CsvColumn, type CsvOptions } from './csv-exp
 export { tfidfFeatures, tokenize, type TfidfOptions, type TfidfResult } from './tfidf';
 export { l2NormalizeRows, concatFeatureBlocks, type ConcatOptions } from './feature-blocks';
 export { runLabelAudit, featureMatrixFromRows, type LabelAuditRun, type LabelAuditRunOptions } from './pipeline';
+export { featureStatistics } from './preconditioner';

@@ -8,14 +8,7 @@
  * makes the problem far better conditioned than on raw, non-centred embeddings.
  */
 import { minimizeLbfgs, type LbfgsStatus } from './lbfgs';
-import {
-  covarianceRows,
-  DENSE_PRECONDITIONER_MAX_FEATURES,
-  diagonalSoftmaxPreconditioner,
-  featureCovariance,
-  featureVariances,
-  softmaxPreconditioner,
-} from './preconditioner';
+import { buildPreconditioner } from './preconditioner';
 
 /** Dense row-major matrix: rows × cols values in `data`. */
 export interface FeatureMatrix {
@@ -57,7 +50,7 @@ export interface LogisticRegressionOptions {
   precondition?: boolean;
   /**
    * Feature covariance for the preconditioner (d×d; for more than 768 features, the d variances),
-   * e.g. computed once for all folds with featureStatistics; default: from the training rows.
+   * e.g. computed once for all folds with featureStatistics (preconditioner.ts); default: from the training rows.
    */
   featureCovariance?: Float64Array;
   /** Rows of X to train on (default all). */
@@ -239,26 +232,6 @@ export function makeObjective(
     }
     return loss * invN + 0.5 * penalty * ridge;
   };
-}
-
-/** The covariance statistics the preconditioner needs: dense up to 768 features, diagonal beyond. */
-export function featureStatistics(X: FeatureMatrix, rows?: Int32Array): Float64Array {
-  const all = rows ?? Int32Array.from({ length: X.rows }, (_, i) => i);
-  const sample = covarianceRows(all.length, X.cols).map((r) => all[r]);
-  return X.cols <= DENSE_PRECONDITIONER_MAX_FEATURES ? featureCovariance(X, sample) : featureVariances(X, sample);
-}
-
-function buildPreconditioner(
-  X: FeatureMatrix,
-  rows: Int32Array,
-  m: number,
-  C: number,
-  statistics: Float64Array | undefined,
-): ((v: Float64Array) => void) | undefined {
-  const d = X.cols;
-  const stats = statistics ?? featureStatistics(X, rows);
-  if (stats.length === d && d > 1) return diagonalSoftmaxPreconditioner(stats, m, C, rows.length);
-  return softmaxPreconditioner(stats, d, m, C, rows.length) ?? diagonalSoftmaxPreconditioner(featureVariances(X, rows), m, C, rows.length);
 }
 
 export function fitLogisticRegression(

@@ -162,3 +162,23 @@ export function softmaxPreconditioner(
     for (let k = 0; k < m; k++) v[m * d + k] /= curvature;
   };
 }
+
+/** The covariance statistics the preconditioner needs: dense up to 768 features, diagonal beyond. */
+export function featureStatistics(X: FeatureMatrix, rows?: Int32Array): Float64Array {
+  const all = rows ?? Int32Array.from({ length: X.rows }, (_, i) => i);
+  const sample = covarianceRows(all.length, X.cols).map((r) => all[r]);
+  return X.cols <= DENSE_PRECONDITIONER_MAX_FEATURES ? featureCovariance(X, sample) : featureVariances(X, sample);
+}
+
+export function buildPreconditioner(
+  X: FeatureMatrix,
+  rows: Int32Array,
+  m: number,
+  C: number,
+  statistics: Float64Array | undefined,
+): ((v: Float64Array) => void) | undefined {
+  const d = X.cols;
+  const stats = statistics ?? featureStatistics(X, rows);
+  if (stats.length === d && d > 1) return diagonalSoftmaxPreconditioner(stats, m, C, rows.length);
+  return softmaxPreconditioner(stats, d, m, C, rows.length) ?? diagonalSoftmaxPreconditioner(featureVariances(X, rows), m, C, rows.length);
+}
