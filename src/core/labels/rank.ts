@@ -90,6 +90,8 @@ export function getLabelQualityScores(
 }
 
 export interface OrderLabelIssuesOptions extends LabelQualityOptions {
+  /** Same as `method` (the name find-level options use); wins if both are given. */
+  rankBy?: RankBy;
   /** Priority among rows with exactly equal scores (lower first); row index by default. */
   tieRank?: ArrayLike<number>;
 }
@@ -104,7 +106,10 @@ export function orderLabelIssues(
   if (issueMask.length !== labels.length) {
     throw new LabelInputError(`Shape mismatch: mask has ${issueMask.length} rows, labels ${labels.length}.`);
   }
-  const scores = getLabelQualityScores(labels, predProbs, options);
+  const scores = getLabelQualityScores(labels, predProbs, {
+    method: options.rankBy ?? options.method,
+    adjustPredProbs: options.adjustPredProbs,
+  });
   const flagged: number[] = [];
   for (let i = 0; i < issueMask.length; i++) if (issueMask[i]) flagged.push(i);
   const order = stableArgsort(

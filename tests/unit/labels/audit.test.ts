@@ -134,3 +134,16 @@ describe('runLabelAudit', () => {
     );
   });
 });
+
+describe('orderLabelIssues', () => {
+  it('orders a mask by the chosen score (rankBy or method)', async () => {
+    const { orderLabelIssues } = await import('../../../src/core/labels');
+    const mask = case10.find_label_issues_mask.prune_by_noise_rate;
+    expect(orderLabelIssues(mask, case10.labels, case10.pred_probs, { rankBy: 'normalized_margin' })).toEqual(
+      case10.ranked_indices.normalized_margin,
+    );
+    expect(orderLabelIssues(mask, case10.labels, case10.pred_probs, { method: 'confidence_weighted_entropy' })).toEqual(
+      case10.ranked_indices.confidence_weighted_entropy,
+    );
+  });
+});
