@@ -1,4 +1,15 @@
-/** Public API of the label-audit core: ingestion, features, cross-validated probabilities, confident learning. */
+/**
+ * Public API of the label-audit core (pure TypeScript: worker, Node tests, benchmarks).
+ *
+ *   const parsed = parseLabeledText(pastedText, { excludeIncomplete: userAgreed });   // rows + problems
+ *   if (!parsed.ok) show(parsed.problems);
+ *   const X = { data: embeddings, rows: parsed.rows.length, cols: dim };            // Float32Array [N, D]
+ *   const { crossValidation, audit } = runLabelAudit(X, parsed.labelIds, { folds: 5, seed, onProgress, signal });
+ *   audit.ranking / audit.rows[i] / audit.classSummaries / toCsv(...) for export
+ *
+ * Confident learning reproduces cleanlab 2.9 exactly (../shared/reference/cleanlab/SPEC.md); the
+ * logistic regression solves scikit-learn's multinomial objective to a gradient tolerance.
+ */
 export { LabelInputError, type ProbabilityRows } from './validation';
 export { numpySum, roundHalfEven, argmaxFirst, stableArgsort } from './numeric';
 export { getConfidentThresholds } from './thresholds';
