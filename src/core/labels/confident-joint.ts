@@ -31,7 +31,17 @@ export function computeConfidentJointWithIndices(
   predProbs: ProbabilityRows,
   options: ConfidentJointOptions = {},
 ): ConfidentJointResult {
-  const numClasses = validateLabelInputs(labels, predProbs, { allowSingleClass: 'only-all-zero' });
+  const numClasses = validateLabelInputs(labels, predProbs, { allowSingleClass: 'no' });
+  return confidentJointUnchecked(labels, predProbs, numClasses, options);
+}
+
+/** For callers that validated already (find_label_issues also accepts all-zero labels). */
+export function confidentJointUnchecked(
+  labels: readonly number[],
+  predProbs: ProbabilityRows,
+  numClasses: number,
+  options: ConfidentJointOptions = {},
+): ConfidentJointResult {
   if (options.thresholds && options.thresholds.length !== numClasses) {
     throw new Error(`thresholds has ${options.thresholds.length} entries but there are ${numClasses} classes.`);
   }
@@ -107,13 +117,22 @@ export function estimateJoint(
   predProbs: ProbabilityRows,
   options: EstimateJointOptions = {},
 ): number[][] {
-  const numClasses = validateLabelInputs(labels, predProbs, { allowSingleClass: 'only-all-zero' });
+  const numClasses = validateLabelInputs(labels, predProbs, { allowSingleClass: 'no' });
+  return estimateJointUnchecked(labels, predProbs, numClasses, options);
+}
+
+export function estimateJointUnchecked(
+  labels: readonly number[],
+  predProbs: ProbabilityRows,
+  numClasses: number,
+  options: EstimateJointOptions = {},
+): number[][] {
   if (options.confidentJoint && options.confidentJoint.length !== numClasses) {
     throw new Error(`confidentJoint is ${options.confidentJoint.length}×${options.confidentJoint.length} but there are ${numClasses} classes.`);
   }
   const calibrated = options.confidentJoint
     ? calibrateConfidentJoint(options.confidentJoint, labels, 'row-major')
-    : computeConfidentJoint(labels, predProbs, { thresholds: options.thresholds, calibrate: true });
+    : confidentJointUnchecked(labels, predProbs, numClasses, { thresholds: options.thresholds }).confidentJoint;
   const k = calibrated.length;
   const total = numpySumBy(k * k, (idx) => calibrated[Math.floor(idx / k)][idx % k]);
   return calibrated.map((row) => row.map((c) => c / Math.max(total, TINY)));

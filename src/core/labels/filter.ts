@@ -3,7 +3,7 @@
  * learning counts as belonging to another class (Northcutt et al. 2021, §3.2; SPEC.md §6).
  */
 import { argmaxFirst, argsortSubset, stableArgsort } from './numeric';
-import { computeConfidentJointWithIndices } from './confident-joint';
+import { confidentJointUnchecked } from './confident-joint';
 import { givenLabelIsTopPrediction, numLabelIssues } from './num-label-issues';
 import { pruneCountMatrix } from './prune-count-matrix';
 import { getLabelQualityScores, orderLabelIssues, type RankBy } from './rank';
@@ -146,11 +146,11 @@ export function findLabelIssues(
     mask = labels.map((y, i) => argmaxFirst(predProbs[i]) !== y);
   } else if (filterBy === 'confident_learning') {
     if (options.confidentJoint) warn('confidentJoint is ignored by filterBy "confident_learning".');
-    const { offDiagonalIndices } = computeConfidentJointWithIndices(labels, predProbs, { calibrate: true });
+    const { offDiagonalIndices } = confidentJointUnchecked(labels, predProbs, numClasses, { calibrate: true });
     mask = new Array<boolean>(n).fill(false);
     for (const i of offDiagonalIndices) mask[i] = true;
   } else {
-    const joint = options.confidentJoint ?? computeConfidentJointWithIndices(labels, predProbs).confidentJoint;
+    const joint = options.confidentJoint ?? confidentJointUnchecked(labels, predProbs, numClasses).confidentJoint;
     const byClass = rowsByClass(labels, numClasses);
     const pcm = pruneCountMatrix(
       joint,

@@ -3,8 +3,8 @@
  * if its given label is not (within float slack) the model's top prediction.
  */
 import { argmaxFirst, numpySumBy, roundHalfEven } from './numeric';
-import { computeConfidentJointWithIndices, estimateJoint } from './confident-joint';
-import type { ProbabilityRows } from './validation';
+import { confidentJointUnchecked, estimateJointUnchecked } from './confident-joint';
+import { validateLabelInputs, type ProbabilityRows } from './validation';
 
 /** Boost for the given label before re-taking the argmax, so near-ties resolve toward the label. */
 const GIVEN_LABEL_BOOST = 1e-6;
@@ -30,11 +30,12 @@ export function numLabelIssues(
   predProbs: ProbabilityRows,
   method: NumLabelIssuesMethod = 'off_diagonal',
 ): number {
+  const numClasses = validateLabelInputs(labels, predProbs, { allowSingleClass: 'only-all-zero' });
   if (method === 'off_diagonal_calibrated') {
-    const joint = estimateJoint(labels, predProbs);
+    const joint = estimateJointUnchecked(labels, predProbs, numClasses);
     const trace = numpySumBy(joint.length, (k) => joint[k][k]);
     return roundHalfEven((1 - trace) * labels.length);
   }
-  const { offDiagonalIndices } = computeConfidentJointWithIndices(labels, predProbs, { calibrate: false });
+  const { offDiagonalIndices } = confidentJointUnchecked(labels, predProbs, numClasses, { calibrate: false });
   return offDiagonalIndices.filter((i) => !givenLabelIsTopPrediction(predProbs[i], labels[i])).length;
 }

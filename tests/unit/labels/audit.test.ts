@@ -69,6 +69,7 @@ describe('validation messages', () => {
     expect(() => findLabelIssues([0, -1], [[0.5, 0.5], [0.5, 0.5]])).toThrow(LabelInputError);
     expect(() => computeConfidentJoint([1, 1], [[0.5, 0.5], [0.5, 0.5]])).toThrow(/Only one class \(1\)/);
     expect(findLabelIssues([0, 0], [[0.5, 0.5], [0.5, 0.5]])).toEqual([false, false]);
+    expect(() => computeConfidentJoint([0, 0], [[0.5, 0.5], [0.5, 0.5]])).toThrow(/Only one class \(0\)/);
     expect(getLabelQualityScores([1, 1], [[0.3, 0.7], [0.5, 0.5]])).toEqual([0.7, 0.5]);
     expect(() => findLabelIssues([0, 1], [[0.5, 0.5]])).toThrow(/2 labels but 1 rows/);
     expect(() => findLabelIssues([0, 1], [[0.5, 0.5], [0.5]])).toThrow(/row 1 has 1 columns/);
