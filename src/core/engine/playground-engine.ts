@@ -3,9 +3,18 @@ import { deleteCachedModel, listCachedModels, type CacheStorageLike, type Cached
 import type { ProgressCallback } from '../model/progress';
 import type { ModelSource } from '../model/sources';
 import { configureWasm, type ExecutionProviderChoice, type RuntimeEnvironment } from '../runtime/execution-provider';
+import { AnalogySpaces, type AnalogyProgressCallback, type AnalogySpaceId, type AnalogySpaceSummary } from './analogy-spaces';
+import { runAnalogyQuery, runEvaluation, runNeighbours, type AnalogyQueryOptions } from './analogy-run';
+import type { AnalogyMethod } from '../analogy';
 import { runAttention, type AttentionResult } from './attention-run';
 import { buildAttentionView, type AttentionDisplayOptions, type AttentionView } from './attention-view';
 import { JobRegistry } from './jobs';
+import type { EmbeddingCache } from './embedding-cache';
+import { runLabelAuditOnTexts, type LabelAuditOutput, type LabelAuditProgress, type LabelAuditSettings } from './label-audit-run';
+import { parseLabeledData, type LabeledDataParse } from './label-input';
+import type { ParseLabeledTextOptions } from '../labels';
+import { runMcBatch, runMcPrediction, type McBatchResult, type McDropoutSettings, type McPredictionResult, type McPredictRequest, type McProgressCallback, type McTask } from './mc-dropout-run';
+import { McSessionCache, normalizeGraphConfig } from './mc-sessions';
 import { prepareModel, type PreparedModel } from './prepare-model';
 import type { ModelInfo } from './model-info';
 
@@ -14,6 +23,8 @@ export interface EngineOptions {
   environment: RuntimeEnvironment;
   cacheStorage?: CacheStorageLike;
   fetchImpl?: typeof fetch;
+  /** Remembers sentence embeddings across runs and reloads (the worker gives an IndexedDB one). */
+  embeddingCache?: EmbeddingCache;
 }
 
 export interface LoadOptions {
@@ -29,6 +40,9 @@ export class PlaygroundEngine {
   private model: PreparedModel | null = null;
   private readonly jobs = new JobRegistry();
   private lastAttention: { model: PreparedModel; key: string; result: AttentionResult } | null = null;
+  private analogyState: { model: PreparedModel; spaces: AnalogySpaces } | null = null;
+  /** MC-dropout sessions of the current model, the last few surgery configurations. */
+  private readonly mcSessions = new McSessionCache(3);
 
   constructor(private readonly options: EngineOptions) {}
 
@@ -47,6 +61,7 @@ export class PlaygroundEngine {
       const prepared = await prepareModel(files, loadOptions.executionProvider, threads, signal);
       const previous = this.model;
       this.model = prepared;
+      await this.mcSessions.clear();
       await previous?.release();
       return prepared.info;
     });
@@ -78,6 +93,84 @@ export class PlaygroundEngine {
       }
       return buildAttentionView(this.lastAttention.result, display);
     });
+  }
+
+  /** MC dropout on one input: T samples, the deterministic prediction and their statistics. */
+  async predict(request: McPredictRequest, settings: McDropoutSettings, onProgress?: McProgressCallback, jobId?: string): Promise<McPredictionResult> {
+    const model = this.requireModel();
+    return this.jobs.run(jobId, async (signal) => {
+      const mc = await this.mcSessions.get(model, normalizeGraphConfig(model.info.layers, settings.sites, settings.stochasticLayers));
+      return runMcPrediction(model, mc, request, settings, { signal, onProgress });
+    });
+  }
+
+  /** MC dropout on many inputs (batch mode), each summarised for ranking by uncertainty. */
+  async predictBatch(texts: string[], task: McTask, settings: McDropoutSettings, onProgress?: McProgressCallback, jobId?: string): Promise<McBatchResult> {
+    const model = this.requireModel();
+    return this.jobs.run(jobId, async (signal) => {
+      const mc = await this.mcSessions.get(model, normalizeGraphConfig(model.info.layers, settings.sites, settings.stochasticLayers));
+      return runMcBatch(model, mc, texts, task, settings, { signal, onProgress });
+    });
+  }
+
+  /** The analogy tool's spaces for the loaded model (built lazily, cached until the model changes). */
+  analogySpaces(): AnalogySpaceSummary[] {
+    return this.spacesFor().summaries();
+  }
+
+  /** a : b :: c : ? in each requested space, side by side, with the 2-D picture. */
+  async analogy(spaceIds: AnalogySpaceId[], words: { a: string; b: string; c: string }, options: AnalogyQueryOptions, onProgress?: AnalogyProgressCallback, jobId?: string) {
+    const spaces = this.spacesFor();
+    return this.jobs.run(jobId, (signal) => runAnalogyQuery(spaces, spaceIds, words, options, onProgress, signal));
+  }
+
+  async neighbours(spaceIds: AnalogySpaceId[], word: string, options: { k: number; wholeWordsOnly: boolean; centered: boolean }, onProgress?: AnalogyProgressCallback, jobId?: string) {
+    const spaces = this.spacesFor();
+    return this.jobs.run(jobId, (signal) => runNeighbours(spaces, spaceIds, word, options, onProgress, signal));
+  }
+
+  /** Evaluates an analogy file (": section" headers, four words a line) in each requested space. */
+  async evaluateAnalogyFile(
+    text: string,
+    spaceIds: AnalogySpaceId[],
+    options: { methods: AnalogyMethod[]; centered: boolean; wholeWordsOnly: boolean; blockSize?: number },
+    onProgress?: AnalogyProgressCallback,
+    jobId?: string,
+  ) {
+    const spaces = this.spacesFor();
+    return this.jobs.run(jobId, (signal) => runEvaluation(spaces, spaceIds, text, options, onProgress, signal));
+  }
+
+  /** Parses a word2vec / GloVe text file (streamed from a Blob) into the "user" space. */
+  async loadWordVectors(source: string | Blob, name: string, onProgress?: AnalogyProgressCallback, jobId?: string): Promise<AnalogySpaceSummary> {
+    const spaces = this.spacesFor();
+    return this.jobs.run(jobId, (signal) => spaces.loadUserVectors(source, name, onProgress, signal));
+  }
+
+  private spacesFor(): AnalogySpaces {
+    const model = this.requireModel();
+    if (this.analogyState?.model !== model) {
+      this.analogyState = { model, spaces: new AnalogySpaces(model, { cacheStorage: this.options.cacheStorage, fetchImpl: this.options.fetchImpl }) };
+    }
+    return this.analogyState.spaces;
+  }
+
+  /** Decodes and parses pasted or dropped labeled data (CSV, TSV, JSON lines), off the main thread. */
+  parseLabeledData(input: string | Uint8Array, options: ParseLabeledTextOptions = {}): LabeledDataParse {
+    return parseLabeledData(input, options);
+  }
+
+  /** Label audit: features → cross-validated probabilities → confident learning, with staged progress. */
+  async auditLabels(
+    rows: { texts: string[]; labels: string[] },
+    settings: Partial<LabelAuditSettings>,
+    onProgress?: (progress: LabelAuditProgress) => void,
+    jobId?: string,
+  ): Promise<LabelAuditOutput> {
+    const model = settings.features === 'tfidf' ? this.model : this.requireModel();
+    return this.jobs.run(jobId, (signal) =>
+      runLabelAuditOnTexts(rows.texts, rows.labels, settings, { model, cache: this.options.embeddingCache, signal, onProgress }),
+    );
   }
 
   async cachedModels(): Promise<CachedModel[]> {

@@ -1,0 +1,319 @@
+/**
+ * The analogy tool's vector spaces for the loaded model, built lazily and cached per model:
+ *   token      — the input (token) embedding matrix read from the ONNX graph; whole-word flags from the vocab
+ *   contextual — each word run through the model ALONE ([CLS] word [SEP]), mean of its word pieces in the
+ *                last hidden state. Candidates: every whole-word token of the vocabulary plus the words the
+ *                user asked about (query words, analogy-file words), computed in batches through the RunQueue
+ *   static     — the word vectors shipped next to the model (static-vectors/), fetched on first use
+ *   user       — a word2vec / GloVe text file the user dropped in
+ * Each space can also be mean-centred (cached separately).
+ */
+import * as ort from 'onnxruntime-web';
+import {
+  createVectorSpace,
+  fromCompactVectors,
+  fromTokenEmbeddings,
+  isWholeWordToken,
+  meanCentered,
+  WordVectorTextParser,
+  type QueryWord,
+  type VectorSpace,
+} from '../analogy';
+import { fetchModelFile } from '../model/download';
+import { CancelledError, throwIfAborted } from '../model/errors';
+import type { CacheStorageLike } from '../model/model-cache';
+import { readTokenEmbeddings } from '../onnx';
+import { batchOf, tensorToFloat32, textFeeds } from '../runtime/feeds';
+import type { PreparedModel } from './prepare-model';
+
+export type AnalogySpaceId = 'token' | 'contextual' | 'static' | 'user';
+export const ANALOGY_SPACE_IDS: readonly AnalogySpaceId[] = ['token', 'contextual', 'static', 'user'];
+
+export interface AnalogySpaceSummary {
+  id: AnalogySpaceId;
+  label: string;
+  available: boolean;
+  /** Why it is unavailable, or what it is made of (plain words). */
+  note: string;
+  /** Rows and dimension once built (null before the first use). */
+  size: number | null;
+  dim: number | null;
+}
+
+/** Progress of a long analogy step (fetching static vectors, embedding words, parsing a file, evaluating). */
+export interface AnalogyProgress {
+  stage: string;
+  done: number;
+  total: number | null;
+}
+export type AnalogyProgressCallback = (progress: AnalogyProgress) => void;
+
+export const STATIC_VECTOR_FILES = { meta: 'static-vectors/meta.json', words: 'static-vectors/words.txt', vectors: 'static-vectors/vectors.f16.bin' } as const;
+
+/** Words per model run when computing contextual vectors. */
+const CONTEXT_BATCH = 128;
+
+export interface AnalogySpaceOptions {
+  cacheStorage?: CacheStorageLike;
+  fetchImpl?: typeof fetch;
+}
+
+export class AnalogySpaces {
+  private tokenSpace: VectorSpace | null = null;
+  private tokenError: string | null = null;
+  private staticSpace: VectorSpace | null | undefined = undefined; // undefined: not tried yet; null: none
+  private staticNote: string | null = null;
+  private staticLoading: Promise<VectorSpace | null> | null = null;
+  private userSpace: VectorSpace | null = null;
+  private userName = '';
+  /** Contextual vectors (unit not required) by word, and the space built over them (rebuilt when words are added). */
+  private readonly contextVectors = new Map<string, Float32Array>();
+  private contextSpace: VectorSpace | null = null;
+  private vocabularyEmbedded = false;
+  private readonly centered = new Map<VectorSpace, VectorSpace>();
+
+  constructor(
+    private readonly model: PreparedModel,
+    private readonly options: AnalogySpaceOptions = {},
+  ) {}
+
+  summaries(): AnalogySpaceSummary[] {
+    const info = this.model.info;
+    const tokenAvailable = info.tools.analogy.available && this.tokenError === null;
+    const contextOutput = this.model.description.roles.sentenceEmbeddings;
+    return [
+      {
+        id: 'token',
+        label: 'Token embeddings',
+        available: tokenAvailable,
+        note: tokenAvailable
+          ? `The model's input embedding matrix (${info.vocabSize} word pieces). A word the tokenizer splits is the average of its pieces.`
+          : this.tokenError ?? info.tools.analogy.reason,
+        size: this.tokenSpace?.size ?? null,
+        dim: this.tokenSpace?.dim ?? null,
+      },
+      {
+        id: 'contextual',
+        label: 'Contextual (last layer)',
+        available: contextOutput !== null,
+        note: contextOutput !== null
+          ? `Each word run through the model alone; mean of its pieces in "${contextOutput}". Candidates: the whole-word tokens of the vocabulary plus the words you ask about.`
+          : 'The model has no [batch, sequence, hidden] output to read hidden states from.',
+        size: this.contextSpace?.size ?? null,
+        dim: this.contextSpace?.dim ?? null,
+      },
+      {
+        id: 'static',
+        label: 'Static word vectors',
+        available: this.staticSpace !== null && (info.baseUrl !== null || this.staticSpace !== undefined),
+        note: this.staticNote ??
+          (info.baseUrl === null
+            ? 'A model loaded from local files has no static word vectors beside it; drop a word2vec/GloVe text file instead.'
+            : 'Classic word vectors shipped with the model (static-vectors/), downloaded on first use.'),
+        size: this.staticSpace?.size ?? null,
+        dim: this.staticSpace?.dim ?? null,
+      },
+      {
+        id: 'user',
+        label: this.userSpace ? `Your vectors (${this.userName})` : 'Your vectors',
+        available: this.userSpace !== null,
+        note: this.userSpace ? `${this.userSpace.size} words × ${this.userSpace.dim} dimensions from ${this.userName}.` : 'Drop a word2vec / GloVe text file to add it.',
+        size: this.userSpace?.size ?? null,
+        dim: this.userSpace?.dim ?? null,
+      },
+    ];
+  }
+
+  /** The token-embedding space; whole words are vocabulary entries that are not ## pieces or special tokens. */
+  token(): VectorSpace {
+    if (this.tokenSpace) return this.tokenSpace;
+    if (!this.model.info.tools.analogy.available) throw new Error(`Token embeddings are not available for this model: ${this.model.info.tools.analogy.reason}`);
+    try {
+      const { vocabSize, data } = readTokenEmbeddings(this.model.graph);
+      const tokenizer = this.model.tokenizer;
+      const vocabulary = Array.from({ length: vocabSize }, (_, id) => (id < tokenizer.vocabSize ? tokenizer.idToToken(id) : `[${id}]`));
+      const flags = Uint8Array.from(vocabulary, (token, id) => (isWholeWordToken(token) && !tokenizer.isSpecialId(id) ? 1 : 0));
+      this.tokenSpace = createVectorSpace(vocabulary, data, { kind: 'token-embeddings', wholeWord: flags, inPlace: true });
+      return this.tokenSpace;
+    } catch (error) {
+      this.tokenError = (error as Error).message;
+      throw error;
+    }
+  }
+
+  /** The static word vectors shipped with the model, or null when there are none (with a note saying why). */
+  async static(onProgress?: AnalogyProgressCallback, signal?: AbortSignal): Promise<VectorSpace | null> {
+    if (this.staticSpace !== undefined) return this.staticSpace;
+    this.staticLoading ??= this.fetchStatic(onProgress, signal).finally(() => {
+      this.staticLoading = null;
+    });
+    return this.staticLoading;
+  }
+
+  private async fetchStatic(onProgress?: AnalogyProgressCallback, signal?: AbortSignal): Promise<VectorSpace | null> {
+    const base = this.model.info.baseUrl;
+    if (base === null) {
+      this.staticSpace = null;
+      return null;
+    }
+    const fetchOne = (file: string, optional: boolean) =>
+      fetchModelFile(base + file, {
+        file,
+        optional,
+        signal,
+        cacheStorage: this.options.cacheStorage,
+        fetchImpl: this.options.fetchImpl,
+        onProgress: (event) => onProgress?.({ stage: `Downloading ${file}`, done: event.loaded, total: event.total }),
+      });
+    const metaBytes = await fetchOne(STATIC_VECTOR_FILES.meta, true);
+    if (metaBytes === null) {
+      this.staticSpace = null;
+      this.staticNote = 'This model ships no static word vectors (no static-vectors/ folder beside it). Drop a word2vec/GloVe text file to compare with classic vectors.';
+      return null;
+    }
+    const meta = JSON.parse(new TextDecoder().decode(metaBytes)) as { count?: number; dim?: number; dtype?: string };
+    if (meta.dtype !== undefined && meta.dtype !== 'float16') throw new Error(`static-vectors/meta.json says dtype "${meta.dtype}"; only float16 is supported.`);
+    const words = await fetchOne(STATIC_VECTOR_FILES.words, false);
+    const vectors = await fetchOne(STATIC_VECTOR_FILES.vectors, false);
+    throwIfAborted(signal);
+    const space = fromCompactVectors(new TextDecoder().decode(words!), vectors!, meta.dim);
+    if (meta.count !== undefined && meta.count !== space.size) throw new Error(`static-vectors/meta.json announces ${meta.count} words, words.txt holds ${space.size}.`);
+    this.staticSpace = space;
+    this.staticNote = `${space.size.toLocaleString('en-US')} words × ${space.dim} dimensions shipped with the model (trained on the same corpus).`;
+    return space;
+  }
+
+  /** Parses a dropped word2vec / GloVe text file (streamed when given a Blob) and keeps it as the "user" space. */
+  async loadUserVectors(source: string | Blob, name: string, onProgress?: AnalogyProgressCallback, signal?: AbortSignal): Promise<AnalogySpaceSummary> {
+    const total = typeof source === 'string' ? source.length : source.size;
+    const parser = new WordVectorTextParser((p) => onProgress?.({ stage: `Reading ${name}`, done: p.characters, total }));
+    if (typeof source === 'string') {
+      const chunk = 1 << 20;
+      for (let start = 0; start < source.length; start += chunk) {
+        throwIfAborted(signal);
+        parser.push(source.slice(start, start + chunk));
+        await yieldTurn();
+      }
+    } else {
+      const reader = source.stream().pipeThrough(new TextDecoderStream()).getReader();
+      for (;;) {
+        if (signal?.aborted) {
+          await reader.cancel();
+          throw new CancelledError();
+        }
+        const { done, value } = await reader.read();
+        if (done) break;
+        parser.push(value);
+      }
+    }
+    const space = parser.finish();
+    this.userSpace = space;
+    this.userName = name;
+    return this.summaries().find((s) => s.id === 'user')!;
+  }
+
+  /**
+   * Contextual space covering the vocabulary's whole words plus `extraWords` (embedded on first use).
+   * Rebuilt only when new words were added.
+   */
+  async contextual(extraWords: readonly string[], onProgress?: AnalogyProgressCallback, signal?: AbortSignal): Promise<VectorSpace> {
+    const outputName = this.model.description.roles.sentenceEmbeddings;
+    if (outputName === null) throw new Error('Contextual vectors need a [batch, sequence, hidden] output such as last_hidden_state; this model has none.');
+    const wanted: string[] = [];
+    if (!this.vocabularyEmbedded) {
+      const tokenizer = this.model.tokenizer;
+      for (let id = 0; id < tokenizer.vocabSize; id++) {
+        const token = tokenizer.idToToken(id);
+        if (isWholeWordToken(token) && !tokenizer.isSpecialId(id)) wanted.push(token);
+      }
+    }
+    for (const word of extraWords) wanted.push(word);
+    const missing = [...new Set(wanted)].filter((word) => !this.contextVectors.has(word));
+    if (missing.length > 0) {
+      await this.embedWords(missing, outputName, onProgress, signal);
+      this.vocabularyEmbedded = true;
+      this.contextSpace = null;
+    }
+    if (!this.contextSpace) {
+      const words = [...this.contextVectors.keys()];
+      const dim = this.contextVectors.get(words[0])!.length;
+      const matrix = new Float32Array(words.length * dim);
+      words.forEach((word, i) => matrix.set(this.contextVectors.get(word)!, i * dim));
+      this.contextSpace = createVectorSpace(words, matrix, { kind: 'contextual', wholeWord: () => true, inPlace: true });
+    }
+    return this.contextSpace;
+  }
+
+  /** Mean of each word's pieces (special tokens left out) in the output, one word per sequence, batched. */
+  private async embedWords(words: string[], outputName: string, onProgress?: AnalogyProgressCallback, signal?: AbortSignal): Promise<void> {
+    const { tokenizer, session, runs, info } = this.model;
+    for (let start = 0; start < words.length; start += CONTEXT_BATCH) {
+      throwIfAborted(signal);
+      onProgress?.({ stage: 'Running words through the model', done: start, total: words.length });
+      const batchWords = words.slice(start, start + CONTEXT_BATCH);
+      const encoded = batchWords.map((word) => tokenizer.encode(word, null, info.maxPositions));
+      const batch = batchOf(encoded);
+      const feeds = textFeeds(session.inputNames, batch);
+      const results = await runs.run(() => {
+        throwIfAborted(signal);
+        return session.run(feeds, [outputName]);
+      });
+      const tensor = results[outputName];
+      const data = await tensorToFloat32(tensor);
+      for (const t of Object.values(results)) (t as ort.Tensor).dispose?.();
+      const dim = data.length / (batch.batch * batch.seq);
+      encoded.forEach((sequence, b) => {
+        const vector = new Float32Array(dim);
+        let count = 0;
+        sequence.ids.forEach((_, s) => {
+          if (sequence.special[s]) return;
+          const off = (b * batch.seq + s) * dim;
+          for (let d = 0; d < dim; d++) vector[d] += data[off + d];
+          count++;
+        });
+        if (count > 0) for (let d = 0; d < dim; d++) vector[d] /= count;
+        this.contextVectors.set(batchWords[b], vector);
+      });
+      await yieldTurn();
+    }
+    onProgress?.({ stage: 'Running words through the model', done: words.length, total: words.length });
+  }
+
+  /** A space by id, built (or fetched) on demand; `extraWords` matter only for the contextual space. */
+  async get(id: AnalogySpaceId, options: { centered?: boolean; extraWords?: readonly string[]; onProgress?: AnalogyProgressCallback; signal?: AbortSignal } = {}): Promise<VectorSpace> {
+    let space: VectorSpace | null;
+    if (id === 'token') space = this.token();
+    else if (id === 'contextual') space = await this.contextual(options.extraWords ?? [], options.onProgress, options.signal);
+    else if (id === 'static') {
+      space = await this.static(options.onProgress, options.signal);
+      if (!space) throw new Error(this.staticNote ?? 'This model has no static word vectors.');
+    } else {
+      space = this.userSpace;
+      if (!space) throw new Error('No word-vector file loaded yet: drop a word2vec / GloVe text file first.');
+    }
+    if (!options.centered) return space;
+    let centered = this.centered.get(space);
+    if (!centered) {
+      centered = meanCentered(space);
+      this.centered.set(space, centered);
+    }
+    return centered;
+  }
+
+  /**
+   * How a typed word becomes a query in a space. In the token space a word that is not one vocabulary entry
+   * becomes the average of its word pieces (the tokenizer's split); elsewhere it is looked up as is.
+   * Returns null when it cannot be represented at all.
+   */
+  queryWord(id: AnalogySpaceId, space: VectorSpace, word: string): { query: QueryWord; pieces: string[] | null } | null {
+    if (id !== 'token') return { query: word, pieces: null };
+    if (space.index.has(word) || space.index.has(word.toLowerCase())) return { query: word, pieces: null };
+    const { ids, tokens } = this.model.tokenizer.pieces(word);
+    if (ids.length === 0 || ids.some((piece) => this.model.tokenizer.isSpecialId(piece))) return null;
+    return { query: { label: word, pieces: ids }, pieces: tokens };
+  }
+}
+
+function yieldTurn(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
