@@ -200,10 +200,13 @@ export function parseLabeledText(input: string, options: ParseLabeledTextOptions
   }
 
   if (table.records.length === 0) {
-    const message = hasHeader || format === 'jsonl'
-      ? 'There is a header row but no data rows below it.'
-      : 'No data rows were found.';
-    problems.push({ code: hasHeader ? 'header-only' : 'empty-input', severity: 'error', message });
+    const [code, message] =
+      format === 'jsonl'
+        ? (['empty-input', 'No line could be read as a JSON object with a text and a label.'] as const)
+        : hasHeader
+          ? (['header-only', 'There is a header row but no data rows below it.'] as const)
+          : (['empty-input', 'No data rows were found.'] as const);
+    problems.push({ code, severity: 'error', message });
     return finish({ ...empty, format, delimiter, hasHeader, incompleteRows: table.unreadable });
   }
 

@@ -79,6 +79,9 @@ describe('parseLabeledText: JSON lines', () => {
     ]);
     expect(problem(r, 'invalid-json').rows).toEqual([3, 5]);
     expect(r.incompleteRows.map((x) => x.reason)).toEqual(['not valid JSON', 'not a JSON object']);
+    const none = parseLabeledText('{broken\n{also broken', { format: 'jsonl' });
+    expect(none.ok).toBe(false);
+    expect(none.problems.map((p) => p.code)).toEqual(['invalid-json', 'empty-input']);
   });
 
   it('uses chosen keys', () => {
