@@ -1,5 +1,10 @@
 import * as Comlink from 'comlink';
 import type { AttentionDisplayOptions } from '../core/engine/attention-view';
+import type { AnalogyProgressCallback, AnalogySpaceId } from '../core/engine/analogy-spaces';
+import type { AnalogyQueryOptions } from '../core/engine/analogy-run';
+import type { AnalogyMethod } from '../core/analogy';
+import type { LabelAuditProgress, LabelAuditSettings } from '../core/engine/label-audit-run';
+import type { ParseLabeledTextOptions } from '../core/labels';
 import type { LoadOptions } from '../core/engine/playground-engine';
 import type { ModelInfo } from '../core/engine/model-info';
 import type { ProgressCallback } from '../core/model/progress';
@@ -62,8 +67,42 @@ export class PlaygroundClient {
     return this.call((api) => api.attention(text, pair, display, jobId), jobId);
   }
 
+  analogySpaces() {
+    return this.call((api) => api.analogySpaces());
+  }
+
+  analogy(spaces: AnalogySpaceId[], words: { a: string; b: string; c: string }, options: AnalogyQueryOptions, onProgress?: AnalogyProgressCallback, jobId?: string) {
+    return this.call((api) => api.analogy(spaces, words, options, proxied(onProgress), jobId), jobId);
+  }
+
+  neighbours(spaces: AnalogySpaceId[], word: string, options: { k: number; wholeWordsOnly: boolean; centered: boolean }, onProgress?: AnalogyProgressCallback, jobId?: string) {
+    return this.call((api) => api.neighbours(spaces, word, options, proxied(onProgress), jobId), jobId);
+  }
+
+  evaluateAnalogyFile(text: string, spaces: AnalogySpaceId[], options: { methods: AnalogyMethod[]; centered: boolean; wholeWordsOnly: boolean }, onProgress?: AnalogyProgressCallback, jobId?: string) {
+    return this.call((api) => api.evaluateAnalogyFile(text, spaces, options, proxied(onProgress), jobId), jobId);
+  }
+
+  /** A dropped word2vec / GloVe text file; a File crosses to the worker by structured clone and is streamed there. */
+  loadWordVectors(source: string | Blob, name: string, onProgress?: AnalogyProgressCallback, jobId?: string) {
+    return this.call((api) => api.loadWordVectors(source, name, proxied(onProgress), jobId), jobId);
+  }
+
   tokenize(text: string, pair: string | null) {
     return this.call((api) => api.tokenize(text, pair));
+  }
+
+  /** Parses labeled data in the worker (large pastes and files never block the page). */
+  parseLabeledData(input: string | Uint8Array, options: ParseLabeledTextOptions, jobId?: string) {
+    return this.call((api) => api.parseLabeledData(input, options), jobId);
+  }
+
+  auditLabels(rows: { texts: string[]; labels: string[] }, settings: Partial<LabelAuditSettings>, onProgress?: (progress: LabelAuditProgress) => void, jobId?: string) {
+    return this.call((api) => api.auditLabels(rows, settings, onProgress ? Comlink.proxy(onProgress) : undefined, jobId), jobId);
+  }
+
+  clearEmbeddingCache() {
+    return this.call((api) => api.clearEmbeddingCache());
   }
 
   cachedModels() {
@@ -148,6 +187,10 @@ export class PlaygroundClient {
   private emit(event: WorkerEvent): void {
     for (const listener of this.listeners) listener(event);
   }
+}
+
+function proxied<T extends (...args: never[]) => unknown>(callback: T | undefined): (T & Comlink.ProxyMarked) | undefined {
+  return callback ? Comlink.proxy(callback) : undefined;
 }
 
 function defaultWorker(): Worker {

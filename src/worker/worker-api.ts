@@ -1,6 +1,11 @@
 import * as Comlink from 'comlink';
 import { PlaygroundEngine, type EngineOptions, type LoadOptions } from '../core/engine/playground-engine';
 import type { AttentionDisplayOptions } from '../core/engine/attention-view';
+import type { AnalogyProgress, AnalogyProgressCallback, AnalogySpaceId } from '../core/engine/analogy-spaces';
+import type { AnalogyQueryOptions } from '../core/engine/analogy-run';
+import type { AnalogyMethod } from '../core/analogy';
+import { auditTransferables, type LabelAuditProgress, type LabelAuditSettings } from '../core/engine/label-audit-run';
+import type { ParseLabeledTextOptions } from '../core/labels';
 import type { ProgressCallback, ProgressEvent } from '../core/model/progress';
 import type { ModelSource } from '../core/model/sources';
 
@@ -23,6 +28,30 @@ function throttle(callback: ProgressCallback | undefined, intervalMs = 50): Prog
   };
 }
 
+/** Like throttle, for any progress shape: at most one call per interval, plus the final one (fraction 1). */
+function throttleAny<T extends { fraction: number }>(callback: (event: T) => void, intervalMs = 50): (event: T) => void {
+  let last = 0;
+  return (event: T) => {
+    const now = Date.now();
+    if (event.fraction >= 1 || now - last >= intervalMs) {
+      last = now;
+      void callback(event);
+    }
+  };
+}
+
+function throttleAnalogy(callback: AnalogyProgressCallback | undefined, intervalMs = 50): AnalogyProgressCallback | undefined {
+  if (!callback) return undefined;
+  let last = 0;
+  return (progress: AnalogyProgress) => {
+    const now = Date.now();
+    if (progress.done === progress.total || now - last >= intervalMs) {
+      last = now;
+      void callback(progress);
+    }
+  };
+}
+
 /**
  * The worker's public surface: a thin facade over PlaygroundEngine that moves typed arrays as
  * transferables instead of copying them.
@@ -39,6 +68,34 @@ export function createWorkerApi(options: EngineOptions) {
       const result = await engine.attention(text, pair, display, jobId);
       return Comlink.transfer(result, [result.probs.buffer]);
     },
+    parseLabeledData: (input: string | Uint8Array, options: ParseLabeledTextOptions) => engine.parseLabeledData(input, options),
+    async auditLabels(
+      rows: { texts: string[]; labels: string[] },
+      settings: Partial<LabelAuditSettings>,
+      onProgress?: (progress: LabelAuditProgress) => void,
+      jobId?: string,
+    ) {
+      const throttled = onProgress ? throttleAny(onProgress) : undefined;
+      const result = await engine.auditLabels(rows, settings, throttled, jobId);
+      return Comlink.transfer(result, auditTransferables(result));
+    },
+    clearEmbeddingCache: async () => {
+      await options.embeddingCache?.clear?.();
+    },
+    analogySpaces: () => engine.analogySpaces(),
+    analogy: (spaces: AnalogySpaceId[], words: { a: string; b: string; c: string }, options: AnalogyQueryOptions, onProgress?: AnalogyProgressCallback, jobId?: string) =>
+      engine.analogy(spaces, words, options, throttleAnalogy(onProgress), jobId),
+    neighbours: (spaces: AnalogySpaceId[], word: string, options: { k: number; wholeWordsOnly: boolean; centered: boolean }, onProgress?: AnalogyProgressCallback, jobId?: string) =>
+      engine.neighbours(spaces, word, options, throttleAnalogy(onProgress), jobId),
+    evaluateAnalogyFile: (
+      text: string,
+      spaces: AnalogySpaceId[],
+      options: { methods: AnalogyMethod[]; centered: boolean; wholeWordsOnly: boolean },
+      onProgress?: AnalogyProgressCallback,
+      jobId?: string,
+    ) => engine.evaluateAnalogyFile(text, spaces, options, throttleAnalogy(onProgress), jobId),
+    loadWordVectors: (source: string | Blob, name: string, onProgress?: AnalogyProgressCallback, jobId?: string) =>
+      engine.loadWordVectors(source, name, throttleAnalogy(onProgress), jobId),
     cachedModels: () => engine.cachedModels(),
     deleteCachedModel: (baseUrl: string) => engine.deleteCachedModel(baseUrl),
     ping: () => 'pong' as const,
