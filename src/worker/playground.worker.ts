@@ -1,4 +1,5 @@
 import * as Comlink from 'comlink';
+import { createEmbeddingCache } from './embedding-cache';
 import { createWorkerApi } from './worker-api';
 
 // ORT's WASM threads load this same chunk again under the name "em-pthread"; they must not expose
@@ -10,6 +11,7 @@ if (!isOrtThread) {
       appBase: new URL(import.meta.env.BASE_URL, self.location.origin).href,
       environment: { crossOriginIsolated: self.crossOriginIsolated === true, hardwareConcurrency: navigator.hardwareConcurrency || 1 },
       cacheStorage: typeof caches === 'undefined' ? undefined : caches,
+      embeddingCache: createEmbeddingCache(),
     }),
   );
 }

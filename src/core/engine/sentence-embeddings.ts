@@ -1,0 +1,165 @@
+/**
+ * Sentence embeddings: the mean of the last hidden state over a text's real tokens (attention mask
+ * 1, special tokens included, padding excluded), as sentence-transformers' mean pooling does.
+ * Texts are embedded in batches sorted by token length (little padding), each distinct text once,
+ * with cached embeddings reused and new ones stored.
+ */
+import { throwIfAborted } from '../model/errors';
+import { batchOf, tensorToFloat32, textFeeds } from '../runtime/feeds';
+import type { EmbeddingCache } from './embedding-cache';
+import type { PreparedModel } from './prepare-model';
+
+export interface EmbeddingProgress {
+  /** Texts done (cached or computed) out of `total` distinct texts. */
+  done: number;
+  total: number;
+  cached: number;
+}
+
+export interface EmbedTextsOptions {
+  batchSize?: number;
+  cache?: EmbeddingCache;
+  signal?: AbortSignal;
+  onProgress?: (progress: EmbeddingProgress) => void;
+}
+
+export interface EmbeddingResult {
+  /** [texts × dim] row-major, one row per input text (duplicates share the value). */
+  embeddings: Float32Array;
+  rows: number;
+  dim: number;
+  /** Input indices whose text was longer than the model's maximum and was cut. */
+  truncatedRows: number[];
+  /** Distinct texts taken from the cache / computed by the model. */
+  cachedTexts: number;
+  computedTexts: number;
+  /** Model runs (batches) made. */
+  batches: number;
+}
+
+/** Identifies a model for the embedding cache: same files, same embeddings. */
+export function embeddingModelKey(model: PreparedModel): string {
+  const { info } = model;
+  return `${info.baseUrl}|${info.label}|${info.sizeBytes}|${model.description.roles.sentenceEmbeddings ?? ''}|mean`;
+}
+
+/** Mean over positions with mask 1 of hidden [batch, seq, dim]; rows with no token stay zero. */
+export function meanPool(hidden: ArrayLike<number>, mask: ArrayLike<number>, batch: number, seq: number, dim: number): Float32Array {
+  const out = new Float32Array(batch * dim);
+  const sum = new Float64Array(dim);
+  for (let b = 0; b < batch; b++) {
+    sum.fill(0);
+    let count = 0;
+    for (let s = 0; s < seq; s++) {
+      if (!mask[b * seq + s]) continue;
+      count++;
+      const base = (b * seq + s) * dim;
+      for (let d = 0; d < dim; d++) sum[d] += hidden[base + d];
+    }
+    if (count > 0) for (let d = 0; d < dim; d++) out[b * dim + d] = sum[d] / count;
+  }
+  return out;
+}
+
+const CACHE_CHUNK = 500;
+
+export async function embedTexts(model: PreparedModel, texts: readonly string[], options: EmbedTextsOptions = {}): Promise<EmbeddingResult> {
+  const output = model.description.roles.sentenceEmbeddings;
+  if (!output) throw new Error(`Sentence embeddings are not available for this model: ${model.info.tools.labels.reason}`);
+  const batchSize = Math.max(1, options.batchSize ?? 32);
+  const { signal, cache } = options;
+  const modelKey = embeddingModelKey(model);
+
+  // Distinct texts, and for every input row the distinct text it maps to.
+  const distinct: string[] = [];
+  const slotOf = new Map<string, number>();
+  const rowSlot = new Int32Array(texts.length);
+  texts.forEach((text, i) => {
+    let slot = slotOf.get(text);
+    if (slot === undefined) {
+      slot = distinct.length;
+      slotOf.set(text, slot);
+      distinct.push(text);
+    }
+    rowSlot[i] = slot;
+  });
+  const total = distinct.length;
+  const vectors: (Float32Array | undefined)[] = new Array(total);
+  let cachedTexts = 0;
+  if (cache) {
+    for (let start = 0; start < total; start += CACHE_CHUNK) {
+      throwIfAborted(signal);
+      const chunk = distinct.slice(start, start + CACHE_CHUNK);
+      let found: (Float32Array | undefined)[] = [];
+      try {
+        found = await cache.getMany(modelKey, chunk);
+      } catch {
+        found = []; // An unreadable cache only costs time.
+      }
+      found.forEach((vector, j) => {
+        if (vector instanceof Float32Array && vector.length > 0) {
+          vectors[start + j] = vector;
+          cachedTexts++;
+        }
+      });
+    }
+  }
+  options.onProgress?.({ done: cachedTexts, total, cached: cachedTexts });
+
+  // Tokenize what is missing; note truncation for every distinct text.
+  const maxLength = model.info.maxPositions;
+  const truncatedSlots = new Set<number>();
+  const missing: { slot: number; ids: number[]; typeIds: number[] }[] = [];
+  for (let slot = 0; slot < total; slot++) {
+    if (slot % 2000 === 0) throwIfAborted(signal);
+    const encoded = model.tokenizer.encode(distinct[slot], null, maxLength);
+    if (encoded.untruncatedLength > encoded.ids.length) truncatedSlots.add(slot);
+    if (!vectors[slot]) missing.push({ slot, ids: encoded.ids, typeIds: encoded.typeIds });
+  }
+  missing.sort((a, b) => a.ids.length - b.ids.length || a.slot - b.slot);
+
+  let dim: number = vectors.find((v) => v)?.length ?? model.info.hiddenSize ?? 0;
+  let done = cachedTexts;
+  let batches = 0;
+  for (let start = 0; start < missing.length; start += batchSize) {
+    throwIfAborted(signal);
+    const items = missing.slice(start, start + batchSize);
+    const tokens = batchOf(items);
+    const feeds = textFeeds(model.session.inputNames, tokens);
+    const results = await model.runs.run(() => {
+      throwIfAborted(signal);
+      return model.session.run(feeds, [output]);
+    });
+    batches++;
+    const tensor = results[output];
+    const hidden = await tensorToFloat32(tensor);
+    for (const t of Object.values(results)) t.dispose?.();
+    dim = Number(tensor.dims[2]);
+    const pooled = meanPool(hidden, tokens.attentionMask, tokens.batch, tokens.seq, dim);
+    const fresh: [string, Float32Array][] = [];
+    items.forEach((item, b) => {
+      const vector = pooled.slice(b * dim, (b + 1) * dim);
+      vectors[item.slot] = vector;
+      fresh.push([distinct[item.slot], vector]);
+    });
+    if (cache) {
+      try {
+        await cache.setMany(modelKey, fresh);
+      } catch {
+        // Quota exceeded or no IndexedDB: the run goes on without remembering.
+      }
+    }
+    done += items.length;
+    options.onProgress?.({ done, total, cached: cachedTexts });
+  }
+
+  const embeddings = new Float32Array(texts.length * dim);
+  const truncatedRows: number[] = [];
+  for (let i = 0; i < texts.length; i++) {
+    const vector = vectors[rowSlot[i]]!;
+    if (vector.length !== dim) throw new Error(`A cached embedding has ${vector.length} values, the model gives ${dim}; clear the embedding cache.`);
+    embeddings.set(vector, i * dim);
+    if (truncatedSlots.has(rowSlot[i])) truncatedRows.push(i);
+  }
+  return { embeddings, rows: texts.length, dim, truncatedRows, cachedTexts, computedTexts: missing.length, batches };
+}
