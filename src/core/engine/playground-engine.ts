@@ -13,10 +13,6 @@ import type { EmbeddingCache } from './embedding-cache';
 import { runLabelAuditOnTexts, type LabelAuditOutput, type LabelAuditProgress, type LabelAuditSettings } from './label-audit-run';
 import { parseLabeledData, type LabeledDataParse } from './label-input';
 import type { ParseLabeledTextOptions } from '../labels';
-import type { EmbeddingCache } from './embedding-cache';
-import { runLabelAuditOnTexts, type LabelAuditOutput, type LabelAuditProgress, type LabelAuditSettings } from './label-audit-run';
-import { parseLabeledData, type LabeledDataParse } from './label-input';
-import type { ParseLabeledTextOptions } from '../labels';
 import { runMcBatch, runMcPrediction, type McBatchResult, type McDropoutSettings, type McPredictionResult, type McPredictRequest, type McProgressCallback, type McTask } from './mc-dropout-run';
 import { McSessionCache, normalizeGraphConfig } from './mc-sessions';
 import { prepareModel, type PreparedModel } from './prepare-model';
@@ -157,24 +153,6 @@ export class PlaygroundEngine {
       this.analogyState = { model, spaces: new AnalogySpaces(model, { cacheStorage: this.options.cacheStorage, fetchImpl: this.options.fetchImpl }) };
     }
     return this.analogyState.spaces;
-  }
-
-  /** Decodes and parses pasted or dropped labeled data (CSV, TSV, JSON lines), off the main thread. */
-  parseLabeledData(input: string | Uint8Array, options: ParseLabeledTextOptions = {}): LabeledDataParse {
-    return parseLabeledData(input, options);
-  }
-
-  /** Label audit: features → cross-validated probabilities → confident learning, with staged progress. */
-  async auditLabels(
-    rows: { texts: string[]; labels: string[] },
-    settings: Partial<LabelAuditSettings>,
-    onProgress?: (progress: LabelAuditProgress) => void,
-    jobId?: string,
-  ): Promise<LabelAuditOutput> {
-    const model = settings.features === 'tfidf' ? this.model : this.requireModel();
-    return this.jobs.run(jobId, (signal) =>
-      runLabelAuditOnTexts(rows.texts, rows.labels, settings, { model, cache: this.options.embeddingCache, signal, onProgress }),
-    );
   }
 
   /** Decodes and parses pasted or dropped labeled data (CSV, TSV, JSON lines), off the main thread. */
