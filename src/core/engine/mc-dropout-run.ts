@@ -1,0 +1,462 @@
+/**
+ * MC dropout (Gal & Ghahramani 2016): dropout kept on at inference, T stochastic forward passes, and
+ * the statistics of their predictions.
+ *
+ * - The T samples run as batched graph runs of at most `chunkRows` rows (progress and cancellation
+ *   between chunks). With only the last k layers stochastic, the session is tiled: a batch-1 input
+ *   runs the deterministic prefix once and the graph expands it to the chunk's rows.
+ * - Noise is drawn per sample: sample t's masks come from createRng(sampleSeed(seed, t)), site by
+ *   site in plan order. So the same seed gives the same samples whatever the chunking, the first
+ *   16 samples of T = 32 are the samples of T = 16, and tiled and untiled runs with the same
+ *   stochastic layers see the same masks.
+ * - Fill-mask reads the vocabulary projection at the masked position only (restricted MLM head).
+ * - The deterministic prediction is the same graph at p = 0 (bit-identical to the plain model).
+ */
+import * as ort from 'onnxruntime-web';
+import { throwIfAborted } from '../model/errors';
+import type { EncodedText } from '../model/tokenizer';
+import { makeDropoutFeeds, type DropoutSiteKind, type McDropoutPlan } from '../onnx';
+import { createRng } from '../random';
+import { batchOf, tensorToFloat32, textFeeds } from '../runtime/feeds';
+import {
+  mcStatistics,
+  runningEstimates,
+  softmax,
+  topKByMeanProbability,
+  type McStatistics,
+} from '../uncertainty';
+import type { McSession } from './mc-sessions';
+import type { PreparedModel } from './prepare-model';
+
+export type McTask = 'fill-mask' | 'classification';
+
+export interface McDropoutSettings {
+  /** Number of stochastic forward passes T, 1..256. */
+  samples: number;
+  /** Drop probability p in [0, 0.95]. */
+  dropout: number;
+  sites: DropoutSiteKind[];
+  stochasticLayers: 'all' | { lastK: number };
+  /** Unsigned 32-bit seed. */
+  seed: number;
+}
+
+export interface McPredictRequest {
+  task: McTask;
+  text: string;
+  pair?: string | null;
+  /** Fill-mask: token position to mask (in the encoding of `text`); else the first [MASK] in the text. */
+  maskPosition?: number | null;
+  /** Fill-mask: how many candidates to report (default 10). */
+  topK?: number;
+}
+
+export interface McProgress {
+  done: number;
+  total: number;
+}
+export type McProgressCallback = (progress: McProgress) => void;
+
+export const MAX_SAMPLES = 256;
+export const MAX_DROPOUT = 0.95;
+export const DEFAULT_CHUNK_ROWS = 32;
+
+/** Seed of sample t (and of input n in batch mode): a 32-bit hash of (seed, t, n). */
+export function sampleSeed(seed: number, sample: number, input = 0): number {
+  let h = Math.imul((seed >>> 0) ^ 0x6a09e667, 0x9e3779b1) >>> 0;
+  h = fmix32(h ^ Math.imul(sample + 1, 0x85ebca6b));
+  h = fmix32(h ^ Math.imul(input + 1, 0xc2b2ae35));
+  return h >>> 0;
+}
+
+function fmix32(x: number): number {
+  let h = x >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b) >>> 0;
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35) >>> 0;
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+export function validateSettings(settings: McDropoutSettings, layers: number): McDropoutSettings {
+  const { samples, dropout, seed } = settings;
+  if (!Number.isInteger(samples) || samples < 1 || samples > MAX_SAMPLES) throw new RangeError(`The number of samples T must be a whole number from 1 to ${MAX_SAMPLES}, got ${samples}.`);
+  if (!(dropout >= 0 && dropout <= MAX_DROPOUT)) throw new RangeError(`The dropout probability p must be between 0 and ${MAX_DROPOUT}, got ${dropout}.`);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new RangeError(`The seed must be a whole number from 0 to 4294967295, got ${seed}.`);
+  if (settings.sites.length === 0) throw new RangeError('Choose at least one dropout site.');
+  const layersSetting = settings.stochasticLayers;
+  if (layersSetting !== 'all' && !(Number.isInteger(layersSetting.lastK) && layersSetting.lastK >= 1 && layersSetting.lastK <= layers)) {
+    throw new RangeError(`The number of stochastic layers must be from 1 to ${layers}, got ${layersSetting.lastK}.`);
+  }
+  return settings;
+}
+
+/** Where the samples are read: a class head, or the MLM logits at one position. */
+export interface SampleTarget {
+  output: string;
+  /** Fill-mask: the masked position (fed to the restricted head, or picked from full logits). */
+  position: number | null;
+  /** Width of one sample's probability vector (classes or vocabulary). */
+  width: number;
+}
+
+export interface SampleRunOptions {
+  chunkRows?: number;
+  signal?: AbortSignal;
+  /** Called after every chunk with the samples done so far. */
+  onChunk?: (done: number) => void;
+  /** Input index for batch mode, mixed into each sample's seed. */
+  input?: number;
+}
+
+/**
+ * T sampled probability vectors [T, width] (float64, softmax of the logits) for one encoded input,
+ * run in chunks of batched rows. `dropout = 0` gives the deterministic prediction in every row.
+ */
+export async function sampleProbabilities(
+  model: PreparedModel,
+  mc: McSession,
+  encoded: Pick<EncodedText, 'ids' | 'typeIds'>,
+  target: SampleTarget,
+  settings: Pick<McDropoutSettings, 'samples' | 'dropout' | 'seed'>,
+  options: SampleRunOptions = {},
+): Promise<Float64Array> {
+  const T = settings.samples;
+  const seq = encoded.ids.length;
+  const chunkRows = Math.max(1, Math.min(options.chunkRows ?? DEFAULT_CHUNK_ROWS, T));
+  const out = new Float64Array(T * target.width);
+  const feedCache = new Map<number, Record<string, ort.Tensor>>();
+  for (let start = 0; start < T; start += chunkRows) {
+    throwIfAborted(options.signal);
+    const rows = Math.min(chunkRows, T - start);
+    let text = feedCache.get(rows);
+    if (!text) {
+      text = textFeeds(mc.session.inputNames, batchOf(Array.from({ length: mc.plan.tiledPrefix ? 1 : rows }, () => encoded)));
+      if (mc.restriction) {
+        text[mc.restriction.positionsInput] = new ort.Tensor('int64', new BigInt64Array(rows).fill(BigInt(target.position ?? 0)), [rows]);
+      }
+      feedCache.set(rows, text);
+    }
+    const noise = noiseFeeds(mc.plan, seq, start, rows, settings, options.input ?? 0);
+    const feeds = { ...text, ...noise };
+    const results = await model.runs.run(() => {
+      throwIfAborted(options.signal);
+      return mc.session.run(feeds, [target.output]);
+    });
+    const tensor = results[target.output];
+    const logits = await tensorToFloat32(tensor);
+    tensor.dispose?.();
+    const rowLogits = pickRows(logits, tensor.dims.map(Number), rows, target, mc);
+    out.set(softmax(rowLogits, target.width), start * target.width);
+    options.onChunk?.(start + rows);
+  }
+  return out;
+}
+
+/** Feeds for samples [start, start + rows): each sample's noise drawn from its own seeded stream. */
+export function noiseFeeds(
+  plan: McDropoutPlan,
+  seq: number,
+  start: number,
+  rows: number,
+  settings: Pick<McDropoutSettings, 'dropout' | 'seed'>,
+  input = 0,
+): Record<string, ort.Tensor> {
+  const feeds: Record<string, ort.Tensor> = {
+    [plan.dropoutInput]: new ort.Tensor('float32', Float32Array.of(settings.dropout), [1]),
+  };
+  const buffers = plan.sites.map((site) => {
+    const perRow = site.noiseShape.reduce<number>((size, dim) => size * (dim === 'rows' ? 1 : dim === 'seq' ? seq : dim), 1);
+    return { site, perRow, data: new Float32Array(perRow * rows) };
+  });
+  if (settings.dropout > 0) {
+    for (let r = 0; r < rows; r++) {
+      const one = makeDropoutFeeds(plan, { rows: 1, seq }, createRng(sampleSeed(settings.seed, start + r, input)), settings.dropout);
+      for (const buffer of buffers) buffer.data.set(one[buffer.site.noiseInput].data as Float32Array, r * buffer.perRow);
+    }
+  }
+  // At p = 0 every unit is kept whatever the noise (noise ≥ 0 = p), so the zeros are exact.
+  for (const { site, data } of buffers) {
+    const dims = site.noiseShape.map((dim) => (dim === 'rows' ? rows : dim === 'seq' ? seq : dim));
+    feeds[site.noiseInput] = new ort.Tensor('float32', data, dims);
+  }
+  return feeds;
+}
+
+function pickRows(logits: Float32Array, dims: number[], rows: number, target: SampleTarget, mc: McSession): Float32Array {
+  const width = target.width;
+  if (dims.length === 2) {
+    if (dims[0] !== rows || dims[1] !== width) throw new Error(`Output ${target.output} is [${dims.join(', ')}], expected [${rows}, ${width}].`);
+    return logits;
+  }
+  if (dims.length === 3 && target.position !== null && !mc.restriction) {
+    // Unrestricted head: [rows, seq, vocab], read the masked position of every row.
+    const [r, seq, vocab] = dims;
+    if (r !== rows || vocab !== width) throw new Error(`Output ${target.output} is [${dims.join(', ')}], expected [${rows}, seq, ${width}].`);
+    const picked = new Float32Array(rows * width);
+    for (let row = 0; row < rows; row++) picked.set(logits.subarray((row * seq + target.position) * vocab, (row * seq + target.position + 1) * vocab), row * width);
+    return picked;
+  }
+  throw new Error(`Output ${target.output} has an unexpected shape [${dims.join(', ')}].`);
+}
+
+/** The per-input statistics without the C- or V-sized arrays (for batch mode and fill-mask over the vocabulary). */
+export interface McSummary {
+  predictedIndex: number;
+  predictedProbability: number;
+  predictiveEntropy: number;
+  expectedEntropy: number;
+  mutualInformation: number;
+  variationRatio: number;
+  modalIndex: number;
+  modalCount: number;
+  deterministicIndex: number | null;
+  deterministicProbability: number | null;
+}
+
+export function summarize(stats: McStatistics): McSummary {
+  return {
+    predictedIndex: stats.predictedClass,
+    predictedProbability: stats.mean[stats.predictedClass],
+    predictiveEntropy: stats.predictiveEntropy,
+    expectedEntropy: stats.expectedEntropy,
+    mutualInformation: stats.mutualInformation,
+    variationRatio: stats.variationRatio,
+    modalIndex: stats.modalClass,
+    modalCount: stats.modalCount,
+    deterministicIndex: stats.deterministic?.predictedClass ?? null,
+    deterministicProbability: stats.deterministic ? stats.deterministic.probs[stats.deterministic.predictedClass] : null,
+  };
+}
+
+export interface McPredictionResult {
+  task: McTask;
+  tokens: string[];
+  special: boolean[];
+  /** Fill-mask: the masked token position; null for classification. */
+  maskPosition: number | null;
+  settings: McDropoutSettings;
+  /** What the per-class arrays refer to: class labels, or the top-k candidate tokens. */
+  labels: string[];
+  /** Class indices, or vocabulary ids of the candidates. */
+  ids: number[];
+  /** Per-sample probabilities of the shown classes/candidates, [T, labels.length]. */
+  samples: Float64Array;
+  /** Mean and sample std over T, per shown class/candidate. */
+  mean: Float64Array;
+  std: Float64Array;
+  /** Dropout-off probability of each shown class/candidate. */
+  deterministic: Float64Array;
+  /** The dropout-off prediction's own top classes/tokens (fill-mask: its top k). */
+  deterministicTop: { id: number; label: string; probability: number }[];
+  /** Statistics over the full distribution (all classes, or the whole vocabulary). */
+  summary: McSummary & { predictedLabel: string; modalLabel: string; deterministicLabel: string | null; classes: number };
+  /** Running estimates after t = 1..T samples (convergence plot), for the MC-predicted class/token. */
+  running: { label: string; meanOfClass: Float64Array; predictiveEntropy: Float64Array; expectedEntropy: Float64Array; mutualInformation: Float64Array };
+  run: { mode: 'tiled' | 'batched'; stochasticLayers: number[]; graphRuns: number; chunkRows: number; milliseconds: number };
+  notes: string[];
+}
+
+export interface PreparedInput {
+  encoded: EncodedText;
+  target: SampleTarget;
+  labelOf: (index: number) => string;
+}
+
+/** Encodes the input and finds what to read: the classifier output, or the MLM logits at the masked position. */
+export function prepareInput(model: PreparedModel, request: McPredictRequest): PreparedInput {
+  const roles = model.description.roles;
+  const tokenizer = model.tokenizer;
+  const encoded = tokenizer.encode(request.text, request.pair ?? null, model.info.maxPositions);
+  if (request.task === 'classification') {
+    if (!roles.classification) throw new Error('This model has no classifier head, so there are no class probabilities to sample.');
+    const labels = model.info.classLabels;
+    const width = roles.numLabels ?? labels?.length ?? 0;
+    if (!width) throw new Error('The number of classes of the classifier is unknown.');
+    return { encoded, target: { output: roles.classification, position: null, width }, labelOf: (i) => labels?.[i] ?? `class ${i}` };
+  }
+  if (!roles.fillMask || tokenizer.maskTokenId === null) throw new Error('This model has no fill-mask head (or its tokenizer has no mask token).');
+  const maskId = tokenizer.maskTokenId;
+  let position = request.maskPosition ?? null;
+  if (position !== null) {
+    if (!Number.isInteger(position) || position < 0 || position >= encoded.ids.length) throw new RangeError(`Token position ${position} is outside the sentence (0..${encoded.ids.length - 1}).`);
+    if (encoded.special[position] && encoded.ids[position] !== maskId) throw new RangeError(`Token ${position} (${encoded.tokens[position]}) is a special token; choose a word to mask.`);
+    encoded.ids = encoded.ids.slice();
+    encoded.tokens = encoded.tokens.slice();
+    encoded.ids[position] = maskId;
+    encoded.tokens[position] = tokenizer.maskToken ?? '[MASK]';
+    encoded.special = encoded.special.slice();
+    encoded.special[position] = true;
+  } else {
+    position = encoded.ids.indexOf(maskId);
+    if (position < 0) throw new Error(`Put ${tokenizer.maskToken ?? '[MASK]'} in the sentence, or click a word to mask it.`);
+  }
+  const width = model.info.vocabSize;
+  return { encoded, target: { output: roles.fillMask, position, width }, labelOf: (i) => tokenizer.idToToken(i) };
+}
+
+/** One input, T samples plus the deterministic prediction, with every statistic the tool shows. */
+export async function runMcPrediction(
+  model: PreparedModel,
+  mc: McSession,
+  request: McPredictRequest,
+  settings: McDropoutSettings,
+  options: { signal?: AbortSignal; onProgress?: McProgressCallback; chunkRows?: number } = {},
+): Promise<McPredictionResult> {
+  validateSettings(settings, model.info.layers);
+  const started = performance.now();
+  const { encoded, target, labelOf } = prepareInput(model, request);
+  const T = settings.samples;
+  const chunkRows = Math.max(1, Math.min(options.chunkRows ?? DEFAULT_CHUNK_ROWS, T));
+  const total = T + 1;
+  options.onProgress?.({ done: 0, total });
+  const deterministic = await sampleProbabilities(model, mc, encoded, target, { samples: 1, dropout: 0, seed: 0 }, { signal: options.signal });
+  options.onProgress?.({ done: 1, total });
+  const samples = await sampleProbabilities(model, mc, encoded, target, settings, {
+    chunkRows,
+    signal: options.signal,
+    onChunk: (done) => options.onProgress?.({ done: done + 1, total }),
+  });
+  throwIfAborted(options.signal);
+  const width = target.width;
+  const stats = mcStatistics(samples, [T, width], deterministic);
+  const summary = summarize(stats);
+  const running = runningEstimates(samples, [T, width], stats.predictedClass);
+
+  let ids: number[];
+  let mean: Float64Array;
+  let std: Float64Array;
+  let deterministicTop: McPredictionResult['deterministicTop'];
+  if (request.task === 'classification') {
+    ids = Array.from({ length: width }, (_, c) => c);
+    mean = stats.mean;
+    std = stats.std;
+    deterministicTop = ids.map((c) => ({ id: c, label: labelOf(c), probability: deterministic[c] })).sort((a, b) => b.probability - a.probability);
+  } else {
+    const k = Math.max(1, Math.min(request.topK ?? 10, 50, width));
+    const candidates = topKByMeanProbability(samples, [T, width], k);
+    ids = candidates.map((c) => c.index);
+    // The same arithmetic as every other statistic (identical samples give std exactly 0).
+    mean = Float64Array.from(ids, (id) => stats.mean[id]);
+    std = Float64Array.from(ids, (id) => stats.std[id]);
+    const detTop = topKByMeanProbability(deterministic, [1, width], k);
+    deterministicTop = detTop.map((c) => ({ id: c.index, label: labelOf(c.index), probability: c.mean }));
+  }
+  const shown = new Float64Array(T * ids.length);
+  for (let t = 0; t < T; t++) for (let j = 0; j < ids.length; j++) shown[t * ids.length + j] = samples[t * width + ids[j]];
+  const notes: string[] = [];
+  if (encoded.untruncatedLength > encoded.ids.length) notes.push(`The input has ${encoded.untruncatedLength} tokens; the model reads at most ${model.info.maxPositions}, so it was cut to ${encoded.ids.length}.`);
+  if (request.task === 'fill-mask' && mc.restrictionNote) notes.push(`The fill-mask head could not be limited to the masked position (${mc.restrictionNote}); all positions were computed.`);
+  if (settings.dropout === 0) notes.push('p = 0: dropout is off, so every sample equals the deterministic prediction.');
+
+  return {
+    task: request.task,
+    tokens: encoded.tokens,
+    special: encoded.special,
+    maskPosition: target.position,
+    settings: { ...settings, sites: [...settings.sites] },
+    labels: ids.map(labelOf),
+    ids,
+    samples: shown,
+    mean,
+    std,
+    deterministic: Float64Array.from(ids, (id) => deterministic[id]),
+    deterministicTop,
+    summary: {
+      ...summary,
+      classes: width,
+      predictedLabel: labelOf(summary.predictedIndex),
+      modalLabel: labelOf(summary.modalIndex),
+      deterministicLabel: summary.deterministicIndex === null ? null : labelOf(summary.deterministicIndex),
+    },
+    running: { label: labelOf(stats.predictedClass), ...running },
+    run: {
+      mode: mc.plan.tiledPrefix ? 'tiled' : 'batched',
+      stochasticLayers: mc.plan.stochasticLayers,
+      graphRuns: 1 + Math.ceil(T / chunkRows),
+      chunkRows,
+      milliseconds: performance.now() - started,
+    },
+    notes,
+  };
+}
+
+export interface McBatchItem {
+  index: number;
+  text: string;
+  error: string | null;
+  summary: (McSummary & { predictedLabel: string; deterministicLabel: string | null }) | null;
+}
+
+export interface McBatchResult {
+  task: McTask;
+  settings: McDropoutSettings;
+  items: McBatchItem[];
+  /** Item indices most uncertain first, per measure; items that failed come last. */
+  ranking: Record<'mutualInformation' | 'predictiveEntropy' | 'variationRatio', number[]>;
+  milliseconds: number;
+}
+
+/** Most uncertain first by `measure`; ties keep input order; failed items last. */
+export function rankBatch(items: readonly McBatchItem[], measure: keyof McBatchResult['ranking']): number[] {
+  const ok = items.filter((item) => item.summary !== null);
+  const failed = items.filter((item) => item.summary === null).map((item) => item.index);
+  return [...ok.sort((a, b) => b.summary![measure] - a.summary![measure] || a.index - b.index).map((item) => item.index), ...failed];
+}
+
+export const MAX_BATCH_INPUTS = 1000;
+
+/**
+ * Several inputs, each with T samples (chunked as above; input n's sample t uses sampleSeed(seed, t, n)).
+ * Inputs that cannot run (no [MASK], empty) get an error and no statistics; the others are summarised.
+ */
+export async function runMcBatch(
+  model: PreparedModel,
+  mc: McSession,
+  texts: string[],
+  task: McTask,
+  settings: McDropoutSettings,
+  options: { signal?: AbortSignal; onProgress?: McProgressCallback; chunkRows?: number } = {},
+): Promise<McBatchResult> {
+  validateSettings(settings, model.info.layers);
+  if (texts.length === 0) throw new Error('Enter at least one input (one per line).');
+  if (texts.length > MAX_BATCH_INPUTS) throw new Error(`Batch mode takes at most ${MAX_BATCH_INPUTS} inputs; got ${texts.length}.`);
+  const started = performance.now();
+  const T = settings.samples;
+  const total = texts.length * (T + 1);
+  const items: McBatchItem[] = [];
+  options.onProgress?.({ done: 0, total });
+  for (const [n, text] of texts.entries()) {
+    throwIfAborted(options.signal);
+    const base = n * (T + 1);
+    try {
+      if (!text.trim()) throw new Error('The line is empty.');
+      const { encoded, target, labelOf } = prepareInput(model, { task, text });
+      const deterministic = await sampleProbabilities(model, mc, encoded, target, { samples: 1, dropout: 0, seed: 0 }, { signal: options.signal });
+      const samples = await sampleProbabilities(model, mc, encoded, target, settings, {
+        chunkRows: options.chunkRows,
+        signal: options.signal,
+        input: n,
+        onChunk: (done) => options.onProgress?.({ done: base + 1 + done, total }),
+      });
+      const summary = summarize(mcStatistics(samples, [T, target.width], deterministic));
+      items.push({
+        index: n,
+        text,
+        error: null,
+        summary: { ...summary, predictedLabel: labelOf(summary.predictedIndex), deterministicLabel: summary.deterministicIndex === null ? null : labelOf(summary.deterministicIndex) },
+      });
+    } catch (error) {
+      if ((error as Error).name === 'CancelledError') throw error;
+      items.push({ index: n, text, error: (error as Error).message, summary: null });
+    }
+    options.onProgress?.({ done: base + T + 1, total });
+  }
+  const ranking = {
+    mutualInformation: rankBatch(items, 'mutualInformation'),
+    predictiveEntropy: rankBatch(items, 'predictiveEntropy'),
+    variationRatio: rankBatch(items, 'variationRatio'),
+  };
+  return { task, settings: { ...settings, sites: [...settings.sites] }, items, ranking, milliseconds: performance.now() - started };
+}

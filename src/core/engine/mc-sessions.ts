@@ -1,0 +1,137 @@
+/**
+ * MC-dropout sessions: the model's graph with dropout sites inserted (src/core/onnx surgery), the
+ * fill-mask head restricted to the masked position when possible, and, when only the last k layers
+ * are stochastic, the deterministic prefix run once and tiled T times inside the graph.
+ *
+ * Building one costs a model encode and a session create, so the last few configurations per model
+ * are kept (McSessionCache) and older ones released.
+ */
+import type * as ort from 'onnxruntime-web';
+import {
+  encodeModel,
+  insertMcDropout,
+  OnnxGraphError,
+  restrictMlmHeadToPositions,
+  type DropoutSiteKind,
+  type McDropoutPlan,
+  type MlmRestriction,
+  type OnnxModel,
+} from '../onnx';
+import { createSession } from '../runtime/execution-provider';
+import type { PreparedModel } from './prepare-model';
+
+/** The surgery configuration a session is built for (normalised: sorted sites, k clamped to 1..layers). */
+export interface McGraphConfig {
+  sites: DropoutSiteKind[];
+  /** Number of stochastic layers, counted from the top; equal to the layer count for "all". */
+  lastK: number;
+  /** Run the deterministic prefix once and tile it inside the graph (only when lastK < layers). */
+  tiled: boolean;
+}
+
+export interface McSession {
+  key: string;
+  config: McGraphConfig;
+  session: ort.InferenceSession;
+  plan: McDropoutPlan;
+  /** Set when the fill-mask head computes logits at one position per row ([rows, vocab]). */
+  restriction: MlmRestriction | null;
+  /** Why the head could not be restricted (the full [rows, seq, vocab] logits are read instead). */
+  restrictionNote: string | null;
+}
+
+export function normalizeGraphConfig(layers: number, sites: readonly DropoutSiteKind[], stochasticLayers: 'all' | { lastK: number }, allowTiling = true): McGraphConfig {
+  const unique = [...new Set(sites)].sort() as DropoutSiteKind[];
+  if (unique.length === 0) throw new Error('Choose at least one dropout site (attention probabilities or sub-layer outputs).');
+  const lastK = stochasticLayers === 'all' ? layers : Math.max(1, Math.min(layers, Math.floor(stochasticLayers.lastK)));
+  return { sites: unique, lastK, tiled: allowTiling && lastK < layers };
+}
+
+export function graphConfigKey(config: McGraphConfig): string {
+  return `${config.sites.join('+')}|last${config.lastK}|${config.tiled ? 'tiled' : 'batched'}`;
+}
+
+/** The dropout graph for a configuration, with the fill-mask head restricted first when the model has one. */
+export function buildMcGraph(graph: OnnxModel, config: McGraphConfig, layers: number, modelConfig: Record<string, unknown>) {
+  let source = graph;
+  let restriction: MlmRestriction | null = null;
+  let restrictionNote: string | null = null;
+  try {
+    const restricted = restrictMlmHeadToPositions(graph);
+    source = restricted.model;
+    restriction = restricted.restriction;
+  } catch (error) {
+    if (!(error instanceof OnnxGraphError)) throw error;
+    restrictionNote = error.message;
+  }
+  const { model, plan } = insertMcDropout(source, {
+    sites: config.sites,
+    stochasticLayers: config.lastK >= layers ? 'all' : { lastK: config.lastK },
+    tiledPrefix: config.tiled,
+    config: modelConfig,
+  });
+  return { model, plan, restriction, restrictionNote };
+}
+
+/** Keeps the last `capacity` dropout sessions of one model; a new model clears the cache. */
+export class McSessionCache {
+  private owner: PreparedModel | null = null;
+  private readonly entries = new Map<string, Promise<McSession>>();
+
+  constructor(private readonly capacity = 3) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  async get(model: PreparedModel, config: McGraphConfig): Promise<McSession> {
+    if (this.owner !== model) {
+      await this.clear();
+      this.owner = model;
+    }
+    const key = graphConfigKey(config);
+    let entry = this.entries.get(key);
+    if (entry) {
+      // Most recently used last.
+      this.entries.delete(key);
+      this.entries.set(key, entry);
+      return entry;
+    }
+    entry = createMcSession(model, config, key);
+    this.entries.set(key, entry);
+    entry.catch(() => this.entries.get(key) === entry && this.entries.delete(key));
+    while (this.entries.size > this.capacity) {
+      const [oldestKey, oldest] = this.entries.entries().next().value as [string, Promise<McSession>];
+      this.entries.delete(oldestKey);
+      void release(model, oldest);
+    }
+    return entry;
+  }
+
+  async clear(): Promise<void> {
+    const owner = this.owner;
+    const old = [...this.entries.values()];
+    this.entries.clear();
+    this.owner = null;
+    if (owner) await Promise.all(old.map((entry) => release(owner, entry)));
+  }
+}
+
+async function release(model: PreparedModel, entry: Promise<McSession>): Promise<void> {
+  try {
+    const mc = await entry;
+    // After any run already queued on it.
+    await model.runs.run(() => mc.session.release());
+  } catch {
+    // A session that failed to build has nothing to release.
+  }
+}
+
+async function createMcSession(model: PreparedModel, config: McGraphConfig, key: string): Promise<McSession> {
+  const layers = model.info.layers;
+  const modelConfig: Record<string, unknown> = { num_attention_heads: model.info.heads };
+  if (model.info.hiddenSize) modelConfig.hidden_size = model.info.hiddenSize;
+  const built = buildMcGraph(model.graph, config, layers, modelConfig);
+  const created = await createSession(encodeModel(built.model), model.info.executionProvider);
+  return { key, config, session: created.session, plan: built.plan, restriction: built.restriction, restrictionNote: built.restrictionNote };
+}

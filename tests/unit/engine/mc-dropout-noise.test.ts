@@ -1,0 +1,85 @@
+/** Per-sample noise of the MC-dropout runs: chunk-independent, seed-determined, exact zeros at p = 0. */
+import { describe, expect, it } from 'vitest';
+import { noiseFeeds, rankBatch, sampleSeed, validateSettings, type McBatchItem } from '../../../src/core/engine/mc-dropout-run';
+import { graphConfigKey, normalizeGraphConfig } from '../../../src/core/engine/mc-sessions';
+import type { McDropoutPlan } from '../../../src/core/onnx';
+
+const plan: McDropoutPlan = {
+  sites: [
+    { kind: 'attention', layer: 1, noiseInput: 'mc_noise_layer1_attention_probs', tensor: 'a', droppedTensor: 'a2', noiseShape: ['rows', 2, 'seq', 'seq'] },
+    { kind: 'hidden', layer: 1, noiseInput: 'mc_noise_layer1_ffn_output', tensor: 'h', droppedTensor: 'h2', noiseShape: ['rows', 'seq', 4] },
+  ],
+  dropoutInput: 'dropout_p',
+  layers: 2,
+  stochasticLayers: [1],
+  tiledPrefix: true,
+  tiledTensors: [],
+};
+const settings = { dropout: 0.25, seed: 42 };
+
+describe('MC-dropout noise', () => {
+  it('has the plan shapes with T rows and the dropout_p feed', () => {
+    const feeds = noiseFeeds(plan, 3, 0, 5, settings);
+    expect(feeds.dropout_p.dims).toEqual([1]);
+    expect(Array.from(feeds.dropout_p.data as Float32Array)).toEqual([0.25]);
+    expect(feeds.mc_noise_layer1_attention_probs.dims).toEqual([5, 2, 3, 3]);
+    expect(feeds.mc_noise_layer1_ffn_output.dims).toEqual([5, 3, 4]);
+  });
+
+  it('gives sample t the same noise whatever the chunking', () => {
+    const whole = noiseFeeds(plan, 3, 0, 7, settings);
+    for (const name of ['mc_noise_layer1_attention_probs', 'mc_noise_layer1_ffn_output']) {
+      const parts = [noiseFeeds(plan, 3, 0, 2, settings), noiseFeeds(plan, 3, 2, 4, settings), noiseFeeds(plan, 3, 6, 1, settings)];
+      const joined = parts.flatMap((feeds) => Array.from(feeds[name].data as Float32Array));
+      expect(joined).toEqual(Array.from(whole[name].data as Float32Array));
+    }
+  });
+
+  it('same seed, same noise; another seed or another batch input, other noise; zeros at p = 0', () => {
+    const data = (feeds: ReturnType<typeof noiseFeeds>) => Array.from(feeds.mc_noise_layer1_ffn_output.data as Float32Array);
+    expect(data(noiseFeeds(plan, 3, 0, 4, settings))).toEqual(data(noiseFeeds(plan, 3, 0, 4, settings)));
+    expect(data(noiseFeeds(plan, 3, 0, 4, { ...settings, seed: 43 }))).not.toEqual(data(noiseFeeds(plan, 3, 0, 4, settings)));
+    expect(data(noiseFeeds(plan, 3, 0, 4, settings, 1))).not.toEqual(data(noiseFeeds(plan, 3, 0, 4, settings, 0)));
+    expect(data(noiseFeeds(plan, 3, 0, 4, { ...settings, dropout: 0 })).every((u) => u === 0)).toBe(true);
+    const values = data(noiseFeeds(plan, 3, 0, 64, settings));
+    expect(values.every((u) => u >= 0 && u < 1)).toBe(true);
+  });
+
+  it('derives distinct 32-bit seeds per (seed, sample, input)', () => {
+    const seen = new Set<number>();
+    for (let seed = 0; seed < 4; seed++) for (let t = 0; t < 256; t++) for (let n = 0; n < 4; n++) seen.add(sampleSeed(seed, t, n));
+    expect(seen.size).toBe(4 * 256 * 4);
+    for (const value of seen) expect(Number.isInteger(value) && value >= 0 && value <= 0xffffffff).toBe(true);
+  });
+
+  it('validates the settings with plain messages', () => {
+    const ok = { samples: 16, dropout: 0.1, sites: ['attention' as const], stochasticLayers: 'all' as const, seed: 1 };
+    expect(validateSettings(ok, 4)).toBe(ok);
+    expect(() => validateSettings({ ...ok, samples: 0 }, 4)).toThrow(/1 to 256/);
+    expect(() => validateSettings({ ...ok, samples: 257 }, 4)).toThrow(/1 to 256/);
+    expect(() => validateSettings({ ...ok, dropout: 1 }, 4)).toThrow(/between 0 and/);
+    expect(() => validateSettings({ ...ok, seed: -1 }, 4)).toThrow(/seed/);
+    expect(() => validateSettings({ ...ok, sites: [] }, 4)).toThrow(/site/);
+    expect(() => validateSettings({ ...ok, stochasticLayers: { lastK: 5 } }, 4)).toThrow(/1 to 4/);
+  });
+
+  it('normalises the surgery configuration: tiling only when a prefix is left', () => {
+    expect(normalizeGraphConfig(4, ['hidden', 'attention', 'hidden'], 'all')).toEqual({ sites: ['attention', 'hidden'], lastK: 4, tiled: false });
+    expect(normalizeGraphConfig(4, ['hidden'], { lastK: 1 })).toEqual({ sites: ['hidden'], lastK: 1, tiled: true });
+    expect(normalizeGraphConfig(4, ['hidden'], { lastK: 4 }).tiled).toBe(false);
+    expect(graphConfigKey(normalizeGraphConfig(4, ['hidden'], { lastK: 4 }))).toBe(graphConfigKey(normalizeGraphConfig(4, ['hidden'], 'all')));
+  });
+
+  it('ranks batch items most uncertain first, failed items last', () => {
+    const item = (index: number, mi: number | null): McBatchItem => ({
+      index,
+      text: `t${index}`,
+      error: mi === null ? 'bad' : null,
+      summary: mi === null ? null : ({ mutualInformation: mi, predictiveEntropy: 1 - mi, variationRatio: 0 } as McBatchItem['summary']),
+    });
+    const items = [item(0, 0.1), item(1, null), item(2, 0.3), item(3, 0.1)];
+    expect(rankBatch(items, 'mutualInformation')).toEqual([2, 0, 3, 1]);
+    expect(rankBatch(items, 'predictiveEntropy')).toEqual([0, 3, 2, 1]);
+    expect(rankBatch(items, 'variationRatio')).toEqual([0, 2, 3, 1]);
+  });
+});
