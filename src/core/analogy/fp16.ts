@@ -1,25 +1,19 @@
 /**
- * IEEE 754 half precision (binary16) → float32. Layout: 1 sign bit, 5 exponent bits (bias 15), 10 fraction bits.
- *   exponent 0      → zero (fraction 0) or subnormal ±fraction·2⁻²⁴
- *   exponent 1..30  → normal ±(1 + fraction/1024)·2^(exponent−15)
- *   exponent 31     → ±Infinity (fraction 0) or NaN
- * Every half value is exactly representable in float32, so the conversion is exact.
+ * Little-endian float16 bytes → float32 for the compact static-vector files. The per-value conversion is the
+ * ONNX module's (src/core/onnx/float16.ts), shared so there is one binary16 decoder in the code base; here it
+ * only fills a 65,536-entry lookup table so a whole matrix decodes with one table read per element.
  */
-export function float16ToFloat32(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exponent = (bits >> 10) & 0x1f;
-  const fraction = bits & 0x3ff;
-  if (exponent === 0) return sign * fraction * 2 ** -24;
-  if (exponent === 31) return fraction === 0 ? sign * Infinity : NaN;
-  return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
-}
+import { float16BitsToFloat32 } from '../onnx/float16';
+
+/** IEEE 754 half (bit pattern) → number, exact. Same function as the ONNX module's float16BitsToFloat32. */
+export const float16ToFloat32 = float16BitsToFloat32;
 
 /** All 65,536 half values decoded once; decoding a matrix is then one table lookup per element. */
 let table: Float32Array | null = null;
 function halfTable(): Float32Array {
   if (table === null) {
     table = new Float32Array(65536);
-    for (let bits = 0; bits < 65536; bits++) table[bits] = float16ToFloat32(bits);
+    for (let bits = 0; bits < 65536; bits++) table[bits] = float16BitsToFloat32(bits);
   }
   return table;
 }
