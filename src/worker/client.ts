@@ -6,6 +6,7 @@ import type { AnalogyMethod } from '../core/analogy';
 import type { LabelAuditProgress, LabelAuditSettings } from '../core/engine/label-audit-run';
 import type { ParseLabeledTextOptions } from '../core/labels';
 import type { LoadOptions } from '../core/engine/playground-engine';
+import type { McDropoutSettings, McPredictRequest, McProgressCallback, McTask } from '../core/engine/mc-dropout-run';
 import type { ModelInfo } from '../core/engine/model-info';
 import type { ProgressCallback } from '../core/model/progress';
 import type { ModelSource } from '../core/model/sources';
@@ -86,6 +87,14 @@ export class PlaygroundClient {
   /** A dropped word2vec / GloVe text file; a File crosses to the worker by structured clone and is streamed there. */
   loadWordVectors(source: string | Blob, name: string, onProgress?: AnalogyProgressCallback, jobId?: string) {
     return this.call((api) => api.loadWordVectors(source, name, proxied(onProgress), jobId), jobId);
+  }
+
+  predict(request: McPredictRequest, settings: McDropoutSettings, onProgress?: McProgressCallback, jobId?: string) {
+    return this.call((api) => api.predict(request, settings, onProgress ? Comlink.proxy(onProgress) : undefined, jobId), jobId);
+  }
+
+  predictBatch(texts: string[], task: McTask, settings: McDropoutSettings, onProgress?: McProgressCallback, jobId?: string) {
+    return this.call((api) => api.predictBatch(texts, task, settings, onProgress ? Comlink.proxy(onProgress) : undefined, jobId), jobId);
   }
 
   tokenize(text: string, pair: string | null) {

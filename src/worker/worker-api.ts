@@ -1,6 +1,7 @@
 import * as Comlink from 'comlink';
 import { PlaygroundEngine, type EngineOptions, type LoadOptions } from '../core/engine/playground-engine';
 import type { AttentionDisplayOptions } from '../core/engine/attention-view';
+import type { McDropoutSettings, McPredictRequest, McProgressCallback, McTask } from '../core/engine/mc-dropout-run';
 import type { AnalogyProgress, AnalogyProgressCallback, AnalogySpaceId } from '../core/engine/analogy-spaces';
 import type { AnalogyQueryOptions } from '../core/engine/analogy-run';
 import type { AnalogyMethod } from '../core/analogy';
@@ -52,6 +53,19 @@ function throttleAnalogy(callback: AnalogyProgressCallback | undefined, interval
   };
 }
 
+/** Chunk progress at most every 50 ms, but always the first and the last. */
+function throttleProgress(callback: McProgressCallback | undefined, intervalMs = 50): McProgressCallback | undefined {
+  if (!callback) return undefined;
+  let last = 0;
+  return (progress) => {
+    const now = Date.now();
+    if (progress.done === 0 || progress.done >= progress.total || now - last >= intervalMs) {
+      last = now;
+      void callback(progress);
+    }
+  };
+}
+
 /**
  * The worker's public surface: a thin facade over PlaygroundEngine that moves typed arrays as
  * transferables instead of copying them.
@@ -96,6 +110,13 @@ export function createWorkerApi(options: EngineOptions) {
     ) => engine.evaluateAnalogyFile(text, spaces, options, throttleAnalogy(onProgress), jobId),
     loadWordVectors: (source: string | Blob, name: string, onProgress?: AnalogyProgressCallback, jobId?: string) =>
       engine.loadWordVectors(source, name, throttleAnalogy(onProgress), jobId),
+    async predict(request: McPredictRequest, settings: McDropoutSettings, onProgress?: McProgressCallback, jobId?: string) {
+      const result = await engine.predict(request, settings, throttleProgress(onProgress), jobId);
+      const arrays = [result.samples, result.mean, result.std, result.deterministic, result.running.meanOfClass, result.running.predictiveEntropy, result.running.expectedEntropy, result.running.mutualInformation];
+      return Comlink.transfer(result, arrays.map((array) => array.buffer as ArrayBuffer));
+    },
+    predictBatch: (texts: string[], task: McTask, settings: McDropoutSettings, onProgress?: McProgressCallback, jobId?: string) =>
+      engine.predictBatch(texts, task, settings, throttleProgress(onProgress), jobId),
     cachedModels: () => engine.cachedModels(),
     deleteCachedModel: (baseUrl: string) => engine.deleteCachedModel(baseUrl),
     ping: () => 'pong' as const,
