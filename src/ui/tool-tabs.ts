@@ -1,6 +1,7 @@
 import type { Component } from 'svelte';
 import type { ToolName } from '../core/engine/model-info';
 import AttentionTool from './attention/AttentionTool.svelte';
+import LabelsTool from './labels/LabelsTool.svelte';
 import ModelOverview from './model/ModelOverview.svelte';
 
 export interface ToolTab {
@@ -12,5 +13,6 @@ export interface ToolTab {
 /** The app's tabs, in order. A tool adds itself here with one line. */
 export const toolTabs: ToolTab[] = [
   { id: 'attention', label: 'Attention', component: AttentionTool },
+  { id: 'labels', label: 'Label audit', component: LabelsTool },
   { id: 'model', label: 'Model & tokenizer', component: ModelOverview },
 ];

@@ -1,0 +1,451 @@
+/**
+ * The label-audit tool's state: the pasted data and how to read it, the audit settings, the last
+ * result and the user's per-row decisions. Everything is kept in IndexedDB (idb-keyval) so a reload
+ * finds it intact; parsing and the audit itself run in the worker.
+ */
+import { createStore, get, set, type UseStore } from 'idb-keyval';
+import { DEFAULT_AUDIT_SETTINGS, type LabelAuditOutput, type LabelAuditProgress, type LabelAuditSettings } from '../core/engine/label-audit-run';
+import type { Delimiter, ParsedLabeledText, ParseLabeledTextOptions } from '../core/labels';
+import { toCsv } from '../core/table/csv';
+import { modelStore } from './model-store.svelte';
+
+export const DECISION_NONE = 0;
+export const DECISION_ACCEPT = 1;
+export const DECISION_KEEP = 2;
+export const DECISION_REMOVE = 3;
+export type Decision = typeof DECISION_NONE | typeof DECISION_ACCEPT | typeof DECISION_KEEP | typeof DECISION_REMOVE;
+
+export interface ParseSettings {
+  format: 'auto' | 'delimited' | 'jsonl';
+  delimiter: Delimiter | 'auto';
+  header: 'auto' | 'yes' | 'no';
+  /** Column index, or null for the detected one. */
+  textColumn: number | null;
+  labelColumn: number | null;
+  /** The user agreed to leave out rows with an empty text or label. */
+  excludeIncomplete: boolean;
+}
+
+/** The rows the last audit ran on (kept with the result so the table never mixes two datasets). */
+export interface AuditedRows {
+  texts: string[];
+  labels: string[];
+  sourceRows: number[];
+}
+
+interface SavedInput {
+  input: string;
+  sourceName: string;
+  parse: ParseSettings;
+  settings: LabelAuditSettings;
+}
+
+interface SavedResult {
+  result: LabelAuditOutput;
+  audited: AuditedRows;
+}
+
+const DEFAULT_PARSE: ParseSettings = { format: 'auto', delimiter: 'auto', header: 'auto', textColumn: null, labelColumn: null, excludeIncomplete: false };
+export const EXAMPLE_URL = `${import.meta.env.BASE_URL}examples/wordnet-glosses-noisy.csv`;
+/** Inputs longer than this are not shown in the text box (it would make typing slow). */
+export const LARGE_INPUT_CHARS = 200_000;
+
+export type SortKey = 'quality' | 'row';
+
+export class LabelsStore {
+  input = $state('');
+  sourceName = $state('');
+  parseSettings = $state<ParseSettings>({ ...DEFAULT_PARSE });
+  settings = $state<LabelAuditSettings>({ ...DEFAULT_AUDIT_SETTINGS });
+
+  parsed = $state.raw<ParsedLabeledText | null>(null);
+  parsing = $state(false);
+  parseError = $state<string | null>(null);
+
+  result = $state.raw<LabelAuditOutput | null>(null);
+  audited = $state.raw<AuditedRows | null>(null);
+  /** The input or settings changed after the result was computed. */
+  stale = $state(false);
+  decisions = $state.raw<Uint8Array>(new Uint8Array(0));
+  /** Bumped on every decision so views depending on `decisions` update. */
+  decisionVersion = $state(0);
+
+  running = $state(false);
+  progress = $state<LabelAuditProgress | null>(null);
+  error = $state<string | null>(null);
+  notice = $state<string | null>(null);
+  restored = $state(false);
+
+  givenFilter = $state(-1);
+  suggestedFilter = $state(-1);
+  flaggedOnly = $state(false);
+  search = $state('');
+
+  private job: string | null = null;
+  private parseJob = 0;
+  private db: UseStore | null = null;
+  private saveTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor() {
+    if (typeof indexedDB !== 'undefined') void this.restore();
+    else this.restored = true;
+  }
+
+  /** Rows in review order: flagged first (most likely mislabeled first), then the rest by label quality. */
+  order = $derived.by(() => this.computeOrder());
+
+  private computeOrder(): Int32Array {
+    const result = this.result;
+    if (!result) return new Int32Array(0);
+    void this.decisionVersion;
+    const { ranking, qualityScores, isIssue, givenLabels, suggestedLabels } = result;
+    const rest: number[] = [];
+    for (let i = 0; i < result.rows; i++) if (!isIssue[i]) rest.push(i);
+    rest.sort((a, b) => qualityScores[a] - qualityScores[b] || a - b);
+    const all = [...ranking, ...(this.flaggedOnly ? [] : rest)];
+    const given = this.givenFilter;
+    const suggested = this.suggestedFilter;
+    const needle = this.search.trim().toLowerCase();
+    const texts = this.audited?.texts ?? [];
+    const kept = all.filter(
+      (i) =>
+        (given < 0 || givenLabels[i] === given) &&
+        (suggested < 0 || suggestedLabels[i] === suggested) &&
+        (needle === '' || texts[i]?.toLowerCase().includes(needle)),
+    );
+    return Int32Array.from(kept);
+  }
+
+  /** Counts of decisions taken, for the summary line. */
+  decisionCounts = $derived.by(() => {
+    void this.decisionVersion;
+    const counts = [0, 0, 0, 0];
+    for (const d of this.decisions) counts[d]++;
+    return { accepted: counts[DECISION_ACCEPT], kept: counts[DECISION_KEEP], removed: counts[DECISION_REMOVE] };
+  });
+
+  // ---------------------------------------------------------------- input
+
+  setInput(text: string, sourceName = ''): void {
+    this.input = text;
+    this.sourceName = sourceName;
+    this.parseSettings = { ...DEFAULT_PARSE };
+    this.inputChanged();
+  }
+
+  setParse(patch: Partial<ParseSettings>): void {
+    this.parseSettings = { ...this.parseSettings, ...patch };
+    this.inputChanged();
+  }
+
+  setSettings(patch: Partial<LabelAuditSettings>): void {
+    this.settings = { ...this.settings, ...patch };
+    if (patch.folds !== undefined) void this.parse();
+    if (this.result) this.stale = true;
+    this.scheduleSave();
+  }
+
+  /** Called when the text box changes (typing is debounced by the component). */
+  inputChanged(): void {
+    if (this.result) this.stale = true;
+    void this.parse();
+    this.scheduleSave();
+  }
+
+  async loadExample(): Promise<void> {
+    this.error = null;
+    try {
+      const response = await fetch(EXAMPLE_URL);
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      this.setInput(await response.text(), 'wordnet-glosses-noisy.csv');
+      this.notice = 'Loaded the example: 360 WordNet noun glosses with 8 classes, some labels deliberately wrong. Press "Find label issues".';
+    } catch (error) {
+      this.error = `The example could not be loaded: ${(error as Error).message}`;
+    }
+  }
+
+  async loadFile(file: File): Promise<void> {
+    this.error = null;
+    this.parsing = true;
+    const id = ++this.parseJob;
+    try {
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      this.parseSettings = { ...DEFAULT_PARSE, format: /\.jsonl?$/i.test(file.name) ? 'jsonl' : 'auto' };
+      const { parsed, text } = await modelStore.client.parseLabeledData(bytes, this.parseOptions());
+      if (id !== this.parseJob) return;
+      this.input = text ?? '';
+      this.sourceName = file.name;
+      this.parsed = parsed;
+      this.parseError = null;
+      if (this.result) this.stale = true;
+      this.scheduleSave();
+    } catch (error) {
+      if (id === this.parseJob) this.parseError = `${file.name} could not be read: ${(error as Error).message}`;
+    } finally {
+      if (id === this.parseJob) this.parsing = false;
+    }
+  }
+
+  private parseOptions(): ParseLabeledTextOptions {
+    const p = this.parseSettings;
+    return {
+      format: p.format,
+      delimiter: p.delimiter === 'auto' ? undefined : p.delimiter,
+      hasHeader: p.header === 'auto' ? undefined : p.header === 'yes',
+      textColumn: p.textColumn ?? undefined,
+      labelColumn: p.labelColumn ?? undefined,
+      folds: this.settings.folds,
+      excludeIncomplete: p.excludeIncomplete,
+    };
+  }
+
+  /** Parses the input in the worker (large pastes never block the page). */
+  async parse(): Promise<void> {
+    const id = ++this.parseJob;
+    if (this.input.trim() === '') {
+      this.parsed = null;
+      this.parsing = false;
+      return;
+    }
+    this.parsing = true;
+    try {
+      const { parsed } = await modelStore.client.parseLabeledData(this.input, this.parseOptions());
+      if (id !== this.parseJob) return;
+      this.parsed = parsed;
+      this.parseError = null;
+    } catch (error) {
+      if (id === this.parseJob) this.parseError = `The data could not be read: ${(error as Error).message}`;
+    } finally {
+      if (id === this.parseJob) this.parsing = false;
+    }
+  }
+
+  // ---------------------------------------------------------------- audit
+
+  canRun(): boolean {
+    return !!this.parsed?.ok && !this.running && (this.settings.features === 'tfidf' || !!modelStore.info);
+  }
+
+  async run(): Promise<void> {
+    const parsed = this.parsed;
+    if (!parsed?.ok) return;
+    if (this.job) void modelStore.client.cancel(this.job);
+    const jobId = modelStore.client.newJobId('labels');
+    this.job = jobId;
+    this.running = true;
+    this.error = null;
+    this.notice = null;
+    this.progress = null;
+    const audited: AuditedRows = {
+      texts: parsed.rows.map((r) => r.text),
+      labels: parsed.rows.map((r) => r.label),
+      sourceRows: parsed.rows.map((r) => r.sourceRow),
+    };
+    try {
+      const result = await modelStore.client.auditLabels(
+        { texts: audited.texts, labels: audited.labels },
+        $state.snapshot(this.settings),
+        (progress) => {
+          if (this.job === jobId) this.progress = progress;
+        },
+        jobId,
+      );
+      if (this.job !== jobId) return;
+      this.result = result;
+      this.audited = audited;
+      this.stale = false;
+      this.decisions = new Uint8Array(result.rows);
+      this.decisionVersion++;
+      this.givenFilter = -1;
+      this.suggestedFilter = -1;
+      await this.saveResult();
+      await this.saveDecisions();
+    } catch (error) {
+      if (this.job !== jobId) return;
+      const failure = error as Error;
+      this.error = failure.name === 'CancelledError' ? null : failure.message;
+      if (failure.name === 'CancelledError' || /restarted/.test(failure.message)) this.notice = 'The audit was cancelled. Your data and settings are kept.';
+    } finally {
+      if (this.job === jobId) {
+        this.running = false;
+        this.progress = null;
+        this.job = null;
+      }
+    }
+  }
+
+  async cancel(): Promise<void> {
+    if (!this.job) return;
+    const job = this.job;
+    this.job = null;
+    this.running = false;
+    this.progress = null;
+    this.notice = 'The audit was cancelled. Your data and settings are kept.';
+    // Cross-validation runs synchronously in the worker: a hard cancel restarts it if it does not stop.
+    await modelStore.client.cancel(job, { hard: true });
+  }
+
+  // ---------------------------------------------------------------- decisions
+
+  decide(row: number, decision: Decision): void {
+    if (row < 0 || row >= this.decisions.length) return;
+    this.decisions[row] = this.decisions[row] === decision ? DECISION_NONE : decision;
+    this.decisionVersion++;
+    this.scheduleSave(true);
+  }
+
+  /** Accept every flagged row's suggestion that has no decision yet. */
+  acceptAllFlagged(): void {
+    const result = this.result;
+    if (!result) return;
+    for (const row of result.ranking) if (this.decisions[row] === DECISION_NONE) this.decisions[row] = DECISION_ACCEPT;
+    this.decisionVersion++;
+    this.scheduleSave(true);
+  }
+
+  clearDecisions(): void {
+    this.decisions = new Uint8Array(this.result?.rows ?? 0);
+    this.decisionVersion++;
+    this.scheduleSave(true);
+  }
+
+  /** The label a row ends up with after its decision. */
+  finalLabel(row: number): string {
+    const result = this.result!;
+    const decision = this.decisions[row];
+    return result.classes[decision === DECISION_ACCEPT ? result.suggestedLabels[row] : result.givenLabels[row]];
+  }
+
+  // ---------------------------------------------------------------- export
+
+  /** The cleaned dataset: removed rows left out, accepted suggestions applied (formula cells escaped by toCsv). */
+  cleanedCsv(): string {
+    const result = this.result;
+    const audited = this.audited;
+    if (!result || !audited) return '';
+    const rows: string[][] = [];
+    for (let i = 0; i < result.rows; i++) {
+      if (this.decisions[i] === DECISION_REMOVE) continue;
+      rows.push([audited.texts[i], this.finalLabel(i)]);
+    }
+    return toCsv(['text', 'label'], rows);
+  }
+
+  auditJson(): string {
+    const result = this.result;
+    const audited = this.audited;
+    if (!result || !audited) return '{}';
+    const names = ['none', 'accept', 'keep', 'remove'];
+    const rows = Array.from({ length: result.rows }, (_, i) => ({
+      row: audited.sourceRows[i],
+      text: audited.texts[i],
+      givenLabel: result.classes[result.givenLabels[i]],
+      suggestedLabel: result.classes[result.suggestedLabels[i]],
+      suggestedProbability: result.suggestedProbabilities[i],
+      qualityScore: result.qualityScores[i],
+      flagged: result.isIssue[i] === 1,
+      decision: names[this.decisions[i]],
+      finalLabel: this.decisions[i] === DECISION_REMOVE ? null : this.finalLabel(i),
+      probabilities: Object.fromEntries(result.classes.map((c, k) => [c, result.probabilities[i * result.numClasses + k]])),
+    }));
+    return JSON.stringify(
+      {
+        tool: 'Transformer Playground label audit',
+        source: this.sourceName || 'pasted data',
+        model: result.modelLabel,
+        settings: result.settings,
+        folds: result.folds,
+        classes: result.classes,
+        numIssues: result.numIssues,
+        ranking: Array.from(result.ranking, (i) => audited.sourceRows[i]),
+        noiseMatrix: { rows: 'given label', columns: 'suggested label', counts: result.noiseMatrix },
+        estimatedJoint: result.estimatedJoint,
+        classSummaries: result.classSummaries.map((s) => ({ ...s, label: result.classes[s.label], mostConfusedWith: s.mostConfusedWith === null ? null : result.classes[s.mostConfusedWith] })),
+        timingsMs: result.timings,
+        notes: result.notes,
+        rows,
+      },
+      null,
+      1,
+    );
+  }
+
+  // ---------------------------------------------------------------- persistence
+
+  private store(): UseStore {
+    this.db ??= createStore('transformer-playground-labels', 'state');
+    return this.db;
+  }
+
+  private async restore(): Promise<void> {
+    try {
+      const [input, saved, decisions, stale] = await Promise.all([
+        get<SavedInput>('input', this.store()),
+        get<SavedResult>('result', this.store()),
+        get<Uint8Array>('decisions', this.store()),
+        get<boolean>('stale', this.store()),
+      ]);
+      if (input && typeof input.input === 'string' && this.input === '') {
+        this.input = input.input;
+        this.sourceName = input.sourceName ?? '';
+        this.parseSettings = { ...DEFAULT_PARSE, ...input.parse };
+        this.settings = { ...DEFAULT_AUDIT_SETTINGS, ...input.settings };
+        void this.parse();
+      }
+      if (saved?.result && saved.audited && !this.result) {
+        this.result = saved.result;
+        this.audited = saved.audited;
+        this.stale = stale === true;
+        this.decisions = decisions instanceof Uint8Array && decisions.length === saved.result.rows ? decisions : new Uint8Array(saved.result.rows);
+        this.decisionVersion++;
+      }
+    } catch {
+      // No IndexedDB (private mode): the tool works, nothing is remembered.
+    } finally {
+      this.restored = true;
+    }
+  }
+
+  private scheduleSave(decisions = false): void {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = null;
+      void this.saveInput();
+      if (decisions) void this.saveDecisions();
+      if (this.result) void this.saveStale();
+    }, 300);
+  }
+
+  /** Writes everything now (used before tests reload the page, and by the debounced saver). */
+  async flush(): Promise<void> {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = null;
+    await Promise.all([this.saveInput(), this.saveDecisions(), this.result ? this.saveStale() : undefined]);
+  }
+
+  private async saveInput(): Promise<void> {
+    const value: SavedInput = {
+      input: this.input,
+      sourceName: this.sourceName,
+      parse: $state.snapshot(this.parseSettings),
+      settings: $state.snapshot(this.settings),
+    };
+    await set('input', value, this.store()).catch(() => undefined);
+  }
+
+  private async saveResult(): Promise<void> {
+    if (!this.result || !this.audited) return;
+    await set('result', { result: this.result, audited: this.audited } satisfies SavedResult, this.store()).catch(() => undefined);
+    await this.saveStale();
+  }
+
+  private async saveStale(): Promise<void> {
+    await set('stale', this.stale, this.store()).catch(() => undefined);
+  }
+
+  private async saveDecisions(): Promise<void> {
+    await set('decisions', this.decisions.slice(), this.store()).catch(() => undefined);
+  }
+}
+
+export const labelsStore = new LabelsStore();
