@@ -8,7 +8,7 @@
  *   user       — a word2vec / GloVe text file the user dropped in
  * Each space can also be mean-centred (cached separately).
  */
-import * as ort from 'onnxruntime-web';
+import type * as ort from 'onnxruntime-web';
 import {
   createVectorSpace,
   fromCompactVectors,
