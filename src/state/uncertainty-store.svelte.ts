@@ -1,0 +1,200 @@
+import type { McBatchResult, McDropoutSettings, McPredictionResult, McProgress, McTask } from '../core/engine/mc-dropout-run';
+import { parseLabeledText } from '../core/labels/ingest';
+import { modelStore } from './model-store.svelte';
+import { readPersisted, writePersisted } from './persisted';
+
+export type UncertaintyMode = 'single' | 'batch';
+export type BatchMeasure = keyof McBatchResult['ranking'];
+
+interface UncertaintyInputs {
+  mode: UncertaintyMode;
+  task: McTask;
+  fillMaskText: string;
+  classifyText: string;
+  batchText: string;
+  samples: number;
+  /** null: use the model's config.json value. */
+  dropout: number | null;
+  attentionSites: boolean;
+  hiddenSites: boolean;
+  layerMode: 'all' | 'last';
+  lastK: number;
+  seed: number;
+  topK: number;
+  measure: BatchMeasure;
+}
+
+const KEY = 'uncertainty-inputs';
+const DEFAULTS: UncertaintyInputs = {
+  mode: 'single',
+  task: 'fill-mask',
+  fillMaskText: 'The cat sat on the [MASK] and looked out of the window.',
+  classifyText: 'The horse ate the grass.',
+  batchText: 'A dog ran across the field.\nThe soup was too salty.\nShe planted roses in the garden.\nThe bridge crosses the river.\nHe hurt his knee.',
+  samples: 32,
+  dropout: null,
+  attentionSites: true,
+  hiddenSites: true,
+  layerMode: 'all',
+  lastK: 1,
+  seed: 1,
+  topK: 10,
+  measure: 'mutualInformation',
+};
+
+/** The MC-dropout tool's inputs (remembered across reloads), its running job and its last results. */
+export class UncertaintyStore {
+  mode = $state<UncertaintyMode>(DEFAULTS.mode);
+  task = $state<McTask>(DEFAULTS.task);
+  fillMaskText = $state(DEFAULTS.fillMaskText);
+  classifyText = $state(DEFAULTS.classifyText);
+  batchText = $state(DEFAULTS.batchText);
+  samples = $state(DEFAULTS.samples);
+  dropout = $state<number | null>(DEFAULTS.dropout);
+  attentionSites = $state(DEFAULTS.attentionSites);
+  hiddenSites = $state(DEFAULTS.hiddenSites);
+  layerMode = $state<'all' | 'last'>(DEFAULTS.layerMode);
+  lastK = $state(DEFAULTS.lastK);
+  seed = $state(DEFAULTS.seed);
+  topK = $state(DEFAULTS.topK);
+  measure = $state<BatchMeasure>(DEFAULTS.measure);
+  /** Fill-mask: a clicked token position to mask instead of a [MASK] in the text. */
+  maskPosition = $state<number | null>(null);
+  /** Given labels of the batch inputs when they came from a labelled file (shown beside the ranking). */
+  batchLabels = $state<string[] | null>(null);
+  batchNotice = $state<string | null>(null);
+
+  result = $state.raw<McPredictionResult | null>(null);
+  batch = $state.raw<McBatchResult | null>(null);
+  progress = $state<McProgress | null>(null);
+  running = $state(false);
+  error = $state<string | null>(null);
+  private job: string | null = null;
+
+  constructor() {
+    const saved = readPersisted<Partial<UncertaintyInputs>>(KEY);
+    if (saved) Object.assign(this, sanitize(saved));
+  }
+
+  get text(): string {
+    return this.task === 'fill-mask' ? this.fillMaskText : this.classifyText;
+  }
+
+  set text(value: string) {
+    if (this.task === 'fill-mask') this.fillMaskText = value;
+    else this.classifyText = value;
+  }
+
+  /** The drop probability used: the user's, else config.json's hidden_dropout_prob. */
+  get effectiveDropout(): number {
+    return this.dropout ?? modelStore.info?.dropoutDefaults.hidden ?? 0.1;
+  }
+
+  get settings(): McDropoutSettings {
+    const layers = modelStore.info?.layers ?? 1;
+    return {
+      samples: this.samples,
+      dropout: this.effectiveDropout,
+      sites: [...(this.attentionSites ? (['attention'] as const) : []), ...(this.hiddenSites ? (['hidden'] as const) : [])],
+      stochasticLayers: this.layerMode === 'all' ? 'all' : { lastK: Math.max(1, Math.min(layers, this.lastK)) },
+      seed: this.seed >>> 0,
+    };
+  }
+
+  persist(): void {
+    const { mode, task, fillMaskText, classifyText, batchText, samples, dropout, attentionSites, hiddenSites, layerMode, lastK, seed, topK, measure } = this;
+    writePersisted(KEY, { mode, task, fillMaskText, classifyText, batchText, samples, dropout, attentionSites, hiddenSites, layerMode, lastK, seed, topK, measure });
+  }
+
+  newSeed(): void {
+    this.seed = (Math.random() * 0x100000000) >>> 0;
+    this.persist();
+  }
+
+  async run(): Promise<void> {
+    if (!modelStore.info) return;
+    this.persist();
+    if (this.job) void modelStore.client.cancel(this.job);
+    const jobId = modelStore.client.newJobId('uncertainty');
+    this.job = jobId;
+    this.running = true;
+    this.error = null;
+    this.progress = { done: 0, total: this.samples + 1 };
+    const onProgress = (progress: McProgress) => {
+      if (this.job === jobId) this.progress = progress;
+    };
+    try {
+      const settings = this.settings;
+      if (this.mode === 'single') {
+        const request = { task: this.task, text: this.text, maskPosition: this.task === 'fill-mask' ? this.maskPosition : null, topK: this.topK };
+        const result = await modelStore.client.predict(request, settings, onProgress, jobId);
+        if (this.job !== jobId) return;
+        this.result = result;
+      } else {
+        const texts = this.batchText.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length > 0);
+        const result = await modelStore.client.predictBatch(texts, this.task, settings, onProgress, jobId);
+        if (this.job !== jobId) return;
+        this.batch = result;
+      }
+    } catch (error) {
+      if (this.job === jobId) {
+        const message = (error as Error).message;
+        this.error = /cancel/i.test(message) ? null : message;
+      }
+    } finally {
+      if (this.job === jobId) {
+        this.running = false;
+        this.job = null;
+        this.progress = null;
+      }
+    }
+  }
+
+  /** The user's Cancel: stops between chunks, restarting the worker if it does not stop. */
+  async cancel(): Promise<void> {
+    const jobId = this.job;
+    if (!jobId) return;
+    this.job = null;
+    this.running = false;
+    this.progress = null;
+    await modelStore.client.cancel(jobId, { hard: true });
+  }
+
+  /** Masks a clicked token of the last fill-mask input and runs again. */
+  maskToken(position: number): void {
+    this.maskPosition = position;
+    void this.run();
+  }
+
+  /** Texts of a CSV/TSV/JSON-lines file in the label tool's format (text and label columns), one input each. */
+  importLabeledText(content: string, fileName: string): void {
+    const parsed = parseLabeledText(content, { excludeIncomplete: true });
+    const rows = [...parsed.rows.map((row) => row.text), ...parsed.incompleteRows.map((row) => row.text)].map((text) => text.replace(/\s+/g, ' ').trim()).filter(Boolean);
+    if (rows.length === 0) {
+      this.batchNotice = `${fileName}: no texts found. ${parsed.problems.map((problem) => problem.message).join(' ')}`.trim();
+      return;
+    }
+    this.batchText = rows.join('\n');
+    this.batchLabels = parsed.rows.length === rows.length ? parsed.rows.map((row) => row.label) : null;
+    this.batchNotice = `${fileName}: ${rows.length} texts loaded from the ${parsed.columns ? `"${parsed.columns.names[parsed.columns.textColumn]}"` : 'text'} column.`;
+    this.persist();
+  }
+}
+
+function sanitize(saved: Partial<UncertaintyInputs>): Partial<UncertaintyInputs> {
+  const clean: Partial<UncertaintyInputs> = {};
+  if (saved.mode === 'single' || saved.mode === 'batch') clean.mode = saved.mode;
+  if (saved.task === 'fill-mask' || saved.task === 'classification') clean.task = saved.task;
+  for (const key of ['fillMaskText', 'classifyText', 'batchText'] as const) if (typeof saved[key] === 'string') clean[key] = saved[key].slice(0, 200_000);
+  if (Number.isInteger(saved.samples) && saved.samples! >= 1 && saved.samples! <= 256) clean.samples = saved.samples;
+  if (saved.dropout === null || (typeof saved.dropout === 'number' && saved.dropout >= 0 && saved.dropout <= 0.95)) clean.dropout = saved.dropout;
+  for (const flag of ['attentionSites', 'hiddenSites'] as const) if (typeof saved[flag] === 'boolean') clean[flag] = saved[flag];
+  if (saved.layerMode === 'all' || saved.layerMode === 'last') clean.layerMode = saved.layerMode;
+  if (Number.isInteger(saved.lastK) && saved.lastK! >= 1) clean.lastK = saved.lastK;
+  if (Number.isInteger(saved.seed) && saved.seed! >= 0 && saved.seed! <= 0xffffffff) clean.seed = saved.seed;
+  if (Number.isInteger(saved.topK) && saved.topK! >= 1 && saved.topK! <= 50) clean.topK = saved.topK;
+  if (saved.measure && ['mutualInformation', 'predictiveEntropy', 'variationRatio'].includes(saved.measure)) clean.measure = saved.measure;
+  return clean;
+}
+
+export const uncertaintyStore = new UncertaintyStore();
