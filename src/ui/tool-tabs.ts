@@ -5,7 +5,6 @@ import AttentionTool from './attention/AttentionTool.svelte';
 import LabelsTool from './labels/LabelsTool.svelte';
 import ModelOverview from './model/ModelOverview.svelte';
 import UncertaintyTool from './uncertainty/UncertaintyTool.svelte';
-import UncertaintyTool from './uncertainty/UncertaintyTool.svelte';
 
 export interface ToolTab {
   id: ToolName | 'model';
@@ -16,7 +15,6 @@ export interface ToolTab {
 /** The app's tabs, in order. A tool adds itself here with one line. */
 export const toolTabs: ToolTab[] = [
   { id: 'attention', label: 'Attention', component: AttentionTool },
-  { id: 'uncertainty', label: 'Uncertainty', component: UncertaintyTool },
   { id: 'uncertainty', label: 'Uncertainty', component: UncertaintyTool },
   { id: 'analogy', label: 'Word analogies', component: AnalogyTool },
   { id: 'labels', label: 'Label audit', component: LabelsTool },
