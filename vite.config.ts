@@ -1,5 +1,6 @@
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { VitePWA } from 'vite-plugin-pwa';
 import { fileURLToPath } from 'node:url';
 import { embeddedModels } from './vite-plugins/embedded-models.ts';
 
@@ -11,7 +12,35 @@ export const crossOriginIsolationHeaders = {
 };
 
 export default defineConfig({
-  plugins: [svelte(), embeddedModels(fileURLToPath(new URL('./models', import.meta.url)))],
+  plugins: [
+    svelte(),
+    embeddedModels(fileURLToPath(new URL('./models', import.meta.url))),
+    VitePWA({
+      strategies: 'injectManifest',
+      srcDir: 'src',
+      filename: 'sw.ts',
+      registerType: 'prompt',
+      injectRegister: false,
+      pwaAssets: { config: true, overrideManifestIcons: true },
+      manifest: {
+        name: 'Transformer Playground',
+        short_name: 'Playground',
+        description: 'Look inside a transformer in your browser: attention, MC-dropout uncertainty, word analogies and label errors.',
+        theme_color: '#1f4e79',
+        background_color: '#f4f6f9',
+        display: 'standalone',
+        start_url: '.',
+        scope: '.',
+      },
+      injectManifest: {
+        // The app, onnxruntime-web's WASM, the built-in models and the examples: everything offline needs.
+        globPatterns: ['**/*.{js,css,html,svg,png,ico,wasm,json,onnx,bin,txt,csv}'],
+        globIgnores: ['**/*.map'],
+        maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
+      },
+      devOptions: { enabled: false },
+    }),
+  ],
   server: { headers: crossOriginIsolationHeaders },
   preview: { headers: crossOriginIsolationHeaders },
   worker: { format: 'es' },

@@ -1,0 +1,53 @@
+/// <reference lib="webworker" />
+/**
+ * The service worker: precaches the app shell, onnxruntime-web's files, the built-in models and the
+ * examples, so the app starts with no network after one visit. Every response it serves carries the
+ * cross-origin-isolation headers, so WASM threads keep working offline.
+ */
+import { addPlugins, cleanupOutdatedCaches, matchPrecache, precacheAndRoute, type PrecacheEntry } from 'workbox-precaching';
+import { clientsClaim } from 'workbox-core';
+
+declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (string | PrecacheEntry)[] };
+
+const ISOLATION_HEADERS: Record<string, string> = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+function withIsolationHeaders(response: Response): Response {
+  if (response.type === 'opaque' || response.status === 0) return response;
+  const headers = new Headers(response.headers);
+  let changed = false;
+  for (const [name, value] of Object.entries(ISOLATION_HEADERS)) {
+    if (!headers.has(name)) {
+      headers.set(name, value);
+      changed = true;
+    }
+  }
+  return changed ? new Response(response.body, { status: response.status, statusText: response.statusText, headers }) : response;
+}
+
+cleanupOutdatedCaches();
+addPlugins([{ cachedResponseWillBeUsed: async ({ cachedResponse }) => (cachedResponse ? withIsolationHeaders(cachedResponse) : cachedResponse) }]);
+// "/" and "/?state=…" resolve to the precached index.html.
+precacheAndRoute(self.__WB_MANIFEST, { ignoreURLParametersMatching: [/.*/], directoryIndex: 'index.html' });
+
+// Same-origin requests that are not precached (none in normal use) still get the headers.
+self.addEventListener('fetch', (event) => {
+  const url = new URL(event.request.url);
+  if (url.origin !== self.location.origin || event.request.method !== 'GET') return;
+  if (event.request.mode !== 'navigate') return;
+  event.respondWith(
+    fetch(event.request).then(withIsolationHeaders, async () => {
+      const cache = await matchPrecache('index.html');
+      return cache ? withIsolationHeaders(cache) : Response.error();
+    }),
+  );
+});
+
+self.addEventListener('message', (event) => {
+  if ((event.data as { type?: string } | null)?.type === 'SKIP_WAITING') void self.skipWaiting();
+});
+
+clientsClaim();
