@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, openPage, startApp, waitForModelReady, type LaunchedBrowser } from './harness';
+
+let app: { url: string; close: () => Promise<void> };
+let chromium: LaunchedBrowser;
+
+beforeAll(async () => {
+  app = await startApp();
+  chromium = await launchChromium();
+});
+
+afterAll(async () => {
+  await chromium?.close();
+  await app?.close();
+});
+
+async function candidates(page: Page, space: string): Promise<string[]> {
+  return page.getByTestId(`analogy-result-${space}`).locator('[data-testid="analogy-candidates"] li .word').allTextContents();
+}
+
+describe('word-analogy tool', () => {
+  it('man : woman :: king : ? — ranked results per space, the picture, switching space, and a per-section evaluation', async () => {
+    const context = await chromium.browser.newContext({ acceptDownloads: true });
+    const { page, errors } = await openPage(context, app.url);
+    await waitForModelReady(page);
+    await page.getByTestId('tab-analogy').click();
+
+    await page.getByTestId('analogy-a').fill('man');
+    await page.getByTestId('analogy-b').fill('woman');
+    await page.getByTestId('analogy-c').fill('king');
+    await page.getByTestId('analogy-run').click();
+
+    // Token embeddings and static vectors side by side (the default spaces), ten ranked candidates each.
+    await page.getByTestId('analogy-result-static').locator('[data-testid="analogy-candidates"] li').nth(9).waitFor({ timeout: 120_000 });
+    await page.getByTestId('analogy-result-token').locator('[data-testid="analogy-candidates"] li').nth(9).waitFor();
+    const staticWords = await candidates(page, 'static');
+    expect(staticWords).toHaveLength(10);
+    expect(staticWords.slice(0, 3)).toContain('queen');
+    for (const word of [...staticWords, ...(await candidates(page, 'token'))]) {
+      expect(['man', 'woman', 'king']).not.toContain(word);
+      expect(word).not.toMatch(/^##|^\[/);
+    }
+    expect(await page.getByTestId('analogy-result-token').getByTestId('analogy-query-ranks').textContent()).toMatch(/king \(c\) would rank #\d+ \(excluded\)/);
+
+    // The picture: a, b, c, the answer and the target as points, with a table alternative; export as SVG.
+    const picture = page.getByTestId('analogy-picture');
+    await picture.waitFor();
+    expect(await picture.locator('g.point').count()).toBe(9);
+    expect(await picture.locator('polygon.parallelogram').count()).toBe(1);
+    const [svgDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-svg').first().click()]);
+    expect(readFileSync((await svgDownload.path())!, 'utf8')).toContain('<svg');
+
+    // Switch the picture to the static space, then add the contextual space.
+    await page.getByTestId('analogy-picture-tab-static').click();
+    await expect(page.getByTestId('analogy-picture-tab-static').getAttribute('aria-selected')).resolves.toBe('true');
+    expect(await picture.getByText('Static word vectors:', { exact: false }).count()).toBe(1);
+    await page.getByTestId('analogy-space-contextual').check();
+    await page.getByTestId('analogy-result-contextual').locator('[data-testid="analogy-candidates"] li').nth(9).waitFor({ timeout: 180_000 });
+
+    // A word the tokenizer splits: averaged pieces with a note; an unknown word: a clear message in the static space.
+    await page.getByTestId('analogy-c').fill('kingliness');
+    await page.getByTestId('analogy-run').click();
+    await page.getByTestId('analogy-result-token').getByTestId('analogy-pieces-note').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('analogy-result-static').getByTestId('analogy-oov').textContent()).toMatch(/"kingliness".*not in the vocabulary/);
+
+    // Evaluate the example file: per-section accuracy per space, exportable as CSV.
+    await page.getByTestId('analogy-example-file').click();
+    const table = page.getByTestId('analogy-eval-table');
+    await table.waitFor({ timeout: 180_000 });
+    for (const section of ['family', 'plural', 'comparative', 'capital-of', 'tense', 'overall']) {
+      expect(await table.locator('td', { hasText: new RegExp(`^${section}$`) }).count()).toBe(3);
+    }
+    expect(await table.textContent()).toMatch(/\d+\.\d%/);
+    const [csvDownload] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('section[aria-labelledby="analogy-eval-title"]').getByTestId('export-csv').click(),
+    ]);
+    const csv = readFileSync((await csvDownload.path())!, 'utf8');
+    expect(csv.split('\n')[0]).toContain('accuracy_3cosadd');
+    expect(csv).toContain('capital-of');
+
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
