@@ -144,10 +144,12 @@ export class AnalogySpaces {
   /** The static word vectors shipped with the model, or null when there are none (with a note saying why). */
   async static(onProgress?: AnalogyProgressCallback, signal?: AbortSignal): Promise<VectorSpace | null> {
     if (this.staticSpace !== undefined) return this.staticSpace;
-    this.staticLoading ??= this.fetchStatic(onProgress, signal).finally(() => {
+    // One download shared by every caller, so it is not tied to the first caller's job: a cancelled
+    // query stops waiting for it, but the download goes on for the next one.
+    this.staticLoading ??= this.fetchStatic(onProgress).finally(() => {
       this.staticLoading = null;
     });
-    return this.staticLoading;
+    return untilAborted(this.staticLoading, signal);
   }
 
   private async fetchStatic(onProgress?: AnalogyProgressCallback, signal?: AbortSignal): Promise<VectorSpace | null> {
@@ -312,6 +314,16 @@ export class AnalogySpaces {
     if (ids.length === 0 || ids.some((piece) => this.model.tokenizer.isSpecialId(piece))) return null;
     return { query: { label: word, pieces: ids }, pieces: tokens };
   }
+}
+
+function untilAborted<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return work;
+  throwIfAborted(signal);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new CancelledError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 function yieldTurn(): Promise<void> {
