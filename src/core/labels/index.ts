@@ -77,7 +77,7 @@ export { decodeTextBytes, type DecodedText } from './text-decoding';
 export { detectDelimiter, detectHeader, detectColumns, type Delimiter } from './column-detection';
 export { looksLikeFormula } from './input-checks';
 export { describeRows, type Problem, type ProblemCode, type ProblemSeverity } from './problems';
-export { toCsv, escapeFormula, type CsvColumn, type CsvOptions } from './csv-export';
+export { objectsToCsv, escapeFormula, type CsvColumn, type CsvOptions } from '../table/csv';
 export { tfidfFeatures, tokenize, type TfidfOptions, type TfidfResult } from './tfidf';
 export { l2NormalizeRows, concatFeatureBlocks, type ConcatOptions } from './feature-blocks';
 export { runLabelAudit, featureMatrixFromRows, type LabelAuditRun, type LabelAuditRunOptions } from './pipeline';

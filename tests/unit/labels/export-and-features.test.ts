@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { concatFeatureBlocks, l2NormalizeRows, parseLabeledText, tfidfFeatures, toCsv, tokenize } from '../../../src/core/labels';
+import { concatFeatureBlocks, l2NormalizeRows, objectsToCsv, parseLabeledText, tfidfFeatures, tokenize } from '../../../src/core/labels';
 
-describe('toCsv', () => {
+describe('objectsToCsv', () => {
   it('escapes formula starts in text cells with a single quote and quotes per RFC 4180', () => {
     const rows = [
       { text: '=SUM(A1:A2)', label: 'neg', score: -0.5 },
@@ -11,7 +11,7 @@ describe('toCsv', () => {
       { text: 'say "hi", then\nleave', label: 'pos', score: 3 },
       { text: ' padded ', label: 'ok', score: Number.NaN },
     ];
-    const csv = toCsv(rows, ['text', 'label', 'score']);
+    const csv = objectsToCsv(rows, ['text', 'label', 'score']);
     expect(csv.split('\r\n')).toEqual([
       'text,label,score',
       "'=SUM(A1:A2),neg,-0.5",
@@ -26,7 +26,7 @@ describe('toCsv', () => {
 
   it('round-trips through the parser (apart from the escape quote) with explicit columns and tabs', () => {
     const rows = [{ t: 'a, b and "c"', y: 'one' }, { t: 'plain text', y: 'two' }, { t: 'line\nbreak', y: 'one' }];
-    const csv = toCsv(rows, [{ header: 'text', value: (r) => r.t }, { header: 'label', value: (r) => r.y }], { delimiter: '\t' });
+    const csv = objectsToCsv(rows, [{ header: 'text', value: (r) => r.t }, { header: 'label', value: (r) => r.y }], { delimiter: '\t' });
     const parsed = parseLabeledText(csv);
     expect(parsed.rows.map((r) => [r.text, r.label])).toEqual(rows.map((r) => [r.t, r.y]));
   });
