@@ -97,7 +97,6 @@ export class LabelsStore {
   private computeOrder(): Int32Array {
     const result = this.result;
     if (!result) return new Int32Array(0);
-    void this.decisionVersion;
     const { ranking, qualityScores, isIssue, givenLabels, suggestedLabels } = result;
     const rest: number[] = [];
     for (let i = 0; i < result.rows; i++) if (!isIssue[i]) rest.push(i);
