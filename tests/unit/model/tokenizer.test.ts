@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { ModelTokenizer } from '../../../src/core/model/tokenizer';
+import { tinyTokenizerJson } from '../../helpers/onnx-tiny-tokenizer';
+
+/** A byte-level BPE tokenizer (GPT-2 / RoBERTa style) with a handful of merges, written for this test. */
+function tinyBpeTokenizerJson() {
+  const vocab: Record<string, number> = { '<s>': 0, '<pad>': 1, '</s>': 2, '<unk>': 3, '<mask>': 4 };
+  for (const piece of ['t', 'h', 'e', 'c', 'a', 's', 'Ġ', 'th', 'the', 'Ġc', 'Ġca', 'Ġcat', 'at', 'Ġs', 'Ġsat']) vocab[piece] = Object.keys(vocab).length;
+  return {
+    version: '1.0',
+    added_tokens: ['<s>', '<pad>', '</s>', '<unk>', '<mask>'].map((content, id) => ({ id, content, special: true, single_word: false, lstrip: content === '<mask>', rstrip: false, normalized: false })),
+    normalizer: null,
+    pre_tokenizer: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
+    post_processor: { type: 'RobertaProcessing', sep: ['</s>', 2], cls: ['<s>', 0], trim_offsets: true, add_prefix_space: false },
+    decoder: { type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true },
+    model: { type: 'BPE', dropout: null, unk_token: '<unk>', continuing_subword_prefix: null, end_of_word_suffix: null, fuse_unk: false, vocab, merges: ['t h', 'th e', 'Ġ c', 'Ġc a', 'a t', 'Ġca t', 'Ġ s', 'Ġs at'] },
+  };
+}
+
+describe('ModelTokenizer', () => {
+  it('encodes WordPiece with special tokens, pieces and segment ids', () => {
+    const tokenizer = new ModelTokenizer(JSON.stringify(tinyTokenizerJson()), '{"mask_token": "[MASK]"}');
+    const single = tokenizer.encode('the cat');
+    expect(single.tokens[0]).toBe('[CLS]');
+    expect(single.tokens.at(-1)).toBe('[SEP]');
+    expect(single.special[0]).toBe(true);
+    expect(single.typeIds.every((t) => t === 0)).toBe(true);
+    const pair = tokenizer.encode('the cat', 'the dog');
+    const firstB = pair.typeIds.indexOf(1);
+    expect(firstB).toBeGreaterThan(0);
+    expect(pair.tokens[firstB - 1]).toBe('[SEP]');
+    expect(tokenizer.maskTokenId).toBe(tokenizer.tokenToId('[MASK]'));
+  });
+
+  it('encodes byte-level BPE (RoBERTa layout) with its own special tokens', () => {
+    const tokenizer = new ModelTokenizer(JSON.stringify(tinyBpeTokenizerJson()), null);
+    const encoded = tokenizer.encode('the cat sat');
+    expect(encoded.tokens).toEqual(['<s>', 'the', 'Ġcat', 'Ġsat', '</s>']);
+    expect(encoded.special).toEqual([true, false, false, false, true]);
+    expect(encoded.continuation.every((c) => !c)).toBe(true);
+    expect(tokenizer.maskToken).toBe('<mask>');
+  });
+
+  it('truncates the longer segment first and keeps the special tokens, saying how long it was', () => {
+    const tokenizer = new ModelTokenizer(JSON.stringify(tinyTokenizerJson()), null);
+    const full = tokenizer.encode('the cat sat on the mat', 'the dog');
+    const cut = tokenizer.encode('the cat sat on the mat', 'the dog', full.ids.length - 3);
+    expect(cut.ids.length).toBe(full.ids.length - 3);
+    expect(cut.untruncatedLength).toBe(full.ids.length);
+    expect(cut.special.filter(Boolean).length).toBe(full.special.filter(Boolean).length);
+    expect(cut.typeIds.filter((t) => t === 1).length).toBe(full.typeIds.filter((t) => t === 1).length);
+  });
+
+  it('rejects files that are not Hugging Face tokenizers with a clear message', () => {
+    expect(() => new ModelTokenizer('{"model": {"type": "WordPiece", "vocab": ', null)).toThrow(/tokenizer\.json is not valid JSON/);
+    expect(() => new ModelTokenizer('[1, 2]', null)).toThrow(/tokenizer\.json must hold a JSON object/);
+    expect(() => new ModelTokenizer('{"hello": "world"}', null)).toThrow(/no "model" section/);
+  });
+});
