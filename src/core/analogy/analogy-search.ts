@@ -64,8 +64,11 @@ export function solveAnalogy(space: VectorSpace, a: QueryWord, b: QueryWord, c: 
     resolved.push(result.word);
   }
   const [ra, rb, rc] = resolved;
-  const scores = analogyScores(space, ra.vector, rb.vector, rc.vector, method, options.epsilon ?? COSMUL_EPSILON);
   const eligible = candidateMask(space, options.wholeWordsOnly ?? true);
+  // Score only the rows that can be answers, plus the query words' own rows (for their would-be rank).
+  const scored = new Uint8Array(eligible);
+  for (const word of resolved) if (word.row !== null) scored[word.row] = 1;
+  const scores = analogyScores(space, ra.vector, rb.vector, rc.vector, method, options.epsilon ?? COSMUL_EPSILON, scored);
   const queryRows = options.includeQueryWords ? [] : resolved.flatMap((word) => word.rows);
   for (const row of queryRows) eligible[row] = 0;
   const candidates = topKRows(scores, eligible, options.k ?? 10).map((row) => ({ row, word: space.words[row], score: scores[row] }));
@@ -85,14 +88,26 @@ export function solveAnalogy(space: VectorSpace, a: QueryWord, b: QueryWord, c: 
   };
 }
 
-/** Score of every row for one query. */
-export function analogyScores(space: VectorSpace, a: Float32Array, b: Float32Array, c: Float32Array, method: AnalogyMethod, epsilon = COSMUL_EPSILON): Float64Array {
+/**
+ * Score of every row for one query; with `rows`, only rows flagged there are computed and every other row
+ * scores NaN (never ranked: topKRows skips NaN, and NaN is never ahead of anything).
+ */
+export function analogyScores(
+  space: VectorSpace,
+  a: Float32Array,
+  b: Float32Array,
+  c: Float32Array,
+  method: AnalogyMethod,
+  epsilon = COSMUL_EPSILON,
+  rows?: Uint8Array,
+): Float64Array {
   const { unit, size, dim } = space;
   const scores = new Float64Array(size);
-  if (method === '3CosAdd') return dotAll(unit, size, dim, cosAddTarget(a, b, c), scores);
+  if (rows) scores.fill(NaN);
+  if (method === '3CosAdd') return dotAll(unit, size, dim, cosAddTarget(a, b, c), scores, rows);
   const cosA = new Float64Array(size), cosB = new Float64Array(size), cosC = new Float64Array(size);
-  dotAllThree(unit, size, dim, a, b, c, cosA, cosB, cosC);
-  for (let v = 0; v < size; v++) scores[v] = cosMulScore(cosA[v], cosB[v], cosC[v], epsilon);
+  dotAllThree(unit, size, dim, a, b, c, cosA, cosB, cosC, rows);
+  for (let v = 0; v < size; v++) if (!rows || rows[v]) scores[v] = cosMulScore(cosA[v], cosB[v], cosC[v], epsilon);
   return scores;
 }
 
@@ -114,8 +129,8 @@ export function nearestNeighbours(
 ): { ok: true; word: ResolvedWord; neighbours: ScoredWord[] } | { ok: false; error: OutOfVocabulary } {
   const resolved = resolveWord(space, word, 'word', options);
   if (!resolved.ok) return resolved;
-  const scores = dotAll(space.unit, space.size, space.dim, resolved.word.vector, new Float64Array(space.size));
   const eligible = candidateMask(space, options.wholeWordsOnly ?? true);
+  const scores = dotAll(space.unit, space.size, space.dim, resolved.word.vector, new Float64Array(space.size).fill(NaN), eligible);
   for (const row of resolved.word.rows) eligible[row] = 0;
   const neighbours = topKRows(scores, eligible, options.k ?? 10).map((row) => ({ row, word: space.words[row], score: scores[row] }));
   return { ok: true, word: resolved.word, neighbours };
