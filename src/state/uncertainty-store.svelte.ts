@@ -1,5 +1,7 @@
 import type { McBatchResult, McDropoutSettings, McPredictionResult, McProgress, McTask } from '../core/engine/mc-dropout-run';
 import { parseLabeledText } from '../core/labels/ingest';
+import { MAX_BATCH_INPUTS } from '../core/engine/mc-dropout-run';
+import { labelsStore } from './labels-store.svelte';
 import { modelStore } from './model-store.svelte';
 import { readPersisted, writePersisted } from './persisted';
 
@@ -166,6 +168,22 @@ export class UncertaintyStore {
     void this.run();
   }
 
+  /** Rows the label tool has read (its pasted or loaded dataset), 0 when none. */
+  get labelToolRows(): number {
+    return labelsStore.parsed?.rows.length ?? 0;
+  }
+
+  /** The label tool's dataset as batch inputs, with its labels shown beside the ranking. */
+  useLabelToolData(): void {
+    const rows = labelsStore.parsed?.rows ?? [];
+    if (rows.length === 0) return;
+    const kept = rows.slice(0, MAX_BATCH_INPUTS);
+    this.batchText = kept.map((row) => row.text.replace(/\s+/g, ' ').trim()).join('\n');
+    this.batchLabels = kept.map((row) => row.label);
+    this.batchNotice = `${kept.length} texts taken from the label tool${labelsStore.sourceName ? ` (${labelsStore.sourceName})` : ''}${rows.length > kept.length ? `; only the first ${MAX_BATCH_INPUTS} of ${rows.length}` : ''}.`;
+    this.persist();
+  }
+
   /** Texts of a CSV/TSV/JSON-lines file in the label tool's format (text and label columns), one input each. */
   importLabeledText(content: string, fileName: string): void {
     const parsed = parseLabeledText(content, { excludeIncomplete: true });
@@ -174,9 +192,10 @@ export class UncertaintyStore {
       this.batchNotice = `${fileName}: no texts found. ${parsed.problems.map((problem) => problem.message).join(' ')}`.trim();
       return;
     }
-    this.batchText = rows.join('\n');
-    this.batchLabels = parsed.rows.length === rows.length ? parsed.rows.map((row) => row.label) : null;
-    this.batchNotice = `${fileName}: ${rows.length} texts loaded from the ${parsed.columns ? `"${parsed.columns.names[parsed.columns.textColumn]}"` : 'text'} column.`;
+    const kept = rows.slice(0, MAX_BATCH_INPUTS);
+    this.batchText = kept.join('\n');
+    this.batchLabels = parsed.rows.length === rows.length ? parsed.rows.slice(0, MAX_BATCH_INPUTS).map((row) => row.label) : null;
+    this.batchNotice = `${fileName}: ${kept.length} texts loaded from the ${parsed.columns ? `"${parsed.columns.names[parsed.columns.textColumn]}"` : 'text'} column${rows.length > kept.length ? ` (only the first ${MAX_BATCH_INPUTS} of ${rows.length})` : ''}.`;
     this.persist();
   }
 }
