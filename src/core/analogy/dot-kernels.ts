@@ -113,29 +113,110 @@ export function dotRows4(E: Float32Array, eOff: number, q: Float32Array, D: numb
 }
 
 /**
+ * E_r · q for four arbitrary rows r0..r3 (row indices), to out[r0..r3]: dotRows4 for rows that are not
+ * adjacent, used when a mask leaves gaps. Same summation order as `dot`.
+ */
+export function dotRowsAt4(E: Float32Array, r0: number, r1: number, r2: number, r3: number, q: Float32Array, D: number, out: Float64Array): void {
+  let a0 = 0, a1 = 0, b0 = 0, b1 = 0, c0 = 0, c1 = 0, f0 = 0, f1 = 0;
+  const o0 = r0 * D, o1 = r1 * D, o2 = r2 * D, o3 = r3 * D;
+  let d = 0;
+  for (; d + 1 < D; d += 2) {
+    const p0 = q[d], p1 = q[d + 1];
+    a0 += E[o0 + d] * p0;
+    a1 += E[o0 + d + 1] * p1;
+    b0 += E[o1 + d] * p0;
+    b1 += E[o1 + d + 1] * p1;
+    c0 += E[o2 + d] * p0;
+    c1 += E[o2 + d + 1] * p1;
+    f0 += E[o3 + d] * p0;
+    f1 += E[o3 + d + 1] * p1;
+  }
+  if (d < D) {
+    const p0 = q[d];
+    a0 += E[o0 + d] * p0;
+    b0 += E[o1 + d] * p0;
+    c0 += E[o2 + d] * p0;
+    f0 += E[o3 + d] * p0;
+  }
+  out[r0] = a0 + a1;
+  out[r1] = b0 + b1;
+  out[r2] = c0 + c1;
+  out[r3] = f0 + f1;
+}
+
+/**
  * out[v] = E_v · q for every row, or, with `rows`, only for rows where rows[v] is non-zero (the others are
  * left untouched). Skipping rows that can never be answers (word pieces, special tokens) saves their share
- * of the pass over E. Groups of four wanted rows go through dotRows4, the rest through `dot`: same
- * summation order, so a value does not depend on which rows were skipped.
+ * of the pass over E: the wanted rows are taken four at a time wherever they are (dotRowsAt4), so gaps in the
+ * mask cost nothing extra. Same summation order everywhere, so a value does not depend on which rows were skipped.
  */
 export function dotAll(E: Float32Array, V: number, D: number, q: Float32Array, out: Float64Array, rows?: Uint8Array): Float64Array {
-  let v = 0;
   if (!rows) {
+    let v = 0;
     for (; v + 3 < V; v += 4) dotRows4(E, v * D, q, D, out, v);
-  } else {
-    for (; v + 3 < V; v += 4) {
-      if (rows[v] && rows[v + 1] && rows[v + 2] && rows[v + 3]) {
-        dotRows4(E, v * D, q, D, out, v);
-      } else {
-        for (let r = v; r < v + 4; r++) if (rows[r]) out[r] = dot(E, r * D, q, 0, D);
-      }
+    for (; v < V; v++) out[v] = dot(E, v * D, q, 0, D);
+    return out;
+  }
+  const wanted = new Int32Array(4);
+  let n = 0;
+  for (let v = 0; v < V; v++) {
+    if (!rows[v]) continue;
+    wanted[n++] = v;
+    if (n === 4) {
+      dotRowsAt4(E, wanted[0], wanted[1], wanted[2], wanted[3], q, D, out);
+      n = 0;
     }
   }
-  for (; v < V; v++) if (!rows || rows[v]) out[v] = dot(E, v * D, q, 0, D);
+  for (let i = 0; i < n; i++) out[wanted[i]] = dot(E, wanted[i] * D, q, 0, D);
   return out;
 }
 
-/** Cosines of every row (or of the rows flagged in `rows`) with three unit query vectors, in one pass over E. */
+/**
+ * Two rows against three queries at once (E_r·a, E_r·b, E_r·c for r and s): each query element is loaded
+ * once for both rows. Same per-pair summation order as dot3. Writes outA/B/C at r and s.
+ */
+export function dot3Rows2(
+  E: Float32Array, r: number, s: number, a: Float32Array, b: Float32Array, c: Float32Array, D: number,
+  outA: Float64Array, outB: Float64Array, outC: Float64Array,
+): void {
+  let ra0 = 0, ra1 = 0, rb0 = 0, rb1 = 0, rc0 = 0, rc1 = 0;
+  let sa0 = 0, sa1 = 0, sb0 = 0, sb1 = 0, sc0 = 0, sc1 = 0;
+  const or = r * D, os = s * D;
+  let d = 0;
+  for (; d + 1 < D; d += 2) {
+    const a0 = a[d], a1 = a[d + 1], b0 = b[d], b1 = b[d + 1], c0 = c[d], c1 = c[d + 1];
+    const e0 = E[or + d], e1 = E[or + d + 1], g0 = E[os + d], g1 = E[os + d + 1];
+    ra0 += e0 * a0;
+    ra1 += e1 * a1;
+    rb0 += e0 * b0;
+    rb1 += e1 * b1;
+    rc0 += e0 * c0;
+    rc1 += e1 * c1;
+    sa0 += g0 * a0;
+    sa1 += g1 * a1;
+    sb0 += g0 * b0;
+    sb1 += g1 * b1;
+    sc0 += g0 * c0;
+    sc1 += g1 * c1;
+  }
+  if (d < D) {
+    const e0 = E[or + d], g0 = E[os + d];
+    ra0 += e0 * a[d];
+    rb0 += e0 * b[d];
+    rc0 += e0 * c[d];
+    sa0 += g0 * a[d];
+    sb0 += g0 * b[d];
+    sc0 += g0 * c[d];
+  }
+  outA[r] = ra0 + ra1;
+  outB[r] = rb0 + rb1;
+  outC[r] = rc0 + rc1;
+  outA[s] = sa0 + sa1;
+  outB[s] = sb0 + sb1;
+  outC[s] = sc0 + sc1;
+}
+
+/** Cosines of every row (or of the rows flagged in `rows`) with three unit query vectors, in one pass over E, two rows at a time. */
 export function dotAllThree(
   E: Float32Array,
   V: number,
@@ -148,13 +229,22 @@ export function dotAllThree(
   outC: Float64Array,
   rows?: Uint8Array,
 ): void {
-  const three = new Float64Array(3);
-  for (let v = 0, off = 0; v < V; v++, off += D) {
+  let pending = -1;
+  for (let v = 0; v < V; v++) {
     if (rows && !rows[v]) continue;
-    dot3(E, off, a, b, c, D, three, 0);
-    outA[v] = three[0];
-    outB[v] = three[1];
-    outC[v] = three[2];
+    if (pending < 0) {
+      pending = v;
+      continue;
+    }
+    dot3Rows2(E, pending, v, a, b, c, D, outA, outB, outC);
+    pending = -1;
+  }
+  if (pending >= 0) {
+    const three = new Float64Array(3);
+    dot3(E, pending * D, a, b, c, D, three, 0);
+    outA[pending] = three[0];
+    outB[pending] = three[1];
+    outC[pending] = three[2];
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analogyScores, COSMUL_EPSILON, createVectorSpace, solveAnalogy, topKRows, type AnalogyAnswer, type AnalogyOutcome } from '../../../src/core/analogy';
+import { analogyScores, COSMUL_EPSILON, createVectorSpace, dot, dot3, dot3Rows2, dotRowsAt4, solveAnalogy, topKRows, type AnalogyAnswer, type AnalogyOutcome } from '../../../src/core/analogy';
 import { createRng } from '../../../src/core/random';
 import { handSpace } from './fixtures';
 
@@ -70,6 +70,28 @@ describe('skipping rows that cannot be answers', () => {
         result.candidates.forEach((x) => expect(x.score).toBe(fullB[x.row]));
         const cRank = result.queryWordRanks.find((r) => r.role === 'c')!;
         expect(cRank.score).toBe(fullB[5]);
+      }
+    }
+  });
+});
+
+describe('gathered kernels', () => {
+  it('dotRowsAt4 and dot3Rows2 equal dot / dot3 bit for bit (odd and even D)', () => {
+    const rng = createRng(11);
+    for (const D of [5, 8, 13]) {
+      const V = 9;
+      const E = new Float32Array(V * D);
+      for (let i = 0; i < E.length; i++) E[i] = rng.nextNormal();
+      const q = [0, 1, 2].map(() => Float32Array.from({ length: D }, () => rng.nextNormal()));
+      const out = new Float64Array(V);
+      dotRowsAt4(E, 1, 4, 5, 8, q[0], D, out);
+      for (const r of [1, 4, 5, 8]) expect(out[r]).toBe(dot(E, r * D, q[0], 0, D));
+      const A = new Float64Array(V), B = new Float64Array(V), C = new Float64Array(V);
+      dot3Rows2(E, 2, 7, q[0], q[1], q[2], D, A, B, C);
+      const three = new Float64Array(3);
+      for (const r of [2, 7]) {
+        dot3(E, r * D, q[0], q[1], q[2], D, three, 0);
+        expect([A[r], B[r], C[r]]).toEqual([three[0], three[1], three[2]]);
       }
     }
   });
