@@ -168,7 +168,9 @@ export class AnalogyStore {
     this.evaluationProgress = { stage: 'Starting', done: 0, total: null };
     try {
       if (this.summaries.length === 0) await this.refreshSpaces();
-      const result = await modelStore.client.evaluateAnalogyFile(text, this.activeSpaces, { methods: ['3CosAdd', '3CosMul'], centered: this.centered, wholeWordsOnly: this.wholeWordsOnly }, (p) => {
+      // Every space the model has (not only the ones shown for queries): the point is the comparison.
+      const ids = ANALOGY_SPACE_IDS.filter((id) => this.summaries.some((s) => s.id === id && s.available));
+      const result = await modelStore.client.evaluateAnalogyFile(text, ids, { methods: ['3CosAdd', '3CosMul'], centered: this.centered, wholeWordsOnly: this.wholeWordsOnly }, (p) => {
         if (this.evaluationJob === jobId) this.evaluationProgress = p;
       }, jobId);
       if (this.evaluationJob === jobId) this.evaluation = result;

@@ -13,7 +13,8 @@ export interface CachedModel {
   cachedAt: string | null;
 }
 
-const KNOWN_SUFFIXES = Object.values(MODEL_FILES);
+/** Files known to live in a model folder; static-vectors/ is fetched by the analogy tool next to the model. */
+const KNOWN_SUFFIXES = [...Object.values(MODEL_FILES), 'static-vectors/meta.json', 'static-vectors/words.txt', 'static-vectors/vectors.f16.bin'];
 
 function splitModelUrl(url: string): { baseUrl: string; file: string } {
   for (const suffix of KNOWN_SUFFIXES) {
