@@ -61,6 +61,13 @@ describe('label audit on the default model', () => {
     expect(result.truncatedRows).toEqual([1]);
   });
 
+  it('cuts texts full of unknown characters to the model maximum too', async () => {
+    const unknown = Array.from({ length: 300 }, (_, i) => String.fromCodePoint(0x4e00 + i)).join(' ');
+    expect(model.tokenizer.encode(unknown, null, model.info.maxPositions).untruncatedLength).toBeGreaterThan(model.info.maxPositions);
+    const result = await embedTexts(model, [unknown, 'a dog'], {});
+    expect(result.truncatedRows).toEqual([0]);
+  });
+
   it('a cached rerun does not call the model again', async () => {
     const fake = new MemoryEmbeddingCache();
     const texts = ['a tree', 'a bird that cannot fly', 'a tree', 'bread made from wheat'];
