@@ -2,6 +2,12 @@ import { cpus, totalmem, platform, release } from 'node:os';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
+/**
+ * WASM threads every Node suite uses, for both contenders (configureWasm keeps the first setting for
+ * the whole process): one, because the machine has two cores shared with other work.
+ */
+export const BENCH_THREADS = 1;
+
 /** One measured figure: repeated samples summarised as min / median / max. */
 export interface Figure {
   name: string;
@@ -84,4 +90,54 @@ export function machineInfo(): Record<string, unknown> {
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     versions: { 'onnxruntime-web': version('onnxruntime-web'), '@huggingface/transformers': version('@huggingface/transformers'), vite: version('vite') },
   };
+}
+
+/**
+ * Like sideBySide, but finer grained for noisy machines: each sample makes `callsPerSample` calls of
+ * each contender, interleaved one by one (A B, then B A, …), and the ratio is taken per sample from
+ * the two sums, so load that comes and goes within a sample hits both contenders alike. Reports
+ * milliseconds per call for each contender and the per-sample ratio A/B.
+ */
+export async function interleaved(
+  name: string,
+  contenders: { a: { label: string; run: () => Promise<unknown> }; b: { label: string; run: () => Promise<unknown> } },
+  samples: number,
+  callsPerSample: number,
+  warmup = 1,
+): Promise<Figure[]> {
+  for (let i = 0; i < warmup; i++) {
+    await contenders.a.run();
+    await contenders.b.run();
+  }
+  const a: number[] = [];
+  const b: number[] = [];
+  let flip = false;
+  for (let s = 0; s < samples; s++) {
+    let sumA = 0;
+    let sumB = 0;
+    for (let c = 0; c < callsPerSample; c++) {
+      if (flip) {
+        sumB += await timeMs(contenders.b.run);
+        sumA += await timeMs(contenders.a.run);
+      } else {
+        sumA += await timeMs(contenders.a.run);
+        sumB += await timeMs(contenders.b.run);
+      }
+      flip = !flip;
+    }
+    a.push(sumA / callsPerSample);
+    b.push(sumB / callsPerSample);
+  }
+  return [
+    summarize(`${name}: ${contenders.a.label}`, 'ms', a, { callsPerSample }),
+    summarize(`${name}: ${contenders.b.label}`, 'ms', b, { callsPerSample }),
+    summarize(`${name}: ratio ${contenders.a.label} / ${contenders.b.label}`, 'ratio', a.map((x, i) => x / b[i]), { callsPerSample }),
+  ];
+}
+
+/** Calls per sample so that one contender's calls in a sample take about `targetMs` (at least 1). */
+export async function callsFor(work: () => Promise<unknown>, targetMs: number): Promise<number> {
+  await work();
+  const t = await timeMs(work);
+  return Math.max(1, Math.min(1000, Math.round(targetMs / Math.max(t, 0.01))));
 }
