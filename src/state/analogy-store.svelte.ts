@@ -15,6 +15,8 @@ interface AnalogyInputs {
   includeQueryWords: boolean;
   wholeWordsOnly: boolean;
   centered: boolean;
+  /** Contextual space: hidden-state layer (1-based); null = the last hidden state. */
+  layer: number | null;
   neighbourWord: string;
 }
 
@@ -32,6 +34,7 @@ const DEFAULTS: AnalogyInputs = {
   includeQueryWords: false,
   wholeWordsOnly: true,
   centered: false,
+  layer: null,
   neighbourWord: 'king',
 };
 export const EXAMPLE_FILE_URL = 'examples/analogies.txt';
@@ -48,6 +51,7 @@ export class AnalogyStore {
   includeQueryWords = $state(DEFAULTS.includeQueryWords);
   wholeWordsOnly = $state(DEFAULTS.wholeWordsOnly);
   centered = $state(DEFAULTS.centered);
+  layer = $state<number | null>(DEFAULTS.layer);
   neighbourWord = $state(DEFAULTS.neighbourWord);
 
   summaries = $state.raw<AnalogySpaceSummary[]>([]);
@@ -80,14 +84,24 @@ export class AnalogyStore {
   }
 
   persist(): void {
-    const { a, b, c, method, k, spaces, pictureSpace, includeQueryWords, wholeWordsOnly, centered, neighbourWord } = this;
-    writePersisted(KEY, { a, b, c, method, k, spaces: [...spaces], pictureSpace, includeQueryWords, wholeWordsOnly, centered, neighbourWord });
+    const { a, b, c, method, k, spaces, pictureSpace, includeQueryWords, wholeWordsOnly, centered, layer, neighbourWord } = this;
+    writePersisted(KEY, { a, b, c, method, k, spaces: [...spaces], pictureSpace, includeQueryWords, wholeWordsOnly, centered, layer, neighbourWord });
   }
 
   /** Spaces the user selected that exist for this model. */
   get activeSpaces(): AnalogySpaceId[] {
     const available = new Set(this.summaries.filter((s) => s.available).map((s) => s.id));
     return ANALOGY_SPACE_IDS.filter((id) => this.spaces.includes(id) && available.has(id));
+  }
+
+  /** Layers the contextual space can read (1-based); empty when only the last hidden state is known. */
+  get contextLayers(): number[] {
+    return this.summaries.find((s) => s.id === 'contextual')?.layers ?? [];
+  }
+
+  /** The chosen layer if this model has it, else null (the last hidden state). */
+  get contextLayer(): number | null {
+    return this.layer !== null && this.contextLayers.includes(this.layer) ? this.layer : null;
   }
 
   toggleSpace(id: AnalogySpaceId, on: boolean): void {
@@ -116,7 +130,7 @@ export class AnalogyStore {
       if (this.summaries.length === 0) await this.refreshSpaces();
       const ids = this.activeSpaces;
       if (ids.length === 0) throw new Error('Choose at least one space.');
-      const options = { method: this.method, k: this.k, includeQueryWords: this.includeQueryWords, wholeWordsOnly: this.wholeWordsOnly, centered: this.centered };
+      const options = { method: this.method, k: this.k, includeQueryWords: this.includeQueryWords, wholeWordsOnly: this.wholeWordsOnly, centered: this.centered, layer: this.contextLayer };
       const answers = await modelStore.client.analogy(ids, { a: this.a, b: this.b, c: this.c }, options, (p) => {
         if (this.job === jobId) this.progress = p;
       }, jobId);
@@ -145,7 +159,7 @@ export class AnalogyStore {
     this.neighbourJob = jobId;
     this.neighboursRunning = true;
     try {
-      const result = await modelStore.client.neighbours(this.activeSpaces, this.neighbourWord, { k: this.k, wholeWordsOnly: this.wholeWordsOnly, centered: this.centered }, undefined, jobId);
+      const result = await modelStore.client.neighbours(this.activeSpaces, this.neighbourWord, { k: this.k, wholeWordsOnly: this.wholeWordsOnly, centered: this.centered, layer: this.contextLayer }, undefined, jobId);
       if (this.neighbourJob === jobId) this.neighbours = result;
     } catch (error) {
       if (this.neighbourJob === jobId && !/cancel/i.test((error as Error).message)) this.error = (error as Error).message;
@@ -170,7 +184,7 @@ export class AnalogyStore {
       if (this.summaries.length === 0) await this.refreshSpaces();
       // Every space the model has (not only the ones shown for queries): the point is the comparison.
       const ids = ANALOGY_SPACE_IDS.filter((id) => this.summaries.some((s) => s.id === id && s.available));
-      const result = await modelStore.client.evaluateAnalogyFile(text, ids, { methods: ['3CosAdd', '3CosMul'], centered: this.centered, wholeWordsOnly: this.wholeWordsOnly }, (p) => {
+      const result = await modelStore.client.evaluateAnalogyFile(text, ids, { methods: ['3CosAdd', '3CosMul'], centered: this.centered, wholeWordsOnly: this.wholeWordsOnly, layer: this.contextLayer }, (p) => {
         if (this.evaluationJob === jobId) this.evaluationProgress = p;
       }, jobId);
       if (this.evaluationJob === jobId) this.evaluation = result;
@@ -253,6 +267,7 @@ function sanitize(saved: Partial<AnalogyInputs>): Partial<AnalogyInputs> {
   if (Array.isArray(saved.spaces)) clean.spaces = saved.spaces.filter((id): id is AnalogySpaceId => ANALOGY_SPACE_IDS.includes(id));
   if (saved.pictureSpace && ANALOGY_SPACE_IDS.includes(saved.pictureSpace)) clean.pictureSpace = saved.pictureSpace;
   for (const flag of ['includeQueryWords', 'wholeWordsOnly', 'centered'] as const) if (typeof saved[flag] === 'boolean') clean[flag] = saved[flag];
+  if (saved.layer === null || (Number.isInteger(saved.layer) && saved.layer! >= 1)) clean.layer = saved.layer;
   return clean;
 }
 

@@ -1,8 +1,7 @@
 import * as Comlink from 'comlink';
 import type { AttentionDisplayOptions } from '../core/engine/attention-view';
 import type { AnalogyProgressCallback, AnalogySpaceId } from '../core/engine/analogy-spaces';
-import type { AnalogyQueryOptions } from '../core/engine/analogy-run';
-import type { AnalogyMethod } from '../core/analogy';
+import type { AnalogyEvaluationOptions, AnalogyNeighbourOptions, AnalogyQueryOptions } from '../core/engine/analogy-run';
 import type { LabelAuditProgress, LabelAuditSettings } from '../core/engine/label-audit-run';
 import type { ParseLabeledTextOptions } from '../core/labels';
 import type { LoadOptions } from '../core/engine/playground-engine';
@@ -76,11 +75,11 @@ export class PlaygroundClient {
     return this.call((api) => api.analogy(spaces, words, options, proxied(onProgress), jobId), jobId);
   }
 
-  neighbours(spaces: AnalogySpaceId[], word: string, options: { k: number; wholeWordsOnly: boolean; centered: boolean }, onProgress?: AnalogyProgressCallback, jobId?: string) {
+  neighbours(spaces: AnalogySpaceId[], word: string, options: AnalogyNeighbourOptions, onProgress?: AnalogyProgressCallback, jobId?: string) {
     return this.call((api) => api.neighbours(spaces, word, options, proxied(onProgress), jobId), jobId);
   }
 
-  evaluateAnalogyFile(text: string, spaces: AnalogySpaceId[], options: { methods: AnalogyMethod[]; centered: boolean; wholeWordsOnly: boolean }, onProgress?: AnalogyProgressCallback, jobId?: string) {
+  evaluateAnalogyFile(text: string, spaces: AnalogySpaceId[], options: AnalogyEvaluationOptions, onProgress?: AnalogyProgressCallback, jobId?: string) {
     return this.call((api) => api.evaluateAnalogyFile(text, spaces, options, proxied(onProgress), jobId), jobId);
   }
 

@@ -3,8 +3,7 @@ import { PlaygroundEngine, type EngineOptions, type LoadOptions } from '../core/
 import type { AttentionDisplayOptions } from '../core/engine/attention-view';
 import type { McDropoutSettings, McPredictRequest, McProgressCallback, McTask } from '../core/engine/mc-dropout-run';
 import type { AnalogyProgress, AnalogyProgressCallback, AnalogySpaceId } from '../core/engine/analogy-spaces';
-import type { AnalogyQueryOptions } from '../core/engine/analogy-run';
-import type { AnalogyMethod } from '../core/analogy';
+import type { AnalogyEvaluationOptions, AnalogyNeighbourOptions, AnalogyQueryOptions } from '../core/engine/analogy-run';
 import { auditTransferables, type LabelAuditProgress, type LabelAuditSettings } from '../core/engine/label-audit-run';
 import type { ParseLabeledTextOptions } from '../core/labels';
 import type { ProgressCallback, ProgressEvent } from '../core/model/progress';
@@ -99,12 +98,12 @@ export function createWorkerApi(options: EngineOptions) {
     analogySpaces: () => engine.analogySpaces(),
     analogy: (spaces: AnalogySpaceId[], words: { a: string; b: string; c: string }, options: AnalogyQueryOptions, onProgress?: AnalogyProgressCallback, jobId?: string) =>
       engine.analogy(spaces, words, options, throttleAnalogy(onProgress), jobId),
-    neighbours: (spaces: AnalogySpaceId[], word: string, options: { k: number; wholeWordsOnly: boolean; centered: boolean }, onProgress?: AnalogyProgressCallback, jobId?: string) =>
+    neighbours: (spaces: AnalogySpaceId[], word: string, options: AnalogyNeighbourOptions, onProgress?: AnalogyProgressCallback, jobId?: string) =>
       engine.neighbours(spaces, word, options, throttleAnalogy(onProgress), jobId),
     evaluateAnalogyFile: (
       text: string,
       spaces: AnalogySpaceId[],
-      options: { methods: AnalogyMethod[]; centered: boolean; wholeWordsOnly: boolean },
+      options: AnalogyEvaluationOptions,
       onProgress?: AnalogyProgressCallback,
       jobId?: string,
     ) => engine.evaluateAnalogyFile(text, spaces, options, throttleAnalogy(onProgress), jobId),

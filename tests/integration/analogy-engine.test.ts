@@ -62,6 +62,20 @@ describe(`analogy spaces of the built-in model (${MODEL})`, () => {
     expect(mul.queryWords.every((q) => !q.excluded)).toBe(true);
   });
 
+  it('contextual vectors from a chosen layer (a second session exposing every layer output)', async () => {
+    const contextual = engine.analogySpaces().find((s) => s.id === 'contextual')!;
+    expect(contextual.layers).toEqual([1, 2, 3, 4]);
+    const [layer2] = await engine.analogy(['contextual'], { a: 'man', b: 'woman', c: 'king' }, { ...options, layer: 2 });
+    const [last] = await engine.analogy(['contextual'], { a: 'man', b: 'woman', c: 'king' }, options);
+    const [layer4] = await engine.analogy(['contextual'], { a: 'man', b: 'woman', c: 'king' }, { ...options, layer: 4 });
+    expect(layer2.ok, layer2.error ?? '').toBe(true);
+    expect(layer2.label).toMatch(/layer 2/);
+    expect(layer2.candidates.map((c) => c.score)).not.toEqual(last.candidates.map((c) => c.score));
+    // The last layer's output is the last hidden state: same vectors, same answers.
+    expect(layer4.candidates).toEqual(last.candidates);
+    await expect(engine.analogy(['contextual'], { a: 'man', b: 'woman', c: 'king' }, { ...options, layer: 9 })).resolves.toMatchObject([{ ok: false, error: expect.stringMatching(/Layer 9 does not exist/) }]);
+  });
+
   it('nearest neighbours of one word in each space', async () => {
     const answers = await engine.neighbours(['token', 'contextual', 'static'], 'king', { k: 5, wholeWordsOnly: true, centered: false });
     for (const answer of answers) {

@@ -23,6 +23,8 @@ export interface AnalogyQueryOptions {
   includeQueryWords: boolean;
   wholeWordsOnly: boolean;
   centered: boolean;
+  /** Contextual space: layer (1-based) to read hidden states from; null or absent = the last hidden state. */
+  layer?: number | null;
 }
 
 export interface QueryWordInfo {
@@ -79,6 +81,21 @@ export interface NeighbourAnswer {
 
 export type SpaceLabels = Record<AnalogySpaceId, string>;
 
+export interface AnalogyNeighbourOptions {
+  k: number;
+  wholeWordsOnly: boolean;
+  centered: boolean;
+  layer?: number | null;
+}
+
+export interface AnalogyEvaluationOptions {
+  methods: AnalogyMethod[];
+  centered: boolean;
+  wholeWordsOnly: boolean;
+  blockSize?: number;
+  layer?: number | null;
+}
+
 /** How many of the top candidates the picture shows (besides a, b, c and the b − a + c target). */
 export const PICTURE_CANDIDATES = 5;
 
@@ -95,10 +112,10 @@ export async function runAnalogyQuery(
   const answers: AnalogySpaceAnswer[] = [];
   for (const id of ids) {
     throwIfAborted(signal);
-    const base = { space: id, label: labels[id], method: options.method, centered: options.centered };
+    const base = { space: id, label: labelWithLayer(labels, id, options.layer), method: options.method, centered: options.centered };
     let space: VectorSpace;
     try {
-      space = await spaces.get(id, { centered: options.centered, extraWords: triple, onProgress, signal });
+      space = await spaces.get(id, { centered: options.centered, extraWords: triple, layer: options.layer, onProgress, signal });
     } catch (error) {
       if ((error as Error).name === 'CancelledError') throw error;
       answers.push({ ...base, ok: false, error: (error as Error).message, size: 0, dim: 0, candidates: [], queryWords: [], usedPieceAverage: false, picture: null });
@@ -185,7 +202,7 @@ export async function runNeighbours(
   spaces: AnalogySpaces,
   ids: readonly AnalogySpaceId[],
   word: string,
-  options: { k: number; wholeWordsOnly: boolean; centered: boolean },
+  options: AnalogyNeighbourOptions,
   onProgress?: AnalogyProgressCallback,
   signal?: AbortSignal,
 ): Promise<NeighbourAnswer[]> {
@@ -193,10 +210,10 @@ export async function runNeighbours(
   const answers: NeighbourAnswer[] = [];
   const trimmed = word.trim();
   for (const id of ids) {
-    const base = { space: id, label: labels[id], matched: null, pieces: null, neighbours: [] };
+    const base = { space: id, label: labelWithLayer(labels, id, options.layer), matched: null, pieces: null, neighbours: [] };
     let space: VectorSpace;
     try {
-      space = await spaces.get(id, { centered: options.centered, extraWords: [trimmed], onProgress, signal });
+      space = await spaces.get(id, { centered: options.centered, extraWords: [trimmed], layer: options.layer, onProgress, signal });
     } catch (error) {
       if ((error as Error).name === 'CancelledError') throw error;
       answers.push({ ...base, ok: false, error: (error as Error).message });
@@ -248,7 +265,7 @@ export async function runEvaluation(
   spaces: AnalogySpaces,
   ids: readonly AnalogySpaceId[],
   text: string,
-  options: { methods: AnalogyMethod[]; centered: boolean; wholeWordsOnly: boolean; blockSize?: number },
+  options: AnalogyEvaluationOptions,
   onProgress?: AnalogyProgressCallback,
   signal?: AbortSignal,
 ): Promise<FileEvaluation> {
@@ -258,11 +275,11 @@ export async function runEvaluation(
   const results: SpaceEvaluation[] = [];
   for (const [i, id] of ids.entries()) {
     throwIfAborted(signal);
-    const base = { space: id, label: labels[id], rule: EVALUATION_RULES[id] };
+    const base = { space: id, label: labelWithLayer(labels, id, options.layer), rule: EVALUATION_RULES[id] };
     const stage = `${labels[id]} (${i + 1}/${ids.length})`;
     let space: VectorSpace;
     try {
-      space = await spaces.get(id, { centered: options.centered, extraWords: id === 'contextual' ? fileWords : [], onProgress, signal });
+      space = await spaces.get(id, { centered: options.centered, extraWords: id === 'contextual' ? fileWords : [], layer: options.layer, onProgress, signal });
     } catch (error) {
       if ((error as Error).name === 'CancelledError') throw error;
       results.push({ ...base, ok: false, error: (error as Error).message, result: null });
@@ -280,6 +297,10 @@ export async function runEvaluation(
     results.push({ ...base, ok: true, error: null, result: rest });
   }
   return { questionCount: file.questionCount, sections: file.sections.map((s) => s.name), spaces: results };
+}
+
+function labelWithLayer(labels: SpaceLabels, id: AnalogySpaceId, layer: number | null | undefined): string {
+  return id === 'contextual' ? `${labels[id]} (${layer ? `layer ${layer}` : 'last hidden state'})` : labels[id];
 }
 
 function labelsOf(spaces: AnalogySpaces): SpaceLabels {

@@ -22,7 +22,9 @@ import {
 import { fetchModelFile } from '../model/download';
 import { CancelledError, throwIfAborted } from '../model/errors';
 import type { CacheStorageLike } from '../model/model-cache';
-import { readTokenEmbeddings } from '../onnx';
+import { encodeModel, findAttentionSoftmaxes, findResidualSites, readTokenEmbeddings } from '../onnx';
+import { cloneForSurgery, GraphIndex } from '../onnx/graph';
+import { createSession } from '../runtime/execution-provider';
 import { batchOf, tensorToFloat32, textFeeds } from '../runtime/feeds';
 import type { PreparedModel } from './prepare-model';
 
@@ -38,6 +40,8 @@ export interface AnalogySpaceSummary {
   /** Rows and dimension once built (null before the first use). */
   size: number | null;
   dim: number | null;
+  /** Contextual space only: layers (1-based) whose hidden states can be chosen; the last one is the default. */
+  layers?: number[];
 }
 
 /** Progress of a long analogy step (fetching static vectors, embedding words, parsing a file, evaluating). */
@@ -66,10 +70,10 @@ export class AnalogySpaces {
   private staticLoading: Promise<VectorSpace | null> | null = null;
   private userSpace: VectorSpace | null = null;
   private userName = '';
-  /** Contextual vectors (unit not required) by word, and the space built over them (rebuilt when words are added). */
-  private readonly contextVectors = new Map<string, Float32Array>();
-  private contextSpace: VectorSpace | null = null;
-  private vocabularyEmbedded = false;
+  /** Per layer (−1 = the model's last hidden state output): vectors by word, and the space built over them. */
+  private readonly contexts = new Map<number, ContextState>();
+  /** A second session with every layer's hidden state as an output, created when a layer is chosen. */
+  private layerSession: Promise<LayerSession> | null = null;
   private readonly centered = new Map<VectorSpace, VectorSpace>();
 
   constructor(
@@ -94,13 +98,14 @@ export class AnalogySpaces {
       },
       {
         id: 'contextual',
-        label: 'Contextual (last layer)',
+        label: 'Contextual',
         available: contextOutput !== null,
         note: contextOutput !== null
-          ? `Each word run through the model alone; mean of its pieces in "${contextOutput}". Candidates: the whole-word tokens of the vocabulary plus the words you ask about.`
+          ? `Each word run through the model alone; mean of its pieces in the last hidden state ("${contextOutput}") or a chosen layer. Candidates: the whole-word tokens of the vocabulary plus the words you ask about.`
           : 'The model has no [batch, sequence, hidden] output to read hidden states from.',
-        size: this.contextSpace?.size ?? null,
-        dim: this.contextSpace?.dim ?? null,
+        size: this.contexts.get(-1)?.space?.size ?? null,
+        dim: this.contexts.get(-1)?.space?.dim ?? null,
+        layers: contextOutput !== null ? this.hiddenLayers() : [],
       },
       {
         id: 'static',
@@ -214,15 +219,31 @@ export class AnalogySpaces {
     return this.summaries().find((s) => s.id === 'user')!;
   }
 
+  /** Layers whose hidden states can be read (1-based, in order), or [] when the graph's layers are not recognised. */
+  hiddenLayers(): number[] {
+    return this.layerTensors().map((_, i) => i + 1);
+  }
+
   /**
-   * Contextual space covering the vocabulary's whole words plus `extraWords` (embedded on first use).
-   * Rebuilt only when new words were added.
+   * Contextual space covering the vocabulary's whole words plus `extraWords` (embedded on first use), from the
+   * last hidden state (`layer` null or the last layer) or from a chosen layer (1-based). Rebuilt only when new
+   * words were added.
    */
-  async contextual(extraWords: readonly string[], onProgress?: AnalogyProgressCallback, signal?: AbortSignal): Promise<VectorSpace> {
+  async contextual(extraWords: readonly string[], layer: number | null = null, onProgress?: AnalogyProgressCallback, signal?: AbortSignal): Promise<VectorSpace> {
     const outputName = this.model.description.roles.sentenceEmbeddings;
     if (outputName === null) throw new Error('Contextual vectors need a [batch, sequence, hidden] output such as last_hidden_state; this model has none.');
+    const layers = this.layerTensors();
+    const key = layer === null || layer === layers.length ? -1 : layer;
+    if (key !== -1 && (!Number.isInteger(key) || key < 1 || key > layers.length)) {
+      throw new Error(layers.length === 0 ? 'The layers of this model could not be located; only the last hidden state is available.' : `Layer ${layer} does not exist (1–${layers.length}).`);
+    }
+    let state = this.contexts.get(key);
+    if (!state) {
+      state = { vectors: new Map(), space: null, vocabularyEmbedded: false };
+      this.contexts.set(key, state);
+    }
     const wanted: string[] = [];
-    if (!this.vocabularyEmbedded) {
+    if (!state.vocabularyEmbedded) {
       const tokenizer = this.model.tokenizer;
       for (let id = 0; id < tokenizer.vocabSize; id++) {
         const token = tokenizer.idToToken(id);
@@ -230,25 +251,84 @@ export class AnalogySpaces {
       }
     }
     for (const word of extraWords) wanted.push(word);
-    const missing = [...new Set(wanted)].filter((word) => !this.contextVectors.has(word));
+    const missing = [...new Set(wanted)].filter((word) => !state.vectors.has(word));
     if (missing.length > 0) {
-      await this.embedWords(missing, outputName, onProgress, signal);
-      this.vocabularyEmbedded = true;
-      this.contextSpace = null;
+      const source = key === -1
+        ? { session: this.model.session, output: outputName }
+        : { session: (await this.layerSessionFor(signal)).session, output: layers[key - 1] };
+      await this.embedWords(missing, source, state.vectors, onProgress, signal);
+      state.vocabularyEmbedded = true;
+      state.space = null;
     }
-    if (!this.contextSpace) {
-      const words = [...this.contextVectors.keys()];
-      const dim = this.contextVectors.get(words[0])!.length;
+    if (!state.space) {
+      const words = [...state.vectors.keys()];
+      const dim = state.vectors.get(words[0])!.length;
       const matrix = new Float32Array(words.length * dim);
-      words.forEach((word, i) => matrix.set(this.contextVectors.get(word)!, i * dim));
-      this.contextSpace = createVectorSpace(words, matrix, { kind: 'contextual', wholeWord: () => true, inPlace: true });
+      words.forEach((word, i) => matrix.set(state.vectors.get(word)!, i * dim));
+      state.space = createVectorSpace(words, matrix, { kind: 'contextual', wholeWord: () => true, inPlace: true });
     }
-    return this.contextSpace;
+    return state.space;
+  }
+
+  /**
+   * The tensor holding each layer's output: after the last residual Add of the layer, the LayerNorm output when
+   * the Add feeds only that LayerNorm (post-LN, as BERT), else the Add itself (pre-LN residual stream).
+   */
+  private layerTensors(): string[] {
+    if (this.layerNames) return this.layerNames;
+    const graph = this.model.graph;
+    const index = new GraphIndex(graph.graph);
+    const sites = findResidualSites(index, findAttentionSoftmaxes(graph, index));
+    const last = new Map<number, (typeof sites)[number]>();
+    for (const site of sites) if ((last.get(site.layer)?.position ?? -1) < site.position) last.set(site.layer, site);
+    const names: string[] = [];
+    for (const layer of [...last.keys()].sort((x, y) => x - y)) {
+      const site = last.get(layer)!;
+      const out = site.addNode.output[0];
+      const consumers = index.consumersOf(out);
+      if (consumers.length === 1 && site.normKind !== 'decomposed') names.push(consumers[0].output[0]);
+      else if (consumers.length > 1) names.push(out);
+      else {
+        names.length = 0;
+        break;
+      }
+    }
+    this.layerNames = names;
+    return names;
+  }
+  private layerNames: string[] | null = null;
+
+  private layerSessionFor(signal?: AbortSignal): Promise<LayerSession> {
+    this.layerSession ??= (async () => {
+      const exposed = cloneForSurgery(this.model.graph);
+      const existing = new Set(exposed.graph.output.map((output) => output.name));
+      for (const name of this.layerTensors()) if (!existing.has(name)) exposed.graph.output.push({ name });
+      const created = await createSession(encodeModel(exposed), this.model.info.executionProvider);
+      return { session: created.session };
+    })();
+    this.layerSession.catch(() => {
+      this.layerSession = null;
+    });
+    return untilAborted(this.layerSession, signal);
+  }
+
+  /** Frees the extra per-layer session (when the model is replaced). */
+  async release(): Promise<void> {
+    const pending = this.layerSession;
+    this.layerSession = null;
+    if (pending) await (await pending.catch(() => null))?.session.release();
   }
 
   /** Mean of each word's pieces (special tokens left out) in the output, one word per sequence, batched. */
-  private async embedWords(words: string[], outputName: string, onProgress?: AnalogyProgressCallback, signal?: AbortSignal): Promise<void> {
-    const { tokenizer, session, runs, info } = this.model;
+  private async embedWords(
+    words: string[],
+    source: { session: ort.InferenceSession; output: string },
+    into: Map<string, Float32Array>,
+    onProgress?: AnalogyProgressCallback,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const { tokenizer, runs, info } = this.model;
+    const { session, output: outputName } = source;
     for (let start = 0; start < words.length; start += CONTEXT_BATCH) {
       throwIfAborted(signal);
       onProgress?.({ stage: 'Running words through the model', done: start, total: words.length });
@@ -274,7 +354,7 @@ export class AnalogySpaces {
           count++;
         });
         if (count > 0) for (let d = 0; d < dim; d++) vector[d] /= count;
-        this.contextVectors.set(batchWords[b], vector);
+        into.set(batchWords[b], vector);
       });
       await yieldTurn();
     }
@@ -282,10 +362,13 @@ export class AnalogySpaces {
   }
 
   /** A space by id, built (or fetched) on demand; `extraWords` matter only for the contextual space. */
-  async get(id: AnalogySpaceId, options: { centered?: boolean; extraWords?: readonly string[]; onProgress?: AnalogyProgressCallback; signal?: AbortSignal } = {}): Promise<VectorSpace> {
+  async get(
+    id: AnalogySpaceId,
+    options: { centered?: boolean; extraWords?: readonly string[]; layer?: number | null; onProgress?: AnalogyProgressCallback; signal?: AbortSignal } = {},
+  ): Promise<VectorSpace> {
     let space: VectorSpace | null;
     if (id === 'token') space = this.token();
-    else if (id === 'contextual') space = await this.contextual(options.extraWords ?? [], options.onProgress, options.signal);
+    else if (id === 'contextual') space = await this.contextual(options.extraWords ?? [], options.layer ?? null, options.onProgress, options.signal);
     else if (id === 'static') {
       space = await this.static(options.onProgress, options.signal);
       if (!space) throw new Error(this.staticNote ?? 'This model has no static word vectors.');
@@ -314,6 +397,16 @@ export class AnalogySpaces {
     if (ids.length === 0 || ids.some((piece) => this.model.tokenizer.isSpecialId(piece))) return null;
     return { query: { label: word, pieces: ids }, pieces: tokens };
   }
+}
+
+interface ContextState {
+  vectors: Map<string, Float32Array>;
+  space: VectorSpace | null;
+  vocabularyEmbedded: boolean;
+}
+
+interface LayerSession {
+  session: ort.InferenceSession;
 }
 
 function untilAborted<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {

@@ -4,8 +4,7 @@ import type { ProgressCallback } from '../model/progress';
 import type { ModelSource } from '../model/sources';
 import { configureWasm, type ExecutionProviderChoice, type RuntimeEnvironment } from '../runtime/execution-provider';
 import { AnalogySpaces, type AnalogyProgressCallback, type AnalogySpaceId, type AnalogySpaceSummary } from './analogy-spaces';
-import { runAnalogyQuery, runEvaluation, runNeighbours, type AnalogyQueryOptions } from './analogy-run';
-import type { AnalogyMethod } from '../analogy';
+import { runAnalogyQuery, runEvaluation, runNeighbours, type AnalogyEvaluationOptions, type AnalogyNeighbourOptions, type AnalogyQueryOptions } from './analogy-run';
 import { runAttention, type AttentionResult } from './attention-run';
 import { buildAttentionView, type AttentionDisplayOptions, type AttentionView } from './attention-view';
 import { JobRegistry } from './jobs';
@@ -124,7 +123,7 @@ export class PlaygroundEngine {
     return this.jobs.run(jobId, (signal) => runAnalogyQuery(spaces, spaceIds, words, options, onProgress, signal));
   }
 
-  async neighbours(spaceIds: AnalogySpaceId[], word: string, options: { k: number; wholeWordsOnly: boolean; centered: boolean }, onProgress?: AnalogyProgressCallback, jobId?: string) {
+  async neighbours(spaceIds: AnalogySpaceId[], word: string, options: AnalogyNeighbourOptions, onProgress?: AnalogyProgressCallback, jobId?: string) {
     const spaces = this.spacesFor();
     return this.jobs.run(jobId, (signal) => runNeighbours(spaces, spaceIds, word, options, onProgress, signal));
   }
@@ -133,7 +132,7 @@ export class PlaygroundEngine {
   async evaluateAnalogyFile(
     text: string,
     spaceIds: AnalogySpaceId[],
-    options: { methods: AnalogyMethod[]; centered: boolean; wholeWordsOnly: boolean; blockSize?: number },
+    options: AnalogyEvaluationOptions,
     onProgress?: AnalogyProgressCallback,
     jobId?: string,
   ) {
@@ -150,6 +149,7 @@ export class PlaygroundEngine {
   private spacesFor(): AnalogySpaces {
     const model = this.requireModel();
     if (this.analogyState?.model !== model) {
+      void this.analogyState?.spaces.release();
       this.analogyState = { model, spaces: new AnalogySpaces(model, { cacheStorage: this.options.cacheStorage, fetchImpl: this.options.fetchImpl }) };
     }
     return this.analogyState.spaces;

@@ -11,7 +11,7 @@ describe('static vectors in the model cache', () => {
       [`${base}static-vectors/words.txt`]: new TextEncoder().encode('a\nb\n'),
       [`${base}static-vectors/vectors.f16.bin`]: new Uint8Array(8),
     };
-    const fetchImpl = (async (input: RequestInfo | URL) => new Response(files[String(input)])) as typeof fetch;
+    const fetchImpl = (async (input: RequestInfo | URL) => new Response(files[String(input)] as unknown as BodyInit)) as typeof fetch;
     const cacheStorage = createFakeCacheStorage();
     for (const [url] of Object.entries(files)) await fetchModelFile(url, { file: url.slice(base.length), cacheStorage, fetchImpl });
     const listed = await listCachedModels(cacheStorage);
