@@ -3,6 +3,13 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PlaygroundEngine } from '../../src/core/engine/playground-engine';
 import type { AnalogyProgress } from '../../src/core/engine/analogy-spaces';
+import { AnalogySpaces } from '../../src/core/engine/analogy-spaces';
+import { prepareModel } from '../../src/core/engine/prepare-model';
+import { loadModelFiles } from '../../src/core/model/load';
+import { encodeModel } from '../../src/core/onnx';
+import { cloneForSurgery } from '../../src/core/onnx/graph';
+import { createSession } from '../../src/core/runtime/execution-provider';
+import { batchOf, tensorToFloat32, textFeeds } from '../../src/core/runtime/feeds';
 import { APP_BASE, diskFetch, repoRoot } from './disk-fetch';
 
 const MODEL = 'playground-bert-mini';
@@ -74,6 +81,29 @@ describe(`analogy spaces of the built-in model (${MODEL})`, () => {
     // The last layer's output is the last hidden state: same vectors, same answers.
     expect(layer4.candidates).toEqual(last.candidates);
     await expect(engine.analogy(['contextual'], { a: 'man', b: 'woman', c: 'king' }, { ...options, layer: 9 })).resolves.toMatchObject([{ ok: false, error: expect.stringMatching(/Layer 9 does not exist/) }]);
+  });
+
+  it('the tensor found for the last layer holds the same values as last_hidden_state (layer detection is right)', async () => {
+    const files = await loadModelFiles({ kind: 'embedded', name: MODEL }, { appBase: APP_BASE, fetchImpl: diskFetch });
+    const model = await prepareModel(files, 'wasm', 1);
+    const names = new AnalogySpaces(model).layerTensors();
+    expect(names).toHaveLength(4);
+    const exposed = cloneForSurgery(model.graph);
+    for (const name of names) exposed.graph.output.push({ name });
+    const { session } = await createSession(encodeModel(exposed), 'wasm');
+    const last = model.description.roles.sentenceEmbeddings!;
+    const results = await session.run(textFeeds(session.inputNames, batchOf([model.tokenizer.encode('the king and the queen', null)])), [...names, last]);
+    const layer4 = await tensorToFloat32(results[names[3]]);
+    const hidden = await tensorToFloat32(results[last]);
+    expect(layer4.length).toBe(hidden.length);
+    let maxDiff = 0;
+    for (let i = 0; i < hidden.length; i++) maxDiff = Math.max(maxDiff, Math.abs(layer4[i] - hidden[i]));
+    expect(maxDiff).toBeLessThan(1e-5);
+    // Earlier layers differ from the last one.
+    const layer1 = await tensorToFloat32(results[names[0]]);
+    expect(layer1.some((x, i) => Math.abs(x - hidden[i]) > 1e-3)).toBe(true);
+    await session.release();
+    await model.release();
   });
 
   it('nearest neighbours of one word in each space', async () => {

@@ -274,7 +274,7 @@ export class AnalogySpaces {
    * The tensor holding each layer's output: after the last residual Add of the layer, the LayerNorm output when
    * the Add feeds only that LayerNorm (post-LN, as BERT), else the Add itself (pre-LN residual stream).
    */
-  private layerTensors(): string[] {
+  layerTensors(): string[] {
     if (this.layerNames) return this.layerNames;
     const graph = this.model.graph;
     const index = new GraphIndex(graph.graph);
