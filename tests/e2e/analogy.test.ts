@@ -84,4 +84,50 @@ describe('word-analogy tool', () => {
     expect(errors).toEqual([]);
     await context.close();
   });
+
+  it('chosen layer, neighbour explorer, a dropped word2vec file, and inputs remembered across a reload', async () => {
+    const context = await chromium.browser.newContext();
+    const { page, errors } = await openPage(context, app.url);
+    await waitForModelReady(page);
+    await page.getByTestId('tab-analogy').click();
+    await page.getByTestId('analogy-result-token').locator('[data-testid="analogy-candidates"] li').first().waitFor({ timeout: 120_000 });
+
+    // Contextual vectors from layer 2.
+    await page.getByTestId('analogy-space-contextual').check();
+    await page.getByTestId('analogy-layer').selectOption({ label: 'layer 2' });
+    await page.getByTestId('analogy-result-contextual').getByRole('heading', { name: /layer 2/ }).waitFor({ timeout: 180_000 });
+    await page.getByTestId('analogy-result-contextual').locator('[data-testid="analogy-candidates"] li').nth(9).waitFor({ timeout: 60_000 });
+
+    // Nearest neighbours in each shown space.
+    await page.getByTestId('analogy-nn-word').fill('queen');
+    await page.getByTestId('analogy-nn-run').click();
+    const neighbours = page.getByTestId('analogy-neighbours');
+    await neighbours.locator('article').nth(2).waitFor({ timeout: 60_000 });
+    expect(await neighbours.locator('article').count()).toBe(3);
+
+    // A word2vec text file with a header, picked through the drop zone.
+    await page.locator('summary', { hasText: 'Add your own word vectors' }).click();
+    const text = '4 3\nman 1 0 0\nwoman 1 1 0\nking 1 0 1\nqueen 1 1 1\n';
+    await page.locator('details.user-vectors input[type=file]').setInputFiles({ name: 'tiny.vec', mimeType: 'text/plain', buffer: Buffer.from(text) });
+    await page.getByTestId('analogy-space-user').waitFor();
+    await expect(page.getByTestId('analogy-space-user').isChecked()).resolves.toBe(true);
+    await page.getByTestId('analogy-a').fill('man');
+    await page.getByTestId('analogy-b').fill('woman');
+    await page.getByTestId('analogy-c').fill('king');
+    await page.getByTestId('analogy-run').click();
+    await page.getByTestId('analogy-result-user').locator('[data-testid="analogy-candidates"] li').first().waitFor({ timeout: 60_000 });
+    expect(await candidates(page, 'user')).toEqual(['queen']);
+
+    // Inputs come back after a reload.
+    await page.getByTestId('analogy-c').fill('prince');
+    await page.getByTestId('analogy-run').click();
+    await page.waitForTimeout(500);
+    await page.reload();
+    await waitForModelReady(page);
+    await page.getByTestId('tab-analogy').click();
+    await expect(page.getByTestId('analogy-c').inputValue()).resolves.toBe('prince');
+    await expect(page.getByTestId('analogy-space-contextual').isChecked()).resolves.toBe(true);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 });
