@@ -5,7 +5,8 @@
  */
 import { createStore, get, set, type UseStore } from 'idb-keyval';
 import { DEFAULT_AUDIT_SETTINGS, type LabelAuditOutput, type LabelAuditProgress, type LabelAuditSettings } from '../core/engine/label-audit-run';
-import type { Delimiter, ParsedLabeledText, ParseLabeledTextOptions } from '../core/labels';
+import { TEXT_SEPARATOR, type PackedParse } from '../core/engine/label-input';
+import type { Delimiter, LabeledRow, ParseLabeledTextOptions } from '../core/labels';
 import { toCsv } from '../core/table/csv';
 import { modelStore } from './model-store.svelte';
 
@@ -28,9 +29,10 @@ export interface ParseSettings {
 
 /** The rows the last audit ran on (kept with the result so the table never mixes two datasets). */
 export interface AuditedRows {
-  texts: string[];
-  labels: string[];
-  sourceRows: number[];
+  /** Texts joined with NUL: one string is cheap to store and to pass around. */
+  packedTexts: string;
+  count: number;
+  sourceRows: Int32Array;
 }
 
 interface SavedInput {
@@ -52,18 +54,38 @@ export const LARGE_INPUT_CHARS = 200_000;
 
 export type SortKey = 'quality' | 'row';
 
+/** A packed parse with its rows as objects on demand (built on first access, then kept). */
+export type ParsedView = PackedParse & { readonly rows: LabeledRow[] };
+
+function viewOf(packed: PackedParse): ParsedView {
+  let rows: LabeledRow[] | null = null;
+  return Object.defineProperty(packed, 'rows', {
+    enumerable: false,
+    get() {
+      if (!rows) {
+        const texts = packed.rowCount === 0 ? [] : packed.texts.split(TEXT_SEPARATOR);
+        rows = texts.map((text, i) => ({ text, label: packed.summary.classes[packed.labelIds[i]], sourceRow: packed.sourceRows[i] }));
+      }
+      return rows;
+    },
+  }) as ParsedView;
+}
+
 export class LabelsStore {
   input = $state('');
   sourceName = $state('');
   parseSettings = $state<ParseSettings>({ ...DEFAULT_PARSE });
   settings = $state<LabelAuditSettings>({ ...DEFAULT_AUDIT_SETTINGS });
 
-  parsed = $state.raw<ParsedLabeledText | null>(null);
+  /** The current input as the worker read it; `rows` unpacks the rows when asked. */
+  parsed = $state.raw<ParsedView | null>(null);
   parsing = $state(false);
   parseError = $state<string | null>(null);
 
   result = $state.raw<LabelAuditOutput | null>(null);
   audited = $state.raw<AuditedRows | null>(null);
+  /** The audited texts, one per row (split from `audited.packedTexts`). */
+  auditedTexts = $derived(this.audited ? (this.audited.count === 0 ? [] : this.audited.packedTexts.split(TEXT_SEPARATOR)) : []);
   /** The input or settings changed after the result was computed. */
   stale = $state(false);
   decisions = $state.raw<Uint8Array>(new Uint8Array(0));
@@ -105,7 +127,7 @@ export class LabelsStore {
     const given = this.givenFilter;
     const suggested = this.suggestedFilter;
     const needle = this.search.trim().toLowerCase();
-    const texts = this.audited?.texts ?? [];
+    const texts = this.auditedTexts;
     const kept = all.filter(
       (i) =>
         (given < 0 || givenLabels[i] === given) &&
@@ -170,11 +192,12 @@ export class LabelsStore {
     try {
       const bytes = new Uint8Array(await file.arrayBuffer());
       this.parseSettings = { ...DEFAULT_PARSE, format: /\.jsonl?$/i.test(file.name) ? 'jsonl' : 'auto' };
-      const { parsed, text } = await modelStore.client.parseLabeledData(bytes, this.parseOptions());
+      const parsed = await modelStore.client.parseLabeledData(bytes, this.parseOptions());
       if (id !== this.parseJob) return;
-      this.input = text ?? '';
+      this.input = parsed.text ?? '';
+      parsed.text = null;
       this.sourceName = file.name;
-      this.parsed = parsed;
+      this.parsed = viewOf(parsed);
       this.parseError = null;
       if (this.result) this.stale = true;
       this.scheduleSave();
@@ -208,9 +231,9 @@ export class LabelsStore {
     }
     this.parsing = true;
     try {
-      const { parsed } = await modelStore.client.parseLabeledData(this.input, this.parseOptions());
+      const parsed = await modelStore.client.parseLabeledData(this.input, this.parseOptions());
       if (id !== this.parseJob) return;
-      this.parsed = parsed;
+      this.parsed = viewOf(parsed);
       this.parseError = null;
     } catch (error) {
       if (id === this.parseJob) this.parseError = `The data could not be read: ${(error as Error).message}`;
@@ -222,12 +245,12 @@ export class LabelsStore {
   // ---------------------------------------------------------------- audit
 
   canRun(): boolean {
-    return !!this.parsed?.ok && !this.running && (this.settings.features === 'tfidf' || !!modelStore.info);
+    return !!this.parsed?.summary.ok && !this.running && (this.settings.features === 'tfidf' || !!modelStore.info);
   }
 
   async run(): Promise<void> {
     const parsed = this.parsed;
-    if (!parsed?.ok) return;
+    if (!parsed?.summary.ok) return;
     if (this.job) void modelStore.client.cancel(this.job);
     const jobId = modelStore.client.newJobId('labels');
     this.job = jobId;
@@ -235,14 +258,10 @@ export class LabelsStore {
     this.error = null;
     this.notice = null;
     this.progress = null;
-    const audited: AuditedRows = {
-      texts: parsed.rows.map((r) => r.text),
-      labels: parsed.rows.map((r) => r.label),
-      sourceRows: parsed.rows.map((r) => r.sourceRow),
-    };
+    const audited: AuditedRows = { packedTexts: parsed.texts, count: parsed.rowCount, sourceRows: parsed.sourceRows };
     try {
       const result = await modelStore.client.auditLabels(
-        { texts: audited.texts, labels: audited.labels },
+        { texts: parsed.texts, count: parsed.rowCount, labelIds: parsed.labelIds, classes: parsed.summary.classes },
         $state.snapshot(this.settings),
         (progress) => {
           if (this.job === jobId) this.progress = progress;
@@ -320,12 +339,12 @@ export class LabelsStore {
   /** The cleaned dataset: removed rows left out, accepted suggestions applied (formula cells escaped by toCsv). */
   cleanedCsv(): string {
     const result = this.result;
-    const audited = this.audited;
-    if (!result || !audited) return '';
+    const texts = this.auditedTexts;
+    if (!result) return '';
     const rows: string[][] = [];
     for (let i = 0; i < result.rows; i++) {
       if (this.decisions[i] === DECISION_REMOVE) continue;
-      rows.push([audited.texts[i], this.finalLabel(i)]);
+      rows.push([texts[i], this.finalLabel(i)]);
     }
     return toCsv(['text', 'label'], rows);
   }
@@ -337,7 +356,7 @@ export class LabelsStore {
     const names = ['none', 'accept', 'keep', 'remove'];
     const rows = Array.from({ length: result.rows }, (_, i) => ({
       row: audited.sourceRows[i],
-      text: audited.texts[i],
+      text: this.auditedTexts[i],
       givenLabel: result.classes[result.givenLabels[i]],
       suggestedLabel: result.classes[result.suggestedLabels[i]],
       suggestedProbability: result.suggestedProbabilities[i],
@@ -391,7 +410,7 @@ export class LabelsStore {
         this.settings = { ...DEFAULT_AUDIT_SETTINGS, ...input.settings };
         void this.parse();
       }
-      if (saved?.result && saved.audited && !this.result) {
+      if (saved?.result && saved.audited?.sourceRows instanceof Int32Array && !this.result) {
         this.result = saved.result;
         this.audited = saved.audited;
         this.stale = stale === true;

@@ -3,6 +3,7 @@ import type { AttentionDisplayOptions } from '../core/engine/attention-view';
 import type { AnalogyProgressCallback, AnalogySpaceId } from '../core/engine/analogy-spaces';
 import type { AnalogyEvaluationOptions, AnalogyNeighbourOptions, AnalogyQueryOptions } from '../core/engine/analogy-run';
 import type { LabelAuditProgress, LabelAuditSettings } from '../core/engine/label-audit-run';
+import type { PackedRows } from '../core/engine/label-input';
 import type { ParseLabeledTextOptions } from '../core/labels';
 import type { LoadOptions } from '../core/engine/playground-engine';
 import type { McDropoutSettings, McPredictRequest, McProgressCallback, McTask } from '../core/engine/mc-dropout-run';
@@ -105,7 +106,8 @@ export class PlaygroundClient {
     return this.call((api) => api.parseLabeledData(input, options), jobId);
   }
 
-  auditLabels(rows: { texts: string[]; labels: string[] }, settings: Partial<LabelAuditSettings>, onProgress?: (progress: LabelAuditProgress) => void, jobId?: string) {
+  /** Rows travel packed (one NUL-joined string, label ids): see PackedRows. */
+  auditLabels(rows: PackedRows, settings: Partial<LabelAuditSettings>, onProgress?: (progress: LabelAuditProgress) => void, jobId?: string) {
     return this.call((api) => api.auditLabels(rows, settings, onProgress ? Comlink.proxy(onProgress) : undefined, jobId), jobId);
   }
 

@@ -5,6 +5,7 @@ import type { McDropoutSettings, McPredictRequest, McProgressCallback, McTask } 
 import type { AnalogyProgress, AnalogyProgressCallback, AnalogySpaceId } from '../core/engine/analogy-spaces';
 import type { AnalogyEvaluationOptions, AnalogyNeighbourOptions, AnalogyQueryOptions } from '../core/engine/analogy-run';
 import { auditTransferables, type LabelAuditProgress, type LabelAuditSettings } from '../core/engine/label-audit-run';
+import { packParse, unpackRows, type PackedRows } from '../core/engine/label-input';
 import type { ParseLabeledTextOptions } from '../core/labels';
 import type { ProgressCallback, ProgressEvent } from '../core/model/progress';
 import type { ModelSource } from '../core/model/sources';
@@ -81,15 +82,18 @@ export function createWorkerApi(options: EngineOptions) {
       const result = await engine.attention(text, pair, display, jobId);
       return Comlink.transfer(result, [result.probs.buffer]);
     },
-    parseLabeledData: (input: string | Uint8Array, options: ParseLabeledTextOptions) => engine.parseLabeledData(input, options),
+    parseLabeledData(input: string | Uint8Array, options: ParseLabeledTextOptions) {
+      const packed = packParse(engine.parseLabeledData(input, options));
+      return Comlink.transfer(packed, [packed.labelIds.buffer, packed.sourceRows.buffer]);
+    },
     async auditLabels(
-      rows: { texts: string[]; labels: string[] },
+      rows: PackedRows,
       settings: Partial<LabelAuditSettings>,
       onProgress?: (progress: LabelAuditProgress) => void,
       jobId?: string,
     ) {
       const throttled = onProgress ? throttleAny(onProgress) : undefined;
-      const result = await engine.auditLabels(rows, settings, throttled, jobId);
+      const result = await engine.auditLabels(unpackRows(rows), settings, throttled, jobId);
       return Comlink.transfer(result, auditTransferables(result));
     },
     clearEmbeddingCache: async () => {
