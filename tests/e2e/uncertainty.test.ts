@@ -123,4 +123,25 @@ describe('MC-dropout uncertainty tool', () => {
     await page.getByTestId('mc-batch-table').waitFor({ timeout: 120_000 });
     expect(await page.getByTestId('mc-batch-row').count()).toBe(3);
   });
+
+  it('shows progress on a long run and stops it on Cancel, keeping the previous result', async () => {
+    await page.getByTestId('mc-layers-all').check();
+    await setNumber(page, 'mc-samples', 256);
+    const lines = Array.from({ length: 40 }, (_, i) => `Line ${i} about a small brown dog near the river.`).join('\n');
+    await page.getByTestId('mc-batch-text').fill(lines);
+    await page.getByTestId('mc-run').click();
+    const bar = page.getByRole('progressbar', { name: 'Sampling the batch' });
+    await page.waitForFunction(() => Number(document.querySelector('[role=progressbar][aria-label="Sampling the batch"]')?.getAttribute('aria-valuenow') ?? 0) > 0, null, { timeout: 60_000 });
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await bar.waitFor({ state: 'detached', timeout: 10_000 });
+    expect(await page.getByTestId('mc-batch-row').count()).toBe(3);
+    expect(await page.getByRole('alert').count()).toBe(0);
+    // Stopped between chunks (soft), not by restarting the worker.
+    expect(await page.getByText(/was restarted/).count()).toBe(0);
+    // The worker still answers.
+    await page.getByTestId('mc-batch-text').fill('One more line.');
+    await setNumber(page, 'mc-samples', 4);
+    await page.getByTestId('mc-run').click();
+    await page.getByTestId('mc-batch-row').first().filter({ hasText: 'One more line.' }).waitFor({ timeout: 60_000 });
+  });
 });

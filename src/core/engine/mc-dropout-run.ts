@@ -54,6 +54,8 @@ export interface McPredictRequest {
 export interface McProgress {
   done: number;
   total: number;
+  /** 'preparing': the dropout graph and its session are being built (first run with these sites/layers). */
+  phase?: 'preparing' | 'sampling';
 }
 export type McProgressCallback = (progress: McProgress) => void;
 
@@ -128,6 +130,9 @@ export async function sampleProbabilities(
   const out = new Float64Array(T * target.width);
   const feedCache = new Map<number, Record<string, ort.Tensor>>();
   for (let start = 0; start < T; start += chunkRows) {
+    // A macrotask turn between chunks: the run and its promises settle in microtasks, so without it a
+    // worker never reads the cancel message until the whole job is over.
+    if (start > 0 || options.input) await yieldToEventLoop();
     throwIfAborted(options.signal);
     const rows = Math.min(chunkRows, T - start);
     let text = feedCache.get(rows);
@@ -152,6 +157,10 @@ export async function sampleProbabilities(
     options.onChunk?.(start + rows);
   }
   return out;
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 /** Feeds for samples [start, start + rows): each sample's noise drawn from its own seeded stream. */

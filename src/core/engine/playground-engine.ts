@@ -98,6 +98,7 @@ export class PlaygroundEngine {
   async predict(request: McPredictRequest, settings: McDropoutSettings, onProgress?: McProgressCallback, jobId?: string): Promise<McPredictionResult> {
     const model = this.requireModel();
     return this.jobs.run(jobId, async (signal) => {
+      onProgress?.({ done: 0, total: settings.samples + 1, phase: 'preparing' });
       const mc = await this.mcSessions.get(model, normalizeGraphConfig(model.info.layers, settings.sites, settings.stochasticLayers));
       return runMcPrediction(model, mc, request, settings, { signal, onProgress });
     });
@@ -107,6 +108,7 @@ export class PlaygroundEngine {
   async predictBatch(texts: string[], task: McTask, settings: McDropoutSettings, onProgress?: McProgressCallback, jobId?: string): Promise<McBatchResult> {
     const model = this.requireModel();
     return this.jobs.run(jobId, async (signal) => {
+      onProgress?.({ done: 0, total: texts.length * (settings.samples + 1), phase: 'preparing' });
       const mc = await this.mcSessions.get(model, normalizeGraphConfig(model.info.layers, settings.sites, settings.stochasticLayers));
       return runMcBatch(model, mc, texts, task, settings, { signal, onProgress });
     });
