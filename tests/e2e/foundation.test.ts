@@ -146,9 +146,8 @@ describe('WebGPU path', () => {
   async function exportAttention(page: Page): Promise<{ values: number[][]; tokens: string[] }> {
     await page.getByTestId('tab-attention').click();
     await page.getByTestId('attention-text').fill('the cat sat on the mat');
-    await page.getByTestId('view-matrix').click();
-    await page.getByTestId('matrix-view').waitFor({ timeout: 60_000 });
-    await page.waitForTimeout(600);
+    // The view updates when the run for the new text is done: [CLS] + 6 words + [SEP].
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="attention-tokens"] li').length === 8, null, { timeout: 120_000 });
     await page.getByTestId('view-model').click();
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()]);
     return JSON.parse(readFileSync((await download.path())!, 'utf8'));

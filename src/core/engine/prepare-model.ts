@@ -62,15 +62,17 @@ export async function prepareModel(
   throwIfAborted(signal);
 
   const info = buildInfo(files, description, created.executionProvider, created.fallbackReason, threads);
+  const runs = new RunQueue();
   return {
     info,
     tokenizer: files.tokenizer,
     description,
     session: created.session,
-    runs: new RunQueue(),
+    runs,
     attentionOutputs,
     graph,
-    release: () => created.session.release(),
+    // Queued behind any run still in flight: freeing a WebGPU session mid-run corrupts the buffers of the next model's runs.
+    release: () => runs.run(() => created.session.release()),
   };
 }
 
