@@ -94,11 +94,12 @@ export async function run(): Promise<BenchSuite> {
   env.useWasmCache = false;
   env.useFSCache = false;
   const extractor = await pipeline('feature-extraction', MODEL, { dtype: 'fp32', device: 'auto' });
+  const dim = model.info.hiddenSize ?? 0;
   const transformersJs = async () => {
-    const out = new Float32Array(texts.length * model.info.hiddenSize);
+    const out = new Float32Array(texts.length * dim);
     for (let start = 0; start < texts.length; start += BATCH) {
       const result = await extractor(texts.slice(start, start + BATCH), { pooling: 'mean', normalize: false });
-      out.set(result.data, start * model.info.hiddenSize);
+      out.set(result.data, start * dim);
     }
     return out;
   };
