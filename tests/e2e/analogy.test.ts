@@ -1,19 +1,25 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, openPage, startApp, waitForModelReady, type LaunchedBrowser } from './harness';
+import { FakeModelHost, launchChromium, openPage, startApp, waitForModelReady, type LaunchedBrowser } from './harness';
+import { tinyModelFiles } from './tiny-model-files';
 
 let app: { url: string; close: () => Promise<void> };
 let chromium: LaunchedBrowser;
+let host: FakeModelHost;
 
 beforeAll(async () => {
   app = await startApp();
   chromium = await launchChromium();
+  host = new FakeModelHost();
+  for (const [file, bytes] of Object.entries(tinyModelFiles())) host.put('tests/tiny-bert', file, bytes);
+  await host.start();
 });
 
 afterAll(async () => {
   await chromium?.close();
   await app?.close();
+  await host?.stop();
 });
 
 async function candidates(page: Page, space: string): Promise<string[]> {
@@ -51,6 +57,8 @@ describe('word-analogy tool', () => {
     expect(await picture.locator('polygon.parallelogram').count()).toBe(1);
     const [svgDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-svg').first().click()]);
     expect(readFileSync((await svgDownload.path())!, 'utf8')).toContain('<svg');
+    const [pngDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-png').first().click()]);
+    expect(readFileSync((await pngDownload.path())!).subarray(1, 4).toString()).toBe('PNG');
 
     // Switch the picture to the static space, then add the contextual space.
     await page.getByTestId('analogy-picture-tab-static').click();
@@ -127,6 +135,27 @@ describe('word-analogy tool', () => {
     await page.getByTestId('tab-analogy').click();
     await expect(page.getByTestId('analogy-c').inputValue()).resolves.toBe('prince');
     await expect(page.getByTestId('analogy-space-contextual').isChecked()).resolves.toBe(true);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('a model without static-vectors/ has no static space, and the UI says so', async () => {
+    const context = await chromium.browser.newContext({ acceptDownloads: true });
+    const { page, errors } = await openPage(context, app.url);
+    await waitForModelReady(page);
+    await page.getByRole('radiogroup', { name: 'Model source' }).getByText('Hugging Face', { exact: true }).click();
+    await page.getByTestId('hub-repo').fill('tests/tiny-bert');
+    await page.locator('details', { has: page.locator('summary', { hasText: 'Host' }) }).evaluate((details) => ((details as HTMLDetailsElement).open = true));
+    await page.getByTestId('hub-host').fill(host.url);
+    await page.getByTestId('load-model').click();
+    await page.getByTestId('model-status').getByText('tests/tiny-bert').waitFor({ timeout: 60_000 });
+    await waitForModelReady(page);
+    await page.getByTestId('tab-analogy').click();
+    await page.getByTestId('analogy-no-static').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('analogy-no-static').textContent()).toMatch(/ships no static word vectors/);
+    await expect(page.getByTestId('analogy-space-static').isDisabled()).resolves.toBe(true);
+    // The first query (with the default spaces, static among them) explains in the static card why there is nothing.
+    expect(await page.getByTestId('analogy-result-static').textContent()).toMatch(/no static word vectors/);
     expect(errors).toEqual([]);
     await context.close();
   });
