@@ -145,3 +145,43 @@ describe('MC-dropout uncertainty tool', () => {
     await page.getByTestId('mc-batch-row').first().filter({ hasText: 'One more line.' }).waitFor({ timeout: 60_000 });
   });
 });
+
+describe('MC dropout on WebGPU (SwiftShader)', () => {
+  let webgpu: LaunchedBrowser;
+  beforeAll(async () => {
+    webgpu = await launchChromium({ webgpu: true });
+  });
+  afterAll(async () => {
+    await webgpu?.close();
+  });
+
+  async function classifySamples(browser: LaunchedBrowser, provider: 'wasm' | 'webgpu'): Promise<number[]> {
+    const context = await browser.browser.newContext({ acceptDownloads: true });
+    const { page } = await openPage(context, app.url);
+    await waitForModelReady(page);
+    if (provider === 'webgpu') {
+      await page.getByTestId('ep-select').selectOption('webgpu');
+      await page.getByRole('radiogroup', { name: 'Model source' }).getByText('Built in', { exact: true }).click();
+      await page.getByTestId('load-model').click();
+      await page.getByTestId('ep-badge').filter({ hasText: /WebGPU/i }).waitFor({ timeout: 120_000 });
+    }
+    await page.getByTestId('tab-uncertainty').click();
+    await page.getByTestId('mc-task-classification').check();
+    await page.getByTestId('mc-text').fill('The horse ate the grass.');
+    await setNumber(page, 'mc-samples', 4);
+    await setNumber(page, 'mc-seed', 9);
+    await page.getByTestId('mc-layers-last').check();
+    await setNumber(page, 'mc-last-k', 1);
+    await runAndWait(page, /T = 4, .*seed 9 .*tiled/);
+    const csv = await samplesCsv(page);
+    await context.close();
+    return csv.trim().split(/\r\n/).slice(1).map((line) => Number(line.split(',')[3]));
+  }
+
+  it('the same seed gives the same samples on WebGPU as on WASM (noise is fed, not drawn on the device)', async () => {
+    const onWasm = await classifySamples(chromium, 'wasm');
+    const onWebGpu = await classifySamples(webgpu, 'webgpu');
+    expect(onWebGpu).toHaveLength(4 * 8);
+    for (let i = 0; i < onWasm.length; i++) expect(Math.abs(onWebGpu[i] - onWasm[i])).toBeLessThan(1e-3);
+  });
+});
