@@ -57,8 +57,12 @@ describe('label audit on the default model', () => {
 
   it('reports texts longer than the model maximum as truncated', async () => {
     const long = Array.from({ length: 400 }, () => 'word').join(' ');
-    const result = await embedTexts(model, ['short text', long], {});
+    const cache = new MemoryEmbeddingCache();
+    const result = await embedTexts(model, ['short text', long], { cache });
     expect(result.truncatedRows).toEqual([1]);
+    const cached = await embedTexts(model, ['short text', long], { cache });
+    expect(cached.computedTexts).toBe(0);
+    expect(cached.truncatedRows).toEqual([1]);
   });
 
   it('cuts texts full of unknown characters to the model maximum too', async () => {

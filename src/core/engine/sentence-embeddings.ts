@@ -40,7 +40,7 @@ export interface EmbeddingResult {
 /** Identifies a model for the embedding cache: same files, same embeddings. */
 export function embeddingModelKey(model: PreparedModel): string {
   const { info } = model;
-  return `${info.baseUrl}|${info.label}|${info.sizeBytes}|${model.description.roles.sentenceEmbeddings ?? ''}|mean`;
+  return `${info.baseUrl}|${info.label}|${info.sizeBytes}|${model.description.roles.sentenceEmbeddings ?? ''}|mean+length`;
 }
 
 /** Mean over positions with mask 1 of hidden [batch, seq, dim]; rows with no token stay zero. */
@@ -96,6 +96,7 @@ export async function embedTexts(model: PreparedModel, texts: readonly string[],
   });
   const total = distinct.length;
   const vectors: (Float32Array | undefined)[] = new Array(total);
+  const truncatedSlots = new Set<number>();
   let cachedTexts = 0;
   if (cache) {
     for (let start = 0; start < total; start += CACHE_CHUNK) {
@@ -107,9 +108,11 @@ export async function embedTexts(model: PreparedModel, texts: readonly string[],
       } catch {
         found = []; // An unreadable cache only costs time.
       }
-      found.forEach((vector, j) => {
-        if (vector instanceof Float32Array && vector.length > 0) {
-          vectors[start + j] = vector;
+      // A cached entry is the embedding followed by the text's untruncated token count.
+      found.forEach((entry, j) => {
+        if (entry instanceof Float32Array && entry.length > 1) {
+          vectors[start + j] = entry.subarray(0, entry.length - 1);
+          if (entry[entry.length - 1] > model.info.maxPositions) truncatedSlots.add(start + j);
           cachedTexts++;
         }
       });
@@ -117,15 +120,15 @@ export async function embedTexts(model: PreparedModel, texts: readonly string[],
   }
   options.onProgress?.({ done: cachedTexts, total, cached: cachedTexts });
 
-  // Tokenize what is missing; note truncation for every distinct text.
+  // Tokenize what is missing (cached entries know their own length); note truncation.
   const maxLength = model.info.maxPositions;
-  const truncatedSlots = new Set<number>();
-  const missing: { slot: number; ids: number[]; typeIds: number[] }[] = [];
+  const missing: { slot: number; ids: number[]; typeIds: number[]; length: number }[] = [];
   for (let slot = 0; slot < total; slot++) {
-    if (slot % 2000 === 0) throwIfAborted(signal);
+    if (vectors[slot]) continue;
+    if (missing.length % 2000 === 0) throwIfAborted(signal);
     const encoded = fitToLength(model.tokenizer.encode(distinct[slot], null, maxLength), maxLength);
     if (encoded.untruncatedLength > encoded.ids.length) truncatedSlots.add(slot);
-    if (!vectors[slot]) missing.push({ slot, ids: encoded.ids, typeIds: encoded.typeIds });
+    missing.push({ slot, ids: encoded.ids, typeIds: encoded.typeIds, length: encoded.untruncatedLength });
   }
   missing.sort((a, b) => a.ids.length - b.ids.length || a.slot - b.slot);
 
@@ -151,7 +154,10 @@ export async function embedTexts(model: PreparedModel, texts: readonly string[],
     items.forEach((item, b) => {
       const vector = pooled.slice(b * dim, (b + 1) * dim);
       vectors[item.slot] = vector;
-      fresh.push([distinct[item.slot], vector]);
+      const entry = new Float32Array(dim + 1);
+      entry.set(vector);
+      entry[dim] = item.length;
+      fresh.push([distinct[item.slot], entry]);
     });
     if (cache) {
       try {
