@@ -130,7 +130,7 @@ describe('mislabeled-row finder', () => {
     await context.close();
   });
 
-  it('explains empty input, one class and incomplete rows, and leaves incomplete rows out only with consent', async () => {
+  it('loads the example, cancels a run keeping the data, and explains empty input, one class and incomplete rows (left out only with consent)', async () => {
     const context = await chromium.browser.newContext();
     const { page } = await openPage(context, app.url);
     await waitForModelReady(page);
@@ -141,8 +141,16 @@ describe('mislabeled-row finder', () => {
     await expect.poll(() => page.getByTestId('labels-parse-summary').textContent(), { timeout: 30_000 }).toMatch(/^360 rows, 8 classes/);
     expect(await page.getByTestId('labels-run').isDisabled()).toBe(false);
 
+    // Cancel mid-run: the data stays, the tool says so, and it can run again.
+    await page.getByTestId('labels-run').click();
+    await page.getByRole('button', { name: 'Cancel' }).first().click({ timeout: 30_000 });
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'The audit was cancelled' }).count(), { timeout: 30_000 }).toBe(1);
+    expect(await page.getByTestId('labels-parse-summary').textContent()).toMatch(/^360 rows, 8 classes/);
+    await expect.poll(() => page.getByTestId('labels-run').isDisabled(), { timeout: 30_000 }).toBe(false);
+
     await input.fill('');
     await expect.poll(() => page.getByTestId('labels-run').isDisabled()).toBe(true);
+    expect(await page.getByTestId('labels-empty').isVisible()).toBe(true);
 
     await input.fill('text,label\na cat,animal\na dog,animal\na fish,animal\n');
     await expect.poll(() => page.getByTestId('labels-problems').textContent(), { timeout: 30_000 }).toMatch(/same label/);
