@@ -5,6 +5,7 @@ import type { LoadedModelFiles } from '../model/load';
 import type { ModelTokenizer } from '../model/tokenizer';
 import { createSession, type ExecutionProviderChoice } from '../runtime/execution-provider';
 import { unknownTextInputs } from '../runtime/feeds';
+import { OutputRoutingSession, pruneToOutputs } from '../runtime/output-routing-session';
 import { RunQueue } from '../runtime/run-queue';
 import type { CapabilityStatus, ModelInfo, ToolName } from './model-info';
 
@@ -53,13 +54,26 @@ export async function prepareModel(
     attentionOutputs = exposed.attentionOutputs;
     runnable = exposed.model;
   }
+  // The session runs only what the playground reads from it (attention, hidden state); fetching the
+  // model's own logits goes to a full session made on first use (see output-routing-session.ts).
+  const readOutputs = [...attentionOutputs.map((output) => output.outputName)];
+  if (description.roles.sentenceEmbeddings) readOutputs.push(description.roles.sentenceEmbeddings);
+  const pruned = pruneToOutputs(runnable, readOutputs);
   let created;
   try {
-    created = await createSession(encodeModel(runnable), choice);
+    created = await createSession(encodeModel(pruned ?? runnable), choice);
   } catch (error) {
     throw new ModelLoadError(`onnxruntime could not create a session for ${files.label}: ${(error as Error).message}`, 'unsupported');
   }
   throwIfAborted(signal);
+  const provider = created.executionProvider;
+  const session = pruned
+    ? new OutputRoutingSession(
+        created.session,
+        async () => (await createSession(encodeModel(runnable), provider)).session,
+        runnable.graph.output.map((output) => output.name ?? ''),
+      ).asInferenceSession()
+    : created.session;
 
   const info = buildInfo(files, description, created.executionProvider, created.fallbackReason, threads);
   const runs = new RunQueue();
@@ -67,7 +81,7 @@ export async function prepareModel(
     info,
     tokenizer: files.tokenizer,
     description,
-    session: created.session,
+    session,
     runs,
     attentionOutputs,
     graph,
