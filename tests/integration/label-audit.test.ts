@@ -72,6 +72,15 @@ describe('label audit on the default model', () => {
     expect(result.truncatedRows).toEqual([0]);
   });
 
+  it('stops between batches when cancelled (the abort is read mid-job, not after it)', async () => {
+    const texts = Array.from({ length: 640 }, (_, i) => `text number ${i} about a small thing with several words in it`);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 150);
+    let batches = 0;
+    await expect(embedTexts(model, texts, { batchSize: 8, signal: controller.signal, onProgress: () => batches++ })).rejects.toThrow(/Cancelled/);
+    expect(batches).toBeLessThan(80);
+  });
+
   it('a cached rerun does not call the model again', async () => {
     const fake = new MemoryEmbeddingCache();
     const texts = ['a tree', 'a bird that cannot fly', 'a tree', 'bread made from wheat'];

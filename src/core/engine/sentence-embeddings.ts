@@ -135,7 +135,14 @@ export async function embedTexts(model: PreparedModel, texts: readonly string[],
   let dim: number = vectors.find((v) => v)?.length ?? model.info.hiddenSize ?? 0;
   let done = cachedTexts;
   let batches = 0;
+  let lastYield = Date.now();
   for (let start = 0; start < missing.length; start += batchSize) {
+    // Runs settle in microtasks: give the worker a macrotask turn now and then so a cancel message
+    // is read between batches (a soft stop instead of a worker restart).
+    if (Date.now() - lastYield > 100) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      lastYield = Date.now();
+    }
     throwIfAborted(signal);
     const items = missing.slice(start, start + batchSize);
     const tokens = batchOf(items);
