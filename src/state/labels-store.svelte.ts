@@ -113,6 +113,9 @@ export class LabelsStore {
     else this.restored = true;
   }
 
+  /** Lower-cased texts for the search box (derived lazily: built on the first search). */
+  private lowerTexts = $derived(this.auditedTexts.map((t) => t.toLowerCase()));
+
   /** Rows in review order: flagged first (most likely mislabeled first), then the rest by label quality. */
   order = $derived.by(() => this.computeOrder());
 
@@ -127,12 +130,12 @@ export class LabelsStore {
     const given = this.givenFilter;
     const suggested = this.suggestedFilter;
     const needle = this.search.trim().toLowerCase();
-    const texts = this.auditedTexts;
+    const texts = needle === '' ? [] : this.lowerTexts;
     const kept = all.filter(
       (i) =>
         (given < 0 || givenLabels[i] === given) &&
         (suggested < 0 || suggestedLabels[i] === suggested) &&
-        (needle === '' || texts[i]?.toLowerCase().includes(needle)),
+        (needle === '' || texts[i]?.includes(needle)),
     );
     return Int32Array.from(kept);
   }

@@ -119,6 +119,20 @@ describe('mislabeled-row finder', () => {
     expect(await restoredRow.getByTestId('accept').getAttribute('aria-pressed')).toBe('true');
     expect(await page.locator(`[data-testid="label-row"][data-row="${other}"]`).getByTestId('remove').getAttribute('aria-pressed')).toBe('true');
 
+    // Filters: given label, suggested label and a text search narrow the table.
+    await page.getByPlaceholder('text contains…').fill(targetText.slice(0, 30).toUpperCase());
+    await expect.poll(() => rows.count()).toBeGreaterThan(0);
+    expect(await rows.evaluateAll((elements) => elements.map((e) => Number((e as HTMLElement).dataset.row)))).toContain(target);
+    await page.getByPlaceholder('text contains…').fill('');
+    await page.getByTestId('filter-given').selectOption({ label: targetFlip.given });
+    await page.getByTestId('filter-suggested').selectOption({ label: targetFlip.original });
+    const narrowed = await rows.evaluateAll((elements) => elements.map((e) => Number((e as HTMLElement).dataset.row)));
+    expect(narrowed).toContain(target);
+    for (const row of narrowed) {
+      expect(bySheetRow.get(row)!.givenLabel).toBe(targetFlip.given);
+      expect(bySheetRow.get(row)!.suggestedLabel).toBe(targetFlip.original);
+    }
+
     // A rerun after the reload takes its embeddings from the worker's IndexedDB cache.
     await page.getByTestId('labels-run').click();
     await expect.poll(() => page.getByTestId('labels-timings').textContent(), { timeout: 120_000 }).toMatch(/361 embeddings from the cache|360 embeddings from the cache/);
