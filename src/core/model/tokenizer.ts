@@ -70,8 +70,11 @@ export class ModelTokenizer {
    */
   encode(text: string, pair: string | null = null, maxLength = Infinity): EncodedText {
     const encoded = this.tokenizer.encode(text, { text_pair: pair, add_special_tokens: true, return_token_type_ids: true });
-    const typeIds = encoded.token_type_ids ?? deriveTypeIds(encoded.ids, this.specialIds, pair !== null);
-    const keep = truncationMask(encoded.ids, typeIds, this.specialIds, maxLength);
+    const contentA = this.tokenizer.encode(text, { add_special_tokens: false }).ids;
+    const contentB = pair === null ? [] : this.tokenizer.encode(pair, { add_special_tokens: false }).ids;
+    const segments = contentSegments(encoded.ids, contentA, contentB);
+    const typeIds = encoded.token_type_ids ?? deriveTypeIds(segments);
+    const keep = truncationMask(segments, maxLength);
     const pick = <T>(values: T[]) => values.filter((_, i) => keep[i]);
     const ids = pick(encoded.ids);
     const tokens = pick(encoded.tokens);
@@ -80,11 +83,54 @@ export class ModelTokenizer {
       tokens,
       typeIds: pick(typeIds),
       attentionMask: ids.map(() => 1),
-      special: ids.map((id) => this.specialIds.has(id)),
+      special: pick(segments).map((segment) => segment === -1),
       continuation: tokens.map((token) => this.continuationPrefix !== null && token.startsWith(this.continuationPrefix)),
       untruncatedLength: encoded.ids.length,
     };
   }
+}
+
+/**
+ * Which positions of the full encoding are text (segment 0 or 1) and which the post-processor added
+ * (-1), found by aligning the full ids with the segments encoded without special tokens. Tokens such
+ * as [UNK] are text here even though the tokenizer lists them as special.
+ */
+function contentSegments(ids: number[], contentA: number[], contentB: number[]): number[] {
+  const content = [...contentA, ...contentB];
+  let next = 0;
+  return ids.map((id) => {
+    if (next < content.length && id === content[next]) return next++ < contentA.length ? 0 : 1;
+    return -1;
+  });
+}
+
+/** Segment ids for tokenizers that do not report them: B from its first text token on. */
+function deriveTypeIds(segments: number[]): number[] {
+  let inB = false;
+  return segments.map((segment) => {
+    if (segment === 1) inB = true;
+    return inB ? 1 : 0;
+  });
+}
+
+/** Longest segment loses its last text tokens first (Hugging Face's "longest_first"); added tokens stay. */
+function truncationMask(segments: number[], maxLength: number): boolean[] {
+  const keep = segments.map(() => true);
+  let excess = segments.length - maxLength;
+  if (excess <= 0) return keep;
+  const bySegment: number[][] = [[], []];
+  segments.forEach((segment, i) => {
+    if (segment >= 0) bySegment[segment].push(i);
+  });
+  while (excess > 0) {
+    const [a, b] = bySegment;
+    const longer = b.length > a.length ? b : a;
+    const index = longer.pop();
+    if (index === undefined) break;
+    keep[index] = false;
+    excess--;
+  }
+  return keep;
 }
 
 function parseJsonObject(text: string, file: string): Record<string, unknown> {
@@ -108,34 +154,4 @@ function findMaskToken(config: Record<string, unknown>, vocab: Map<string, numbe
   if (name && vocab.has(name)) return name;
   for (const candidate of ['[MASK]', '<mask>']) if (vocab.has(candidate)) return candidate;
   return null;
-}
-
-/** Segment ids for tokenizers that do not report them: everything after the first separator is B. */
-function deriveTypeIds(ids: number[], specialIds: Set<number>, isPair: boolean): number[] {
-  if (!isPair) return ids.map(() => 0);
-  let segment = 0;
-  return ids.map((id, i) => {
-    const current = segment;
-    if (i > 0 && specialIds.has(id) && segment === 0) segment = 1;
-    return current;
-  });
-}
-
-function truncationMask(ids: number[], typeIds: number[], specialIds: Set<number>, maxLength: number): boolean[] {
-  const keep = ids.map(() => true);
-  let excess = ids.length - maxLength;
-  if (excess <= 0) return keep;
-  const contentBySegment: number[][] = [[], []];
-  ids.forEach((id, i) => {
-    if (!specialIds.has(id)) contentBySegment[typeIds[i] === 1 ? 1 : 0].push(i);
-  });
-  while (excess > 0) {
-    const [a, b] = contentBySegment;
-    const longer = b.length > a.length ? b : a;
-    const index = longer.pop();
-    if (index === undefined) break;
-    keep[index] = false;
-    excess--;
-  }
-  return keep;
 }

@@ -51,6 +51,19 @@ describe('ModelTokenizer', () => {
     expect(cut.typeIds.filter((t) => t === 1).length).toBe(full.typeIds.filter((t) => t === 1).length);
   });
 
+  it('counts [UNK] as text, so it is truncated like any word and not shown as a special token', () => {
+    const tokenizer = new ModelTokenizer(JSON.stringify(tinyTokenizerJson()), null);
+    const text = Array.from({ length: 40 }, (_, i) => (i % 2 ? 'qqqzzz' : 'the')).join(' ');
+    const full = tokenizer.encode(text);
+    const unk = tokenizer.tokenToId('[UNK]');
+    expect(full.ids.filter((id) => id === unk).length).toBe(20);
+    expect(full.special.filter(Boolean).length).toBe(2);
+    const cut = tokenizer.encode(text, null, 16);
+    expect(cut.ids.length).toBe(16);
+    expect(cut.tokens[0]).toBe('[CLS]');
+    expect(cut.tokens.at(-1)).toBe('[SEP]');
+  });
+
   it('rejects files that are not Hugging Face tokenizers with a clear message', () => {
     expect(() => new ModelTokenizer('{"model": {"type": "WordPiece", "vocab": ', null)).toThrow(/tokenizer\.json is not valid JSON/);
     expect(() => new ModelTokenizer('[1, 2]', null)).toThrow(/tokenizer\.json must hold a JSON object/);
