@@ -63,17 +63,6 @@ export function meanPool(hidden: ArrayLike<number>, mask: ArrayLike<number>, bat
 
 const CACHE_CHUNK = 500;
 
-/**
- * The tokenizer's truncation never drops special tokens, and [UNK] counts as one: a text with many
- * unknown characters (e-mails) comes back longer than maxLength and overruns the position table.
- * Cut such a sequence hard, keeping its final token ([SEP]).
- */
-export function fitToLength<T extends { ids: number[]; typeIds: number[] }>(encoded: T, maxLength: number): T {
-  if (encoded.ids.length <= maxLength) return encoded;
-  const cut = <V>(values: V[]) => [...values.slice(0, maxLength - 1), values[values.length - 1]];
-  return { ...encoded, ids: cut(encoded.ids), typeIds: cut(encoded.typeIds) };
-}
-
 export async function embedTexts(model: PreparedModel, texts: readonly string[], options: EmbedTextsOptions = {}): Promise<EmbeddingResult> {
   const output = model.description.roles.sentenceEmbeddings;
   if (!output) throw new Error(`Sentence embeddings are not available for this model: ${model.info.tools.labels.reason}`);
@@ -126,7 +115,7 @@ export async function embedTexts(model: PreparedModel, texts: readonly string[],
   for (let slot = 0; slot < total; slot++) {
     if (vectors[slot]) continue;
     if (missing.length % 2000 === 0) throwIfAborted(signal);
-    const encoded = fitToLength(model.tokenizer.encode(distinct[slot], null, maxLength), maxLength);
+    const encoded = model.tokenizer.encode(distinct[slot], null, maxLength);
     if (encoded.untruncatedLength > encoded.ids.length) truncatedSlots.add(slot);
     missing.push({ slot, ids: encoded.ids, typeIds: encoded.typeIds, length: encoded.untruncatedLength });
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runLabelAuditOnTexts } from '../../../src/core/engine/label-audit-run';
 import { packParse, parseLabeledData, unpackRows, unpackTexts } from '../../../src/core/engine/label-input';
-import { fitToLength, meanPool } from '../../../src/core/engine/sentence-embeddings';
+import { meanPool } from '../../../src/core/engine/sentence-embeddings';
 import { windowRange } from '../../../src/ui/labels/virtual-window';
 
 describe('label audit engine pieces', () => {
@@ -11,12 +11,6 @@ describe('label audit engine pieces', () => {
     const mask = [1, 1, 1, 1, 1, 0];
     expect(Array.from(meanPool(hidden, mask, 2, 3, 2))).toEqual([3, 4, 20, 30]);
     expect(Array.from(meanPool([7, 7], [0], 1, 1, 2))).toEqual([0, 0]);
-  });
-
-  it('cuts an over-long encoding keeping its last token', () => {
-    const cut = fitToLength({ ids: [101, 1, 2, 3, 4, 102], typeIds: [0, 0, 0, 0, 0, 0] }, 4);
-    expect(cut.ids).toEqual([101, 1, 2, 102]);
-    expect(cut.typeIds).toHaveLength(4);
   });
 
   it('packs a parse for the page and unpacks rows for the worker unchanged', () => {
