@@ -1,24 +1,19 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeModelHost, launchChromium, openPage, startApp, waitForModelReady, type LaunchedBrowser } from './harness';
+import { FakeModelHost, openPage, useAppAndBrowser, waitForModelReady } from './harness';
 import { tinyModelFiles } from './tiny-model-files';
 
-let app: { url: string; close: () => Promise<void> };
-let chromium: LaunchedBrowser;
+const e2e = useAppAndBrowser();
 let host: FakeModelHost;
 
 beforeAll(async () => {
-  app = await startApp();
-  chromium = await launchChromium();
   host = new FakeModelHost();
   for (const [file, bytes] of Object.entries(tinyModelFiles())) host.put('tests/tiny-bert', file, bytes);
   await host.start();
 });
 
 afterAll(async () => {
-  await chromium?.close();
-  await app?.close();
   await host?.stop();
 });
 
@@ -28,8 +23,8 @@ async function candidates(page: Page, space: string): Promise<string[]> {
 
 describe('word-analogy tool', () => {
   it('man : woman :: king : ? — ranked results per space, the picture, switching space, and a per-section evaluation', async () => {
-    const context = await chromium.browser.newContext({ acceptDownloads: true });
-    const { page, errors } = await openPage(context, app.url);
+    const context = await e2e.browser.newContext({ acceptDownloads: true });
+    const { page, errors } = await openPage(context, e2e.url);
     await waitForModelReady(page);
     await page.getByTestId('tab-analogy').click();
 
@@ -94,8 +89,8 @@ describe('word-analogy tool', () => {
   });
 
   it('chosen layer, neighbour explorer, a dropped word2vec file, and inputs remembered across a reload', async () => {
-    const context = await chromium.browser.newContext();
-    const { page, errors } = await openPage(context, app.url);
+    const context = await e2e.browser.newContext();
+    const { page, errors } = await openPage(context, e2e.url);
     await waitForModelReady(page);
     await page.getByTestId('tab-analogy').click();
     await page.getByTestId('analogy-result-token').locator('[data-testid="analogy-candidates"] li').first().waitFor({ timeout: 120_000 });
@@ -140,8 +135,8 @@ describe('word-analogy tool', () => {
   });
 
   it('a model without static-vectors/ has no static space, and the UI says so', async () => {
-    const context = await chromium.browser.newContext({ acceptDownloads: true });
-    const { page, errors } = await openPage(context, app.url);
+    const context = await e2e.browser.newContext({ acceptDownloads: true });
+    const { page, errors } = await openPage(context, e2e.url);
     await waitForModelReady(page);
     await page.getByRole('radiogroup', { name: 'Model source' }).getByText('Hugging Face', { exact: true }).click();
     await page.getByTestId('hub-repo').fill('tests/tiny-bert');

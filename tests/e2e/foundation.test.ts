@@ -1,17 +1,14 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeModelHost, launchChromium, openPage, startApp, waitForModelReady, type LaunchedBrowser } from './harness';
+import { FakeModelHost, launchChromium, openPage, useAppAndBrowser, waitForModelReady, type LaunchedBrowser } from './harness';
 import { tinyModelFiles } from './tiny-model-files';
 
-let app: { url: string; close: () => Promise<void> };
-let chromium: LaunchedBrowser;
+const e2e = useAppAndBrowser();
 let host: FakeModelHost;
 const tiny = tinyModelFiles();
 
 beforeAll(async () => {
-  app = await startApp();
-  chromium = await launchChromium();
   host = new FakeModelHost();
   for (const [file, bytes] of Object.entries(tiny)) host.put('tests/tiny-bert', file, bytes);
   host.put('tests/broken-tokenizer', 'onnx/model.onnx', tiny['onnx/model.onnx']);
@@ -20,14 +17,12 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await chromium?.close();
-  await app?.close();
   await host?.stop();
 });
 
 async function freshPage(browser: Browser): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await browser.newContext();
-  const { page, errors } = await openPage(context, app.url);
+  const { page, errors } = await openPage(context, e2e.url);
   return { context, page, errors };
 }
 
@@ -45,14 +40,14 @@ async function loadFromHub(page: Page, repo: string): Promise<void> {
 
 describe('app shell and model loading', () => {
   it('loads the built-in model with a progress bar and shows the execution provider', async () => {
-    const context = await chromium.browser.newContext();
+    const context = await e2e.browser.newContext();
     const page = await context.newPage();
     // Hold the model download briefly so the progress bar is observable.
     await page.route('**/onnx/model.onnx', async (route) => {
       await new Promise((resolve) => setTimeout(resolve, 700));
       await route.continue();
     });
-    await page.goto(app.url);
+    await page.goto(e2e.url);
     await expect(page.getByRole('progressbar').first().waitFor({ state: 'visible', timeout: 30_000 })).resolves.toBeUndefined();
     await waitForModelReady(page);
     expect(await page.getByTestId('ep-badge').textContent()).toMatch(/WASM · \d+ threads?/);
@@ -62,7 +57,7 @@ describe('app shell and model loading', () => {
   });
 
   it('loads a model from a Hugging Face-layout host, caches it, and serves the second load from the cache', async () => {
-    const { context, page } = await freshPage(chromium.browser);
+    const { context, page } = await freshPage(e2e.browser);
     await waitForModelReady(page);
     await loadFromHub(page, 'tests/tiny-bert');
     await page.getByTestId('model-status').getByText('tests/tiny-bert').waitFor({ timeout: 60_000 });
@@ -79,7 +74,7 @@ describe('app shell and model loading', () => {
   });
 
   it('keeps the previous model usable after each bad input, with a clear message', async () => {
-    const { context, page } = await freshPage(chromium.browser);
+    const { context, page } = await freshPage(e2e.browser);
     await waitForModelReady(page);
     const previous = await page.getByTestId('model-status').locator('.name').textContent();
     const alert = page.getByRole('alert').first();
@@ -123,7 +118,7 @@ describe('app shell and model loading', () => {
   });
 
   it('falls back to WASM when WebGPU is asked for but unavailable', async () => {
-    const { context, page } = await freshPage(chromium.browser);
+    const { context, page } = await freshPage(e2e.browser);
     await waitForModelReady(page);
     await page.getByTestId('ep-select').selectOption('webgpu');
     await chooseSource(page, 'Built in');
@@ -155,7 +150,7 @@ describe('WebGPU path', () => {
 
   it('runs a tiny model on WebGPU and matches WASM within 1e-4', async () => {
     const context = await webgpu.browser.newContext();
-    const { page } = await openPage(context, app.url);
+    const { page } = await openPage(context, e2e.url);
     await waitForModelReady(page);
     await loadFromHub(page, 'tests/tiny-bert');
     await page.getByTestId('model-status').getByText('tests/tiny-bert').waitFor({ timeout: 120_000 });

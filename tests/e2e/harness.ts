@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { preview, type PreviewServer } from 'vite';
+import { afterAll, beforeAll } from 'vitest';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
 
@@ -97,4 +98,31 @@ export class FakeModelHost {
   async stop(): Promise<void> {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
+}
+
+/**
+ * Starts the built app and Chromium before a test file's tests and stops both after them. Read
+ * `url` and `browser` inside tests (they are set once beforeAll has run).
+ */
+export function useAppAndBrowser(options: { webgpu?: boolean } = {}): { readonly url: string; readonly browser: Browser } {
+  let app: { url: string; close: () => Promise<void> } | undefined;
+  let chromium: LaunchedBrowser | undefined;
+  beforeAll(async () => {
+    app = await startApp();
+    chromium = await launchChromium(options);
+  });
+  afterAll(async () => {
+    await chromium?.close();
+    await app?.close();
+  });
+  return {
+    get url() {
+      if (!app) throw new Error('The app is not started yet: read url inside a test.');
+      return app.url;
+    },
+    get browser() {
+      if (!chromium) throw new Error('Chromium is not started yet: read browser inside a test.');
+      return chromium.browser;
+    },
+  };
 }

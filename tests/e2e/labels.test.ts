@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Download, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, openPage, repoRoot, startApp, waitForModelReady, type LaunchedBrowser } from './harness';
+import { describe, expect, it } from 'vitest';
+import { openPage, repoRoot, useAppAndBrowser, waitForModelReady } from './harness';
 
 /**
  * The mislabeled-row finder end to end: paste the WordNet glosses with planted label errors (plus a
@@ -10,8 +10,7 @@ import { launchChromium, openPage, repoRoot, startApp, waitForModelReady, type L
  * suggestions, accept one, remove one by keyboard, export, reload, and find everything intact — with
  * no request leaving the page's origin.
  */
-let app: { url: string; close: () => Promise<void> };
-let chromium: LaunchedBrowser;
+const e2e = useAppAndBrowser();
 
 const csv = readFileSync(path.join(repoRoot, 'public/examples/wordnet-glosses-noisy.csv'), 'utf8').trimEnd();
 const planted = (JSON.parse(readFileSync(path.join(repoRoot, 'public/examples/wordnet-glosses-noisy.flips.json'), 'utf8')) as {
@@ -33,20 +32,10 @@ async function downloadText(page: Page, testId: string): Promise<{ name: string;
   return { name: download.suggestedFilename(), text: readFileSync(file!, 'utf8') };
 }
 
-beforeAll(async () => {
-  app = await startApp();
-  chromium = await launchChromium();
-});
-
-afterAll(async () => {
-  await chromium?.close();
-  await app?.close();
-});
-
 describe('mislabeled-row finder', () => {
   it('flags planted label errors, takes decisions, exports, and keeps everything across a reload, all in the page', async () => {
-    const context = await chromium.browser.newContext({ acceptDownloads: true });
-    const { page, errors, requests } = await openPage(context, app.url);
+    const context = await e2e.browser.newContext({ acceptDownloads: true });
+    const { page, errors, requests } = await openPage(context, e2e.url);
     await waitForModelReady(page);
     await page.getByTestId('tab-labels').click();
 
@@ -137,7 +126,7 @@ describe('mislabeled-row finder', () => {
     await page.getByTestId('labels-run').click();
     await expect.poll(() => page.getByTestId('labels-timings').textContent(), { timeout: 120_000 }).toMatch(/361 embeddings from the cache|360 embeddings from the cache/);
 
-    const origin = new URL(app.url).origin;
+    const origin = new URL(e2e.url).origin;
     const foreign = requests.filter((url) => !url.startsWith('blob:') && !url.startsWith('data:') && new URL(url).origin !== origin);
     expect(foreign).toEqual([]);
     expect(errors).toEqual([]);
@@ -145,8 +134,8 @@ describe('mislabeled-row finder', () => {
   });
 
   it('loads the example, cancels a run keeping the data, and explains empty input, one class and incomplete rows (left out only with consent)', async () => {
-    const context = await chromium.browser.newContext();
-    const { page } = await openPage(context, app.url);
+    const context = await e2e.browser.newContext();
+    const { page } = await openPage(context, e2e.url);
     await waitForModelReady(page);
     await page.getByTestId('tab-labels').click();
     const input = page.getByTestId('labels-input');
@@ -182,8 +171,8 @@ describe('mislabeled-row finder', () => {
     await context.close();
   });
   it('audits 50,000 dropped rows with a progress bar, a virtualized table and no long main-thread task from parsing or rendering', async () => {
-    const context = await chromium.browser.newContext();
-    const { page, errors } = await openPage(context, app.url);
+    const context = await e2e.browser.newContext();
+    const { page, errors } = await openPage(context, e2e.url);
     await waitForModelReady(page);
     await page.getByTestId('tab-labels').click();
     const topics = [

@@ -4,22 +4,11 @@
  * per-sample strip, inputs survive a reload.
  */
 import { readFileSync } from 'node:fs';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, openPage, startApp, waitForModelReady, type LaunchedBrowser } from './harness';
+import { launchChromium, openPage, useAppAndBrowser, waitForModelReady, type LaunchedBrowser } from './harness';
 
-let app: { url: string; close: () => Promise<void> };
-let chromium: LaunchedBrowser;
-
-beforeAll(async () => {
-  app = await startApp();
-  chromium = await launchChromium();
-});
-
-afterAll(async () => {
-  await chromium?.close();
-  await app?.close();
-});
+const e2e = useAppAndBrowser();
 
 async function setNumber(page: Page, testId: string, value: number): Promise<void> {
   const input = page.getByTestId(testId);
@@ -45,8 +34,8 @@ describe('MC-dropout uncertainty tool', () => {
   let errors: string[];
 
   beforeAll(async () => {
-    context = await chromium.browser.newContext({ acceptDownloads: true });
-    ({ page, errors } = await openPage(context, app.url));
+    context = await e2e.browser.newContext({ acceptDownloads: true });
+    ({ page, errors } = await openPage(context, e2e.url));
     await waitForModelReady(page);
   });
 
@@ -155,9 +144,9 @@ describe('MC dropout on WebGPU (SwiftShader)', () => {
     await webgpu?.close();
   });
 
-  async function classifySamples(browser: LaunchedBrowser, provider: 'wasm' | 'webgpu'): Promise<number[]> {
-    const context = await browser.browser.newContext({ acceptDownloads: true });
-    const { page } = await openPage(context, app.url);
+  async function classifySamples(browser: Browser, provider: 'wasm' | 'webgpu'): Promise<number[]> {
+    const context = await browser.newContext({ acceptDownloads: true });
+    const { page } = await openPage(context, e2e.url);
     await waitForModelReady(page);
     if (provider === 'webgpu') {
       await page.getByTestId('ep-select').selectOption('webgpu');
@@ -179,8 +168,8 @@ describe('MC dropout on WebGPU (SwiftShader)', () => {
   }
 
   it('the same seed gives the same samples on WebGPU as on WASM (noise is fed, not drawn on the device)', async () => {
-    const onWasm = await classifySamples(chromium, 'wasm');
-    const onWebGpu = await classifySamples(webgpu, 'webgpu');
+    const onWasm = await classifySamples(e2e.browser, 'wasm');
+    const onWebGpu = await classifySamples(webgpu.browser, 'webgpu');
     expect(onWebGpu).toHaveLength(4 * 8);
     for (let i = 0; i < onWasm.length; i++) expect(Math.abs(onWebGpu[i] - onWasm[i])).toBeLessThan(1e-3);
   });

@@ -1,23 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, openPage, startApp, waitForModelReady, type LaunchedBrowser } from './harness';
+import { describe, expect, it } from 'vitest';
+import { openPage, useAppAndBrowser, waitForModelReady } from './harness';
 
-let app: { url: string; close: () => Promise<void> };
-let chromium: LaunchedBrowser;
-
-beforeAll(async () => {
-  app = await startApp();
-  chromium = await launchChromium();
-});
-
-afterAll(async () => {
-  await chromium?.close();
-  await app?.close();
-});
+const e2e = useAppAndBrowser();
 
 describe('a crashed model worker', () => {
   it('is restarted with the model reloaded, the UI says so, and the user input is kept', async () => {
-    const context = await chromium.browser.newContext();
-    const { page } = await openPage(context, app.url);
+    const context = await e2e.browser.newContext();
+    const { page } = await openPage(context, e2e.url);
     await waitForModelReady(page);
     const text = 'Whatever the user typed stays right here.';
     await page.getByTestId('attention-text').fill(text);
