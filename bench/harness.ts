@@ -111,27 +111,43 @@ export async function interleaved(
   }
   const a: number[] = [];
   const b: number[] = [];
+  const cpuA: number[] = [];
+  const cpuB: number[] = [];
+  // Process CPU time as well: a single-threaded contender's CPU time does not grow while other
+  // processes hold the cores, so its ratio is steadier than the wall-clock one on a shared machine.
+  const timed = async (work: () => Promise<unknown>) => {
+    const cpu0 = process.cpuUsage();
+    const wall = await timeMs(work);
+    const cpu = process.cpuUsage(cpu0);
+    return { wall, cpu: (cpu.user + cpu.system) / 1000 };
+  };
   let flip = false;
   for (let s = 0; s < samples; s++) {
-    let sumA = 0;
-    let sumB = 0;
+    const sum = { a: 0, b: 0, cpuA: 0, cpuB: 0 };
     for (let c = 0; c < callsPerSample; c++) {
-      if (flip) {
-        sumB += await timeMs(contenders.b.run);
-        sumA += await timeMs(contenders.a.run);
-      } else {
-        sumA += await timeMs(contenders.a.run);
-        sumB += await timeMs(contenders.b.run);
+      const order = flip ? (['b', 'a'] as const) : (['a', 'b'] as const);
+      for (const key of order) {
+        const t = await timed(contenders[key].run);
+        if (key === 'a') {
+          sum.a += t.wall;
+          sum.cpuA += t.cpu;
+        } else {
+          sum.b += t.wall;
+          sum.cpuB += t.cpu;
+        }
       }
       flip = !flip;
     }
-    a.push(sumA / callsPerSample);
-    b.push(sumB / callsPerSample);
+    a.push(sum.a / callsPerSample);
+    b.push(sum.b / callsPerSample);
+    cpuA.push(sum.cpuA / callsPerSample);
+    cpuB.push(sum.cpuB / callsPerSample);
   }
   return [
     summarize(`${name}: ${contenders.a.label}`, 'ms', a, { callsPerSample }),
     summarize(`${name}: ${contenders.b.label}`, 'ms', b, { callsPerSample }),
     summarize(`${name}: ratio ${contenders.a.label} / ${contenders.b.label}`, 'ratio', a.map((x, i) => x / b[i]), { callsPerSample }),
+    summarize(`${name}: ratio of process CPU time`, 'ratio', cpuA.map((x, i) => x / Math.max(cpuB[i], 1e-6)), { callsPerSample }),
   ];
 }
 
