@@ -75,11 +75,15 @@ export async function sideBySide(
 export function machineInfo(): Record<string, unknown> {
   const pkg = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '..', 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
   const version = (name: string) => {
-    try {
-      return (JSON.parse(readFileSync(path.resolve(import.meta.dirname, '..', 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
-    } catch {
-      return pkg.dependencies[name] ?? pkg.devDependencies[name] ?? null;
+    // The repo's node_modules, then bench/.contenders/ (tools compared against, see bench/install-contenders.sh).
+    for (const base of [path.resolve(import.meta.dirname, '..', 'node_modules'), path.resolve(import.meta.dirname, '.contenders', 'node_modules')]) {
+      try {
+        return (JSON.parse(readFileSync(path.join(base, name, 'package.json'), 'utf8')) as { version: string }).version;
+      } catch {
+        // not installed there
+      }
     }
+    return pkg.dependencies[name] ?? pkg.devDependencies[name] ?? null;
   };
   return {
     date: new Date().toISOString(),
