@@ -10,6 +10,29 @@ export interface RuntimeEnvironment {
 }
 
 let configuredThreads: number | null = null;
+let warmUp: Promise<void> | null = null;
+
+/** An 84-byte ONNX model, y = Identity(x) on float[1], for the warm-up session. */
+const IDENTITY_MODEL = new Uint8Array([
+  8, 8, 18, 7, 119, 97, 114, 109, 45, 117, 112, 26, 1, 49, 58, 62, 10, 20, 10, 1, 120, 18, 1, 121, 26, 2, 105, 100, 34, 8, 73, 100, 101, 110, 116, 105, 116, 121, 18, 4, 119, 97, 114, 109, 90, 15, 10, 1, 120, 18, 10, 10, 8, 8, 1, 18, 4, 10, 2, 8, 1, 98, 15, 10, 1, 121, 18, 10, 10, 8, 8, 1, 18, 4, 10, 2, 8, 1, 66, 4, 10, 0, 16, 17,
+]);
+
+/**
+ * Starts onnxruntime's WASM fetch and compilation (27 MB for the WebGPU-capable build) at once, with a
+ * throwaway session on a tiny model, so that it overlaps the model download instead of following it:
+ * onnxruntime initialises WASM only when the first session is created. The real session waits for
+ * this to finish (createSession), so the throwaway session never lives beside it.
+ */
+function startWarmUp(): void {
+  warmUp ??= (async () => {
+    try {
+      const session = await ort.InferenceSession.create(IDENTITY_MODEL, { executionProviders: ['wasm'] });
+      await session.release();
+    } catch {
+      // The real session creation reports any problem with the runtime.
+    }
+  })();
+}
 
 /**
  * Sets ORT's WASM options once, before the first session: ORT reads them when it initialises its
@@ -22,6 +45,7 @@ export function configureWasm(environment: RuntimeEnvironment, requestedThreads?
   ort.env.wasm.numThreads = configuredThreads;
   ort.env.wasm.proxy = false;
   ort.env.logLevel = 'error';
+  startWarmUp();
   return configuredThreads;
 }
 
@@ -50,6 +74,7 @@ export interface CreatedSession {
 
 /** Creates a session on WebGPU when asked for or available, falling back to WASM on any failure. */
 export async function createSession(modelBytes: Uint8Array, choice: ExecutionProviderChoice): Promise<CreatedSession> {
+  await warmUp;
   let fallbackReason: string | null = null;
   if (choice !== 'wasm') {
     const webgpu = await detectWebGpu();
