@@ -12,5 +12,5 @@ mkdir -p .contenders
 [ -f .contenders/package.json ] || echo '{"name":"bench-contenders","private":true}' > .contenders/package.json
 (cd .contenders && ONNXRUNTIME_NODE_INSTALL=skip npm install --no-audit --no-fund @huggingface/transformers@4.3.1)
 if ! /usr/bin/python3 -c 'import sklearn, numpy' 2>/dev/null; then
-  apt-get install -y -o DPkg::Lock::Timeout=900 python3-sklearn
+  apt-get update -q && apt-get install -y -o DPkg::Lock::Timeout=900 python3-sklearn
 fi
