@@ -11,6 +11,7 @@ export interface RuntimeEnvironment {
 
 let configuredThreads: number | null = null;
 let warmUp: Promise<void> | null = null;
+const WARM_UP_WAIT_MS = 20_000;
 
 /** An 84-byte ONNX model, y = Identity(x) on float[1], for the warm-up session. */
 const IDENTITY_MODEL = new Uint8Array([
@@ -74,7 +75,8 @@ export interface CreatedSession {
 
 /** Creates a session on WebGPU when asked for or available, falling back to WASM on any failure. */
 export async function createSession(modelBytes: Uint8Array, choice: ExecutionProviderChoice): Promise<CreatedSession> {
-  await warmUp;
+  // Never wait on the warm-up forever: it is only an optimisation.
+  if (warmUp) await Promise.race([warmUp, new Promise((resolve) => setTimeout(resolve, WARM_UP_WAIT_MS))]);
   let fallbackReason: string | null = null;
   if (choice !== 'wasm') {
     const webgpu = await detectWebGpu();
