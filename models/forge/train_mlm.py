@@ -114,15 +114,15 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--minutes", type=float, required=True, help="wall-clock budget for training steps")
     ap.add_argument("--out", default=os.path.join(WORK, "mlm"))
-    ap.add_argument("--batch", type=int, default=64)
+    ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--lr", type=float, default=1e-3)
-    ap.add_argument("--warmup-frac", type=float, default=0.04)
+    ap.add_argument("--warmup-frac", type=float, default=0.02)
     ap.add_argument("--weight-decay", type=float, default=0.01)
     ap.add_argument("--emb-std", type=float, default=0.04, help="skip-gram init rescaled to this std")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--eval-seqs", type=int, default=1000)
-    ap.add_argument("--ckpt-minutes", type=float, default=5)
+    ap.add_argument("--ckpt-minutes", type=float, default=10)
     ap.add_argument("--resume", action="store_true")
     ap.add_argument("--layers", type=int, default=4)
     ap.add_argument("--hidden", type=int, default=128)
@@ -171,6 +171,10 @@ def main():
         if s < w:
             return args.lr * (s + 1) / w
         prog = min(1.0, (s - w) / max(1, T - w))
+        # if the machine gets slower than during the timing phase, follow the clock instead,
+        # so the schedule still decays fully before the budget runs out
+        spent = elapsed_before + (time.time() - t0)
+        prog = max(prog, min(1.0, (spent - w_time[0]) / max(1.0, args.minutes * 60 - w_time[0])))
         return args.lr * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * prog)))
 
     def save(final=False):
@@ -182,6 +186,7 @@ def main():
 
     budget = args.minutes * 60 - elapsed_before
     t0 = time.time()
+    w_time = [float("inf")]  # wall-clock seconds (run total) at the end of warmup
     last_ckpt = t0
     model.train()
     timing_steps = 20
@@ -196,6 +201,8 @@ def main():
         ids, types = sample_batch(tokens, train_segs, args.batch, L, rng)
         mids, labels = mask_batch(ids, vocab, rng)
         x, t, y = torch.from_numpy(mids), torch.from_numpy(types), torch.from_numpy(labels)
+        if total_steps is not None and w_time[0] == float("inf") and step >= max(1, int(args.warmup_frac * total_steps)):
+            w_time[0] = elapsed_before + (time.time() - t0)
         for g in opt.param_groups:
             g["lr"] = lr_at(step)
         h = model.encode(x, torch.ones_like(x), t)

@@ -182,7 +182,8 @@ def main():
       f"token stream ({sg.get('seconds', '?')} s), rescaled, copied into the word-embedding matrix.")
     w(f"3. **Masked-LM pre-training**: {mlm_train['steps']:,} steps of {mlm_train['batch']} full-length sequences "
       f"({mlm_train['seq_len']} tokens, so every position embedding is trained; half are sentence pairs so segment B is trained), "
-      f"15% masking with 80/10/10, AdamW (lr {mlm_train['lr']}, warmup 4%, cosine decay), {mlm_min:.0f} minutes.")
+      f"15% masking with 80/10/10, AdamW (lr {mlm_train['lr']}, betas 0.9/0.98, weight decay 0.01, warmup 2%, cosine decay to 5% "
+      f"laid out in steps and following the wall clock when the machine is slower than during the timing phase), {mlm_min:.0f} minutes.")
     w(f"4. **Classifier fine-tuning**: [CLS] → dense+tanh pooler → dropout → linear over {len(cls['labels'])} WordNet "
       f"lexicographer classes, on {cls['train_rows']:,} noun glosses (≤1500 per class), {cls['epochs']:.1f} epochs, "
       f"{cls_min:.1f} minutes. Every step also takes a small masked-LM batch, because the MLM head and the classifier "
@@ -208,6 +209,10 @@ def main():
     if mlm_train.get("heldout"):
         w(f"| top-1 right after pre-training (before classifier fine-tuning) | {pct(mlm_train['heldout']['top1'])} |")
     w("")
+    if mlm_train.get("history"):
+        w("Learning curve during pre-training (first 200 of the held-out windows): " + "; ".join(
+            f"{h['minutes']:.0f} min / step {h['step']}: {pct(h['top1'])}" for h in mlm_train["history"]) + ".")
+        w("")
     w("### Classifier (WordNet lexicographer class of a noun gloss)")
     w("")
     w(f"Held-out test split: {cls['test_rows']} glosses ({cls['test_rows']//len(cls['labels'])} per class), none used for training.")
@@ -246,7 +251,7 @@ def main():
     w("## Reproducing")
     w("")
     w("```bash")
-    w("bash models/forge/build.sh     # everything, fixed seed; MLM_MINUTES=100 by default")
+    w("bash models/forge/build.sh     # everything, fixed seed; MLM_MINUTES=93 by default")
     w("bash models/forge/smoke.sh     # tiny corpus slice, a few steps, export + checks in a temp dir")
     w("```")
     w("")
