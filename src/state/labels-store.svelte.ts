@@ -4,7 +4,8 @@
  * finds it intact; parsing and the audit itself run in the worker.
  */
 import { createStore, get, set, type UseStore } from 'idb-keyval';
-import { DEFAULT_AUDIT_SETTINGS, type LabelAuditOutput, type LabelAuditProgress, type LabelAuditSettings } from '../core/engine/label-audit-run';
+import type { LabelAuditOutput, LabelAuditProgress, LabelAuditSettings } from '../core/engine/label-audit-run';
+import { DEFAULT_AUDIT_SETTINGS } from '../core/engine/tool-defaults';
 import { TEXT_SEPARATOR, type PackedParse } from '../core/engine/label-input';
 import type { Delimiter, LabeledRow, ParseLabeledTextOptions } from '../core/labels';
 import { toCsv } from '../core/table/csv';

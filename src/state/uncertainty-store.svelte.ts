@@ -1,6 +1,6 @@
 import type { McBatchResult, McDropoutSettings, McPredictionResult, McProgress, McTask } from '../core/engine/mc-dropout-run';
 import { parseLabeledText } from '../core/labels/ingest';
-import { MAX_BATCH_INPUTS } from '../core/engine/mc-dropout-run';
+import { MAX_BATCH_INPUTS } from '../core/engine/tool-defaults';
 import { labelsStore } from './labels-store.svelte';
 import { modelStore } from './model-store.svelte';
 import { readPersisted, writePersisted } from './persisted';

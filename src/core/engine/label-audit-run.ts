@@ -17,6 +17,9 @@ import { CancelledError, throwIfAborted } from '../model/errors';
 import type { EmbeddingCache } from './embedding-cache';
 import { embedTexts } from './sentence-embeddings';
 import type { PreparedModel } from './prepare-model';
+import { DEFAULT_AUDIT_SETTINGS } from './tool-defaults';
+
+export { DEFAULT_AUDIT_SETTINGS };
 
 export type FeatureChoice = 'embeddings' | 'tfidf' | 'both';
 export type AuditStage = 'embeddings' | 'tfidf' | 'cross-validation' | 'confident-learning';
@@ -42,15 +45,6 @@ export interface LabelAuditSettings {
   tfidfMaxFeatures?: number;
 }
 
-export const DEFAULT_AUDIT_SETTINGS: LabelAuditSettings = {
-  features: 'embeddings',
-  folds: 5,
-  seed: 0,
-  filterBy: 'prune_by_noise_rate',
-  fracNoise: 1,
-  minExamplesPerClass: 1,
-  rankBy: 'self_confidence',
-};
 
 export interface LabelAuditProgress {
   stage: AuditStage;

@@ -27,6 +27,9 @@ import {
 } from '../uncertainty';
 import type { McSession } from './mc-sessions';
 import type { PreparedModel } from './prepare-model';
+import { MAX_BATCH_INPUTS } from './tool-defaults';
+
+export { MAX_BATCH_INPUTS };
 
 export type McTask = 'fill-mask' | 'classification';
 
@@ -414,7 +417,6 @@ export function rankBatch(items: readonly McBatchItem[], measure: keyof McBatchR
   return [...ok.sort((a, b) => b.summary![measure] - a.summary![measure] || a.index - b.index).map((item) => item.index), ...failed];
 }
 
-export const MAX_BATCH_INPUTS = 1000;
 
 /**
  * Several inputs, each with T samples (chunked as above; input n's sample t uses sampleSeed(seed, t, n)).
