@@ -41,8 +41,8 @@ export async function timeMs(work: () => Promise<unknown> | unknown): Promise<nu
 }
 
 /**
- * Times two contenders side by side, alternating A, B, A, B… so machine noise hits both alike, and
- * reports each plus the per-pair ratio A/B.
+ * Times two contenders side by side, alternating A, B, then B, A… so machine noise hits both alike,
+ * and reports each plus the per-pair ratio A/B (interleaved with one call per sample).
  */
 export async function sideBySide(
   name: string,
@@ -50,26 +50,7 @@ export async function sideBySide(
   repeats: number,
   warmup = 1,
 ): Promise<Figure[]> {
-  for (let i = 0; i < warmup; i++) {
-    await contenders.a.run();
-    await contenders.b.run();
-  }
-  const a: number[] = [];
-  const b: number[] = [];
-  for (let i = 0; i < repeats; i++) {
-    if (i % 2 === 0) {
-      a.push(await timeMs(contenders.a.run));
-      b.push(await timeMs(contenders.b.run));
-    } else {
-      b.push(await timeMs(contenders.b.run));
-      a.push(await timeMs(contenders.a.run));
-    }
-  }
-  return [
-    summarize(`${name}: ${contenders.a.label}`, 'ms', a),
-    summarize(`${name}: ${contenders.b.label}`, 'ms', b),
-    summarize(`${name}: ratio ${contenders.a.label} / ${contenders.b.label}`, 'ratio', a.map((x, i) => x / b[i])),
-  ];
+  return (await interleaved(name, contenders, repeats, 1, warmup)).slice(0, 3);
 }
 
 export function machineInfo(): Record<string, unknown> {
