@@ -16,9 +16,18 @@ const CHROMIUM_FLAGS = [
   '--disable-sync',
 ];
 
-/** Serves the built app (dist/) the way `npm run preview` does, with the cross-origin-isolation headers. */
+/**
+ * Serves the built app the way `npm run preview` does, with the cross-origin-isolation headers.
+ * E2E_DIST names another build folder (`vite build --outDir dist-x`), so two builds can be tested side by side.
+ */
 export async function startApp(): Promise<{ url: string; close: () => Promise<void> }> {
-  const server: PreviewServer = await preview({ root: repoRoot, preview: { port: 0, host: '127.0.0.1', open: false }, logLevel: 'error' });
+  const outDir = process.env.E2E_DIST ?? 'dist';
+  const server: PreviewServer = await preview({
+    root: repoRoot,
+    build: { outDir },
+    preview: { port: 0, host: '127.0.0.1', open: false },
+    logLevel: 'error',
+  });
   const url = server.resolvedUrls?.local[0];
   if (!url) throw new Error('vite preview did not report a URL');
   return { url, close: () => server.close() };

@@ -19,7 +19,7 @@ export interface FetchFileOptions {
  * Cache Storage so the next load (and offline use) reads it from disk.
  */
 export async function fetchModelFile(url: string, options: FetchFileOptions): Promise<Uint8Array | null> {
-  const { file, onProgress, signal, cacheStorage, optional } = options;
+  const { file, onProgress, signal, cacheStorage } = options;
   throwIfAborted(signal);
   const cache = cacheStorage ? await cacheStorage.open(MODEL_CACHE_NAME) : undefined;
   const cached = await cache?.match(url);
@@ -30,9 +30,75 @@ export async function fetchModelFile(url: string, options: FetchFileOptions): Pr
   }
 
   onProgress?.({ status: 'initiate', file, loaded: 0, total: null });
+  const download = await downloadWithResume(url, options);
+  if (download === null) return null;
+  const { bytes, contentType } = download;
+  onProgress?.({ status: 'done', file, loaded: bytes.byteLength, total: bytes.byteLength });
+  if (cache) await storeInCache(cache, url, bytes, contentType);
+  return bytes;
+}
+
+/** How often a download that broke off is picked up again before the user sees the error. */
+export const DOWNLOAD_ATTEMPTS = 3;
+
+/** A body that broke off mid-stream: worth another attempt, unlike a 404 or an unreachable host. */
+class BrokenDownload extends Error {
+  constructor(
+    readonly received: Uint8Array[],
+    readonly loaded: number,
+    readonly userMessage: string,
+    readonly detail: string,
+  ) {
+    super(userMessage);
+  }
+}
+
+/**
+ * Downloads with up to DOWNLOAD_ATTEMPTS tries. A connection that drops mid-file (a flaky network, or
+ * Chromium's ERR_CACHE_WRITE_FAILURE while the service worker precaches the same URL) resumes with a
+ * Range request when the host honours it and starts over otherwise. `cache: 'no-store'` keeps the
+ * browser's HTTP cache out of it: the Cache API copy is the one the app reads back.
+ */
+async function downloadWithResume(url: string, options: FetchFileOptions): Promise<{ bytes: Uint8Array; contentType: string | null } | null> {
+  const { file, onProgress, signal } = options;
+  let received: Uint8Array[] = [];
+  let loaded = 0;
+  let lastBreak: BrokenDownload | null = null;
+  for (let attempt = 1; attempt <= DOWNLOAD_ATTEMPTS; attempt++) {
+    if (attempt > 1) await delay(400 * (attempt - 1), signal);
+    const headers: Record<string, string> = loaded > 0 ? { range: `bytes=${loaded}-` } : {};
+    const response = await fetchOrExplain(url, file, headers, options);
+    if (response === null) return null;
+    const resumed = loaded > 0 && response.status === 206;
+    if (!resumed) {
+      received = [];
+      loaded = 0;
+    }
+    const total = totalLength(response, loaded);
+    try {
+      const chunks = await readWithProgress(response, file, loaded, total, onProgress, signal);
+      received.push(...chunks.received);
+      return { bytes: concatenate(received, chunks.loaded), contentType: response.headers.get('content-type') };
+    } catch (error) {
+      if (!(error instanceof BrokenDownload)) throw error;
+      received.push(...error.received);
+      loaded = error.loaded;
+      lastBreak = error;
+    }
+  }
+  throw new ModelLoadError(lastBreak!.userMessage, 'network', lastBreak!.detail);
+}
+
+async function fetchOrExplain(
+  url: string,
+  file: string,
+  headers: Record<string, string>,
+  options: FetchFileOptions,
+): Promise<Response | null> {
+  const { signal, optional } = options;
   let response: Response;
   try {
-    response = await (options.fetchImpl ?? fetch)(url, { signal, mode: 'cors', credentials: 'omit' });
+    response = await (options.fetchImpl ?? fetch)(url, { signal, mode: 'cors', credentials: 'omit', cache: 'no-store', headers });
   } catch (error) {
     if (signal?.aborted) throw new CancelledError();
     throw new ModelLoadError(
@@ -43,7 +109,7 @@ export async function fetchModelFile(url: string, options: FetchFileOptions): Pr
   }
   if (!response.ok) {
     if (optional && (response.status === 404 || response.status === 401 || response.status === 403)) {
-      onProgress?.({ status: 'done', file, loaded: 0, total: 0 });
+      options.onProgress?.({ status: 'done', file, loaded: 0, total: 0 });
       return null;
     }
     if (response.status === 404) {
@@ -51,25 +117,32 @@ export async function fetchModelFile(url: string, options: FetchFileOptions): Pr
     }
     throw new ModelLoadError(`Downloading ${file} from ${hostOf(url)} failed with HTTP ${response.status} ${response.statusText}`.trim() + '.', 'network', url);
   }
+  return response;
+}
 
-  const total = parseContentLength(response.headers.get('content-length'));
-  const bytes = await readWithProgress(response, file, total, onProgress, signal);
-  onProgress?.({ status: 'done', file, loaded: bytes.byteLength, total: bytes.byteLength });
-  if (cache) await storeInCache(cache, url, bytes, response.headers.get('content-type'));
-  return bytes;
+/** The whole file's size: a 206 reports the rest of it, plus what the earlier attempts already have. */
+function totalLength(response: Response, alreadyLoaded: number): number | null {
+  const range = /\/(\d+)\s*$/.exec(response.headers.get('content-range') ?? '');
+  if (response.status === 206 && range) return Number(range[1]);
+  const length = parseContentLength(response.headers.get('content-length'));
+  return length === null ? null : length + (response.status === 206 ? alreadyLoaded : 0);
 }
 
 async function readWithProgress(
   response: Response,
   file: string,
+  startAt: number,
   total: number | null,
   onProgress: ProgressCallback | undefined,
   signal: AbortSignal | undefined,
-): Promise<Uint8Array> {
-  if (!response.body) return new Uint8Array(await response.arrayBuffer());
+): Promise<{ received: Uint8Array[]; loaded: number }> {
+  if (!response.body) {
+    const whole = new Uint8Array(await response.arrayBuffer());
+    return { received: [whole], loaded: startAt + whole.byteLength };
+  }
   const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let loaded = 0;
+  const received: Uint8Array[] = [];
+  let loaded = startAt;
   try {
     for (;;) {
       if (signal?.aborted) {
@@ -78,24 +151,38 @@ async function readWithProgress(
       }
       const { done, value } = await reader.read();
       if (done) break;
-      chunks.push(value);
+      received.push(value);
       loaded += value.byteLength;
       onProgress?.({ status: 'progress', file, loaded, total });
     }
   } catch (error) {
     if (error instanceof CancelledError || signal?.aborted) throw new CancelledError();
-    throw new ModelLoadError(`The download of ${file} broke off after ${loaded} bytes.`, 'network', String(error));
+    throw new BrokenDownload(received, loaded, `The download of ${file} broke off after ${loaded} bytes.`, String(error));
   }
   if (total !== null && loaded !== total && !response.headers.get('content-encoding')) {
-    throw new ModelLoadError(`The download of ${file} is incomplete: ${loaded} of ${total} bytes arrived.`, 'network');
+    throw new BrokenDownload(received, loaded, `The download of ${file} is incomplete: ${loaded} of ${total} bytes arrived.`, 'ended early');
   }
-  const bytes = new Uint8Array(loaded);
+  return { received, loaded };
+}
+
+function concatenate(chunks: Uint8Array[], length: number): Uint8Array {
+  const bytes = new Uint8Array(length);
   let offset = 0;
   for (const chunk of chunks) {
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
   return bytes;
+}
+
+function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(new CancelledError());
+    }, { once: true });
+  });
 }
 
 async function storeInCache(cache: Cache, url: string, bytes: Uint8Array, contentType: string | null): Promise<void> {

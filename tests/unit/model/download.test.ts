@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fetchModelFile } from '../../../src/core/model/download';
+import { DOWNLOAD_ATTEMPTS, fetchModelFile } from '../../../src/core/model/download';
 import { CancelledError, ModelLoadError } from '../../../src/core/model/errors';
 import { deleteCachedModel, listCachedModels } from '../../../src/core/model/model-cache';
 import { ProgressAggregator, type ProgressEvent } from '../../../src/core/model/progress';
@@ -19,6 +19,20 @@ function streamingFetch(files: Record<string, Uint8Array>, calls: string[], chun
     });
     return new Response(body, { headers: { 'content-length': String(bytes.length) } });
   }) as typeof fetch;
+}
+
+/** A body that delivers `upTo` bytes, then fails the way a dropped connection does. */
+function breakingBody(all: Uint8Array, upTo: number): ReadableStream<Uint8Array> {
+  let sent = false;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (sent) controller.error(new TypeError('network error: ERR_CACHE_WRITE_FAILURE'));
+      else {
+        controller.enqueue(all.slice(0, upTo));
+        sent = true;
+      }
+    },
+  });
 }
 
 const modelUrl = 'http://host/me/m/resolve/main/onnx/model.onnx';
@@ -77,9 +91,52 @@ describe('fetchModelFile', () => {
     await expect(promise).rejects.toBeInstanceOf(CancelledError);
   });
 
-  it('rejects a download that ends early', async () => {
-    const fetchImpl = (async () => new Response(bytes.slice(0, 100), { headers: { 'content-length': '4500' } })) as typeof fetch;
+  it('rejects a download that keeps ending early, after trying again', async () => {
+    let calls = 0;
+    const fetchImpl = (async () => {
+      calls++;
+      return new Response(bytes.slice(0, 100), { headers: { 'content-length': '4500' } });
+    }) as typeof fetch;
     await expect(fetchModelFile(modelUrl, { file: 'onnx/model.onnx', fetchImpl })).rejects.toThrow(/incomplete: 100 of 4500 bytes/);
+    expect(calls).toBe(DOWNLOAD_ATTEMPTS);
+  });
+
+  it('resumes a download that broke off with a Range request, and the bytes come out whole', async () => {
+    const requests: (string | null)[] = [];
+    const events: ProgressEvent[] = [];
+    const fetchImpl = (async (_input: RequestInfo | URL, init?: RequestInit) => {
+      const range = new Headers(init?.headers).get('range');
+      requests.push(range);
+      expect(init?.cache).toBe('no-store');
+      if (range === null) return new Response(breakingBody(bytes, 2000), { headers: { 'content-length': '4500', 'accept-ranges': 'bytes' } });
+      const from = Number(/bytes=(\d+)-/.exec(range)![1]);
+      const rest = bytes.slice(from);
+      return new Response(rest, { status: 206, headers: { 'content-length': String(rest.length), 'content-range': `bytes ${from}-4499/4500` } });
+    }) as typeof fetch;
+    const result = await fetchModelFile(modelUrl, { file: 'onnx/model.onnx', fetchImpl, onProgress: (e) => events.push(e) });
+    expect(requests).toEqual([null, 'bytes=2000-']);
+    expect(Array.from(result!)).toEqual(Array.from(bytes));
+    expect(events.at(-1)).toEqual({ status: 'done', file: 'onnx/model.onnx', loaded: 4500, total: 4500 });
+    expect(events.filter((e) => e.status === 'progress').every((e) => e.total === 4500)).toBe(true);
+  });
+
+  it('starts over when the host ignores the Range request', async () => {
+    let calls = 0;
+    const fetchImpl = (async () => {
+      calls++;
+      const body = calls === 1 ? breakingBody(bytes, 3000) : bytes.slice();
+      return new Response(body, { headers: { 'content-length': '4500' } });
+    }) as typeof fetch;
+    const result = await fetchModelFile(modelUrl, { file: 'onnx/model.onnx', fetchImpl });
+    expect(calls).toBe(2);
+    expect(Array.from(result!)).toEqual(Array.from(bytes));
+  });
+
+  it('gives up with a clear message when every attempt breaks off', async () => {
+    const fetchImpl = (async () => new Response(breakingBody(bytes, 1000), { headers: { 'content-length': '4500' } })) as typeof fetch;
+    const error = await fetchModelFile(modelUrl, { file: 'onnx/model.onnx', fetchImpl }).catch((e) => e);
+    expect(error).toBeInstanceOf(ModelLoadError);
+    expect(error.message).toBe('The download of onnx/model.onnx broke off after 1000 bytes.');
   });
 });
 
