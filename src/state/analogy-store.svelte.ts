@@ -272,3 +272,4 @@ function sanitize(saved: Partial<AnalogyInputs>): Partial<AnalogyInputs> {
 }
 
 export const analogyStore = new AnalogyStore();
+export { DEFAULTS as ANALOGY_DEFAULTS };

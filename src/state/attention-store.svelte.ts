@@ -108,3 +108,4 @@ function sanitize(saved: Partial<AttentionInputs>): Partial<AttentionInputs> {
 }
 
 export const attentionStore = new AttentionStore();
+export { DEFAULTS as ATTENTION_DEFAULTS };

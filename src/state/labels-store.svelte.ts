@@ -3,12 +3,13 @@
  * result and the user's per-row decisions. Everything is kept in IndexedDB (idb-keyval) so a reload
  * finds it intact; parsing and the audit itself run in the worker.
  */
-import { createStore, get, set, type UseStore } from 'idb-keyval';
+import { createStore, del, get, set, type UseStore } from 'idb-keyval';
 import type { LabelAuditOutput, LabelAuditProgress, LabelAuditSettings } from '../core/engine/label-audit-run';
 import { DEFAULT_AUDIT_SETTINGS } from '../core/engine/tool-defaults';
 import { TEXT_SEPARATOR, type PackedParse } from '../core/engine/label-input';
 import type { Delimiter, LabeledRow, ParseLabeledTextOptions } from '../core/labels';
 import { toCsv } from '../core/table/csv';
+import type { SessionLabels } from '../core/workshop/session-file';
 import { modelStore } from './model-store.svelte';
 
 export const DECISION_NONE = 0;
@@ -195,9 +196,19 @@ export class LabelsStore {
     const id = ++this.parseJob;
     try {
       const bytes = new Uint8Array(await file.arrayBuffer());
+      const previousSettings = this.parseSettings;
       this.parseSettings = { ...DEFAULT_PARSE, format: /\.jsonl?$/i.test(file.name) ? 'jsonl' : 'auto' };
       const parsed = await modelStore.client.parseLabeledData(bytes, this.parseOptions());
       if (id !== this.parseJob) return;
+      // A file that cannot be audited at all is not taken: the data already here stays as it is.
+      // (Rows that only need the user's consent to be left out do not block a file.)
+      const blocking = parsed.summary.problems.filter((p) => p.severity === 'error' && p.code !== 'incomplete-rows');
+      if (blocking.length > 0) {
+        this.parseSettings = previousSettings;
+        const kept = this.input.trim() !== '' ? ' Your previous data is kept.' : '';
+        this.parseError = `${file.name} was not loaded: ${blocking.map((p) => p.message).join(' ')}${kept}`;
+        return;
+      }
       this.input = parsed.text ?? '';
       parsed.text = null;
       this.sourceName = file.name;
@@ -206,7 +217,7 @@ export class LabelsStore {
       if (this.result) this.stale = true;
       this.scheduleSave();
     } catch (error) {
-      if (id === this.parseJob) this.parseError = `${file.name} could not be read: ${(error as Error).message}`;
+      if (id === this.parseJob) this.parseError = `${file.name} could not be read: ${(error as Error).message}${this.input.trim() !== '' ? ' Your previous data is kept.' : ''}`;
     } finally {
       if (id === this.parseJob) this.parsing = false;
     }
@@ -390,6 +401,44 @@ export class LabelsStore {
       null,
       1,
     );
+  }
+
+  // ---------------------------------------------------------------- session files
+
+  /** Everything a session file keeps of this tool: the data as pasted, the settings, the audit and the decisions. */
+  sessionSnapshot(): SessionLabels {
+    return {
+      input: this.input,
+      sourceName: this.sourceName,
+      parse: $state.snapshot(this.parseSettings) as unknown as Record<string, unknown>,
+      settings: $state.snapshot(this.settings) as unknown as Record<string, unknown>,
+      audit: this.result && this.audited
+        ? { result: this.result as unknown as Record<string, unknown>, audited: this.audited as unknown as Record<string, unknown>, decisions: this.decisions.slice(), stale: this.stale }
+        : null,
+    };
+  }
+
+  /** Replaces the tool's state with a session's (validated by decodeSession) and saves it. */
+  async applySession(session: SessionLabels): Promise<void> {
+    if (this.running) await this.cancel();
+    this.input = session.input;
+    this.sourceName = session.sourceName;
+    this.parseSettings = { ...DEFAULT_PARSE, ...(session.parse as Partial<ParseSettings>) };
+    this.settings = { ...DEFAULT_AUDIT_SETTINGS, ...(session.settings as Partial<LabelAuditSettings>) };
+    if (session.audit) {
+      this.result = session.audit.result as unknown as LabelAuditOutput;
+      this.audited = session.audit.audited as unknown as AuditedRows;
+      this.decisions = session.audit.decisions.slice();
+      this.stale = session.audit.stale;
+    } else {
+      this.result = null;
+      this.audited = null;
+      this.decisions = new Uint8Array(0);
+      this.stale = false;
+    }
+    this.decisionVersion++;
+    void this.parse();
+    await Promise.all([this.flush(), this.result ? this.saveResult() : del('result', this.store()).catch(() => undefined)]);
   }
 
   // ---------------------------------------------------------------- persistence

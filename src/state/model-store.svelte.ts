@@ -33,6 +33,8 @@ export class ModelStore {
   executionProvider = $state<ExecutionProviderChoice>('auto');
   embedded = $state<EmbeddedModelEntry[]>([]);
   cached = $state<CachedModel[]>([]);
+  /** Where the loaded model came from; null for local files (they cannot be shared or reloaded). */
+  source = $state<RememberedSource | null>(null);
   /** Bumped every time a model finishes loading, so tools can rerun on a new model. */
   generation = $state(0);
 
@@ -87,6 +89,7 @@ export class ModelStore {
       this.info = info;
       this.status = 'ready';
       this.loadedWith = this.executionProvider;
+      this.source = source.kind === 'files' ? null : source;
       this.generation++;
       if (source.kind !== 'files') writePersisted(MODEL_KEY, { source, executionProvider: this.executionProvider });
       void this.refreshCached();

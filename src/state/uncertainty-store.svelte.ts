@@ -217,3 +217,4 @@ function sanitize(saved: Partial<UncertaintyInputs>): Partial<UncertaintyInputs>
 }
 
 export const uncertaintyStore = new UncertaintyStore();
+export { DEFAULTS as UNCERTAINTY_DEFAULTS };

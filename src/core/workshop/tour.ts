@@ -1,0 +1,109 @@
+/**
+ * The guided tour: a short walk through the four tools, each step tied to a live view (link
+ * parameters the step sets) and to the question it answers. Plain words, a few sentences each.
+ */
+
+export type TourAction = 'run-attention' | 'run-uncertainty' | 'run-analogy' | 'load-label-example' | 'run-labels';
+
+export interface TourStep {
+  id: string;
+  /** The big question this step belongs to. */
+  question: string;
+  title: string;
+  /** What to look at and what it means, in two to four sentences. */
+  body: string;
+  /** View state the step sets (link parameters; everything else stays as the user has it). */
+  state: Record<string, string>;
+  /** What the step runs once the view is set, so the user sees a result, not an empty panel. */
+  action?: TourAction;
+}
+
+export const TOUR_QUESTIONS = {
+  bayes: 'In what sense do attention and dropout make a transformer a Bayesian model?',
+  overconfidence: 'How does MC dropout reduce over-confidence?',
+  analogies: 'Can a transformer do word analogies — and why or why not?',
+  labels: 'How does a transformer help find bad labels?',
+} as const;
+
+export const TOUR_STEPS: readonly TourStep[] = [
+  {
+    id: 'attention-grid',
+    question: TOUR_QUESTIONS.bayes,
+    title: 'Every head, every layer',
+    body: 'Each thumbnail is one attention head: row i shows where token i looks. Some heads look at the previous word, some at [SEP], some spread out. Click a thumbnail to open it.',
+    state: { tool: 'attention', view: 'model', text: 'The cat sat on the mat because it was tired.', pair: '0', hideSpecial: '0', avgHeads: '0', rollout: '0' },
+    action: 'run-attention',
+  },
+  {
+    id: 'attention-distribution',
+    question: TOUR_QUESTIONS.bayes,
+    title: 'Attention is a probability distribution',
+    body: 'One query token\'s row: a softmax, so the bars are non-negative and sum to 1. Read it as a posterior over "which position holds the information I need". Low entropy means the head is sure; high entropy means it hedges.',
+    state: { tool: 'attention', view: 'row', layer: '1', head: '0' },
+    action: 'run-attention',
+  },
+  {
+    id: 'attention-sinks',
+    question: TOUR_QUESTIONS.bayes,
+    title: 'Where the probability goes when nothing fits',
+    body: 'Many heads park their probability on [CLS] or [SEP], a "no-op" choice. Sort the per-head summary by share on special tokens, then tick "Hide special tokens" to see what remains after renormalising.',
+    state: { tool: 'attention', view: 'head', layer: '2', head: '1', hideSpecial: '0' },
+    action: 'run-attention',
+  },
+  {
+    id: 'dropout-samples',
+    question: TOUR_QUESTIONS.bayes,
+    title: 'Dropout kept on: many networks in one',
+    body: 'With dropout on at inference every pass drops different units: each pass is a sample from an approximate posterior over networks (Gal & Ghahramani 2016). The bars show the mean over T samples and their spread.',
+    state: { tool: 'uncertainty', mcMode: 'single', mcTask: 'fill-mask', mcText: 'The cat sat on the [MASK] and looked out of the window.', T: '32', seed: '1', lastK: '0' },
+    action: 'run-uncertainty',
+  },
+  {
+    id: 'dropout-overconfidence',
+    question: TOUR_QUESTIONS.overconfidence,
+    title: 'One pass is sure; the average is honest',
+    body: 'Compare the deterministic prediction (dropout off) with the MC mean. On an ambiguous sentence the single pass often puts most probability on one class, while the average spreads it: predictive entropy goes up where the model has seen little evidence.',
+    state: { tool: 'uncertainty', mcMode: 'single', mcTask: 'classification', mcClassText: 'It was green and it moved slowly.', T: '64', seed: '7' },
+    action: 'run-uncertainty',
+  },
+  {
+    id: 'dropout-epistemic',
+    question: TOUR_QUESTIONS.overconfidence,
+    title: 'Not knowing vs. noise',
+    body: 'Mutual information (BALD) is the part of the uncertainty that comes from disagreement between samples: what more data would fix. Rank a batch by it; the convergence plot shows how many samples the estimate needs.',
+    state: { tool: 'uncertainty', mcMode: 'batch', mcTask: 'classification', T: '32', rank: 'mutualInformation' },
+    action: 'run-uncertainty',
+  },
+  {
+    id: 'analogy-offsets',
+    question: TOUR_QUESTIONS.analogies,
+    title: 'king − man + woman on the model\'s own embeddings',
+    body: 'The query is vector arithmetic: start at king, subtract man, add woman, take the nearest word by cosine. Compare the transformer\'s token embeddings with the static word vectors shipped beside it.',
+    state: { tool: 'analogy', analogy: 'man,woman,king', method: '3CosAdd', spaces: 'token,static', center: '0' },
+    action: 'run-analogy',
+  },
+  {
+    id: 'analogy-why-hard',
+    question: TOUR_QUESTIONS.analogies,
+    title: 'Why transformers find it hard',
+    body: 'Input embeddings are trained to be read by attention, not to be a geometric map of meaning; rare words are split into pieces; and all vectors lean the same way (anisotropy). Tick "Mean-centre" and 3CosMul and see what changes.',
+    state: { tool: 'analogy', analogy: 'france,paris,japan', method: '3CosMul', spaces: 'token,contextual,static', center: '1' },
+    action: 'run-analogy',
+  },
+  {
+    id: 'labels-example',
+    question: TOUR_QUESTIONS.labels,
+    title: 'A labelled set with planted mistakes',
+    body: 'The example holds WordNet glosses labelled by topic, some labels deliberately wrong. The model embeds every row; a classifier trained on the other folds gives each row probabilities it never saw its own label for.',
+    state: { tool: 'labels', features: 'embeddings', folds: '5' },
+    action: 'load-label-example',
+  },
+  {
+    id: 'labels-confident-learning',
+    question: TOUR_QUESTIONS.labels,
+    title: 'Confident learning flags the suspects',
+    body: 'A row is flagged when the out-of-sample probability of another class beats that class\'s own average confidence (Northcutt et al. 2021). Review the flagged rows first: accept the suggested label, keep yours, or drop the row, then export the cleaned set.',
+    state: { tool: 'labels' },
+    action: 'run-labels',
+  },
+];

@@ -1,0 +1,80 @@
+import { formatModelRef, parseModelRef } from '../core/workshop/model-ref';
+import { modelStore } from './model-store.svelte';
+import { readPersisted, writePersisted } from './persisted';
+
+export const TOOL_IDS = ['attention', 'uncertainty', 'analogy', 'labels', 'model'] as const;
+export type ToolId = (typeof TOOL_IDS)[number];
+
+const PRESENTER_KEY = 'presenter';
+
+/** The page-level state a workshop shares: which tool is open, presenter mode, hidden controls, the model. */
+export class WorkshopStore {
+  tab = $state<ToolId>('attention');
+  presenter = $state(false);
+  hidden = $state<string[]>([]);
+  /** A model named by a link or session, loaded once the app has started. */
+  requestedModelRef = $state('');
+  /** Problems found in a link or session file, shown until dismissed. */
+  problems = $state<string[]>([]);
+  notice = $state<string | null>(null);
+  /** The open guided-tour step (0-based), or null when the tour is closed. */
+  tourStep = $state<number | null>(null);
+
+  constructor() {
+    const savedTab = readPersisted<ToolId>('tab');
+    if (savedTab && (TOOL_IDS as readonly string[]).includes(savedTab)) this.tab = savedTab;
+    const saved = readPersisted<{ presenter: boolean; hidden: string[] }>(PRESENTER_KEY);
+    if (saved && typeof saved.presenter === 'boolean' && Array.isArray(saved.hidden)) {
+      this.presenter = saved.presenter;
+      this.hidden = saved.hidden.filter((id) => typeof id === 'string');
+    }
+  }
+
+  /** The loaded model as a link names it; '' for the first built-in model (the default) or local files. */
+  get modelRef(): string {
+    const source = modelStore.source;
+    if (!source) return this.requestedModelRef;
+    const ref = formatModelRef(source);
+    return source.kind === 'embedded' && source.name === modelStore.embedded[0]?.name ? '' : ref;
+  }
+
+  selectTab(tab: ToolId): void {
+    this.tab = tab;
+    this.persist();
+  }
+
+  toggleHidden(id: string, hide: boolean): void {
+    this.hidden = hide ? [...new Set([...this.hidden, id])] : this.hidden.filter((h) => h !== id);
+    this.persist();
+  }
+
+  persist(): void {
+    writePersisted('tab', this.tab);
+    writePersisted(PRESENTER_KEY, { presenter: this.presenter, hidden: [...this.hidden] });
+  }
+
+  /** Loads the model a link or session asked for, unless it is the one already loaded. */
+  async loadRequestedModel(): Promise<void> {
+    const wanted = this.requestedModelRef;
+    if (modelStore.status === 'loading' || (modelStore.info && wanted === this.modelRef)) return;
+    if (wanted === '') {
+      const first = modelStore.embedded[0];
+      if (first) await modelStore.load({ kind: 'embedded', name: first.name });
+      return;
+    }
+    const source = parseModelRef(wanted);
+    if ('error' in source) {
+      this.problems = [...this.problems, `Model (model): ${source.error}; the current model is kept.`];
+      this.requestedModelRef = this.modelRef;
+      return;
+    }
+    if (source.kind === 'embedded' && !modelStore.embedded.some((m) => m.name === source.name)) {
+      this.problems = [...this.problems, `Model (model): there is no built-in model "${source.name}"; the current model is kept.`];
+      this.requestedModelRef = this.modelRef;
+      return;
+    }
+    await modelStore.load(source);
+  }
+}
+
+export const workshopStore = new WorkshopStore();
