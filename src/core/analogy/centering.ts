@@ -4,6 +4,7 @@
  * Returns a new space; the input is untouched.
  */
 import { createVectorSpace, type VectorSpace } from './vector-space';
+import { allocateMatrix } from './wasm-dot';
 
 export function meanCentered(space: VectorSpace): VectorSpace {
   const { size, dim, unit, norms } = space;
@@ -12,7 +13,7 @@ export function meanCentered(space: VectorSpace): VectorSpace {
     for (let d = 0; d < dim; d++) mean[d] += unit[off + d] * norms[v];
   }
   for (let d = 0; d < dim; d++) mean[d] /= size;
-  const centered = new Float32Array(size * dim);
+  const centered = allocateMatrix(size, dim); // in wasm memory when it can be, so createVectorSpace keeps it in place
   for (let v = 0, off = 0; v < size; v++, off += dim) {
     for (let d = 0; d < dim; d++) centered[off + d] = unit[off + d] * norms[v] - mean[d];
   }

@@ -17,6 +17,7 @@ export type { AnalogyMethod, AnalogyOptions, AnalogyAnswer, AnalogyOutcome, Scor
 export { solveAnalogy, analogyScores, nearestNeighbours, candidateMask, COSMUL_EPSILON } from './analogy-search';
 export { topKRows, rankAmong, ranksAhead } from './ranking';
 export { dot, dot3, dot4, dotRows4, dotRowsAt4, dot3Rows2, dotAll, dotAllThree, cosAddTarget, cosMulScore } from './dot-kernels';
+export { allocateMatrix, wasmKernelsAvailable } from './wasm-dot';
 export type { Projection2D } from './pca';
 export { projectTo2D, symmetricEigen } from './pca';
 export type { AnalogyFile, AnalogySection, AnalogyQuestion } from './analogy-file';

@@ -2,6 +2,7 @@
  * A set of labelled vectors prepared for cosine search: rows are L2-normalised once at build time (the
  * original norms are kept), so every cosine is a plain dot product over contiguous rows.
  */
+import { allocateWasmMatrix, isWasmMatrix } from './wasm-dot';
 import { isWholeWordToken } from './whole-word';
 
 export type VectorSpaceKind = 'token-embeddings' | 'static' | 'contextual';
@@ -12,7 +13,10 @@ export interface VectorSpace {
   readonly words: readonly string[];
   readonly size: number;
   readonly dim: number;
-  /** Unit rows, row-major [size, dim]. A zero row stays zero (cosine 0 with everything). */
+  /**
+   * Unit rows, row-major [size, dim]. A zero row stays zero (cosine 0 with everything). Lives in a wasm
+   * memory of its own when it can (see wasm-dot.ts), which the search kernels need for their SIMD path.
+   */
   readonly unit: Float32Array;
   /** L2 norm of each original row. */
   readonly norms: Float32Array;
@@ -27,7 +31,10 @@ export interface VectorSpaceOptions {
   kind?: VectorSpaceKind;
   /** Per-row eligibility, or a rule on the label; default isWholeWordToken. */
   wholeWord?: Uint8Array | ((word: string, row: number) => boolean);
-  /** Normalise `vectors` in place instead of copying (the caller gives up the buffer). */
+  /**
+   * Normalise `vectors` in place instead of copying (the caller gives up the buffer). When the rows can live
+   * in wasm memory they are still copied there once, unless `vectors` came from allocateMatrix already.
+   */
   inPlace?: boolean;
   centered?: boolean;
 }
@@ -40,7 +47,7 @@ export function createVectorSpace(words: readonly string[], vectors: Float32Arra
   }
   const dim = vectors.length / size;
   if (dim === 0) throw new Error('Vectors have dimension 0.');
-  const unit = options.inPlace ? vectors : new Float32Array(vectors);
+  const unit = unitStorage(vectors, size, dim, options.inPlace ?? false);
   const norms = new Float32Array(size);
   for (let v = 0, off = 0; v < size; v++, off += dim) {
     let squares = 0;
@@ -64,6 +71,20 @@ export function createVectorSpace(words: readonly string[], vectors: Float32Arra
     index,
     centered: options.centered ?? false,
   };
+}
+
+/**
+ * Where the unit rows live: in a wasm memory of their own when possible (the SIMD search kernels read them
+ * there; see wasm-dot.ts), copying `vectors` once unless they already live there; else in the JS heap as before.
+ */
+function unitStorage(vectors: Float32Array, size: number, dim: number, inPlace: boolean): Float32Array {
+  if (inPlace && isWasmMatrix(vectors, size, dim)) return vectors;
+  const placed = allocateWasmMatrix(size, dim);
+  if (placed) {
+    placed.set(vectors);
+    return placed;
+  }
+  return inPlace ? vectors : new Float32Array(vectors);
 }
 
 function wholeWordFlags(words: readonly string[], rule: VectorSpaceOptions['wholeWord']): Uint8Array {
