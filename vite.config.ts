@@ -3,6 +3,7 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
 import { fileURLToPath } from 'node:url';
 import { embeddedModels } from './vite-plugins/embedded-models.ts';
+import { CONTENT_SECURITY_POLICY, DEV_CONTENT_SECURITY_POLICY } from './src/csp.ts';
 
 // WASM threads need SharedArrayBuffer, which needs cross-origin isolation on every server.
 export const crossOriginIsolationHeaders = {
@@ -41,8 +42,9 @@ export default defineConfig({
       devOptions: { enabled: false },
     }),
   ],
-  server: { headers: crossOriginIsolationHeaders },
-  preview: { headers: crossOriginIsolationHeaders },
+  // The service worker (src/sw.ts) adds the same headers to the responses it serves.
+  server: { headers: { ...crossOriginIsolationHeaders, 'Content-Security-Policy': DEV_CONTENT_SECURITY_POLICY } },
+  preview: { headers: { ...crossOriginIsolationHeaders, 'Content-Security-Policy': CONTENT_SECURITY_POLICY } },
   worker: { format: 'es' },
   optimizeDeps: { exclude: ['onnxruntime-web'] },
   build: { target: 'es2022', sourcemap: true, chunkSizeWarningLimit: 1024 },

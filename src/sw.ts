@@ -2,10 +2,12 @@
 /**
  * The service worker: precaches the app shell, onnxruntime-web's files, the built-in models and the
  * examples, so the app starts with no network after one visit. Every response it serves carries the
- * cross-origin-isolation headers, so WASM threads keep working offline.
+ * cross-origin-isolation headers, so WASM threads keep working offline, and the app's
+ * Content-Security-Policy (src/csp.ts), so a host that sends no headers still gets it.
  */
 import { addPlugins, cleanupOutdatedCaches, matchPrecache, precacheAndRoute, type PrecacheEntry } from 'workbox-precaching';
 import { clientsClaim } from 'workbox-core';
+import { CONTENT_SECURITY_POLICY } from './csp';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (string | PrecacheEntry)[] };
 
@@ -13,6 +15,7 @@ const ISOLATION_HEADERS: Record<string, string> = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
   'Cross-Origin-Resource-Policy': 'same-origin',
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
 };
 
 function withIsolationHeaders(response: Response): Response {

@@ -1,6 +1,8 @@
-import protobuf from 'protobufjs';
+import protobuf from 'protobufjs/minimal.js';
 import { OnnxFormatError } from './errors';
-import { modelProtoType } from './schema';
+// Static decode/encode generated from ./schema.ts (npm run gen:onnx): protobufjs's reflection would
+// compile them at run time with `new Function`, which the app's Content-Security-Policy forbids.
+import { onnx } from './onnx-static.js';
 import { int64ToNumber, type OnnxModel } from './types';
 
 const NOT_ONNX = 'This file is not an ONNX model';
@@ -19,7 +21,7 @@ export function decodeModel(bytes: Uint8Array): OnnxModel {
   // Our own reader, so its position tells where decoding stopped (nested messages share it).
   const reader = protobuf.Reader.create(bytes);
   try {
-    decoded = modelProtoType().decode(reader) as unknown as OnnxModel;
+    decoded = onnx.ModelProto.decode(reader) as unknown as OnnxModel;
   } catch (error) {
     const detail = (error as Error).message ?? String(error);
     const offset = Math.min(reader.pos, bytes.byteLength);
@@ -49,8 +51,7 @@ export function decodeModel(bytes: Uint8Array): OnnxModel {
 
 /** Encodes a model object (decoded or built) back to ONNX bytes. */
 export function encodeModel(model: OnnxModel): Uint8Array {
-  const type = modelProtoType();
-  const bytes = type.encode(model as unknown as Record<string, unknown>).finish();
+  const bytes = onnx.ModelProto.encode(model).finish();
   // Node's Writer returns a Buffer; hand out a plain Uint8Array so callers see one type everywhere.
   return bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

@@ -7,7 +7,7 @@ import protobuf from 'protobufjs';
  * Packed options follow the spec exactly (proto2: only the *_data fields are packed), so the
  * re-encoded bytes stay close to what the exporter wrote.
  */
-const ONNX_PROTO = `
+export const ONNX_PROTO = `
 syntax = "proto2";
 package onnx;
 
