@@ -28,8 +28,24 @@ function alignedRawBytes(tensor: OnnxTensor): ArrayBuffer | null {
   const raw = tensor.rawData;
   // An absent bytes field reads as protobufjs's default, an empty array (no byteLength).
   if (!raw || raw.length === 0) return null;
+  const size = BYTES_PER_ELEMENT[tensor.dataType ?? 0];
+  if (size && raw.length % size !== 0) {
+    throw new OnnxGraphError(
+      `Tensor "${tensor.name}" is damaged: its ${raw.length} bytes of ${dataTypeName(tensor.dataType)} data are not a whole number of ${size}-byte values (the file may be corrupt).`,
+    );
+  }
   return new Uint8Array(raw).buffer as ArrayBuffer;
 }
+
+const BYTES_PER_ELEMENT: Partial<Record<number, number>> = {
+  [DataType.FLOAT]: 4,
+  [DataType.FLOAT16]: 2,
+  [DataType.BFLOAT16]: 2,
+  [DataType.DOUBLE]: 8,
+  [DataType.INT64]: 8,
+  [DataType.INT32]: 4,
+  [DataType.INT16]: 2,
+};
 
 function assertInline(tensor: OnnxTensor): void {
   if (isExternalTensor(tensor)) {
