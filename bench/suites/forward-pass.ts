@@ -6,8 +6,10 @@
  * Two comparisons per length, each timed side by side (A, B alternating, ratio per pair):
  *   session.run   the same prepared feeds; the playground session returns every output the raw one does
  *                 plus the attention tensors (what exposing attention costs a forward pass)
- *   tool call     the attention tool's whole call (runAttention: tokenize, feeds, run, gather the
- *                 attention into one array) vs what a plain script does for a text (tokenize, feeds, run)
+ *   tool call     the attention tool's model call (runAttention: tokenize, feeds, run, every layer's
+ *                 attention as onnxruntime returned it) vs what a plain script does for a text (tokenize,
+ *                 feeds, run). Stacking the layers into one array happens when the view is built
+ *                 (buildAttentionView, not timed here), where it replaced the copy made for the transfer.
  *
  * The default model has max_position_embeddings 128, so 512 tokens runs on a model built for the
  * benchmark with the same shape (tests/helpers/tiny-transformer.ts: 4 layers, 4 heads, hidden 128,

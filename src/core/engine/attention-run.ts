@@ -8,8 +8,13 @@ export interface AttentionResult {
   typeIds: number[];
   special: boolean[];
   continuation: boolean[];
-  /** Every layer's attention probabilities stacked, row-major [layers, heads, seq, seq]. */
-  probs: Float32Array;
+  /**
+   * Each layer's attention probabilities, row-major [heads, seq, seq]: onnxruntime's output arrays,
+   * used in place. At 512 tokens they are 16 MB in all; gathering them into one [layers, heads, seq, seq]
+   * array here cost a second copy on every run, and the view copied that again for the transfer, so the
+   * one gather happens in `stackLayers` (called by buildAttentionView), into the array that is transferred.
+   */
+  layers: Float32Array[];
   shape: [number, number, number, number];
   /** Token count before truncation to the model's maximum positions. */
   untruncatedLength: number;
@@ -30,28 +35,39 @@ export async function runAttention(model: PreparedModel, text: string, pair: str
   });
   throwIfAborted(signal);
 
-  const layers = model.attentionOutputs.length;
   const heads = Math.max(...model.attentionOutputs.map((output) => output.heads ?? Number(results[output.outputName].dims[1])));
-  const probs = new Float32Array(layers * heads * seq * seq);
-  for (const [layer, output] of model.attentionOutputs.entries()) {
-    const tensor = results[output.outputName];
-    const data = await tensorToFloat32(tensor);
-    const expected = heads * seq * seq;
-    if (data.length !== expected) {
-      throw new Error(`Attention output ${output.outputName} has ${data.length} values, expected ${heads}×${seq}×${seq}.`);
+  const expected = heads * seq * seq;
+  const layers: Float32Array[] = [];
+  try {
+    for (const output of model.attentionOutputs) {
+      const data = await tensorToFloat32(results[output.outputName]);
+      if (data.length !== expected) {
+        throw new Error(`Attention output ${output.outputName} has ${data.length} values, expected ${heads}×${seq}×${seq}.`);
+      }
+      layers.push(data);
     }
-    probs.set(data, layer * expected);
+  } finally {
+    // A CPU tensor's dispose drops only its own reference to the array kept above; a GPU one's was downloaded.
+    for (const tensor of Object.values(results)) tensor.dispose?.();
   }
-  for (const tensor of Object.values(results)) tensor.dispose?.();
   return {
     tokens: encoded.tokens,
     ids: encoded.ids,
     typeIds: encoded.typeIds,
     special: encoded.special,
     continuation: encoded.continuation,
-    probs,
-    shape: [layers, heads, seq, seq],
+    layers,
+    shape: [layers.length, heads, seq, seq],
     untruncatedLength: encoded.untruncatedLength,
     maxPositions: model.info.maxPositions,
   };
+}
+
+/** The layers stacked into one new array, row-major [layers, heads, seq, seq] (one copy). */
+export function stackLayers(result: Pick<AttentionResult, 'layers' | 'shape'>): Float32Array {
+  const [layerCount, heads, seq] = result.shape;
+  const size = heads * seq * seq;
+  const stacked = new Float32Array(layerCount * size);
+  result.layers.forEach((layer, l) => stacked.set(layer, l * size));
+  return stacked;
 }

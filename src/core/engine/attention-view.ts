@@ -1,5 +1,5 @@
 import { attentionRollout, averageHeads, headSummaries, hidePositions, type AttentionShape, type HeadSummary } from '../attention';
-import type { AttentionResult } from './attention-run';
+import { stackLayers, type AttentionResult } from './attention-run';
 
 export interface AttentionDisplayOptions {
   hideSpecial: boolean;
@@ -36,18 +36,20 @@ export function buildAttentionView(result: AttentionResult, options: AttentionDi
   if (result.untruncatedLength > seq) {
     notes.push(`The input has ${result.untruncatedLength} tokens; the model reads at most ${result.maxPositions}, so it was cut to ${seq}.`);
   }
-  const summaries = headSummaries(result.probs, result.shape, result.special);
+  // A fresh array on every call: the worker transfers it, and the cached raw run must stay intact.
+  const stacked = stackLayers(result);
+  const summaries = headSummaries(stacked, result.shape, result.special);
 
-  let probs: Float32Array = result.probs;
+  let probs: Float32Array = stacked;
   let shape: AttentionShape = result.shape;
   let mode: AttentionMode = 'heads';
   if (options.rollout) {
-    probs = attentionRollout(result.probs, result.shape).rollout;
+    probs = attentionRollout(stacked, result.shape).rollout;
     shape = [layers, 1, seq, seq];
     mode = 'rollout';
     notes.push('Rollout: layer n shows attention multiplied through layers 1..n, with heads averaged and the residual added.');
   } else if (options.averageHeads) {
-    probs = averageHeads(result.probs, result.shape);
+    probs = averageHeads(stacked, result.shape);
     shape = [layers, 1, seq, seq];
     mode = 'average';
   }
@@ -73,8 +75,7 @@ export function buildAttentionView(result: AttentionResult, options: AttentionDi
     special: pick(result.special),
     continuation: pick(result.continuation),
     positions,
-    // A fresh array: the worker transfers it, and the cached raw run must not be detached.
-    probs: probs === result.probs ? probs.slice() : probs,
+    probs,
     shape: [shape[0], shape[1], shape[2], shape[3]],
     mode,
     summaries,

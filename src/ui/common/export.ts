@@ -43,8 +43,12 @@ export function downloadSvg(svg: SVGSVGElement, fileName: string): void {
 
 /** Renders the SVG onto a canvas at `scale` and downloads it as PNG. */
 export async function downloadSvgAsPng(svg: SVGSVGElement, fileName: string, scale = 2): Promise<void> {
-  const text = serializeSvg(svg);
   const { width, height } = svg.getBoundingClientRect();
+  await downloadSvgTextAsPng(serializeSvg(svg), width, height, fileName, scale);
+}
+
+/** Renders a standalone SVG document of the given size onto a canvas at `scale` and downloads it as PNG. */
+export async function downloadSvgTextAsPng(text: string, width: number, height: number, fileName: string, scale = 2): Promise<void> {
   const image = new Image();
   const url = URL.createObjectURL(new Blob([text], { type: 'image/svg+xml' }));
   try {
