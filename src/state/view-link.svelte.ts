@@ -8,6 +8,8 @@ import { readViewState, VIEW_STATE, writeViewState } from './view-state-table';
 import { workshopStore } from './workshop-store.svelte';
 
 const WRITE_DELAY_MS = 250;
+/** The hash this tab last wrote: a reload finds it again and is not a shared link. */
+const OWN_HASH_KEY = 'transformer-playground:own-hash';
 
 /** The view as a hash (without '#'). */
 export function currentViewHash(values: StateValues = readViewState()): string {
@@ -29,25 +31,38 @@ export function applyViewHash(hash: string): boolean {
 let started = false;
 
 /**
- * Applies the page's own hash (returns true when it had state, so the caller loads the link's model
- * instead of the remembered one), then mirrors every later change of the view into the hash.
+ * Applies the page's hash, then mirrors every later change of the view into it. Returns true for a
+ * shared link (so the caller loads the link's model); a reload of this tab's own address returns
+ * false and the remembered model loads, as it would without the hash (a model from a custom host
+ * or from local files cannot be named in a link).
  */
 export function startViewLink(): boolean {
   if (started) return false;
   started = true;
-  const fromLink = applyViewHash(location.hash);
+  const initial = location.hash.replace(/^#/, '');
+  const ownReload = initial !== '' && readOwnHash() === initial;
+  const fromLink = applyViewHash(initial) && !ownReload;
   let timer: ReturnType<typeof setTimeout> | null = null;
-  let lastWritten = location.hash.replace(/^#/, '');
+  let lastWritten = initial;
+  let pending: string | null = null;
+  const write = (hash: string) => {
+    pending = null;
+    rememberOwnHash(hash);
+    if (hash === lastWritten) return;
+    lastWritten = hash;
+    history.replaceState(history.state, '', `#${hash}`);
+  };
   $effect.root(() => {
     $effect(() => {
       const hash = currentViewHash(readViewState());
       if (timer) clearTimeout(timer);
-      timer = setTimeout(() => {
-        if (hash === lastWritten) return;
-        lastWritten = hash;
-        history.replaceState(history.state, '', `#${hash}`);
-      }, WRITE_DELAY_MS);
+      pending = hash;
+      timer = setTimeout(() => write(hash), WRITE_DELAY_MS);
     });
+  });
+  // A reload right after a change still finds the change in the address.
+  window.addEventListener('pagehide', () => {
+    if (pending !== null) write(pending);
   });
   window.addEventListener('hashchange', () => {
     const hash = location.hash.replace(/^#/, '');
@@ -56,4 +71,20 @@ export function startViewLink(): boolean {
     if (applyViewHash(hash)) void workshopStore.loadRequestedModel();
   });
   return fromLink;
+}
+
+function readOwnHash(): string | null {
+  try {
+    return sessionStorage.getItem(OWN_HASH_KEY);
+  } catch {
+    return null;
+  }
+}
+
+function rememberOwnHash(hash: string): void {
+  try {
+    sessionStorage.setItem(OWN_HASH_KEY, hash);
+  } catch {
+    // Storage blocked: a reload then counts as a shared link, which shows the same view.
+  }
 }

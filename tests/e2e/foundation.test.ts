@@ -81,7 +81,7 @@ describe('app shell and model loading', () => {
 
     const pick = async (files: { name: string; buffer: Buffer }[]) => {
       await chooseSource(page, 'Local files');
-      await page.locator('input[type=file]').setInputFiles(files.map((f) => ({ ...f, mimeType: 'application/octet-stream' })));
+      await page.locator('aside input[type=file]').setInputFiles(files.map((f) => ({ ...f, mimeType: 'application/octet-stream' })));
     };
     const tokenizer = { name: 'tokenizer.json', buffer: Buffer.from(tiny['tokenizer.json']) };
     const expectError = async (pattern: RegExp) => {

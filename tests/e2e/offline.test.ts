@@ -4,7 +4,7 @@ import { openPage, useAppAndBrowser, waitForModelReady } from './harness';
 const e2e = useAppAndBrowser();
 
 describe('offline after one visit', () => {
-  it('starts, stays cross-origin isolated and runs the built-in model with no network', async () => {
+  it('starts, stays cross-origin isolated, and each of the four tools produces a result with no network', async () => {
     const context = await e2e.browser.newContext();
     const { page } = await openPage(context, e2e.url);
     await waitForModelReady(page);
@@ -22,6 +22,27 @@ describe('offline after one visit', () => {
     await page.getByTestId('attention-tokens').getByText('sentence', { exact: true }).waitFor({ timeout: 60_000 });
     await page.getByTestId('view-model').click();
     expect(await page.getByTestId('head-thumbnail').count()).toBe(16);
+
+    await page.getByTestId('tab-uncertainty').click();
+    await page.getByTestId('mc-samples').fill('8');
+    await page.getByTestId('mc-samples').press('Tab');
+    await page.getByTestId('mc-run').click();
+    await page.getByTestId('mc-run-info').filter({ hasText: /T = 8/ }).waitFor({ timeout: 120_000 });
+    expect(await page.getByTestId('mc-prediction').textContent()).toMatch(/\S/);
+
+    await page.getByTestId('tab-analogy').click();
+    await page.getByTestId('analogy-run').click();
+    // Both the model's token space and the shipped static vectors come from the precache.
+    await page.getByTestId('analogy-result-token').locator('[data-testid="analogy-candidates"] li').nth(4).waitFor({ timeout: 120_000 });
+    await page.getByTestId('analogy-result-static').locator('[data-testid="analogy-candidates"] li').nth(4).waitFor({ timeout: 120_000 });
+
+    await page.getByTestId('tab-labels').click();
+    await page.getByTestId('labels-example').click();
+    await expect.poll(() => page.getByTestId('labels-parse-summary').textContent(), { timeout: 30_000 }).toMatch(/^360 rows, 8 classes/);
+    await page.getByTestId('labels-run').click();
+    await page.getByTestId('labels-results').waitFor({ state: 'visible', timeout: 240_000 });
+    expect(await page.getByTestId('labels-summary').textContent()).toMatch(/^\d+ of 360 rows flagged/);
+    expect(await page.getByTestId('network-status').textContent()).toMatch(/offline/);
     await context.close();
   });
 });
