@@ -178,7 +178,6 @@ export class AnalogyStore {
     this.evaluationJob = jobId;
     this.evaluating = true;
     this.evaluationError = null;
-    this.evaluationFile = fileName;
     this.evaluationProgress = { stage: 'Starting', done: 0, total: null };
     try {
       if (this.summaries.length === 0) await this.refreshSpaces();
@@ -187,7 +186,11 @@ export class AnalogyStore {
       const result = await modelStore.client.evaluateAnalogyFile(text, ids, { methods: ['3CosAdd', '3CosMul'], centered: this.centered, wholeWordsOnly: this.wholeWordsOnly, layer: this.contextLayer }, (p) => {
         if (this.evaluationJob === jobId) this.evaluationProgress = p;
       }, jobId);
-      if (this.evaluationJob === jobId) this.evaluation = result;
+      // The file name changes with the results only: a bad file leaves the last results under their own name.
+      if (this.evaluationJob === jobId) {
+        this.evaluation = result;
+        this.evaluationFile = fileName;
+      }
     } catch (error) {
       const message = (error as Error).message;
       if (this.evaluationJob === jobId) this.evaluationError = /cancel/i.test(message) ? 'Evaluation cancelled.' : message;

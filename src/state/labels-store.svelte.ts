@@ -109,10 +109,13 @@ export class LabelsStore {
   private parseJob = 0;
   private db: UseStore | null = null;
   private saveTimer: ReturnType<typeof setTimeout> | null = null;
+  private decisionsDue = false;
 
   constructor() {
     if (typeof indexedDB !== 'undefined') void this.restore();
     else this.restored = true;
+    // A reload or a closed tab within the save delay still writes the last edits and decisions.
+    if (typeof window !== 'undefined') window.addEventListener('pagehide', () => void (this.saveTimer ? this.flush() : undefined));
   }
 
   /** Lower-cased texts for the search box (derived lazily: built on the first search). */
@@ -479,10 +482,12 @@ export class LabelsStore {
 
   private scheduleSave(decisions = false): void {
     if (this.saveTimer) clearTimeout(this.saveTimer);
+    // A decision not yet written stays due when another change reschedules the save.
+    this.decisionsDue ||= decisions;
     this.saveTimer = setTimeout(() => {
       this.saveTimer = null;
       void this.saveInput();
-      if (decisions) void this.saveDecisions();
+      if (this.decisionsDue) void this.saveDecisions();
       if (this.result) void this.saveStale();
     }, 300);
   }
@@ -515,6 +520,7 @@ export class LabelsStore {
   }
 
   private async saveDecisions(): Promise<void> {
+    this.decisionsDue = false;
     await set('decisions', this.decisions.slice(), this.store()).catch(() => undefined);
   }
 }

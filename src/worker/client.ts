@@ -10,6 +10,7 @@ import type { McDropoutSettings, McPredictRequest, McProgressCallback, McTask } 
 import type { ModelInfo } from '../core/engine/model-info';
 import type { ProgressCallback } from '../core/model/progress';
 import type { ModelSource } from '../core/model/sources';
+import { isOutOfMemoryError } from '../core/engine/model-memory';
 import type { PlaygroundWorkerApi } from './worker-api';
 
 export class WorkerRestartedError extends Error {
@@ -44,9 +45,15 @@ export class PlaygroundClient {
   private readonly listeners = new Set<(event: WorkerEvent) => void>();
   private lastLoad: { source: ModelSource; options: LoadOptions } | null = null;
   private jobCounter = 0;
+  /** While the model is loaded again after a restart: settles when that is done. */
+  private reloading: Promise<void> | null = null;
 
   constructor(private readonly createWorker: () => Worker = defaultWorker) {
     this.start();
+    // End-to-end tests terminate the worker mid-run through this hook; it exists only when a test
+    // defined the hooks object before the app started (Playwright's addInitScript), never otherwise.
+    const hooks = (globalThis as { __playgroundTestHooks?: Record<string, unknown> }).__playgroundTestHooks;
+    if (hooks && typeof hooks === 'object') hooks.terminateWorker = (reason = 'it was terminated') => this.restart(String(reason));
   }
 
   on(listener: (event: WorkerEvent) => void): () => void {
@@ -59,7 +66,7 @@ export class PlaygroundClient {
   }
 
   async load(source: ModelSource, options: LoadOptions, onProgress?: ProgressCallback, jobId?: string): Promise<ModelInfo> {
-    const info = await this.call((api) => api.load(source, options, onProgress ? Comlink.proxy(onProgress) : undefined, jobId), jobId);
+    const info = await this.call((api) => api.load(source, options, onProgress ? Comlink.proxy(onProgress) : undefined, jobId), jobId, false);
     this.lastLoad = { source, options };
     return info;
   }
@@ -143,7 +150,14 @@ export class PlaygroundClient {
   restart(reason: string): void {
     this.replaceWorker(new WorkerRestartedError(reason));
     this.emit({ type: 'restarted', reason });
-    void this.reloadLastModel().then(
+    const reload = this.reloadLastModel();
+    // Calls made while the model is loaded again wait for it: the new worker has no model before.
+    const reloading = reload.then(() => undefined, () => undefined);
+    this.reloading = reloading;
+    void reloading.then(() => {
+      if (this.reloading === reloading) this.reloading = null;
+    });
+    void reload.then(
       (info) => info && this.emit({ type: 'reloaded', info }),
       (error: Error) => this.emit({ type: 'reload-failed', message: error.message }),
     );
@@ -173,13 +187,14 @@ export class PlaygroundClient {
     this.worker = this.createWorker();
     this.worker.addEventListener('error', (event) => {
       event.preventDefault();
-      this.restart(event.message ? `error: ${event.message}` : 'it crashed');
+      this.restart(crashReason(event.message));
     });
     this.worker.addEventListener('messageerror', () => this.restart('a message could not be read'));
     this.api = Comlink.wrap<PlaygroundWorkerApi>(this.worker);
   }
 
-  private async call<T>(invoke: (api: Comlink.Remote<PlaygroundWorkerApi>) => Promise<T>, jobId?: string): Promise<T> {
+  private async call<T>(invoke: (api: Comlink.Remote<PlaygroundWorkerApi>) => Promise<T>, jobId?: string, afterReload = true): Promise<T> {
+    if (afterReload && this.reloading) await this.reloading;
     let reject!: (error: Error) => void;
     const crashed = new Promise<never>((_, rejectCall) => {
       reject = rejectCall;
@@ -197,6 +212,12 @@ export class PlaygroundClient {
   private emit(event: WorkerEvent): void {
     for (const listener of this.listeners) listener(event);
   }
+}
+
+/** The reason shown for a worker that died on an uncaught error; running out of memory is said plainly. */
+export function crashReason(message: string | undefined): string {
+  if (!message) return 'it crashed';
+  return isOutOfMemoryError(message) ? `it ran out of memory: ${message}` : `error: ${message}`;
 }
 
 function proxied<T extends (...args: never[]) => unknown>(callback: T | undefined): (T & Comlink.ProxyMarked) | undefined {

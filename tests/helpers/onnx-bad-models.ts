@@ -30,12 +30,11 @@ export function singleMatMulModel(): OnnxModel {
  * BERT-like embeddings feeding one com.microsoft Attention node (as onnxruntime's transformer
  * optimizer leaves a model): no Softmax anywhere, so attention cannot be exposed.
  */
-export function fusedAttentionModel(): OnnxModel {
+export function fusedAttentionModel(vocab = 30): OnnxModel {
   const model = emptyModel([{ domain: '', version: 17 }, { domain: 'com.microsoft', version: 1 }]);
   const g = new GraphEditor(model.graph);
   const rng = createRng(9);
   const hidden = 8;
-  const vocab = 30;
   model.graph.input.push(makeValueInfo('input_ids', DataType.INT64, ['batch', 'sequence']), makeValueInfo('attention_mask', DataType.INT64, ['batch', 'sequence']));
   const table = g.addInitializer(makeFloatTensor('embeddings.word_embeddings.weight', [vocab, hidden], rng.fillUniform(new Float32Array(vocab * hidden))));
   const embedded = g.add('Gather', [table, 'input_ids'], { name: '/embeddings/Gather' });
@@ -82,4 +81,15 @@ export function truncatedModelBytes(fraction = 0.6): Uint8Array {
 export function randomBytes(length: number, seed = 7): Uint8Array {
   const rng = createRng(seed);
   return Uint8Array.from({ length }, () => rng.nextInt(256));
+}
+
+/**
+ * The tiny transformer plus one unused initializer that declares `gigabytes` GiB of float32 weights
+ * (its data is left out, so the file stays small): a model over the memory a page can give onnxruntime.
+ */
+export function oversizedModel(gigabytes = 4): OnnxModel {
+  const { model } = buildTinyTransformer();
+  const rows = (gigabytes * 1024 ** 3) / 4 / 16384;
+  model.graph.initializer.push({ name: 'oversized.weight', dims: [rows, 16384], dataType: DataType.FLOAT });
+  return model;
 }

@@ -39,6 +39,9 @@ export function parseAnalogyFile(text: string): AnalogyFile {
   const sections = new Map<string, AnalogySection>();
   let current: AnalogySection | null = null;
   let questionCount = 0;
+  if (/\u0000/.test(text.slice(0, 1 << 16))) {
+    throw new AnalogyFileError('The analogy file is not text: it contains NUL bytes, so it looks like a binary file. It needs plain-text lines of four words "a b c d".', null);
+  }
   const lines = text.split(/\r?\n/);
   lines.forEach((raw, i) => {
     const line = raw.trim();
@@ -51,14 +54,23 @@ export function parseAnalogyFile(text: string): AnalogyFile {
     }
     const words = line.split(/\s+/);
     if (words.length !== 4) {
-      throw new AnalogyFileError(`Line ${lineNumber}: expected 4 words (a b c d), found ${words.length}: "${line}".`, lineNumber);
+      const headerLike = words.length === 1 || /^\[.*\]$|^=+|:$/.test(line);
+      const hint = headerLike ? ' If it is meant as a section header, start it with a colon, e.g. ": capital-world".' : '';
+      throw new AnalogyFileError(`Line ${lineNumber}: expected 4 words (a b c d), found ${words.length}: "${line.length > 80 ? `${line.slice(0, 80)}…` : line}".${hint}`, lineNumber);
     }
     current ??= sectionNamed(sections, DEFAULT_SECTION);
     const [a, b, c, d] = words;
     current.questions.push({ a, b, c, d, line: lineNumber });
     questionCount++;
   });
-  if (questionCount === 0) throw new AnalogyFileError('The analogy file has no questions.', null);
+  if (questionCount === 0) {
+    throw new AnalogyFileError(
+      text.trim() === ''
+        ? 'The analogy file is empty. It needs lines of four words "a b c d", optionally under ": section" headers.'
+        : 'The analogy file has no questions, only section headers or comments. It needs lines of four words "a b c d".',
+      null,
+    );
+  }
   return { sections: [...sections.values()].filter((section) => section.questions.length > 0), questionCount };
 }
 

@@ -56,6 +56,11 @@ export class WordVectorTextParser {
   private parseLine(raw: string): void {
     this.lineNumber++;
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (line.includes('\u0000')) {
+      throw new Error(
+        `Line ${this.lineNumber} contains NUL bytes: this is a binary file (perhaps word2vec's .bin format), not the text format. Convert it to text (one word and its numbers per line) and load that.`,
+      );
+    }
     const fields = line.split(/[ \t]+/).filter((field) => field.length > 0);
     if (fields.length === 0) return; // blank lines carry nothing
     if (this.lineNumber === 1 && fields.length === 2 && /^\d+$/.test(fields[0]) && /^\d+$/.test(fields[1])) {

@@ -8,6 +8,7 @@ import { unknownTextInputs } from '../runtime/feeds';
 import { OutputRoutingSession, pruneToOutputs } from '../runtime/output-routing-session';
 import { RunQueue } from '../runtime/run-queue';
 import type { CapabilityStatus, ModelInfo, ToolName } from './model-info';
+import { checkModelFitsMemory, explainSessionError, isOutOfMemoryError, memoryError } from './model-memory';
 
 /** A model ready to run: its tokenizer, its description and the session with attention exposed. */
 export interface PreparedModel {
@@ -32,6 +33,7 @@ export async function prepareModel(
   signal?: AbortSignal,
 ): Promise<PreparedModel> {
   const graph = decodeOrExplain(files.onnxBytes, files.label);
+  checkModelFitsMemory(graph, files.label);
   const description = describeModel(graph, files.config.raw);
   checkTokenizerMatches(files.tokenizer, description);
   throwIfAborted(signal);
@@ -63,7 +65,7 @@ export async function prepareModel(
   try {
     created = await createSession(encodeModel(pruned ?? runnable), choice);
   } catch (error) {
-    throw new ModelLoadError(`onnxruntime could not create a session for ${files.label}: ${(error as Error).message}`, 'unsupported');
+    throw explainSessionError(error, files.label);
   }
   throwIfAborted(signal);
   const provider = created.executionProvider;
@@ -94,6 +96,7 @@ function decodeOrExplain(bytes: Uint8Array, label: string) {
   try {
     return decodeModel(bytes);
   } catch (error) {
+    if (isOutOfMemoryError(error)) throw memoryError(label, `could not be read: the browser ran out of memory decoding it (${(error as Error).message}).`);
     throw new ModelLoadError(`${label}: ${(error as Error).message}`, 'format');
   }
 }

@@ -6,6 +6,7 @@
  */
 import Papa from 'papaparse';
 import {
+  DELIMITERS,
   detectColumns,
   detectDelimiter,
   detectHeader,
@@ -260,12 +261,32 @@ export function parseLabeledText(input: string, options: ParseLabeledTextOptions
     if (reason) incompleteRows.push({ sourceRow, text: rowText.replace(NESTED_VALUE, ''), label: label.replace(NESTED_VALUE, ''), reason });
     else rows.push({ text: rowText, label, sourceRow });
   });
-  if (wrongShape.length > 0) {
+  // Rows that are one field wide but split by another delimiter: the data mixes delimiters.
+  const otherDelimiter = new Map<Delimiter, number[]>();
+  if (format === 'delimited' && delimiter) {
+    table.records.forEach((record, i) => {
+      if (record.length !== 1) return;
+      const other = DELIMITERS.find((d) => d !== delimiter && record[0].includes(d));
+      if (other) otherDelimiter.set(other, [...(otherDelimiter.get(other) ?? []), table.sourceRows[i]]);
+    });
+  }
+  const name = (d: Delimiter) => (d === '\t' ? 'tabs' : d === ',' ? 'commas' : d === ';' ? 'semicolons' : 'pipes');
+  for (const [other, mixedRows] of otherDelimiter) {
+    problems.push({
+      code: 'mixed-delimiters',
+      severity: 'warning',
+      message: `The data mixes delimiters: most rows are split by ${name(delimiter!)}, but ${describeRows(mixedRows)} ${mixedRows.length === 1 ? 'uses' : 'use'} ${name(other)}. Use one delimiter throughout (or choose it above); those rows cannot be read as they are.`,
+      rows: mixedRows,
+    });
+  }
+  const explained = new Set([...otherDelimiter.values()].flat());
+  const unexplained = wrongShape.filter((row) => !explained.has(row));
+  if (unexplained.length > 0) {
     problems.push({
       code: 'field-count',
       severity: 'warning',
-      message: `${plural(wrongShape.length, 'row has', 'rows have')} a different number of fields than the header (${describeRows(wrongShape)}), often an unquoted ${delimiter === '\t' ? 'tab' : `"${delimiter}"`} inside the text. Quote such texts.`,
-      rows: wrongShape,
+      message: `${plural(unexplained.length, 'row has', 'rows have')} a different number of fields than the header (${describeRows(unexplained)}), often an unquoted ${delimiter === '\t' ? 'tab' : `"${delimiter}"`} inside the text. Quote such texts.`,
+      rows: unexplained,
     });
   }
   incompleteRows.sort((a, b) => a.sourceRow - b.sourceRow);

@@ -62,6 +62,15 @@ export function checkRows(rows: readonly LabeledRow[], options: RowCheckOptions)
   const problems: Problem[] = [];
   const counts = new Map<string, number>();
   for (const row of rows) counts.set(row.label, (counts.get(row.label) ?? 0) + 1);
+  if (rows.length === 1) {
+    problems.push({
+      code: 'too-few-rows',
+      severity: 'error',
+      message: `There is only one data row (row ${rows[0].sourceRow}). Finding mislabeled rows needs many rows of at least 2 classes: at least ${options.folds} per class for ${options.folds}-fold cross-validation.`,
+      rows: [rows[0].sourceRow],
+    });
+    return problems;
+  }
   if (rows.length > 0 && counts.size === 1) {
     const [only] = counts.keys();
     problems.push({

@@ -2,7 +2,7 @@
 export class ModelLoadError extends Error {
   constructor(
     message: string,
-    readonly kind: 'network' | 'not-found' | 'format' | 'tokenizer' | 'config' | 'mismatch' | 'cancelled' | 'unsupported',
+    readonly kind: 'network' | 'not-found' | 'format' | 'tokenizer' | 'config' | 'mismatch' | 'cancelled' | 'unsupported' | 'memory',
     readonly detail?: string,
   ) {
     super(message);
