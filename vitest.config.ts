@@ -19,8 +19,9 @@ export default defineConfig({
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
           environment: 'node',
-          // One retry: the SwiftShader WebGPU adapter of headless Chromium on these shared cores occasionally
-          // stalls a run for minutes (seen once in ~6 full runs of the MC WebGPU test); a real failure fails twice.
+          // One retry for the shared, heavily loaded CI cores. The stalls it was added for were not WebGPU but a
+          // model download broken by Chromium's ERR_CACHE_WRITE_FAILURE while the service worker precached the
+          // same file; downloads now resume (src/core/model/download.ts). A real failure still fails twice.
           retry: 1,
           testTimeout: 300_000,
           hookTimeout: 300_000,
