@@ -40,8 +40,11 @@ export function startViewLink(): boolean {
   if (started) return false;
   started = true;
   const initial = location.hash.replace(/^#/, '');
-  const ownReload = initial !== '' && readOwnHash() === initial;
-  const fromLink = applyViewHash(initial) && !ownReload;
+  const ownHash = initial !== '' && readOwnHash() === initial;
+  // A reload can carry a hash a moment older than the view (the browser took the address before the
+  // last write); the stores remember the view themselves, so a stale hash is not applied over them.
+  const reload = navigationType() === 'reload';
+  const fromLink = reload && !ownHash ? false : applyViewHash(initial) && !ownHash && !reload;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let lastWritten = initial;
   let pending: string | null = null;
@@ -71,6 +74,11 @@ export function startViewLink(): boolean {
     if (applyViewHash(hash)) void workshopStore.loadRequestedModel();
   });
   return fromLink;
+}
+
+function navigationType(): string {
+  const [entry] = performance.getEntriesByType('navigation') as PerformanceNavigationTiming[];
+  return entry?.type ?? 'navigate';
 }
 
 function readOwnHash(): string | null {

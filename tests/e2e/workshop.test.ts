@@ -95,6 +95,21 @@ describe('workshop mode', () => {
     await participant.close();
   });
 
+  it('a reload right after a change keeps the change, even before the address caught up', async () => {
+    const context = await e2e.browser.newContext();
+    const { page } = await openPage(context, e2e.url);
+    await waitForModelReady(page);
+    await expect.poll(() => page.url()).toMatch(/#tool=attention/);
+    await page.getByTestId('tab-analogy').click();
+    await page.reload();
+    await waitForModelReady(page);
+    expect(await page.getByTestId('tab-analogy').getAttribute('aria-selected')).toBe('true');
+    await expect.poll(() => page.url()).toMatch(/#tool=analogy/);
+    expect(await page.getByTestId('workshop-bar').isVisible()).toBe(true);
+    expect(await page.getByRole('status').filter({ hasText: /default is used|ignored/ }).count()).toBe(0);
+    await context.close();
+  });
+
   it('a URL with garbage state says what it ignored, falls back to defaults and runs no script', async () => {
     const context = await e2e.browser.newContext();
     const script = encodeURIComponent('<img src=x onerror="window.__xss=1">');
