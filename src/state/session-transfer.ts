@@ -29,7 +29,6 @@ export async function importSessionText(text: string): Promise<{ ok: true; notes
   }
   const { values, problems } = parseStateParams(Object.entries(decoded.session.state), VIEW_STATE);
   writeViewState(values);
-  workshopStore.persist();
   if (decoded.session.labels) await labelsStore.applySession(decoded.session.labels);
   const notes = [...decoded.notes, ...problems];
   workshopStore.problems = notes;

@@ -2,7 +2,6 @@
 import { TOUR_STEPS, type TourAction } from '../core/workshop/tour';
 import { parseStateParams } from '../core/workshop/state-table';
 import { analogyStore } from './analogy-store.svelte';
-import { attentionStore } from './attention-store.svelte';
 import { labelsStore } from './labels-store.svelte';
 import { modelStore } from './model-store.svelte';
 import { uncertaintyStore } from './uncertainty-store.svelte';
@@ -15,7 +14,6 @@ export async function openTourStep(index: number): Promise<void> {
   const { values, problems } = parseStateParams(Object.entries(step.state), VIEW_STATE);
   if (problems.length > 0) workshopStore.problems = problems;
   patchViewState(values);
-  workshopStore.persist();
   if (step.action && modelStore.info) await runAction(step.action);
 }
 
@@ -25,8 +23,6 @@ export function closeTour(): void {
 
 async function runAction(action: TourAction): Promise<void> {
   switch (action) {
-    case 'run-attention':
-      return attentionStore.run();
     case 'run-uncertainty':
       return uncertaintyStore.run();
     case 'run-analogy':

@@ -23,7 +23,6 @@ export function applyViewHash(hash: string): boolean {
   if (hash.replace(/^#/, '').trim() === '') return false;
   const { values, problems } = parseStateHash(hash, VIEW_STATE);
   writeViewState(values);
-  workshopStore.persist();
   workshopStore.problems = problems;
   return true;
 }

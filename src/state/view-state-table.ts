@@ -3,7 +3,7 @@
  * and writes to the store that owns it. The link, the session file and the guided tour all go through
  * this table, so a property added here is shared, saved and restorable everywhere at once.
  */
-import type { StateProperty, StateValue, StateValues } from '../core/workshop/state-table';
+import { sameValue, type StateProperty, type StateValue, type StateValues } from '../core/workshop/state-table';
 import { ANALOGY_DEFAULTS, analogyStore } from './analogy-store.svelte';
 import { ATTENTION_DEFAULTS, attentionStore, type AttentionViewName } from './attention-store.svelte';
 import { labelsStore } from './labels-store.svelte';
@@ -29,6 +29,7 @@ const U = UNCERTAINTY_DEFAULTS;
 const N = ANALOGY_DEFAULTS;
 
 function persistAll(): void {
+  workshopStore.persist();
   attentionStore.persist();
   uncertaintyStore.persist();
   analogyStore.persist();
@@ -110,7 +111,7 @@ export function readViewState(): StateValues {
 export function writeViewState(values: StateValues): void {
   for (const property of VIEW_STATE) {
     const next = property.key in values ? values[property.key] : property.defaultValue;
-    if (!sameForWrite(property.read(), next)) property.write(next);
+    if (!sameValue(property.read(), next)) property.write(next);
   }
   persistAll();
 }
@@ -119,8 +120,4 @@ export function writeViewState(values: StateValues): void {
 export function patchViewState(values: StateValues): void {
   for (const property of VIEW_STATE) if (property.key in values) property.write(values[property.key]);
   persistAll();
-}
-
-function sameForWrite(a: StateValue, b: StateValue): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
 }

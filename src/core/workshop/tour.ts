@@ -3,7 +3,7 @@
  * parameters the step sets) and to the question it answers. Plain words, a few sentences each.
  */
 
-export type TourAction = 'run-attention' | 'run-uncertainty' | 'run-analogy' | 'load-label-example' | 'run-labels';
+export type TourAction = 'run-uncertainty' | 'run-analogy' | 'load-label-example' | 'run-labels';
 
 export interface TourStep {
   id: string;
@@ -14,7 +14,10 @@ export interface TourStep {
   body: string;
   /** View state the step sets (link parameters; everything else stays as the user has it). */
   state: Record<string, string>;
-  /** What the step runs once the view is set, so the user sees a result, not an empty panel. */
+  /**
+   * What the step runs once the view is set, so the user sees a result, not an empty panel. Attention
+   * steps need none: the attention tool reruns by itself when its text or toggles change.
+   */
   action?: TourAction;
 }
 
@@ -32,7 +35,6 @@ export const TOUR_STEPS: readonly TourStep[] = [
     title: 'Every head, every layer',
     body: 'Each thumbnail is one attention head: row i shows where token i looks. Some heads look at the previous word, some at [SEP], some spread out. Click a thumbnail to open it.',
     state: { tool: 'attention', view: 'model', text: 'The cat sat on the mat because it was tired.', pair: '0', hideSpecial: '0', avgHeads: '0', rollout: '0' },
-    action: 'run-attention',
   },
   {
     id: 'attention-distribution',
@@ -40,7 +42,6 @@ export const TOUR_STEPS: readonly TourStep[] = [
     title: 'Attention is a probability distribution',
     body: 'One query token\'s row: a softmax, so the bars are non-negative and sum to 1. Read it as a posterior over "which position holds the information I need". Low entropy means the head is sure; high entropy means it hedges.',
     state: { tool: 'attention', view: 'row', layer: '1', head: '0' },
-    action: 'run-attention',
   },
   {
     id: 'attention-sinks',
@@ -48,7 +49,6 @@ export const TOUR_STEPS: readonly TourStep[] = [
     title: 'Where the probability goes when nothing fits',
     body: 'Many heads park their probability on [CLS] or [SEP], a "no-op" choice. Sort the per-head summary by share on special tokens, then tick "Hide special tokens" to see what remains after renormalising.',
     state: { tool: 'attention', view: 'head', layer: '2', head: '1', hideSpecial: '0' },
-    action: 'run-attention',
   },
   {
     id: 'dropout-samples',
