@@ -15,7 +15,7 @@ source ./npm-data.sh
 start=$(date +%s)
 $PY corpus.py
 $PY prep.py --max-lines 150 --vocab-size 3000 --sg-epochs 1 --static-epochs 1 --static-words 5000 --workers 1
-$PY train_mlm.py --minutes 0.5 --threads 1 --batch 16 --eval-seqs 32 --out "$FORGE_WORK/mlm"
+$PY train_mlm.py --minutes 0.5 --procs 2 --threads 1 --batch 16 --eval-seqs 32 --init fan-in --pos-init sinusoid --short-len 32 --short-frac 0.25 --out "$FORGE_WORK/mlm"
 $PY finetune_cls.py --init "$FORGE_WORK/mlm/final.pt" --out "$FORGE_WORK/cls" --epochs 1 --cap-train 40 --mlm-batch 4 --minutes 0.5 --threads 1
 $PY examples.py --out "$TMP/examples"
 $PY export.py --ckpt "$FORGE_WORK/cls/final.pt" --out "$TMP/model"

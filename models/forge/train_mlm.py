@@ -18,6 +18,7 @@ import time
 
 import numpy as np
 import torch
+import torch.distributed as dist
 import torch.nn.functional as F
 
 from model import BertMini, Config
@@ -57,7 +58,8 @@ def sample_batch(tokens, segs, bs, L, rng):
         while e - s < L:
             s, e = segs[rng.integers(len(segs))]
         start = int(rng.integers(s, e - L + 1))
-        split = int(rng.integers(16, L - 16)) if rng.random() < 0.5 else None
+        edge = min(16, L // 4)
+        split = int(rng.integers(edge, L - edge)) if rng.random() < 0.5 else None
         i, t = make_window(tokens, start, L, split)
         ids.append(i); types.append(t)
     return np.stack(ids), np.stack(types)
@@ -90,12 +92,24 @@ def heldout_set(tokens, held, L, n, seed=4321):
     return ids, types
 
 
+def sinusoid_table(length, dim):
+    """Unit-variance sin/cos position table: nearby positions get similar vectors from the first step,
+    so attention can pick up word order before it has learned anything about positions."""
+    pos = np.arange(length)[:, None]
+    freq = np.exp(-math.log(10000.0) * (np.arange(0, dim, 2) / dim))
+    table = np.zeros((length, dim))
+    table[:, 0::2], table[:, 1::2] = np.sin(pos * freq), np.cos(pos * freq)
+    return torch.from_numpy(table / table.std()).float()
+
+
 @torch.no_grad()
 def evaluate(model, ids, types, vocab, seed=999, bs=64):
+    """top1 / perplexity over all selected positions (80% [MASK], 10% random, 10% unchanged, as in training);
+    mask_top1 over the [MASK] positions only: what fill-mask does, and not lifted by copying visible tokens."""
     rng = np.random.default_rng(seed)
     mids, labels = mask_batch(ids, vocab, rng)
     model.eval()
-    correct = total = 0
+    correct = total = mask_correct = mask_total = 0
     nll = 0.0
     for i in range(0, len(ids), bs):
         x = torch.from_numpy(mids[i:i + bs]); t = torch.from_numpy(types[i:i + bs])
@@ -104,22 +118,28 @@ def evaluate(model, ids, types, vocab, seed=999, bs=64):
         sel = y != -100
         logits = model.mlm_logits(h[sel])
         nll += F.cross_entropy(logits, y[sel], reduction="sum").item()
-        correct += (logits.argmax(-1) == y[sel]).sum().item()
-        total += int(sel.sum())
+        hit = logits.argmax(-1) == y[sel]
+        at_mask = x[sel] == MASK
+        correct += int(hit.sum()); total += int(sel.sum())
+        mask_correct += int(hit[at_mask].sum()); mask_total += int(at_mask.sum())
     model.train()
-    return {"top1": correct / total, "perplexity": math.exp(nll / total), "masked_tokens": total, "sequences": len(ids)}
+    return {"top1": correct / total, "mask_top1": mask_correct / mask_total, "perplexity": math.exp(nll / total),
+            "masked_tokens": total, "mask_tokens": mask_total, "sequences": len(ids)}
 
 
-def main():
+def parse_args():
     ap = argparse.ArgumentParser()
     ap.add_argument("--minutes", type=float, required=True, help="wall-clock budget for training steps")
     ap.add_argument("--out", default=os.path.join(WORK, "mlm"))
-    ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--batch", type=int, default=32, help="sequences per step and process")
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--warmup-frac", type=float, default=0.02)
     ap.add_argument("--weight-decay", type=float, default=0.01)
     ap.add_argument("--emb-std", type=float, default=0.04, help="skip-gram init rescaled to this std")
-    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--threads", type=int, default=1, help="intra-op threads per process")
+    ap.add_argument("--procs", type=int, default=1,
+                    help="data-parallel processes (gradients averaged with gloo); on these CPUs two 1-thread "
+                         "processes do twice the work of one 2-thread process")
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--eval-seqs", type=int, default=1000)
     ap.add_argument("--ckpt-minutes", type=float, default=10)
@@ -129,10 +149,50 @@ def main():
     ap.add_argument("--heads", type=int, default=4)
     ap.add_argument("--intermediate", type=int, default=512)
     ap.add_argument("--max-len", type=int, default=128)
-    args = ap.parse_args()
+    ap.add_argument("--pre-ln", action="store_true", help="pre-LayerNorm blocks plus a final LayerNorm")
+    ap.add_argument("--pos-init", choices=["normal", "sinusoid"], default="normal",
+                    help="sinusoid: position embeddings start as the Transformer's sin/cos table, scaled to --emb-std")
+    ap.add_argument("--init", choices=["bert", "fan-in"], default="bert",
+                    help="fan-in: encoder linear layers start at std 1/sqrt(fan_in) instead of BERT's 0.02")
+    ap.add_argument("--short-len", type=int, default=0,
+                    help="train the first --short-frac of the steps on windows this long (same tokens per step), "
+                         "then on full-length windows, as BERT trained on 128 before 512")
+    ap.add_argument("--short-frac", type=float, default=0.0)
+    ap.add_argument("--mask-prob", type=float, default=0.15, help="share of positions selected for prediction in training")
+    return ap.parse_args()
+
+
+def main():
+    args = parse_args()
+    if args.procs > 1:
+        os.environ.setdefault("MASTER_ADDR", "127.0.0.1")
+        os.environ.setdefault("MASTER_PORT", str(29500 + os.getpid() % 1000))
+        torch.multiprocessing.spawn(train, args=(args,), nprocs=args.procs)
+    else:
+        train(0, args)
+
+
+def average_gradients(params, world):
+    """One all-reduce over all gradients, flattened, so every process takes the same optimizer step."""
+    grads = [p.grad for p in params if p.grad is not None]
+    flat = torch.cat([g.reshape(-1) for g in grads])
+    dist.all_reduce(flat)
+    flat /= world
+    offset = 0
+    for g in grads:
+        g.copy_(flat[offset:offset + g.numel()].view_as(g))
+        offset += g.numel()
+
+
+def train(rank, args):
+    world = args.procs
+    if world > 1:
+        dist.init_process_group("gloo", rank=rank, world_size=world)
+    lead = rank == 0
+    log = print if lead else (lambda *a, **k: None)
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
-    rng = np.random.default_rng(args.seed)
+    rng = np.random.default_rng(args.seed if rank == 0 else [args.seed, rank])
     os.makedirs(args.out, exist_ok=True)
 
     tokens = np.load(os.path.join(WORK, "tokens.npy"))
@@ -140,7 +200,7 @@ def main():
     vocab = sg.shape[0]
     cfg = Config(vocab_size=vocab, hidden_size=args.hidden, num_hidden_layers=args.layers,
                  num_attention_heads=args.heads, intermediate_size=args.intermediate,
-                 max_position_embeddings=args.max_len)
+                 max_position_embeddings=args.max_len, pre_layer_norm=args.pre_ln)
     L = args.max_len
     train_segs, held_segs = split_stream(tokens)
     ev_ids, ev_types = heldout_set(tokens, held_segs, L, args.eval_seqs)
@@ -152,6 +212,18 @@ def main():
         e = torch.from_numpy(sg).float()
         e = (e - e.mean(0)) / e.std() * args.emb_std
         model.embeddings.word_embeddings.weight.copy_(e)
+        if args.pos_init == "sinusoid":
+            model.embeddings.position_embeddings.weight.copy_(sinusoid_table(L, args.hidden) * args.emb_std)
+        if args.init == "fan-in":
+            # At hidden 128, BERT's 0.02 makes the first attention scores ~0.05 apart, so attention starts uniform
+            # and the query/key gradients (each proportional to the other's weights) are tiny: training sits on a
+            # bag-of-words plateau. 1/sqrt(fan_in) gives scores of order 1 from the start.
+            for layer in model.layers:
+                for name, m in layer.named_modules():
+                    if isinstance(m, torch.nn.Linear):
+                        torch.nn.init.normal_(m.weight, 0.0, m.in_features ** -0.5)
+    # same initial weights everywhere (seeded above), different dropout masks per process
+    torch.manual_seed(args.seed + rank)
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
     no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": args.weight_decay},
@@ -162,8 +234,8 @@ def main():
         st = torch.load(ckpt)
         model.load_state_dict(st["model"]); opt.load_state_dict(st["opt"])
         step, total_steps, elapsed_before, history = st["step"], st["total_steps"], st["elapsed"], st["history"]
-        rng = np.random.default_rng(args.seed + step)
-        print(f"resumed at step {step}/{total_steps}", flush=True)
+        rng = np.random.default_rng([args.seed + step, rank])
+        log(f"resumed at step {step}/{total_steps}", flush=True)
 
     def lr_at(s):
         T = total_steps or 10 ** 9
@@ -190,43 +262,62 @@ def main():
     last_ckpt = t0
     model.train()
     timing_steps = 20
+    params = list(model.parameters())
+    # the lead process owns the clock: it broadcasts [learning rate, stop] so all processes stay in step
+    control = torch.zeros(3, dtype=torch.float64)  # [learning rate, stop, window length]
     while True:
-        now = time.time()
-        if now - t0 >= budget or (total_steps is not None and step >= total_steps):
+        if lead:
+            now = time.time()
+            if total_steps is None and step == timing_steps:
+                per = (now - t0) / timing_steps
+                total_steps = timing_steps + int((budget - (now - t0)) / per * 0.97)
+                log(f"{per:.3f}s/step -> total_steps {total_steps}", flush=True)
+            if total_steps is not None and w_time[0] == float("inf") and step >= max(1, int(args.warmup_frac * total_steps)):
+                w_time[0] = elapsed_before + (time.time() - t0)
+            stop = now - t0 >= budget or (total_steps is not None and step >= total_steps)
+            short = args.short_len and (total_steps is None or step < args.short_frac * total_steps)
+            control[0], control[1], control[2] = lr_at(step), float(stop), args.short_len if short else L
+        if world > 1:
+            dist.broadcast(control, 0)
+        if control[1] > 0:
             break
-        if total_steps is None and step == timing_steps:
-            per = (now - t0) / timing_steps
-            total_steps = timing_steps + int((budget - (now - t0)) / per * 0.97)
-            print(f"{per:.3f}s/step -> total_steps {total_steps}", flush=True)
-        ids, types = sample_batch(tokens, train_segs, args.batch, L, rng)
-        mids, labels = mask_batch(ids, vocab, rng)
+        window = int(control[2])
+        ids, types = sample_batch(tokens, train_segs, args.batch * L // window, window, rng)
+        mids, labels = mask_batch(ids, vocab, rng, args.mask_prob)
         x, t, y = torch.from_numpy(mids), torch.from_numpy(types), torch.from_numpy(labels)
-        if total_steps is not None and w_time[0] == float("inf") and step >= max(1, int(args.warmup_frac * total_steps)):
-            w_time[0] = elapsed_before + (time.time() - t0)
         for g in opt.param_groups:
-            g["lr"] = lr_at(step)
+            g["lr"] = float(control[0])
         h = model.encode(x, torch.ones_like(x), t)
         sel = y != -100
         loss = F.cross_entropy(model.mlm_logits(h[sel]), y[sel])
         opt.zero_grad(set_to_none=True)
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        if world > 1:
+            average_gradients(params, world)
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
         step += 1
         if step % 100 == 0:
-            print(f"step {step} loss {loss.item():.3f} lr {lr_at(step):.2e} {time.time()-t0:.0f}s", flush=True)
-        if time.time() - last_ckpt > args.ckpt_minutes * 60:
+            log(f"step {step} loss {loss.item():.3f} lr {float(control[0]):.2e} {time.time()-t0:.0f}s", flush=True)
+        if lead and time.time() - last_ckpt > args.ckpt_minutes * 60:
             ev = evaluate(model, ev_ids[:200], ev_types[:200], vocab)
             history.append({"step": step, "minutes": round((elapsed_before + time.time() - t0) / 60, 2), **ev})
-            print("eval(200 seqs)", history[-1], flush=True)
+            log("eval(200 seqs)", history[-1], flush=True)
             save()
             last_ckpt = time.time()
+    if world > 1:
+        dist.destroy_process_group()
+    if not lead:
+        return
     train_seconds = elapsed_before + (time.time() - t0)
     ev = evaluate(model, ev_ids, ev_types, vocab)
-    print("final held-out", ev, flush=True)
+    log("final held-out", ev, flush=True)
     save(final=True)
-    json.dump({"heldout": ev, "steps": step, "batch": args.batch, "seq_len": L, "train_seconds": round(train_seconds, 1),
-               "lr": args.lr, "history": history, "threads": args.threads, "seed": args.seed},
+    json.dump({"heldout": ev, "steps": step, "batch": args.batch * world, "processes": world, "seq_len": L,
+               "train_seconds": round(train_seconds, 1), "lr": args.lr, "mask_prob": args.mask_prob,
+               "pre_layer_norm": args.pre_ln, "pos_init": args.pos_init, "init": args.init,
+               "short_len": args.short_len, "short_frac": args.short_frac, "warmup_frac": args.warmup_frac, "history": history,
+               "threads": args.threads, "seed": args.seed},
               open(os.path.join(args.out, "metrics.json"), "w"), indent=2)
 
 
