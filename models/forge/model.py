@@ -17,7 +17,7 @@ class Config:
     def __init__(self, vocab_size=8000, hidden_size=128, num_hidden_layers=4, num_attention_heads=4,
                  intermediate_size=512, max_position_embeddings=128, type_vocab_size=2,
                  hidden_dropout_prob=0.1, attention_probs_dropout_prob=0.1, layer_norm_eps=1e-12,
-                 pad_token_id=0, num_labels=2, pre_layer_norm=False):
+                 pad_token_id=0, num_labels=2):
         self.__dict__.update(locals())
         del self.__dict__["self"]
 
@@ -80,13 +80,7 @@ class Layer(nn.Module):
         self.ffn_dropout = nn.Dropout(c.hidden_dropout_prob)
         self.ffn_norm = nn.LayerNorm(c.hidden_size, eps=c.layer_norm_eps)
 
-        self.pre_layer_norm = c.pre_layer_norm
-
     def forward(self, x, add_mask):
-        if self.pre_layer_norm:
-            # pre-LN keeps an un-normalised residual stream, which trains stably at higher learning rates
-            x = x + self.attention_dropout(self.attention(self.attention_norm(x), add_mask))
-            return x + self.ffn_dropout(self.ffn_output(self.act(self.intermediate(self.ffn_norm(x)))))
         x = self.attention_norm(x + self.attention_dropout(self.attention(x, add_mask)))
         h = self.ffn_output(self.act(self.intermediate(x)))
         return self.ffn_norm(x + self.ffn_dropout(h))
@@ -123,8 +117,6 @@ class BertMini(nn.Module):
         self.config = c
         self.embeddings = Embeddings(c)
         self.layers = nn.ModuleList([Layer(c) for _ in range(c.num_hidden_layers)])
-        # pre-LN needs a last LayerNorm so last_hidden_state is normalised like a post-LN encoder's output
-        self.final_norm = nn.LayerNorm(c.hidden_size, eps=c.layer_norm_eps) if c.pre_layer_norm else None
         self.mlm = MLMHead(c)
         self.classifier = Classifier(c)
         self.apply(self._init)
@@ -141,7 +133,7 @@ class BertMini(nn.Module):
         x = self.embeddings(input_ids, token_type_ids)
         for layer in self.layers:
             x = layer(x, add_mask)
-        return self.final_norm(x) if self.final_norm is not None else x
+        return x
 
     def mlm_logits(self, h):
         return self.mlm(h, self.embeddings.word_embeddings.weight)

@@ -1,8 +1,9 @@
 """Masked-language-model pre-training with a wall-clock budget.
 
-Sequences are always full length (max_position_embeddings) so every position embedding
-is trained. Half of the sequences are sentence pairs ([CLS] A [SEP] B [SEP], B = the
-continuation, token_type 1) so the segment-B embedding is trained too.
+Sequences are full length (max_position_embeddings), so every position embedding is trained,
+except in an optional first phase (--short-len) of shorter windows with the same tokens per step.
+Half of the sequences are sentence pairs ([CLS] A [SEP] B [SEP], B = the continuation,
+token_type 1) so the segment-B embedding is trained too.
 Masking: 15% of the non-special positions; 80% [MASK], 10% random token, 10% unchanged.
 The loss (and the vocab projection) is computed only at the selected positions.
 
@@ -149,7 +150,6 @@ def parse_args():
     ap.add_argument("--heads", type=int, default=4)
     ap.add_argument("--intermediate", type=int, default=512)
     ap.add_argument("--max-len", type=int, default=128)
-    ap.add_argument("--pre-ln", action="store_true", help="pre-LayerNorm blocks plus a final LayerNorm")
     ap.add_argument("--pos-init", choices=["normal", "sinusoid"], default="normal",
                     help="sinusoid: position embeddings start as the Transformer's sin/cos table, scaled to --emb-std")
     ap.add_argument("--init", choices=["bert", "fan-in"], default="bert",
@@ -158,7 +158,6 @@ def parse_args():
                     help="train the first --short-frac of the steps on windows this long (same tokens per step), "
                          "then on full-length windows, as BERT trained on 128 before 512")
     ap.add_argument("--short-frac", type=float, default=0.0)
-    ap.add_argument("--mask-prob", type=float, default=0.15, help="share of positions selected for prediction in training")
     return ap.parse_args()
 
 
@@ -200,7 +199,7 @@ def train(rank, args):
     vocab = sg.shape[0]
     cfg = Config(vocab_size=vocab, hidden_size=args.hidden, num_hidden_layers=args.layers,
                  num_attention_heads=args.heads, intermediate_size=args.intermediate,
-                 max_position_embeddings=args.max_len, pre_layer_norm=args.pre_ln)
+                 max_position_embeddings=args.max_len)
     L = args.max_len
     train_segs, held_segs = split_stream(tokens)
     ev_ids, ev_types = heldout_set(tokens, held_segs, L, args.eval_seqs)
@@ -219,7 +218,7 @@ def train(rank, args):
             # and the query/key gradients (each proportional to the other's weights) are tiny: training sits on a
             # bag-of-words plateau. 1/sqrt(fan_in) gives scores of order 1 from the start.
             for layer in model.layers:
-                for name, m in layer.named_modules():
+                for m in layer.modules():
                     if isinstance(m, torch.nn.Linear):
                         torch.nn.init.normal_(m.weight, 0.0, m.in_features ** -0.5)
     # same initial weights everywhere (seeded above), different dropout masks per process
@@ -263,8 +262,8 @@ def train(rank, args):
     model.train()
     timing_steps = 20
     params = list(model.parameters())
-    # the lead process owns the clock: it broadcasts [learning rate, stop] so all processes stay in step
-    control = torch.zeros(3, dtype=torch.float64)  # [learning rate, stop, window length]
+    # the lead process owns the clock and broadcasts [learning rate, stop, window length] so all processes stay in step
+    control = torch.zeros(3, dtype=torch.float64)
     while True:
         if lead:
             now = time.time()
@@ -283,7 +282,7 @@ def train(rank, args):
             break
         window = int(control[2])
         ids, types = sample_batch(tokens, train_segs, args.batch * L // window, window, rng)
-        mids, labels = mask_batch(ids, vocab, rng, args.mask_prob)
+        mids, labels = mask_batch(ids, vocab, rng)
         x, t, y = torch.from_numpy(mids), torch.from_numpy(types), torch.from_numpy(labels)
         for g in opt.param_groups:
             g["lr"] = float(control[0])
@@ -314,8 +313,7 @@ def train(rank, args):
     log("final held-out", ev, flush=True)
     save(final=True)
     json.dump({"heldout": ev, "steps": step, "batch": args.batch * world, "processes": world, "seq_len": L,
-               "train_seconds": round(train_seconds, 1), "lr": args.lr, "mask_prob": args.mask_prob,
-               "pre_layer_norm": args.pre_ln, "pos_init": args.pos_init, "init": args.init,
+               "train_seconds": round(train_seconds, 1), "lr": args.lr, "pos_init": args.pos_init, "init": args.init,
                "short_len": args.short_len, "short_frac": args.short_frac, "warmup_frac": args.warmup_frac, "history": history,
                "threads": args.threads, "seed": args.seed},
               open(os.path.join(args.out, "metrics.json"), "w"), indent=2)
