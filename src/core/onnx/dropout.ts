@@ -43,7 +43,10 @@ export interface McDropoutOptions {
 
 export interface McDropoutPlan {
   sites: DropoutSite[];
-  /** Required float32 [1] input holding the drop probability p (0 reproduces the plain model exactly). */
+  /**
+   * Required float32 input holding the drop probability p (0 reproduces the plain model exactly): [1] for
+   * every row alike, or [rows] for a p per row (rows as the noise inputs count them).
+   */
   dropoutInput: string;
   layers: number;
   stochasticLayers: number[];
@@ -93,17 +96,28 @@ export function insertMcDropout(model: OnnxModel, options: McDropoutOptions = {}
   if (residualSites.length > 0 && hidden === null) throw new OnnxGraphError('The hidden size is unknown: pass config.json (hidden_size).');
 
   const editor = new GraphEditor(graph);
-  graph.input.push(makeValueInfo(DROPOUT_P_INPUT, DataType.FLOAT, [1]));
+  // dropout_p is [1] (one p for every row) or [rows] (a p per row, e.g. a p = 0 row for the deterministic
+  // prediction beside the samples). Each site reads it reshaped to [rows or 1, 1, …] of its own rank.
+  graph.input.push(makeValueInfo(DROPOUT_P_INPUT, DataType.FLOAT, ['mc_p_rows']));
   const one = editor.constFloat('mc_dropout/one', [1], []);
-  const oneMinusP = editor.add('Sub', [one, DROPOUT_P_INPUT], { name: 'mc_dropout/one_minus_p' });
-  let scale = editor.add('Div', [one, oneMinusP], { name: 'mc_dropout/scale' });
   let zero = editor.constFloat('mc_dropout/zero', [0], []);
   const activationType = activationElementType(index, softmaxes[0].node);
-  if (activationType !== DataType.FLOAT) {
-    // 1/(1−p) is exactly 1 at p = 0 in every float format, so the cast keeps p = 0 exact.
-    scale = editor.add('Cast', [scale], { name: 'mc_dropout/scale_cast', attributes: { to: activationType } });
-    zero = editor.add('Cast', [zero], { name: 'mc_dropout/zero_cast', attributes: { to: activationType } });
-  }
+  if (activationType !== DataType.FLOAT) zero = editor.add('Cast', [zero], { name: 'mc_dropout/zero_cast', attributes: { to: activationType } });
+  const perRank = new Map<number, { p: string; scale: string }>();
+  const dropoutForRank = (rank: number) => {
+    let entry = perRank.get(rank);
+    if (!entry) {
+      const shape = editor.constInt64(`mc_dropout/p_shape_rank${rank}`, [-1, ...Array.from({ length: rank - 1 }, () => 1)]);
+      const p = editor.add('Reshape', [DROPOUT_P_INPUT, shape], { name: `mc_dropout/p_rank${rank}` });
+      const oneMinusP = editor.add('Sub', [one, p], { name: `mc_dropout/one_minus_p_rank${rank}` });
+      let scale = editor.add('Div', [one, oneMinusP], { name: `mc_dropout/scale_rank${rank}` });
+      // 1/(1−p) is exactly 1 at p = 0 in every float format, so the cast keeps p = 0 exact.
+      if (activationType !== DataType.FLOAT) scale = editor.add('Cast', [scale], { name: `mc_dropout/scale_cast_rank${rank}`, attributes: { to: activationType } });
+      entry = { p, scale };
+      perRank.set(rank, entry);
+    }
+    return entry;
+  };
   const hasGreaterOrEqual = (defaultOpset(result) ?? 17) >= 12;
 
   const sites: DropoutSite[] = [];
@@ -111,9 +125,10 @@ export function insertMcDropout(model: OnnxModel, options: McDropoutOptions = {}
     const prefix = `mc_dropout/layer${layer}/${role}`;
     const noiseInput = editor.freshName(`mc_noise_layer${layer}_${role}`);
     graph.input.push(makeValueInfo(noiseInput, DataType.FLOAT, noiseShape.map((dim) => (typeof dim === 'number' ? dim : dim === 'rows' ? 'mc_rows' : 'sequence'))));
+    const { p, scale } = dropoutForRank(noiseShape.length);
     const keep = hasGreaterOrEqual
-      ? editor.add('GreaterOrEqual', [noiseInput, DROPOUT_P_INPUT], { name: `${prefix}/keep` })
-      : editor.add('Not', [editor.add('Less', [noiseInput, DROPOUT_P_INPUT], { name: `${prefix}/drop` })], { name: `${prefix}/keep` });
+      ? editor.add('GreaterOrEqual', [noiseInput, p], { name: `${prefix}/keep` })
+      : editor.add('Not', [editor.add('Less', [noiseInput, p], { name: `${prefix}/drop` })], { name: `${prefix}/keep` });
     const scaled = editor.add('Mul', [tensor, scale], { name: `${prefix}/scale` });
     const dropped = editor.add('Where', [keep, scaled, zero], { name: `${prefix}/Where` });
     rewire(dropped);
