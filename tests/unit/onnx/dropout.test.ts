@@ -80,31 +80,46 @@ describe('insertMcDropout', () => {
     }
   });
 
-  it('keeps each attention probability with rate 1 − p, exactly where noise ≥ p, scaled by 1/(1 − p)', async () => {
-    const p = 0.3;
-    const rows = 16;
-    const { model, plan } = insertMcDropout(decodeModel(tiny.bytes), { sites: ['attention'] });
-    const site = plan.sites[0];
-    model.graph.output.push({ name: site.droppedTensor }, { name: site.tensor });
-    const noise = makeDropoutFeeds(plan, { rows, seq }, createRng(42), p);
-    const results = await runOnce(encodeModel(model), { ...repeated(rows), ...toOrtFeeds(noise) });
-    const dropped = floats(results[site.droppedTensor]);
-    const probs = floats(results[site.tensor]);
-    const noiseValues = noise[site.noiseInput].data as Float32Array;
-    expect(dropped.length).toBe(rows * 2 * seq * seq);
-    let kept = 0;
-    for (let i = 0; i < dropped.length; i++) {
-      if (noiseValues[i] >= Math.fround(p)) {
-        kept++;
-        expect(Math.abs(dropped[i] - probs[i] / (1 - p))).toBeLessThan(1e-6);
-      } else {
-        expect(dropped[i]).toBe(0);
+  const keepRateCases = [
+    { kind: 'attention', what: 'attention probability', sites: 2, shape: [2, seq, seq] },
+    { kind: 'hidden', what: 'sub-layer output (attention and FFN output)', sites: 4, shape: [seq, 16] },
+  ] as const;
+  for (const { kind, what, sites, shape } of keepRateCases) {
+    it(`keeps each ${what} with rate 1 − p, exactly where noise ≥ p, scaled by 1/(1 − p)`, async () => {
+      const p = 0.3;
+      const rows = 16;
+      const { model, plan } = insertMcDropout(decodeModel(tiny.bytes), { sites: [kind] });
+      expect(plan.sites.map((site) => site.kind)).toEqual(Array(sites).fill(kind));
+      for (const site of plan.sites) model.graph.output.push({ name: site.droppedTensor }, { name: site.tensor });
+      const noise = makeDropoutFeeds(plan, { rows, seq }, createRng(42), p);
+      const results = await runOnce(encodeModel(model), { ...repeated(rows), ...toOrtFeeds(noise) });
+      for (const site of plan.sites) {
+        const dropped = floats(results[site.droppedTensor]);
+        const original = floats(results[site.tensor]);
+        const noiseValues = noise[site.noiseInput].data as Float32Array;
+        expect(dropped.length).toBe(rows * shape.reduce((a, b) => a * b, 1));
+        // The dropped fraction is read from the graph's output; values that were 0 already tell nothing.
+        let zeroed = 0;
+        let informative = 0;
+        for (let i = 0; i < dropped.length; i++) {
+          if (noiseValues[i] >= Math.fround(p)) {
+            const expected = original[i] / (1 - p);
+            expect(Math.abs(dropped[i] - expected)).toBeLessThan(1e-6 * Math.max(1, Math.abs(expected)));
+          } else {
+            expect(dropped[i]).toBe(0);
+          }
+          if (original[i] !== 0) {
+            informative++;
+            if (dropped[i] === 0) zeroed++;
+          }
+        }
+        expect(informative).toBeGreaterThan(0.99 * dropped.length);
+        // 99% normal-approximation interval of a binomial(n, p) proportion.
+        const halfWidth = 2.576 * Math.sqrt((p * (1 - p)) / informative);
+        expect(Math.abs(zeroed / informative - p), site.droppedTensor).toBeLessThan(halfWidth);
       }
-    }
-    const n = dropped.length;
-    const halfWidth = 2.576 * Math.sqrt((p * (1 - p)) / n);
-    expect(Math.abs(kept / n - (1 - p))).toBeLessThan(halfWidth);
-  });
+    });
+  }
 
   it('makes only the last k layers stochastic', async () => {
     const { bytes, plan } = dropoutModel({ stochasticLayers: { lastK: 1 } });
