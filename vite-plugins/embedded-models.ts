@@ -47,6 +47,8 @@ export function embeddedModels(modelsDir: string): Plugin {
         const base = server.config.base.replace(/\/$/, '');
         if (!url.pathname.startsWith(`${base}/models/`)) return next();
         const relative = decodeURIComponent(url.pathname.slice(`${base}/models/`.length));
+        // Vite adds server.headers (cross-origin isolation among them) only in its own middlewares.
+        for (const [name, value] of Object.entries(server.config.server.headers ?? {})) if (value !== undefined) res.setHeader(name, value);
         const models = scanEmbeddedModels(modelsDir);
         if (relative === 'index.json') {
           res.setHeader('Content-Type', 'application/json');
