@@ -2,6 +2,7 @@
  * Out-of-sample class probabilities by stratified K-fold logistic regression: every row is scored
  * by a model that never saw it, which is what confident learning needs.
  */
+import { classDisplayName, classDisplayNameCapitalized } from './class-names';
 import { classCounts, FoldError, foldSplit, stratifiedFoldAssignment } from './folds';
 import { featureStatistics } from './preconditioner';
 import {
@@ -38,6 +39,8 @@ export interface CrossValOptions {
   numClasses?: number;
   /** Explicit fold id per row (overrides folds/seed), e.g. to reproduce another tool's split. */
   foldAssignment?: Int32Array;
+  /** Class names for messages ("noun.animal" rather than "class 3"); index k names class k. */
+  classNames?: readonly string[];
   /** When a class has fewer rows than folds: fail (default) or lower the fold count to fit. */
   smallClassPolicy?: 'error' | 'reduce-folds';
   /** Precondition the solver with the feature covariance (default true; same optimum, fewer iterations). */
@@ -61,18 +64,25 @@ export interface CrossValResult {
   notes: string[];
 }
 
-function resolveFolds(counts: number[], requested: number, policy: 'error' | 'reduce-folds', notes: string[]): number {
+function resolveFolds(
+  counts: number[],
+  requested: number,
+  policy: 'error' | 'reduce-folds',
+  notes: string[],
+  classNames?: readonly string[],
+): number {
   const present = counts.map((count, k) => ({ count, k })).filter((c) => c.count > 0);
   const smallest = present.reduce((a, b) => (b.count < a.count ? b : a));
   if (smallest.count >= requested) return requested;
+  const named = (k: number) => classDisplayName(k, classNames);
   if (policy === 'reduce-folds' && smallest.count >= 2) {
     notes.push(
-      `Class ${smallest.k} has only ${smallest.count} rows, fewer than the ${requested} folds requested; ` +
+      `${classDisplayNameCapitalized(smallest.k, classNames)} has only ${smallest.count} rows, fewer than the ${requested} folds requested; ` +
         `used ${smallest.count} folds instead.`,
     );
     return smallest.count;
   }
-  const small = present.filter((c) => c.count < requested).map((c) => `class ${c.k} has ${c.count}`);
+  const small = present.filter((c) => c.count < requested).map((c) => `${named(c.k)} has ${c.count} ${c.count === 1 ? 'row' : 'rows'}`);
   throw new FoldError(
     `Each class needs at least ${requested} rows for ${requested}-fold cross-validation, but ${small.join(', ')}. ` +
       'Add rows, merge or drop those classes, or use fewer folds.',
@@ -103,7 +113,7 @@ export function crossValPredictProba(
     if (assignment.length !== labels.length) throw new Error('foldAssignment must have one fold id per row.');
     folds = assignment.reduce((max, f) => Math.max(max, f), -1) + 1;
   } else {
-    folds = resolveFolds(counts, options.folds ?? 5, options.smallClassPolicy ?? 'error', notes);
+    folds = resolveFolds(counts, options.folds ?? 5, options.smallClassPolicy ?? 'error', notes, options.classNames);
     assignment = stratifiedFoldAssignment(labels, numClasses, { folds, seed: options.seed ?? 0 });
   }
 
@@ -144,7 +154,10 @@ export function crossValPredictProba(
       notes.push(`Fold ${fold + 1}: the solver stopped before converging (${model.status}, max |gradient| ${model.gradientNorm.toExponential(2)}).`);
     }
     const missing = Array.from({ length: numClasses }, (_, k) => k).filter((k) => counts[k] > 0 && !model.classes.includes(k));
-    if (missing.length > 0) notes.push(`Fold ${fold + 1}: classes ${missing.join(', ')} had no training rows; they get probability 0 there.`);
+    if (missing.length > 0) {
+      const names = missing.map((k) => classDisplayName(k, options.classNames)).join(', ');
+      notes.push(`Fold ${fold + 1}: ${missing.length === 1 ? `${names} had no training rows; it gets` : `${names} had no training rows; they get`} probability 0 there.`);
+    }
     iterationsPerFold.push(model.iterations);
     previous = model;
     predictProba(model, X, test, scratch);

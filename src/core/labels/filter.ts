@@ -2,6 +2,7 @@
  * find_label_issues: which rows are probably mislabeled, by pruning the rows that confident
  * learning counts as belonging to another class (Northcutt et al. 2021, §3.2; SPEC.md §6).
  */
+import { classDisplayName } from './class-names';
 import { argmaxFirst, argsortSubset, stableArgsort } from './numeric';
 import { confidentJointUnchecked } from './confident-joint';
 import { givenLabelIsTopPrediction, numLabelIssues } from './num-label-issues';
@@ -42,6 +43,8 @@ export interface FindLabelIssuesOptions {
   tieRank?: ArrayLike<number>;
   /** Receives notes such as classes too small to prune. */
   onWarning?: (message: string) => void;
+  /** Class names for those notes (index k names class k); without them classes are named by index. */
+  classNames?: readonly string[];
 }
 
 function selectSmallest(
@@ -61,7 +64,7 @@ function pruneByClass(
   predProbs: ProbabilityRows,
   minExamples: number,
   tieRank: ArrayLike<number> | undefined,
-  warn: (message: string) => void,
+  warnTooFew: (k: number) => void,
 ): boolean[] {
   const n = predProbs.length;
   const mask = new Array<boolean>(n).fill(false);
@@ -70,7 +73,7 @@ function pruneByClass(
     const toRemove = rows.length - pcm[k][k];
     if (toRemove < 1) return;
     if (rows.length <= 1) {
-      warn(`May not flag all label issues in class ${k}: it has too few examples.`);
+      warnTooFew(k);
       return;
     }
     selectSmallest(rows, (i) => predProbs[i][k], toRemove, mask, tieRank);
@@ -84,7 +87,7 @@ function pruneByNoiseRate(
   predProbs: ProbabilityRows,
   minExamples: number,
   tieRank: ArrayLike<number> | undefined,
-  warn: (message: string) => void,
+  warnTooFew: (k: number) => void,
 ): boolean[] {
   const n = predProbs.length;
   const mask = new Array<boolean>(n).fill(false);
@@ -99,7 +102,7 @@ function pruneByNoiseRate(
       selectSmallest(rows, (i) => -(predProbs[i][j] - predProbs[i][k]), count, classMask, tieRank);
     }
     if (rows.length <= 1) {
-      warn(`May not flag all label issues in class ${k}: it has too few examples.`);
+      warnTooFew(k);
       return;
     }
     for (const i of rows) if (classMask[i]) mask[i] = true;
@@ -130,6 +133,7 @@ export function findLabelIssues(
   const minExamples = options.minExamplesPerClass ?? 1;
   if (!(minExamples >= 0)) throw new LabelInputError(`minExamplesPerClass must be ≥ 0, got ${minExamples}.`);
   const warn = options.onWarning ?? (() => {});
+  const warnTooFew = (k: number) => warn(`May not flag all label issues in ${classDisplayName(k, options.classNames)}: it has too few examples.`);
   const pruning = filterBy === 'prune_by_class' || filterBy === 'prune_by_noise_rate' || filterBy === 'both';
   if (options.numToRemovePerClass && !pruning) warn(`numToRemovePerClass is ignored by filterBy "${filterBy}".`);
   const tieRank = options.tieRank;
@@ -158,9 +162,9 @@ export function findLabelIssues(
       { minExamplesPerClass: minExamples, fracNoise, numToRemovePerClass: options.numToRemovePerClass },
     );
     const byClassMask =
-      filterBy === 'prune_by_noise_rate' ? null : pruneByClass(byClass, pcm, predProbs, minExamples, tieRank, warn);
+      filterBy === 'prune_by_noise_rate' ? null : pruneByClass(byClass, pcm, predProbs, minExamples, tieRank, warnTooFew);
     const byNoiseMask =
-      filterBy === 'prune_by_class' ? null : pruneByNoiseRate(byClass, pcm, predProbs, minExamples, tieRank, warn);
+      filterBy === 'prune_by_class' ? null : pruneByNoiseRate(byClass, pcm, predProbs, minExamples, tieRank, warnTooFew);
     mask =
       byClassMask && byNoiseMask
         ? byClassMask.map((flag, i) => flag && byNoiseMask[i])
