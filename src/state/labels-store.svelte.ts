@@ -8,6 +8,7 @@ import type { LabelAuditOutput, LabelAuditProgress, LabelAuditSettings } from '.
 import { DEFAULT_AUDIT_SETTINGS } from '../core/engine/tool-defaults';
 import { TEXT_SEPARATOR, type PackedParse } from '../core/engine/label-input';
 import type { Delimiter, LabeledRow, ParseLabeledTextOptions } from '../core/labels';
+import { noiseMatricesOf } from '../core/labels/noise-matrix';
 import { toCsv } from '../core/table/csv';
 import type { SessionLabels } from '../core/workshop/session-file';
 import { modelStore } from './model-store.svelte';
@@ -371,7 +372,9 @@ export class LabelsStore {
     const result = this.result;
     const audited = this.audited;
     if (!result || !audited) return '{}';
+    const matrices = noiseMatricesOf(result);
     const names = ['none', 'accept', 'keep', 'remove'];
+    const truncated = new Set(result.truncatedRows);
     const rows = Array.from({ length: result.rows }, (_, i) => ({
       row: audited.sourceRows[i],
       text: this.auditedTexts[i],
@@ -380,6 +383,8 @@ export class LabelsStore {
       suggestedProbability: result.suggestedProbabilities[i],
       qualityScore: result.qualityScores[i],
       flagged: result.isIssue[i] === 1,
+      /** The text was longer than the model's maximum and was cut to it for the embedding. */
+      truncated: truncated.has(i),
       decision: names[this.decisions[i]],
       finalLabel: this.decisions[i] === DECISION_REMOVE ? null : this.finalLabel(i),
       probabilities: Object.fromEntries(result.classes.map((c, k) => [c, result.probabilities[i * result.numClasses + k]])),
@@ -394,7 +399,13 @@ export class LabelsStore {
         classes: result.classes,
         numIssues: result.numIssues,
         ranking: Array.from(result.ranking, (i) => audited.sourceRows[i]),
-        noiseMatrix: { rows: 'given label', columns: 'suggested label', counts: result.noiseMatrix },
+        noiseMatrix: {
+          description: 'Estimated noise matrix: the calibrated confident joint, in rows; each row sums to the rows with that given label.',
+          rows: 'given label',
+          columns: 'estimated true label',
+          counts: matrices.confidentJoint,
+        },
+        flaggedGivenVsSuggested: { rows: 'given label', columns: 'suggested label', counts: matrices.flaggedConfusion },
         estimatedJoint: result.estimatedJoint,
         classSummaries: result.classSummaries.map((s) => ({ ...s, label: result.classes[s.label], mostConfusedWith: s.mostConfusedWith === null ? null : result.classes[s.mostConfusedWith] })),
         timingsMs: result.timings,

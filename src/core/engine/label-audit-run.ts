@@ -75,8 +75,13 @@ export interface LabelAuditOutput {
   /** Flagged rows, most likely mislabeled first. */
   ranking: Int32Array;
   numIssues: number;
-  /** Row counts by given label (rows) × suggested label (columns). */
-  noiseMatrix: number[][];
+  /**
+   * The estimated noise matrix: calibrated confident joint C[given][estimated true label] in row
+   * counts (row k sums to the rows labelled k). Missing in results saved before it was kept: use noiseMatricesOf.
+   */
+  confidentJoint: number[][];
+  /** Flagged rows only, by given label (rows) × suggested label (columns). */
+  flaggedConfusion: number[][];
   /** Estimated joint Q[given][true] (sums to 1). */
   estimatedJoint: number[][];
   classSummaries: { label: number; rows: number; issues: number; issueRate: number; mostConfusedWith: number | null }[];
@@ -196,6 +201,7 @@ export async function runLabelAuditOnTexts(
       seed: settings.seed,
       C: settings.C,
       numClasses: classes.length,
+      classNames: classes,
       smallClassPolicy: 'reduce-folds',
       signal,
       onProgress: (p) => report('cross-validation', p.fraction, `fold ${p.fold + 1} of ${p.folds}, iteration ${p.iteration}`),
@@ -215,6 +221,7 @@ export async function runLabelAuditOnTexts(
     fracNoise: settings.fracNoise,
     minExamplesPerClass: settings.minExamplesPerClass,
     rankBy: settings.rankBy,
+    classNames: classes,
     onWarning: (message) => notes.push(message),
   });
   report('confident-learning', 1, `${audit.numIssues} rows flagged`);
@@ -233,7 +240,8 @@ export async function runLabelAuditOnTexts(
     isIssue: Uint8Array.from(audit.rows, (r) => (r.isIssue ? 1 : 0)),
     ranking: Int32Array.from(audit.ranking),
     numIssues: audit.numIssues,
-    noiseMatrix: audit.noiseMatrix,
+    confidentJoint: audit.confidentJoint,
+    flaggedConfusion: audit.flaggedConfusion,
     estimatedJoint: audit.estimatedJoint,
     classSummaries: audit.classSummaries.map(({ label, rows, issues, issueRate, mostConfusedWith }) => ({ label, rows, issues, issueRate, mostConfusedWith })),
     settings,

@@ -56,12 +56,15 @@ export interface AuditResult {
   /** Flagged row indices, most likely mislabeled first. */
   ranking: number[];
   numIssues: number;
-  /** Calibrated confident joint C[given][true]. */
+  /**
+   * Calibrated confident joint C[given][true]: the estimated noise matrix in rows. Integer counts;
+   * row k sums to the number of rows labelled k, the whole matrix to the number of rows.
+   */
   confidentJoint: number[][];
   /** Estimated joint distribution Q[given][true] (sums to 1). */
   estimatedJoint: number[][];
-  /** Counts of rows by given label (rows) and suggested label (columns). */
-  noiseMatrix: number[][];
+  /** Flagged rows only, by given label (rows) and suggested label (columns). */
+  flaggedConfusion: number[][];
   classSummaries: ClassSummary[];
 }
 
@@ -84,11 +87,9 @@ export function auditLabels(labels: readonly number[], predProbs: ProbabilityRow
     isIssue: mask[i],
   }));
 
-  const noiseMatrix = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
   const issuesBySuggested = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
   const classRows = new Array<number>(numClasses).fill(0);
   rows.forEach((row) => {
-    noiseMatrix[row.givenLabel][row.suggestedLabel]++;
     classRows[row.givenLabel]++;
     if (row.isIssue) issuesBySuggested[row.givenLabel][row.suggestedLabel]++;
   });
@@ -114,7 +115,7 @@ export function auditLabels(labels: readonly number[], predProbs: ProbabilityRow
     numIssues: ranking.length,
     confidentJoint: computeConfidentJointWithIndices(labels, predProbs).confidentJoint,
     estimatedJoint: estimateJoint(labels, predProbs),
-    noiseMatrix,
+    flaggedConfusion: issuesBySuggested.map((row) => row.slice()),
     classSummaries,
   };
 }

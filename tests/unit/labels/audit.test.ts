@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -13,10 +13,13 @@ import {
   suggestLabels,
   tfidfFeatures,
 } from '../../../src/core/labels';
+import { noiseMatricesOf, noiseMatrixDisplay, noiseMatrixTable } from '../../../src/core/labels/noise-matrix';
+import { runLabelAuditOnTexts } from '../../../src/core/engine/label-audit-run';
 import { createRng } from '../../../src/core/random';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const case10 = JSON.parse(readFileSync(path.resolve(repoRoot, '../shared/reference/cleanlab/case10.json'), 'utf8')) as {
+const referenceDir = path.resolve(repoRoot, '../shared/reference/cleanlab');
+const case10 = JSON.parse(readFileSync(path.join(referenceDir, 'case10.json'), 'utf8')) as {
   labels: number[];
   pred_probs: number[][];
   confident_joint: number[][];
@@ -43,10 +46,10 @@ describe('suggestions and the audit summary', () => {
     expect(audit.confidentJoint).toEqual(case10.confident_joint);
     expect(audit.estimatedJoint).toEqual(case10.estimate_joint);
     expect(audit.numIssues).toBe(audit.ranking.length);
-    expect(audit.noiseMatrix.flat().reduce((a, b) => a + b, 0)).toBe(labels.length);
+    expect(audit.flaggedConfusion.flat().reduce((a, b) => a + b, 0)).toBe(audit.numIssues);
     for (const [i, row] of audit.rows.entries()) {
       expect(row.givenLabel).toBe(labels[i]);
-      expect(audit.noiseMatrix[row.givenLabel][row.suggestedLabel]).toBeGreaterThan(0);
+      if (row.isIssue) expect(audit.flaggedConfusion[row.givenLabel][row.suggestedLabel]).toBeGreaterThan(0);
     }
     const summaries = audit.classSummaries;
     expect(summaries.map((s) => s.rows)).toEqual([6, 4, 2]);
@@ -60,6 +63,101 @@ describe('suggestions and the audit summary', () => {
   it('ranks by the chosen method', () => {
     const audit = auditLabels(case10.labels, case10.pred_probs, { rankBy: 'normalized_margin' });
     expect(audit.ranking).toEqual(case10.ranked_indices.normalized_margin);
+  });
+});
+
+describe('the noise-matrix heatmap', () => {
+  const caseFiles = readdirSync(referenceDir).filter((name) => /^case\d+\.json$/.test(name));
+
+  it.each(caseFiles)('shows cleanlab\'s calibrated confident joint as row counts (%s)', (file) => {
+    const reference = JSON.parse(readFileSync(path.join(referenceDir, file), 'utf8')) as {
+      labels: number[];
+      pred_probs: number[][];
+      label_counts: number[];
+      confident_joint: number[][];
+    };
+    const audit = auditLabels(reference.labels, reference.pred_probs);
+    const shown = noiseMatrixDisplay('estimated', noiseMatricesOf({ ...audit, ...arraysOf(reference.labels, reference.pred_probs, audit) }));
+    expect(shown.counts).toEqual(reference.confident_joint);
+    expect(shown.counts.map((row) => row.reduce((a, b) => a + b, 0))).toEqual(reference.label_counts);
+    for (const value of shown.counts.flat()) expect(Number.isInteger(value)).toBe(true);
+    expect([shown.rowAxis, shown.columnAxis]).toEqual(['given label', 'estimated true label']);
+    // A result saved before the matrix was stored gets the same matrix from its probabilities.
+    const restored = noiseMatricesOf(arraysOf(reference.labels, reference.pred_probs, audit));
+    expect(restored.confidentJoint).toEqual(reference.confident_joint);
+    expect(restored.flaggedConfusion).toEqual(audit.flaggedConfusion);
+  });
+
+  it('keeps the flagged rows\' given × suggested counts as a second, differently labelled view, and exports what is shown', () => {
+    const audit = auditLabels(case10.labels, case10.pred_probs);
+    const matrices = noiseMatricesOf({ ...audit, ...arraysOf(case10.labels, case10.pred_probs, audit) });
+    const flagged = noiseMatrixDisplay('flagged', matrices);
+    expect(flagged.columnAxis).toBe('suggested label');
+    expect(flagged.title).not.toEqual(noiseMatrixDisplay('estimated', matrices).title);
+    const expected = [0, 1, 2].map((given) =>
+      [0, 1, 2].map((suggested) => audit.rows.filter((r) => r.isIssue && r.givenLabel === given && r.suggestedLabel === suggested).length),
+    );
+    expect(flagged.counts).toEqual(expected);
+    const table = noiseMatrixTable(['cat', 'dog', 'eel'], noiseMatrixDisplay('estimated', matrices));
+    expect(table.header).toEqual(['given label \\ estimated true label', 'cat', 'dog', 'eel']);
+    expect(table.rows).toEqual(case10.confident_joint.map((row, i) => [['cat', 'dog', 'eel'][i], ...row]));
+  });
+});
+
+function arraysOf(labels: number[], probs: number[][], audit: ReturnType<typeof auditLabels>) {
+  return {
+    numClasses: probs[0].length,
+    givenLabels: Int32Array.from(labels),
+    probabilities: Float64Array.from(probs.flat()),
+    suggestedLabels: Int32Array.from(audit.rows, (r) => r.suggestedLabel),
+    isIssue: Uint8Array.from(audit.rows, (r) => (r.isIssue ? 1 : 0)),
+  };
+}
+
+describe('messages name classes by their label', () => {
+  const rng = createRng(11);
+  const topics: Record<string, string[]> = {
+    'noun.animal': ['dog', 'cat', 'horse', 'bird', 'fish', 'cow'],
+    'noun.food': ['bread', 'soup', 'cheese', 'apple', 'rice', 'cake'],
+    'noun.rare': ['stone', 'rock', 'pebble', 'granite', 'marble', 'slate'],
+  };
+  const dataset = (rareRows: number) => {
+    const texts: string[] = [];
+    const labels: string[] = [];
+    for (const [label, words] of Object.entries(topics)) {
+      const count = label === 'noun.rare' ? rareRows : 20;
+      for (let i = 0; i < count; i++) {
+        texts.push(Array.from({ length: 6 }, () => words[rng.nextInt(words.length)]).join(' '));
+        labels.push(label);
+      }
+    }
+    return { texts, labels };
+  };
+
+  it('says which labelled class made cross-validation use fewer folds', async () => {
+    const { texts, labels } = dataset(3);
+    const result = await runLabelAuditOnTexts(texts, labels, { features: 'tfidf', folds: 5 }, { model: null });
+    expect(result.folds).toBe(3);
+    expect(result.notes.join(' ')).toMatch(/^"noun\.rare" has only 3 rows, fewer than the 5 folds requested; used 3 folds instead\./);
+    expect(result.notes.join(' ')).not.toMatch(/class \d/i);
+  });
+
+  it('names the class that is too small for any cross-validation', async () => {
+    const { texts, labels } = dataset(1);
+    await expect(runLabelAuditOnTexts(texts, labels, { features: 'tfidf', folds: 5 }, { model: null })).rejects.toThrow(
+      /but "noun\.rare" has 1 row\. Add rows/,
+    );
+  });
+
+  it('names classes in confident-learning warnings and cross-validation notes when given names', () => {
+    const labels = [0, 0, 0, 1, 1, 1, 2];
+    const probs = [[0.9, 0.05, 0.05], [0.8, 0.1, 0.1], [0.7, 0.2, 0.1], [0.1, 0.8, 0.1], [0.1, 0.9, 0], [0.2, 0.7, 0.1], [0.8, 0.1, 0.1]];
+    const warnings: string[] = [];
+    const classNames = ['apple', 'banana', 'cherry'];
+    auditLabels(labels, probs, { minExamplesPerClass: 0, classNames, onWarning: (w) => warnings.push(w) });
+    expect(warnings).toEqual(['May not flag all label issues in "cherry": it has too few examples.']);
+    const X = { rows: 7, cols: 3, data: Float32Array.from(probs.flat()) };
+    expect(() => crossValPredictProba(X, labels, { folds: 2, classNames })).toThrow(/but "cherry" has 1 row\./);
   });
 });
 
@@ -114,7 +212,14 @@ describe('end to end: pasted text → TF-IDF → 5-fold logistic regression → 
     expect(flipped.size).toBeGreaterThan(10);
     expect(hits / flipped.size).toBeGreaterThan(0.7);
     expect((found.size - hits) / found.size).toBeLessThan(0.3);
-    for (const i of audit.ranking.slice(0, 5)) expect(audit.rows[i].suggestedLabel).not.toBe(labels[i]);
+    // The suggestion for a found flip is the label the row had before it was flipped.
+    const originalLabel = (i: number) => parsed.classes.indexOf(classes[i % 3]);
+    const rightSuggestions = [...flipped].filter((i) => found.has(i) && audit.rows[i].suggestedLabel === originalLabel(i)).length;
+    expect(rightSuggestions / hits).toBeGreaterThan(0.9);
+    for (const i of audit.ranking.slice(0, 5)) {
+      expect(flipped.has(i)).toBe(true);
+      expect(audit.rows[i].suggestedLabel).toBe(originalLabel(i));
+    }
   });
 });
 
