@@ -104,7 +104,9 @@ function tinyFiles(maxPositions: number): LoadedModelFiles {
     baseUrl: null,
     onnxBytes: tiny.bytes,
     tokenizer: new ModelTokenizer(JSON.stringify(tinyTokenizerJson()), tokenizerConfig),
+    tokenizerBytes: new TextEncoder().encode(JSON.stringify(tinyTokenizerJson())),
     config: parseModelConfig(JSON.stringify(tinyConfigJson(tiny.config))),
+    readExternalData: async () => new Map(),
   };
 }
 

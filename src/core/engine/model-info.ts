@@ -13,6 +13,8 @@ export interface ModelInfo {
   label: string;
   baseUrl: string | null;
   sizeBytes: number;
+  /** SHA-256 (hex) over the .onnx, its external data files and tokenizer.json: changes whenever any of their bytes do. */
+  contentDigest: string;
   executionProvider: ExecutionProviderName;
   fallbackReason: string | null;
   wasmThreads: number;

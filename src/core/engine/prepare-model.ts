@@ -1,6 +1,8 @@
 import type * as ort from 'onnxruntime-web';
 import { decodeModel, describeModel, encodeModel, exposeAttention, type AttentionOutput, type ModelDescription } from '../onnx';
+import { contentDigest } from '../model/content-digest';
 import { ModelLoadError, throwIfAborted } from '../model/errors';
+import { externalDataLocations, inlineExternalData } from '../onnx/external-data';
 import type { LoadedModelFiles } from '../model/load';
 import type { ModelTokenizer } from '../model/tokenizer';
 import { createSession, type ExecutionProviderChoice } from '../runtime/execution-provider';
@@ -34,6 +36,9 @@ export async function prepareModel(
 ): Promise<PreparedModel> {
   const graph = decodeOrExplain(files.onnxBytes, files.label);
   checkModelFitsMemory(graph, files.label);
+  const externalFiles = await withExternalData(graph, files, signal);
+  // Started now, read once the session exists: hashing overlaps session creation.
+  const digest = contentDigest([files.onnxBytes, files.tokenizerBytes, ...externalFiles]);
   const description = describeModel(graph, files.config.raw);
   checkTokenizerMatches(files.tokenizer, description);
   throwIfAborted(signal);
@@ -77,7 +82,7 @@ export async function prepareModel(
       ).asInferenceSession()
     : created.session;
 
-  const info = buildInfo(files, description, created.executionProvider, created.fallbackReason, threads);
+  const info = buildInfo(files, description, { contentDigest: await digest, sizeBytes: totalBytes([files.onnxBytes, ...externalFiles]) }, created.executionProvider, created.fallbackReason, threads);
   const runs = new RunQueue();
   return {
     info,
@@ -91,6 +96,30 @@ export async function prepareModel(
     release: () => runs.run(() => created.session.release()),
   };
 }
+
+/**
+ * Fetches the external data files the graph names and moves their bytes into it, so the graph is
+ * whole from here on; returns the files' bytes (for the content digest).
+ */
+async function withExternalData(graph: ReturnType<typeof decodeModel>, files: LoadedModelFiles, signal?: AbortSignal): Promise<Uint8Array[]> {
+  let locations: string[];
+  try {
+    locations = externalDataLocations(graph);
+  } catch (error) {
+    throw new ModelLoadError(`${files.label}: ${(error as Error).message}`, 'format');
+  }
+  if (locations.length === 0) return [];
+  const data = await files.readExternalData(locations);
+  throwIfAborted(signal);
+  try {
+    inlineExternalData(graph, data);
+  } catch (error) {
+    throw new ModelLoadError(`${files.label}: ${(error as Error).message}`, 'format');
+  }
+  return locations.map((location) => data.get(location)!);
+}
+
+const totalBytes = (parts: Uint8Array[]) => parts.reduce((sum, part) => sum + part.byteLength, 0);
 
 function decodeOrExplain(bytes: Uint8Array, label: string) {
   try {
@@ -114,6 +143,7 @@ function checkTokenizerMatches(tokenizer: ModelTokenizer, description: ModelDesc
 function buildInfo(
   files: LoadedModelFiles,
   description: ModelDescription,
+  identity: Pick<ModelInfo, 'contentDigest' | 'sizeBytes'>,
   executionProvider: ModelInfo['executionProvider'],
   fallbackReason: string | null,
   wasmThreads: number,
@@ -136,7 +166,7 @@ function buildInfo(
   return {
     label: files.label,
     baseUrl: files.baseUrl,
-    sizeBytes: files.onnxBytes.byteLength,
+    ...identity,
     executionProvider,
     fallbackReason,
     wasmThreads,

@@ -37,10 +37,12 @@ export interface EmbeddingResult {
   batches: number;
 }
 
-/** Identifies a model for the embedding cache: same files, same embeddings. */
-export function embeddingModelKey(model: PreparedModel): string {
-  const { info } = model;
-  return `${info.baseUrl}|${info.label}|${info.sizeBytes}|${model.description.roles.sentenceEmbeddings ?? ''}|mean+length`;
+/**
+ * Identifies a model for the embedding cache: same bytes, same embeddings. The digest, not the name
+ * or size: a retrained model keeps both, and its old embeddings must not be served for it.
+ */
+export function embeddingModelKey(model: Pick<PreparedModel, 'info' | 'description'>): string {
+  return `sha256:${model.info.contentDigest}|${model.description.roles.sentenceEmbeddings ?? ''}|mean+length`;
 }
 
 /** Mean over positions with mask 1 of hidden [batch, seq, dim]; rows with no token stay zero. */

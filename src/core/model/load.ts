@@ -3,8 +3,11 @@ import { fetchModelFile } from './download';
 import { ModelLoadError, throwIfAborted } from './errors';
 import type { CacheStorageLike } from './model-cache';
 import type { ProgressCallback } from './progress';
-import { describeSource, MODEL_FILES, modelBaseUrl, type ModelSource } from './sources';
+import { describeSource, MODEL_FILES, modelBaseUrl, type LocalModelFiles, type ModelSource } from './sources';
 import { ModelTokenizer } from './tokenizer';
+
+/** The bytes of each external data file by its location, as the .onnx names it (relative to the .onnx). */
+export type ExternalDataFiles = Map<string, Uint8Array>;
 
 export interface LoadedModelFiles {
   label: string;
@@ -12,7 +15,15 @@ export interface LoadedModelFiles {
   baseUrl: string | null;
   onnxBytes: Uint8Array;
   tokenizer: ModelTokenizer;
+  /** tokenizer.json as it came, for the content digest. */
+  tokenizerBytes: Uint8Array;
   config: ModelConfig;
+  /**
+   * Fetches (or finds among the picked files) the external data files a graph names. Only the
+   * decoded graph knows them, so the caller asks once it has decoded it; a file that cannot be
+   * reached throws a ModelLoadError that names it.
+   */
+  readExternalData(locations: readonly string[]): Promise<ExternalDataFiles>;
 }
 
 export interface LoadFilesOptions {
@@ -25,6 +36,7 @@ export interface LoadFilesOptions {
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
+const ONNX_FOLDER = MODEL_FILES.onnx.slice(0, MODEL_FILES.onnx.lastIndexOf('/') + 1);
 
 /** Fetches (or reads) the four files of a model in Hugging Face layout and parses the small ones. */
 export async function loadModelFiles(source: ModelSource, options: LoadFilesOptions): Promise<LoadedModelFiles> {
@@ -34,23 +46,60 @@ export async function loadModelFiles(source: ModelSource, options: LoadFilesOpti
   // The embedded model is precached by the service worker; a second copy in Cache Storage would only cost disk.
   const cacheStorage = source.kind === 'embedded' ? undefined : options.cacheStorage;
   const common = { onProgress: options.onProgress, signal: options.signal, cacheStorage, fetchImpl: options.fetchImpl };
-  const fetchText = async (file: string, optional: boolean) => {
-    const bytes = await fetchModelFile(baseUrl + file, { ...common, file, optional });
-    return bytes === null ? null : decoder.decode(bytes);
-  };
+  const fetchBytes = (file: string, optional: boolean) => fetchModelFile(baseUrl + file, { ...common, file, optional });
 
   // Small files first: a wrong address fails fast, before a large download starts.
-  const configText = await fetchText(MODEL_FILES.config, true);
-  const tokenizerText = await fetchText(MODEL_FILES.tokenizer, false);
-  const tokenizerConfigText = await fetchText(MODEL_FILES.tokenizerConfig, true);
-  const config = parseModelConfig(configText);
-  const tokenizer = new ModelTokenizer(tokenizerText as string, tokenizerConfigText);
+  const configBytes = await fetchBytes(MODEL_FILES.config, true);
+  const tokenizerBytes = (await fetchBytes(MODEL_FILES.tokenizer, false)) as Uint8Array;
+  const tokenizerConfigBytes = await fetchBytes(MODEL_FILES.tokenizerConfig, true);
+  const config = parseModelConfig(textOf(configBytes));
+  const tokenizer = new ModelTokenizer(decoder.decode(tokenizerBytes), textOf(tokenizerConfigBytes));
   throwIfAborted(options.signal);
-  const onnxBytes = await fetchModelFile(baseUrl + MODEL_FILES.onnx, { ...common, file: MODEL_FILES.onnx });
-  return { label: describeSource(source), baseUrl, onnxBytes: onnxBytes as Uint8Array, tokenizer, config };
+  const onnxBytes = (await fetchBytes(MODEL_FILES.onnx, false)) as Uint8Array;
+  const label = describeSource(source);
+
+  const readExternalData = async (locations: readonly string[]) => {
+    const files: ExternalDataFiles = new Map();
+    for (const location of locations) {
+      const file = ONNX_FOLDER + checkedLocation(location, MODEL_FILES.onnx);
+      try {
+        files.set(location, (await fetchBytes(file, false)) as Uint8Array);
+      } catch (error) {
+        if (!(error instanceof ModelLoadError) || error.kind === 'cancelled') throw error;
+        throw new ModelLoadError(
+          `${label} keeps its weights in a separate external data file next to ${MODEL_FILES.onnx}, and it could not be downloaded: ${error.message}`,
+          error.kind,
+          error.detail,
+        );
+      }
+    }
+    return files;
+  };
+  return { label, baseUrl, onnxBytes, tokenizer, tokenizerBytes, config, readExternalData };
 }
 
-function fromLocalFiles(files: Extract<ModelSource, { kind: 'files' }>['files']): LoadedModelFiles {
+function textOf(bytes: Uint8Array | null): string | null {
+  return bytes === null ? null : decoder.decode(bytes);
+}
+
+/**
+ * An external data location is a path relative to the .onnx file. One that climbs out of the model
+ * folder or names another host is refused: the .onnx must not make the app fetch arbitrary URLs.
+ */
+function checkedLocation(location: string, onnxName: string): string {
+  const parts = location.split(/[\\/]/);
+  if (!location || /^[a-z][a-z0-9+.-]*:/i.test(location) || location.startsWith('/') || parts.includes('..')) {
+    throw new ModelLoadError(
+      `${onnxName} names its external data file "${location}", which is not a path inside the model folder, so it is not loaded.`,
+      'unsupported',
+    );
+  }
+  return parts.filter((part) => part !== '' && part !== '.').join('/');
+}
+
+const baseName = (path: string) => path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+
+function fromLocalFiles(files: LocalModelFiles): LoadedModelFiles {
   if (!files.tokenizer) {
     throw new ModelLoadError(
       `A tokenizer.json is needed next to ${files.onnx.name}: pick or drop both files together (config.json and tokenizer_config.json are optional).`,
@@ -58,11 +107,30 @@ function fromLocalFiles(files: Extract<ModelSource, { kind: 'files' }>['files'])
     );
   }
   const text = (file: { bytes: ArrayBuffer } | undefined) => (file ? decoder.decode(new Uint8Array(file.bytes)) : null);
+  const tokenizerBytes = new Uint8Array(files.tokenizer.bytes);
+  const readExternalData = async (locations: readonly string[]) => {
+    const found: ExternalDataFiles = new Map();
+    for (const location of locations) {
+      // A picked file has no folder, so the location's file name is what can be matched.
+      const name = baseName(location);
+      const file = files.externalData?.find((candidate) => candidate.name === name);
+      if (!file) {
+        throw new ModelLoadError(
+          `${files.onnx.name} keeps its weights in a separate external data file, ${name}, which was not among the files picked. Pick or drop ${name} together with ${files.onnx.name} and tokenizer.json.`,
+          'not-found',
+        );
+      }
+      found.set(location, new Uint8Array(file.bytes));
+    }
+    return found;
+  };
   return {
     label: describeSource({ kind: 'files', files }),
     baseUrl: null,
     onnxBytes: new Uint8Array(files.onnx.bytes),
-    tokenizer: new ModelTokenizer(text(files.tokenizer) as string, text(files.tokenizerConfig)),
+    tokenizer: new ModelTokenizer(decoder.decode(tokenizerBytes), text(files.tokenizerConfig)),
+    tokenizerBytes,
     config: parseModelConfig(text(files.config)),
+    readExternalData,
   };
 }

@@ -20,6 +20,9 @@ function splitModelUrl(url: string): { baseUrl: string; file: string } {
   for (const suffix of KNOWN_SUFFIXES) {
     if (url.endsWith(`/${suffix}`)) return { baseUrl: url.slice(0, url.length - suffix.length), file: suffix };
   }
+  // External data files (onnx/model.onnx_data, …) sit next to onnx/model.onnx under names the .onnx chooses.
+  const onnxFolder = url.lastIndexOf('/onnx/');
+  if (onnxFolder >= 0) return { baseUrl: url.slice(0, onnxFolder + 1), file: url.slice(onnxFolder + 1) };
   const slash = url.lastIndexOf('/');
   return { baseUrl: url.slice(0, slash + 1), file: url.slice(slash + 1) };
 }

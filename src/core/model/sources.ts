@@ -14,6 +14,8 @@ export interface LocalModelFiles {
   tokenizer?: { name: string; bytes: ArrayBuffer };
   tokenizerConfig?: { name: string; bytes: ArrayBuffer };
   config?: { name: string; bytes: ArrayBuffer };
+  /** Files picked with the .onnx that may hold its ONNX external data (model.onnx_data), matched by name. */
+  externalData?: { name: string; bytes: ArrayBuffer }[];
 }
 
 export const DEFAULT_HUB_HOST = 'https://huggingface.co';
