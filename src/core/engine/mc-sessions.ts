@@ -3,6 +3,10 @@
  * fill-mask head restricted to the masked position when possible, and, when only the last k layers
  * are stochastic, the deterministic prefix run once and tiled T times inside the graph.
  *
+ * A session built for one task keeps only the output that task reads (the class head, or the MLM
+ * logits): onnxruntime's inference builds run every node whatever the fetch list, so the other head
+ * is removed from the graph rather than just not fetched.
+ *
  * Building one costs a model encode and a session create, so the last few configurations per model
  * are kept (McSessionCache) and older ones released.
  */
@@ -17,7 +21,10 @@ import {
   type MlmRestriction,
   type OnnxModel,
 } from '../onnx';
+import { describeModel } from '../onnx/describe';
+import { pruneToOutputs } from '../onnx/prune';
 import { createSession } from '../runtime/execution-provider';
+import type { McTask } from './mc-dropout-run';
 import type { PreparedModel } from './prepare-model';
 
 /** The surgery configuration a session is built for (normalised: sorted sites, k clamped to 1..layers). */
@@ -27,6 +34,8 @@ export interface McGraphConfig {
   lastK: number;
   /** Run the deterministic prefix once and tile it inside the graph (only when lastK < layers). */
   tiled: boolean;
+  /** The task the session serves: only its output is computed. null keeps every output. */
+  task: McTask | null;
 }
 
 export interface McSession {
@@ -40,37 +49,54 @@ export interface McSession {
   restrictionNote: string | null;
 }
 
-export function normalizeGraphConfig(layers: number, sites: readonly DropoutSiteKind[], stochasticLayers: 'all' | { lastK: number }, allowTiling = true): McGraphConfig {
+export interface McGraphOptions {
+  /** Only the output this task reads is computed (default: every output). */
+  task?: McTask | null;
+  /** Tile the deterministic prefix when only the last k layers are stochastic (default true). */
+  allowTiling?: boolean;
+}
+
+export function normalizeGraphConfig(layers: number, sites: readonly DropoutSiteKind[], stochasticLayers: 'all' | { lastK: number }, options: McGraphOptions = {}): McGraphConfig {
   const unique = [...new Set(sites)].sort() as DropoutSiteKind[];
   if (unique.length === 0) throw new Error('Choose at least one dropout site (attention probabilities or sub-layer outputs).');
   const lastK = stochasticLayers === 'all' ? layers : Math.max(1, Math.min(layers, Math.floor(stochasticLayers.lastK)));
-  return { sites: unique, lastK, tiled: allowTiling && lastK < layers };
+  return { sites: unique, lastK, tiled: (options.allowTiling ?? true) && lastK < layers, task: options.task ?? null };
 }
 
 export function graphConfigKey(config: McGraphConfig): string {
-  return `${config.sites.join('+')}|last${config.lastK}|${config.tiled ? 'tiled' : 'batched'}`;
+  return `${config.sites.join('+')}|last${config.lastK}|${config.tiled ? 'tiled' : 'batched'}|${config.task ?? 'every output'}`;
 }
 
-/** The dropout graph for a configuration, with the fill-mask head restricted first when the model has one. */
+/**
+ * The dropout graph for a configuration: the fill-mask head restricted to the masked position first
+ * (when the model has one and the task reads it), then the dropout sites, then, for a task, every
+ * output and node the task does not read removed.
+ */
 export function buildMcGraph(graph: OnnxModel, config: McGraphConfig, layers: number, modelConfig: Record<string, unknown>) {
+  const roles = describeModel(graph).roles;
   let source = graph;
   let restriction: MlmRestriction | null = null;
   let restrictionNote: string | null = null;
-  try {
-    const restricted = restrictMlmHeadToPositions(graph);
-    source = restricted.model;
-    restriction = restricted.restriction;
-  } catch (error) {
-    if (!(error instanceof OnnxGraphError)) throw error;
-    restrictionNote = error.message;
+  if (config.task !== 'classification') {
+    try {
+      const restricted = restrictMlmHeadToPositions(graph);
+      source = restricted.model;
+      restriction = restricted.restriction;
+    } catch (error) {
+      if (!(error instanceof OnnxGraphError)) throw error;
+      restrictionNote = error.message;
+    }
   }
-  const { model, plan } = insertMcDropout(source, {
+  const inserted = insertMcDropout(source, {
     sites: config.sites,
     stochasticLayers: config.lastK >= layers ? 'all' : { lastK: config.lastK },
     tiledPrefix: config.tiled,
     config: modelConfig,
   });
-  return { model, plan, restriction, restrictionNote };
+  const taskOutput = config.task === 'classification' ? roles.classification : config.task === 'fill-mask' ? roles.fillMask : null;
+  if (config.task && !taskOutput) throw new OnnxGraphError(`The model has no ${config.task === 'classification' ? 'classifier' : 'fill-mask'} output.`);
+  const model = taskOutput ? pruneToOutputs(inserted.model, [taskOutput]).model : inserted.model;
+  return { model, plan: inserted.plan, restriction, restrictionNote };
 }
 
 /** Keeps the last `capacity` dropout sessions of one model; a new model clears the cache. */

@@ -10,8 +10,7 @@ import { buildAttentionView, type AttentionDisplayOptions, type AttentionView } 
 import { JobRegistry } from './jobs';
 import type { EmbeddingCache } from './embedding-cache';
 import { runLabelAuditOnTexts, type LabelAuditOutput, type LabelAuditProgress, type LabelAuditSettings } from './label-audit-run';
-import { parseLabeledData, type LabeledDataParse } from './label-input';
-import type { ParseLabeledTextOptions } from '../labels';
+import { parseLabeledData, type LabeledDataOptions, type LabeledDataParse } from './label-input';
 import { runMcBatch, runMcPrediction, type McBatchResult, type McDropoutSettings, type McPredictionResult, type McPredictRequest, type McProgressCallback, type McTask } from './mc-dropout-run';
 import { McSessionCache, normalizeGraphConfig } from './mc-sessions';
 import { prepareModel, type PreparedModel } from './prepare-model';
@@ -99,7 +98,7 @@ export class PlaygroundEngine {
     const model = this.requireModel();
     return this.jobs.run(jobId, async (signal) => {
       onProgress?.({ done: 0, total: settings.samples + 1, phase: 'preparing' });
-      const mc = await this.mcSessions.get(model, normalizeGraphConfig(model.info.layers, settings.sites, settings.stochasticLayers));
+      const mc = await this.mcSessions.get(model, normalizeGraphConfig(model.info.layers, settings.sites, settings.stochasticLayers, { task: request.task }));
       return runMcPrediction(model, mc, request, settings, { signal, onProgress });
     });
   }
@@ -109,7 +108,7 @@ export class PlaygroundEngine {
     const model = this.requireModel();
     return this.jobs.run(jobId, async (signal) => {
       onProgress?.({ done: 0, total: texts.length * (settings.samples + 1), phase: 'preparing' });
-      const mc = await this.mcSessions.get(model, normalizeGraphConfig(model.info.layers, settings.sites, settings.stochasticLayers));
+      const mc = await this.mcSessions.get(model, normalizeGraphConfig(model.info.layers, settings.sites, settings.stochasticLayers, { task }));
       return runMcBatch(model, mc, texts, task, settings, { signal, onProgress });
     });
   }
@@ -158,8 +157,8 @@ export class PlaygroundEngine {
   }
 
   /** Decodes and parses pasted or dropped labeled data (CSV, TSV, JSON lines), off the main thread. */
-  parseLabeledData(input: string | Uint8Array, options: ParseLabeledTextOptions = {}): LabeledDataParse {
-    return parseLabeledData(input, options);
+  parseLabeledData(input: string | Uint8Array, options: LabeledDataOptions = {}): LabeledDataParse {
+    return parseLabeledData(input, options, this.model);
   }
 
   /** Label audit: features → cross-validated probabilities → confident learning, with staged progress. */
