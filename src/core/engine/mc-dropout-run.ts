@@ -2,34 +2,27 @@
  * MC dropout (Gal & Ghahramani 2016): dropout kept on at inference, T stochastic forward passes, and
  * the statistics of their predictions.
  *
- * - The T samples run as batched graph runs of at most `chunkRows` rows (progress and cancellation
- *   between chunks). With only the last k layers stochastic, the session is tiled: a batch-1 input
- *   runs the deterministic prefix once and the graph expands it to the chunk's rows.
- * - Noise is drawn per sample: sample t's masks come from createRng(sampleSeed(seed, t)), site by
- *   site in plan order. So the same seed gives the same samples whatever the chunking, the first
- *   16 samples of T = 32 are the samples of T = 16, and tiled and untiled runs with the same
- *   stochastic layers see the same masks.
- * - Fill-mask reads the vocabulary projection at the masked position only (restricted MLM head).
- * - The deterministic prediction is the same graph at p = 0 (bit-identical to the plain model).
+ * - The T samples and the deterministic prediction (the same graph with p = 0 for its row, bit-identical
+ *   to the plain model) run together as batched graph runs (mc-sampling.ts). With only the last k layers
+ *   stochastic, the session is tiled: a batch-1 input runs the deterministic prefix once and the graph
+ *   expands it to the run's rows, and for ordinary inputs all T + 1 rows fit one run.
+ * - Noise is drawn per sample from sampleSeed(seed, t), so the same seed gives the same samples whatever
+ *   the rows per run, the first 16 samples of T = 32 are the samples of T = 16, and tiled and untiled
+ *   runs with the same stochastic layers see the same masks.
+ * - Fill-mask reads the vocabulary projection at the masked position only (restricted MLM head); each
+ *   task's session computes only the output it reads (mc-sessions.ts).
  */
-import * as ort from 'onnxruntime-web';
 import { throwIfAborted } from '../model/errors';
 import type { EncodedText } from '../model/tokenizer';
-import { makeDropoutFeeds, type DropoutSiteKind, type McDropoutPlan } from '../onnx';
-import { createRng } from '../random';
-import { batchOf, tensorToFloat32, textFeeds } from '../runtime/feeds';
-import {
-  mcStatistics,
-  runningEstimates,
-  softmax,
-  topKByMeanProbability,
-  type McStatistics,
-} from '../uncertainty';
+import type { DropoutSiteKind } from '../onnx';
+import { mcStatistics, rankByUncertainty, runningEstimates, topKByMeanProbability, type McStatistics, type UncertaintyMeasure } from '../uncertainty';
+import { sampleProbabilities, type SampleTarget } from './mc-sampling';
 import type { McSession } from './mc-sessions';
 import type { PreparedModel } from './prepare-model';
 import { MAX_BATCH_INPUTS } from './tool-defaults';
 
 export { MAX_BATCH_INPUTS };
+export { DEFAULT_CHUNK_ROWS, noiseFeeds, rowsPerRun, sampleProbabilities, sampleSeed, type SampleRun, type SampleRunOptions, type SampleTarget } from './mc-sampling';
 
 export type McTask = 'fill-mask' | 'classification';
 
@@ -64,25 +57,6 @@ export type McProgressCallback = (progress: McProgress) => void;
 
 export const MAX_SAMPLES = 256;
 export const MAX_DROPOUT = 0.95;
-export const DEFAULT_CHUNK_ROWS = 32;
-
-/** Seed of sample t (and of input n in batch mode): a 32-bit hash of (seed, t, n). */
-export function sampleSeed(seed: number, sample: number, input = 0): number {
-  let h = Math.imul((seed >>> 0) ^ 0x6a09e667, 0x9e3779b1) >>> 0;
-  h = fmix32(h ^ Math.imul(sample + 1, 0x85ebca6b));
-  h = fmix32(h ^ Math.imul(input + 1, 0xc2b2ae35));
-  return h >>> 0;
-}
-
-function fmix32(x: number): number {
-  let h = x >>> 0;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b) >>> 0;
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35) >>> 0;
-  h ^= h >>> 16;
-  return h >>> 0;
-}
 
 export function validateSettings(settings: McDropoutSettings, layers: number): McDropoutSettings {
   const { samples, dropout, seed } = settings;
@@ -95,122 +69,6 @@ export function validateSettings(settings: McDropoutSettings, layers: number): M
     throw new RangeError(`The number of stochastic layers must be from 1 to ${layers}, got ${layersSetting.lastK}.`);
   }
   return settings;
-}
-
-/** Where the samples are read: a class head, or the MLM logits at one position. */
-export interface SampleTarget {
-  output: string;
-  /** Fill-mask: the masked position (fed to the restricted head, or picked from full logits). */
-  position: number | null;
-  /** Width of one sample's probability vector (classes or vocabulary). */
-  width: number;
-}
-
-export interface SampleRunOptions {
-  chunkRows?: number;
-  signal?: AbortSignal;
-  /** Called after every chunk with the samples done so far. */
-  onChunk?: (done: number) => void;
-  /** Input index for batch mode, mixed into each sample's seed. */
-  input?: number;
-}
-
-/**
- * T sampled probability vectors [T, width] (float64, softmax of the logits) for one encoded input,
- * run in chunks of batched rows. `dropout = 0` gives the deterministic prediction in every row.
- */
-export async function sampleProbabilities(
-  model: PreparedModel,
-  mc: McSession,
-  encoded: Pick<EncodedText, 'ids' | 'typeIds'>,
-  target: SampleTarget,
-  settings: Pick<McDropoutSettings, 'samples' | 'dropout' | 'seed'>,
-  options: SampleRunOptions = {},
-): Promise<Float64Array> {
-  const T = settings.samples;
-  const seq = encoded.ids.length;
-  const chunkRows = Math.max(1, Math.min(options.chunkRows ?? DEFAULT_CHUNK_ROWS, T));
-  const out = new Float64Array(T * target.width);
-  const feedCache = new Map<number, Record<string, ort.Tensor>>();
-  for (let start = 0; start < T; start += chunkRows) {
-    // A macrotask turn between chunks: the run and its promises settle in microtasks, so without it a
-    // worker never reads the cancel message until the whole job is over.
-    if (start > 0 || options.input) await yieldToEventLoop();
-    throwIfAborted(options.signal);
-    const rows = Math.min(chunkRows, T - start);
-    let text = feedCache.get(rows);
-    if (!text) {
-      text = textFeeds(mc.session.inputNames, batchOf(Array.from({ length: mc.plan.tiledPrefix ? 1 : rows }, () => encoded)));
-      if (mc.restriction) {
-        text[mc.restriction.positionsInput] = new ort.Tensor('int64', new BigInt64Array(rows).fill(BigInt(target.position ?? 0)), [rows]);
-      }
-      feedCache.set(rows, text);
-    }
-    const noise = noiseFeeds(mc.plan, seq, start, rows, settings, options.input ?? 0);
-    const feeds = { ...text, ...noise };
-    const results = await model.runs.run(() => {
-      throwIfAborted(options.signal);
-      return mc.session.run(feeds, [target.output]);
-    });
-    const tensor = results[target.output];
-    const logits = await tensorToFloat32(tensor);
-    tensor.dispose?.();
-    const rowLogits = pickRows(logits, tensor.dims.map(Number), rows, target, mc);
-    out.set(softmax(rowLogits, target.width), start * target.width);
-    options.onChunk?.(start + rows);
-  }
-  return out;
-}
-
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
-}
-
-/** Feeds for samples [start, start + rows): each sample's noise drawn from its own seeded stream. */
-export function noiseFeeds(
-  plan: McDropoutPlan,
-  seq: number,
-  start: number,
-  rows: number,
-  settings: Pick<McDropoutSettings, 'dropout' | 'seed'>,
-  input = 0,
-): Record<string, ort.Tensor> {
-  const feeds: Record<string, ort.Tensor> = {
-    [plan.dropoutInput]: new ort.Tensor('float32', Float32Array.of(settings.dropout), [1]),
-  };
-  const buffers = plan.sites.map((site) => {
-    const perRow = site.noiseShape.reduce<number>((size, dim) => size * (dim === 'rows' ? 1 : dim === 'seq' ? seq : dim), 1);
-    return { site, perRow, data: new Float32Array(perRow * rows) };
-  });
-  if (settings.dropout > 0) {
-    for (let r = 0; r < rows; r++) {
-      const one = makeDropoutFeeds(plan, { rows: 1, seq }, createRng(sampleSeed(settings.seed, start + r, input)), settings.dropout);
-      for (const buffer of buffers) buffer.data.set(one[buffer.site.noiseInput].data as Float32Array, r * buffer.perRow);
-    }
-  }
-  // At p = 0 every unit is kept whatever the noise (noise ≥ 0 = p), so the zeros are exact.
-  for (const { site, data } of buffers) {
-    const dims = site.noiseShape.map((dim) => (dim === 'rows' ? rows : dim === 'seq' ? seq : dim));
-    feeds[site.noiseInput] = new ort.Tensor('float32', data, dims);
-  }
-  return feeds;
-}
-
-function pickRows(logits: Float32Array, dims: number[], rows: number, target: SampleTarget, mc: McSession): Float32Array {
-  const width = target.width;
-  if (dims.length === 2) {
-    if (dims[0] !== rows || dims[1] !== width) throw new Error(`Output ${target.output} is [${dims.join(', ')}], expected [${rows}, ${width}].`);
-    return logits;
-  }
-  if (dims.length === 3 && target.position !== null && !mc.restriction) {
-    // Unrestricted head: [rows, seq, vocab], read the masked position of every row.
-    const [r, seq, vocab] = dims;
-    if (r !== rows || vocab !== width) throw new Error(`Output ${target.output} is [${dims.join(', ')}], expected [${rows}, seq, ${width}].`);
-    const picked = new Float32Array(rows * width);
-    for (let row = 0; row < rows; row++) picked.set(logits.subarray((row * seq + target.position) * vocab, (row * seq + target.position + 1) * vocab), row * width);
-    return picked;
-  }
-  throw new Error(`Output ${target.output} has an unexpected shape [${dims.join(', ')}].`);
 }
 
 /** The per-input statistics without the C- or V-sized arrays (for batch mode and fill-mask over the vocabulary). */
@@ -266,6 +124,10 @@ export interface McPredictionResult {
   summary: McSummary & { predictedLabel: string; modalLabel: string; deterministicLabel: string | null; classes: number };
   /** Running estimates after t = 1..T samples (convergence plot), for the MC-predicted class/token. */
   running: { label: string; meanOfClass: Float64Array; predictiveEntropy: Float64Array; expectedEntropy: Float64Array; mutualInformation: Float64Array };
+  /**
+   * How the rows ran: `graphRuns` session.run calls of at most `chunkRows` rows each, over T + 1 rows
+   * (the dropout-off row first, then the samples).
+   */
   run: { mode: 'tiled' | 'batched'; stochasticLayers: number[]; graphRuns: number; chunkRows: number; milliseconds: number };
   notes: string[];
 }
@@ -274,6 +136,8 @@ export interface PreparedInput {
   encoded: EncodedText;
   target: SampleTarget;
   labelOf: (index: number) => string;
+  /** Things about the input the user should know (shown as notes). */
+  notes: string[];
 }
 
 /** Encodes the input and finds what to read: the classifier output, or the MLM logits at the masked position. */
@@ -286,26 +150,33 @@ export function prepareInput(model: PreparedModel, request: McPredictRequest): P
     const labels = model.info.classLabels;
     const width = roles.numLabels ?? labels?.length ?? 0;
     if (!width) throw new Error('The number of classes of the classifier is unknown.');
-    return { encoded, target: { output: roles.classification, position: null, width }, labelOf: (i) => labels?.[i] ?? `class ${i}` };
+    return { encoded, target: { output: roles.classification, position: null, width }, labelOf: (i) => labels?.[i] ?? `class ${i}`, notes: [] };
   }
   if (!roles.fillMask || tokenizer.maskTokenId === null) throw new Error('This model has no fill-mask head (or its tokenizer has no mask token).');
   const maskId = tokenizer.maskTokenId;
+  const maskText = tokenizer.maskToken ?? '[MASK]';
+  const notes: string[] = [];
   let position = request.maskPosition ?? null;
   if (position !== null) {
+    const ownMasks = encoded.ids.filter((id, i) => id === maskId && i !== position).length;
+    if (ownMasks > 0) {
+      notes.push(`The sentence's own ${maskText} stays masked too (it is part of the text): the model sees ${ownMasks + 1} masked positions and the candidates are for the word you clicked. Edit the text to remove ${maskText} if you want only the clicked word masked.`);
+    }
     if (!Number.isInteger(position) || position < 0 || position >= encoded.ids.length) throw new RangeError(`Token position ${position} is outside the sentence (0..${encoded.ids.length - 1}).`);
     if (encoded.special[position] && encoded.ids[position] !== maskId) throw new RangeError(`Token ${position} (${encoded.tokens[position]}) is a special token; choose a word to mask.`);
     encoded.ids = encoded.ids.slice();
     encoded.tokens = encoded.tokens.slice();
     encoded.ids[position] = maskId;
-    encoded.tokens[position] = tokenizer.maskToken ?? '[MASK]';
+    encoded.tokens[position] = maskText;
     encoded.special = encoded.special.slice();
     encoded.special[position] = true;
   } else {
     position = encoded.ids.indexOf(maskId);
-    if (position < 0) throw new Error(`Put ${tokenizer.maskToken ?? '[MASK]'} in the sentence, or click a word to mask it.`);
+    if (position < 0) throw new Error(`Put ${maskText} in the sentence, or click a word to mask it.`);
+    if (encoded.ids.indexOf(maskId, position + 1) >= 0) notes.push(`The sentence has more than one ${maskText}; the candidates are for the first.`);
   }
   const width = model.info.vocabSize;
-  return { encoded, target: { output: roles.fillMask, position, width }, labelOf: (i) => tokenizer.idToToken(i) };
+  return { encoded, target: { output: roles.fillMask, position, width }, labelOf: (i) => tokenizer.idToToken(i), notes };
 }
 
 /** One input, T samples plus the deterministic prediction, with every statistic the tool shows. */
@@ -318,18 +189,18 @@ export async function runMcPrediction(
 ): Promise<McPredictionResult> {
   validateSettings(settings, model.info.layers);
   const started = performance.now();
-  const { encoded, target, labelOf } = prepareInput(model, request);
+  const { encoded, target, labelOf, notes: inputNotes } = prepareInput(model, request);
   const T = settings.samples;
-  const chunkRows = Math.max(1, Math.min(options.chunkRows ?? DEFAULT_CHUNK_ROWS, T));
   const total = T + 1;
   options.onProgress?.({ done: 0, total });
-  const deterministic = await sampleProbabilities(model, mc, encoded, target, { samples: 1, dropout: 0, seed: 0 }, { signal: options.signal });
-  options.onProgress?.({ done: 1, total });
-  const samples = await sampleProbabilities(model, mc, encoded, target, settings, {
-    chunkRows,
+  const sampled = await sampleProbabilities(model, mc, encoded, target, settings, {
+    chunkRows: options.chunkRows,
     signal: options.signal,
-    onChunk: (done) => options.onProgress?.({ done: done + 1, total }),
+    withDeterministic: true,
+    onChunk: (done) => options.onProgress?.({ done, total }),
   });
+  const samples = sampled.samples;
+  const deterministic = sampled.deterministic!;
   throwIfAborted(options.signal);
   const width = target.width;
   const stats = mcStatistics(samples, [T, width], deterministic);
@@ -357,7 +228,7 @@ export async function runMcPrediction(
   }
   const shown = new Float64Array(T * ids.length);
   for (let t = 0; t < T; t++) for (let j = 0; j < ids.length; j++) shown[t * ids.length + j] = samples[t * width + ids[j]];
-  const notes: string[] = [];
+  const notes = [...inputNotes];
   if (encoded.untruncatedLength > encoded.ids.length) notes.push(`The input has ${encoded.untruncatedLength} tokens; the model reads at most ${model.info.maxPositions}, so it was cut to ${encoded.ids.length}.`);
   if (request.task === 'fill-mask' && mc.restrictionNote) notes.push(`The fill-mask head could not be limited to the masked position (${mc.restrictionNote}); all positions were computed.`);
   if (settings.dropout === 0) notes.push('p = 0: dropout is off, so every sample equals the deterministic prediction.');
@@ -386,8 +257,8 @@ export async function runMcPrediction(
     run: {
       mode: mc.plan.tiledPrefix ? 'tiled' : 'batched',
       stochasticLayers: mc.plan.stochasticLayers,
-      graphRuns: 1 + Math.ceil(T / chunkRows),
-      chunkRows,
+      graphRuns: sampled.graphRuns,
+      chunkRows: sampled.chunkRows,
       milliseconds: performance.now() - started,
     },
     notes,
@@ -406,17 +277,9 @@ export interface McBatchResult {
   settings: McDropoutSettings;
   items: McBatchItem[];
   /** Item indices most uncertain first, per measure; items that failed come last. */
-  ranking: Record<'mutualInformation' | 'predictiveEntropy' | 'variationRatio', number[]>;
+  ranking: Record<UncertaintyMeasure, number[]>;
   milliseconds: number;
 }
-
-/** Most uncertain first by `measure`; ties keep input order; failed items last. */
-export function rankBatch(items: readonly McBatchItem[], measure: keyof McBatchResult['ranking']): number[] {
-  const ok = items.filter((item) => item.summary !== null);
-  const failed = items.filter((item) => item.summary === null).map((item) => item.index);
-  return [...ok.sort((a, b) => b.summary![measure] - a.summary![measure] || a.index - b.index).map((item) => item.index), ...failed];
-}
-
 
 /**
  * Several inputs, each with T samples (chunked as above; input n's sample t uses sampleSeed(seed, t, n)).
@@ -444,14 +307,14 @@ export async function runMcBatch(
     try {
       if (!text.trim()) throw new Error('The line is empty.');
       const { encoded, target, labelOf } = prepareInput(model, { task, text });
-      const deterministic = await sampleProbabilities(model, mc, encoded, target, { samples: 1, dropout: 0, seed: 0 }, { signal: options.signal });
-      const samples = await sampleProbabilities(model, mc, encoded, target, settings, {
+      const { samples, deterministic } = await sampleProbabilities(model, mc, encoded, target, settings, {
         chunkRows: options.chunkRows,
         signal: options.signal,
         input: n,
-        onChunk: (done) => options.onProgress?.({ done: base + 1 + done, total }),
+        withDeterministic: true,
+        onChunk: (done) => options.onProgress?.({ done: base + done, total }),
       });
-      const summary = summarize(mcStatistics(samples, [T, target.width], deterministic));
+      const summary = summarize(mcStatistics(samples, [T, target.width], deterministic!));
       items.push({
         index: n,
         text,
@@ -464,10 +327,11 @@ export async function runMcBatch(
     }
     options.onProgress?.({ done: base + T + 1, total });
   }
+  const scores = items.map((item) => item.summary);
   const ranking = {
-    mutualInformation: rankBatch(items, 'mutualInformation'),
-    predictiveEntropy: rankBatch(items, 'predictiveEntropy'),
-    variationRatio: rankBatch(items, 'variationRatio'),
+    mutualInformation: rankByUncertainty(scores, 'mutualInformation'),
+    predictiveEntropy: rankByUncertainty(scores, 'predictiveEntropy'),
+    variationRatio: rankByUncertainty(scores, 'variationRatio'),
   };
   return { task, settings: { ...settings, sites: [...settings.sites] }, items, ranking, milliseconds: performance.now() - started };
 }

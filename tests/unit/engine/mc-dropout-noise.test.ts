@@ -1,6 +1,6 @@
 /** Per-sample noise of the MC-dropout runs: chunk-independent, seed-determined, exact zeros at p = 0. */
 import { describe, expect, it } from 'vitest';
-import { noiseFeeds, rankBatch, sampleSeed, validateSettings, type McBatchItem } from '../../../src/core/engine/mc-dropout-run';
+import { DEFAULT_CHUNK_ROWS, noiseFeeds, rowsPerRun, sampleSeed, validateSettings } from '../../../src/core/engine/mc-dropout-run';
 import { graphConfigKey, normalizeGraphConfig } from '../../../src/core/engine/mc-sessions';
 import type { McDropoutPlan } from '../../../src/core/onnx';
 
@@ -64,22 +64,38 @@ describe('MC-dropout noise', () => {
   });
 
   it('normalises the surgery configuration: tiling only when a prefix is left', () => {
-    expect(normalizeGraphConfig(4, ['hidden', 'attention', 'hidden'], 'all')).toEqual({ sites: ['attention', 'hidden'], lastK: 4, tiled: false });
-    expect(normalizeGraphConfig(4, ['hidden'], { lastK: 1 })).toEqual({ sites: ['hidden'], lastK: 1, tiled: true });
+    expect(normalizeGraphConfig(4, ['hidden', 'attention', 'hidden'], 'all')).toEqual({ sites: ['attention', 'hidden'], lastK: 4, tiled: false, task: null });
+    expect(normalizeGraphConfig(4, ['hidden'], { lastK: 1 }, { task: 'classification' })).toEqual({ sites: ['hidden'], lastK: 1, tiled: true, task: 'classification' });
+    expect(normalizeGraphConfig(4, ['hidden'], { lastK: 1 }, { allowTiling: false }).tiled).toBe(false);
     expect(normalizeGraphConfig(4, ['hidden'], { lastK: 4 }).tiled).toBe(false);
     expect(graphConfigKey(normalizeGraphConfig(4, ['hidden'], { lastK: 4 }))).toBe(graphConfigKey(normalizeGraphConfig(4, ['hidden'], 'all')));
+    // A session pruned for one task cannot serve the other.
+    expect(graphConfigKey(normalizeGraphConfig(4, ['hidden'], 'all', { task: 'fill-mask' }))).not.toBe(graphConfigKey(normalizeGraphConfig(4, ['hidden'], 'all', { task: 'classification' })));
   });
 
-  it('ranks batch items most uncertain first, failed items last', () => {
-    const item = (index: number, mi: number | null): McBatchItem => ({
-      index,
-      text: `t${index}`,
-      error: mi === null ? 'bad' : null,
-      summary: mi === null ? null : ({ mutualInformation: mi, predictiveEntropy: 1 - mi, variationRatio: 0 } as McBatchItem['summary']),
-    });
-    const items = [item(0, 0.1), item(1, null), item(2, 0.3), item(3, 0.1)];
-    expect(rankBatch(items, 'mutualInformation')).toEqual([2, 0, 3, 1]);
-    expect(rankBatch(items, 'predictiveEntropy')).toEqual([0, 3, 2, 1]);
-    expect(rankBatch(items, 'variationRatio')).toEqual([0, 2, 3, 1]);
+  it('puts the dropout-off row first with p = 0 and zero noise, the samples after it unchanged', () => {
+    const folded = noiseFeeds(plan, 3, 0, 4, settings, 0, true);
+    expect(folded.dropout_p.dims).toEqual([5]);
+    expect(Array.from(folded.dropout_p.data as Float32Array)).toEqual([0, 0.25, 0.25, 0.25, 0.25]);
+    const plain = noiseFeeds(plan, 3, 0, 4, settings);
+    for (const name of ['mc_noise_layer1_attention_probs', 'mc_noise_layer1_ffn_output']) {
+      const perRow = (plain[name].data as Float32Array).length / 4;
+      expect(folded[name].dims[0]).toBe(5);
+      const data = Array.from(folded[name].data as Float32Array);
+      expect(data.slice(0, perRow).every((u) => u === 0)).toBe(true);
+      expect(data.slice(perRow)).toEqual(Array.from(plain[name].data as Float32Array));
+    }
+  });
+
+  it('sizes runs from the model dims: tiled takes every row of T ≤ 256 at sentence lengths, untiled at most 32', () => {
+    const bertMini = { layers: 4, heads: 4, hiddenSize: 128 };
+    const tiled = { tiledPrefix: true, stochasticLayers: [3], layers: 4 };
+    const untiled = { tiledPrefix: false, stochasticLayers: [0, 1, 2, 3], layers: 4 };
+    for (const seq of [8, 32, 64]) expect(rowsPerRun(bertMini, tiled, seq, 8000)).toBeGreaterThanOrEqual(257);
+    expect(rowsPerRun(bertMini, untiled, 32, 8000)).toBe(DEFAULT_CHUNK_ROWS);
+    // Longer inputs and more stochastic layers take fewer rows per run, never fewer than one.
+    expect(rowsPerRun(bertMini, tiled, 128, 8000)).toBeLessThan(rowsPerRun(bertMini, tiled, 64, 8000));
+    expect(rowsPerRun(bertMini, { ...tiled, stochasticLayers: [1, 2, 3] }, 64, 8000)).toBeLessThan(rowsPerRun(bertMini, tiled, 64, 8000));
+    expect(rowsPerRun({ layers: 48, heads: 64, hiddenSize: 8192 }, { tiledPrefix: true, stochasticLayers: [47], layers: 48 }, 4096, 250_000)).toBe(1);
   });
 });

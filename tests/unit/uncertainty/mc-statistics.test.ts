@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../../src/core/random';
 import {
-  mcBatchStatistics,
   mcStatistics,
   mutualInformation,
   rankByUncertainty,
@@ -41,6 +40,51 @@ describe('mcStatistics', () => {
       const std0 = Math.sqrt(rows.reduce((acc, r) => acc + (r[0] - mean[0]) ** 2, 0) / (T - 1));
       expect(s.std[0]).toBeCloseTo(std0, 12);
     }
+  });
+
+  it('MI computed independently as the mean KL(p_t ‖ p̄) equals H[E p] − E[H p] and the reported MI to 1e-9, and is ≥ 0', () => {
+    /** Σ p log(p / q) in float64 with 0 · log 0 = 0; nothing here calls the code under test. */
+    const kl = (p: number[], q: number[]) => p.reduce((sum, x, c) => (x > 0 ? sum + x * Math.log(x / q[c]) : sum), 0);
+    const cases: { name: string; T: number; C: number; samples: Float32Array }[] = [];
+    for (const seed of [1, 2, 3, 4, 5, 6]) {
+      const T = 3 + seed * 5, C = 2 + seed * 3;
+      const samples = randomSamples(100 + seed, T, C);
+      const rng = createRng(seed);
+      for (let t = 0; t < T; t++) {
+        const kind = rng.nextUint32() % 4;
+        const row = samples.subarray(t * C, (t + 1) * C);
+        if (kind === 0) {
+          // One-hot row.
+          row.fill(0);
+          row[rng.nextUint32() % C] = 1;
+        } else if (kind === 1) {
+          // Exact zeros in some classes, the rest renormalised.
+          let total = 0;
+          for (let c = 0; c < C; c++) {
+            if (c % 2 === t % 2) row[c] = 0;
+            total += row[c];
+          }
+          if (total === 0) row[0] = total = 1;
+          for (let c = 0; c < C; c++) row[c] /= total;
+        }
+      }
+      cases.push({ name: `seed ${seed}`, T, C, samples });
+    }
+    // All one-hot on different classes, and all one-hot on the same class.
+    cases.push({ name: 'disagreeing one-hots', T: 3, C: 3, samples: Float32Array.from([1, 0, 0, 0, 1, 0, 0, 0, 1]) });
+    cases.push({ name: 'agreeing one-hots', T: 2, C: 3, samples: Float32Array.from([0, 1, 0, 0, 1, 0]) });
+    for (const { name, T, C, samples } of cases) {
+      const rows = Array.from({ length: T }, (_, t) => Array.from(samples.subarray(t * C, (t + 1) * C)));
+      const mean = Array.from({ length: C }, (_, c) => rows.reduce((acc, r) => acc + r[c], 0) / T);
+      const meanKl = rows.reduce((acc, r) => acc + kl(r, mean), 0) / T;
+      const s = mcStatistics(samples, [T, C]);
+      expect(meanKl, name).toBeGreaterThanOrEqual(0);
+      expect(Math.abs(s.predictiveEntropy - s.expectedEntropy - meanKl), name).toBeLessThan(1e-9);
+      expect(Math.abs(s.mutualInformation - meanKl), name).toBeLessThan(1e-9);
+      expect(s.mutualInformation, name).toBeGreaterThanOrEqual(0);
+    }
+    expect(mcStatistics(cases.at(-2)!.samples, [3, 3]).mutualInformation).toBeCloseTo(Math.log(3), 12);
+    expect(mcStatistics(cases.at(-1)!.samples, [2, 3]).mutualInformation).toBe(0);
   });
 
   it('identical samples: MI exactly 0 and std exactly 0', () => {
@@ -118,25 +162,22 @@ describe('runningEstimates', () => {
   });
 });
 
-describe('batch statistics and ranking', () => {
-  it('[T, N, C] per input equals the [T, C] statistics of that input; ranking by each measure', () => {
-    const T = 5, N = 3, C = 4;
-    const perInput = [randomSamples(10, T, C), randomSamples(11, T, C), new Float32Array(T * C)];
-    // Input 2: every sample one-hot on class 1 → no uncertainty at all.
-    for (let t = 0; t < T; t++) perInput[2][t * C + 1] = 1;
-    const batch = new Float32Array(T * N * C);
-    for (let t = 0; t < T; t++) for (let n = 0; n < N; n++) batch.set(perInput[n].subarray(t * C, (t + 1) * C), (t * N + n) * C);
-    const stats = mcBatchStatistics(batch, [T, N, C]);
-    for (let n = 0; n < N; n++) {
-      const single = mcStatistics(perInput[n], [T, C]);
-      expect(stats[n].mutualInformation).toBe(single.mutualInformation);
-      expect(Array.from(stats[n].mean)).toEqual(Array.from(single.mean));
-    }
+describe('rankByUncertainty', () => {
+  it('most uncertain first by each measure, ties in input order, inputs without statistics last', () => {
+    const T = 5, C = 4;
+    const certain = new Float32Array(T * C);
+    // Every sample one-hot on class 1: no uncertainty at all.
+    for (let t = 0; t < T; t++) certain[t * C + 1] = 1;
+    const stats = [mcStatistics(randomSamples(10, T, C), [T, C]), null, mcStatistics(certain, [T, C]), mcStatistics(randomSamples(11, T, C), [T, C])];
     for (const by of ['mutualInformation', 'predictiveEntropy', 'variationRatio'] as const) {
       const order = rankByUncertainty(stats, by);
-      expect(order.at(-1)).toBe(2);
-      for (let r = 1; r < N; r++) expect(stats[order[r - 1]][by]).toBeGreaterThanOrEqual(stats[order[r]][by]);
+      expect([...order].sort()).toEqual([0, 1, 2, 3]);
+      expect(order.slice(-2)).toEqual([2, 1]);
+      expect(stats[order[0]]![by]).toBeGreaterThanOrEqual(stats[order[1]]![by]);
     }
+    const tied = { mutualInformation: 0.1, predictiveEntropy: 0.5, variationRatio: 0 };
+    expect(rankByUncertainty([tied, null, { ...tied, mutualInformation: 0.3 }, tied], 'mutualInformation')).toEqual([2, 0, 3, 1]);
+    expect(rankByUncertainty([null, null], 'variationRatio')).toEqual([0, 1]);
   });
 });
 
