@@ -11,7 +11,10 @@ import type { ModelInfo } from '../core/engine/model-info';
 import type { ProgressCallback } from '../core/model/progress';
 import type { ModelSource } from '../core/model/sources';
 import { isOutOfMemoryError } from '../core/engine/model-memory';
+import type { WorkerLifelineApi } from './lifeline';
 import type { PlaygroundWorkerApi } from './worker-api';
+
+type WorkerApi = PlaygroundWorkerApi & WorkerLifelineApi;
 
 export class WorkerRestartedError extends Error {
   constructor(reason: string) {
@@ -34,13 +37,26 @@ interface PendingCall {
 /** How long a cancelled call may take to notice before the worker is terminated and restarted. */
 const HARD_CANCEL_AFTER_MS = 3000;
 
+/** The restart reason for a worker that ended without an error event (e.g. self.close()). */
+export const SILENT_END_REASON = 'it ended unexpectedly';
+
 /**
  * The UI's only door to the model worker. It restarts a crashed or terminated worker, reloads the
  * last model into the new one, and turns pending calls into a clear WorkerRestartedError.
+ *
+ * A worker can end with no error event (self.close(), the browser killing its thread), and then
+ * every pending call would wait forever. A heartbeat cannot tell that apart from a worker busy in
+ * a long synchronous step (cross-validation, a big run): neither answers a ping, and a deadline
+ * long enough for every step would also be too late to help. So the client waits on the worker's
+ * Web Lock instead (see lifeline.ts): the lock is granted to the page exactly when the worker's
+ * context is gone, without any timer, and a busy worker keeps holding it. Where Web Locks are
+ * missing (insecure origins), only the Cancel button's hard cancel recovers from a silent end.
  */
 export class PlaygroundClient {
   private worker!: Worker;
-  private api!: Comlink.Remote<PlaygroundWorkerApi>;
+  private api!: Comlink.Remote<WorkerApi>;
+  /** Stops waiting for the current worker's end; called before it is replaced on purpose. */
+  private stopWatchingWorker: () => void = () => undefined;
   private readonly pending = new Set<PendingCall>();
   private readonly listeners = new Set<(event: WorkerEvent) => void>();
   private lastLoad: { source: ModelSource; options: LoadOptions } | null = null;
@@ -177,6 +193,7 @@ export class PlaygroundClient {
   }
 
   private replaceWorker(reason: Error): void {
+    this.stopWatchingWorker();
     this.worker.terminate();
     for (const call of this.pending) call.reject(reason);
     this.pending.clear();
@@ -184,16 +201,34 @@ export class PlaygroundClient {
   }
 
   private start(): void {
-    this.worker = this.createWorker();
-    this.worker.addEventListener('error', (event) => {
+    const worker = this.createWorker();
+    this.worker = worker;
+    worker.addEventListener('error', (event) => {
       event.preventDefault();
       this.restart(crashReason(event.message));
     });
-    this.worker.addEventListener('messageerror', () => this.restart('a message could not be read'));
-    this.api = Comlink.wrap<PlaygroundWorkerApi>(this.worker);
+    worker.addEventListener('messageerror', () => this.restart('a message could not be read'));
+    this.api = Comlink.wrap<WorkerApi>(worker);
+    this.watchForSilentEnd(worker, this.api);
   }
 
-  private async call<T>(invoke: (api: Comlink.Remote<PlaygroundWorkerApi>) => Promise<T>, jobId?: string, afterReload = true): Promise<T> {
+  /** Restarts the worker when its lifeline lock is released, unless the client replaced it itself. */
+  private watchForSilentEnd(worker: Worker, api: Comlink.Remote<WorkerApi>): void {
+    const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
+    if (!locks) return;
+    const watching = new AbortController();
+    this.stopWatchingWorker = () => watching.abort();
+    const ended = () => {
+      if (this.worker === worker && !watching.signal.aborted) this.restart(SILENT_END_REASON);
+    };
+    void api
+      .holdLifeline()
+      .then((name) => (name && !watching.signal.aborted ? locks.request(name, { signal: watching.signal }, ended) : undefined))
+      // An aborted wait (the client replaced the worker) or a worker without a lifeline: nothing to watch.
+      .catch(() => undefined);
+  }
+
+  private async call<T>(invoke: (api: Comlink.Remote<WorkerApi>) => Promise<T>, jobId?: string, afterReload = true): Promise<T> {
     if (afterReload && this.reloading) await this.reloading;
     let reject!: (error: Error) => void;
     const crashed = new Promise<never>((_, rejectCall) => {

@@ -4,6 +4,21 @@ import { openPage, useAppAndBrowser, waitForModelReady } from './harness';
 
 const e2e = useAppAndBrowser();
 
+const restartedNotice = (reason: RegExp) =>
+  new RegExp(`The model worker stopped \\(${reason.source}\\) and was restarted\\. Your inputs are kept\\.`);
+
+/** The app's model worker (ORT's WASM thread workers load the same script under another name). */
+async function modelWorker(page: Page): Promise<Worker> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    for (const worker of page.workers()) {
+      const name = await worker.evaluate(() => self.name).catch(() => '');
+      if (name === 'playground-model-worker') return worker;
+    }
+    await page.waitForTimeout(100);
+  }
+  throw new Error('no model worker');
+}
+
 describe('a crashed model worker', () => {
   it('is restarted with the model reloaded, the UI says so, and the user input is kept', async () => {
     const context = await e2e.browser.newContext();
@@ -33,6 +48,51 @@ describe('a crashed model worker', () => {
 });
 
 /**
+ * A worker that ends without any error event (here self.close(); the browser killing its thread is
+ * the same to the page) while an MC run waits on it: the run must not hang, and the worker comes
+ * back with the model like after a crash.
+ */
+describe('a model worker that ends silently', () => {
+  it('is detected mid-run and restarted with the model reloaded, the UI says so, and the inputs are kept', async () => {
+    const context = await e2e.browser.newContext();
+    const { page } = await openPage(context, e2e.url);
+    await waitForModelReady(page);
+    const modelName = await page.getByTestId('model-status').locator('.name').textContent();
+    const attentionText = 'Whatever the user typed stays right here.';
+    await page.getByTestId('attention-text').fill(attentionText);
+    await page.getByTestId('attention-tokens').getByText('whatever').waitFor();
+
+    await page.getByTestId('tab-uncertainty').click();
+    await page.getByTestId('mc-task-fill-mask').check();
+    const mcText = 'The dog ran across the [MASK] to fetch the ball.';
+    await page.getByTestId('mc-text').fill(mcText);
+    await page.getByTestId('mc-samples').fill('256');
+    await page.getByTestId('mc-samples').press('Tab');
+    await page.getByTestId('mc-run').click();
+    await page.getByText(/\d+ of 257 forward passes/).waitFor({ timeout: 60_000 });
+
+    const worker = await modelWorker(page);
+    // The evaluation may lose its reply when the worker goes away; the close itself is what matters.
+    await worker.evaluate(() => self.close()).catch(() => undefined);
+
+    await page.getByText(restartedNotice(/it ended unexpectedly/)).waitFor({ timeout: 30_000 });
+    await page.getByRole('alert').filter({ hasText: /The model worker stopped \(it ended unexpectedly\) and was restarted; your inputs are kept\. Run it again\./ }).waitFor();
+    await waitForModelReady(page);
+    expect(await page.getByTestId('model-status').locator('.name').textContent()).toBe(modelName);
+    expect(await page.getByTestId('mc-text').inputValue()).toBe(mcText);
+    expect(await page.getByTestId('mc-samples').inputValue()).toBe('256');
+    await expect.poll(() => page.getByTestId('mc-run').isDisabled()).toBe(false);
+
+    // The new worker has the model again: the attention view is computed for the kept text plus more.
+    await page.getByTestId('tab-attention').click();
+    expect(await page.getByTestId('attention-text').inputValue()).toBe(attentionText);
+    await page.getByTestId('attention-text').fill(`${attentionText} Again.`);
+    await page.getByTestId('attention-tokens').getByText('again').waitFor({ timeout: 60_000 });
+    await context.close();
+  });
+});
+
+/**
  * Worker faults in the middle of long runs: each leaves the page usable, says what happened, restarts
  * the worker with the model, and keeps every input and every finished result. The worker is killed
  * three ways: an uncaught error (as a crashing WASM module raises it), an uncaught RangeError from a
@@ -40,20 +100,6 @@ describe('a crashed model worker', () => {
  * hook (the only way to stop it inside a long synchronous step such as cross-validation).
  */
 describe('worker faults in the middle of a run', () => {
-  const restartedNotice = (reason: RegExp) =>
-    new RegExp(`The model worker stopped \\(${reason.source}\\) and was restarted\\. Your inputs are kept\\.`);
-
-  async function modelWorker(page: Page): Promise<Worker> {
-    for (let attempt = 0; attempt < 100; attempt++) {
-      for (const worker of page.workers()) {
-        const name = await worker.evaluate(() => self.name).catch(() => '');
-        if (name === 'playground-model-worker') return worker;
-      }
-      await page.waitForTimeout(100);
-    }
-    throw new Error('no model worker');
-  }
-
   async function crashWorker(page: Page, error: 'crash' | 'oom'): Promise<void> {
     const worker = await modelWorker(page);
     await worker.evaluate((kind) => {
