@@ -381,7 +381,11 @@ function randomOptions(rng: Rng): ParseLabeledTextOptions {
   if (rng.nextFloat() < 0.2) options.textColumn = rng.nextFloat() < 0.5 ? rng.nextInt(6) : ['text', 'label', 'nope', ''][rng.nextInt(4)];
   if (rng.nextFloat() < 0.2) options.labelColumn = rng.nextFloat() < 0.5 ? rng.nextInt(6) : ['text', 'label', 'nope', ''][rng.nextInt(4)];
   if (rng.nextFloat() < 0.2) options.folds = 2 + rng.nextInt(19);
-  if (rng.nextFloat() < 0.2) options.maxTextLength = 1 + rng.nextInt(100);
+  if (rng.nextFloat() < 0.2) {
+    const maxTokens = 1 + rng.nextInt(100);
+    options.tokenCounter = { maxTokens, count: (text) => 2 + text.split(/\s+/).filter(Boolean).length };
+  }
+  if (rng.nextFloat() < 0.2) options.minRowsPerClass = 1 + rng.nextInt(3);
   if (rng.nextFloat() < 0.5) options.excludeIncomplete = true;
   return options;
 }

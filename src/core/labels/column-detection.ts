@@ -26,6 +26,29 @@ function countsPerLine(text: string, delimiter: string): number[] {
   return counts;
 }
 
+/** Share of the first lines that `delimiter` splits into the most common (non-zero) number of fields. */
+function delimiterScore(text: string, delimiter: Delimiter): number {
+  const counts = countsPerLine(text, delimiter);
+  if (counts.length === 0) return 0;
+  const frequency = new Map<number, number>();
+  for (const c of counts) if (c > 0) frequency.set(c, (frequency.get(c) ?? 0) + 1);
+  let modeCount = 0;
+  for (const n of frequency.values()) modeCount = Math.max(modeCount, n);
+  return modeCount / counts.length;
+}
+
+/**
+ * Every delimiter that occurs in the first lines (outside quotes), most consistent first: what the
+ * user can choose from when detection is unsure.
+ */
+export function delimiterCandidates(text: string): Delimiter[] {
+  const scored = DELIMITERS.map((delimiter, order) => ({ delimiter, order, score: delimiterScore(text, delimiter) }));
+  return scored
+    .filter((s) => s.score > 0)
+    .sort((a, b) => b.score - a.score || a.order - b.order)
+    .map((s) => s.delimiter);
+}
+
 /**
  * The candidate that splits most lines into the same number of fields (quote-aware, so commas in
  * quoted text do not count). Tabs win ties: they rarely occur inside prose.
@@ -34,13 +57,7 @@ export function detectDelimiter(text: string): Delimiter | null {
   let best: Delimiter | null = null;
   let bestScore = 0;
   for (const delimiter of DELIMITERS) {
-    const counts = countsPerLine(text, delimiter);
-    if (counts.length === 0) continue;
-    const frequency = new Map<number, number>();
-    for (const c of counts) if (c > 0) frequency.set(c, (frequency.get(c) ?? 0) + 1);
-    let modeCount = 0;
-    for (const n of frequency.values()) modeCount = Math.max(modeCount, n);
-    const score = modeCount / counts.length;
+    const score = delimiterScore(text, delimiter);
     if (score > bestScore + 1e-9) {
       best = delimiter;
       bestScore = score;

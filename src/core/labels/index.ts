@@ -73,8 +73,9 @@ export {
   type IncompleteRow,
   type LabeledRow,
 } from './ingest';
-export { decodeTextBytes, type DecodedText } from './text-decoding';
-export { detectDelimiter, detectHeader, detectColumns, type Delimiter } from './column-detection';
+export { decodeTextBytes, type DecodedText, type EncodingChoice, type TextEncoding } from './text-decoding';
+export { findLongTexts, type LongTexts, type TokenCounter } from './long-texts';
+export { delimiterCandidates, detectDelimiter, detectHeader, detectColumns, type Delimiter } from './column-detection';
 export { looksLikeFormula } from './input-checks';
 export { describeRows, type Problem, type ProblemCode, type ProblemSeverity } from './problems';
 export { objectsToCsv, escapeFormula, type CsvColumn, type CsvOptions } from '../table/csv';

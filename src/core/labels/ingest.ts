@@ -7,13 +7,15 @@
 import Papa from 'papaparse';
 import {
   DELIMITERS,
+  delimiterCandidates,
   detectColumns,
   detectDelimiter,
   detectHeader,
   resolveColumn,
   type Delimiter,
 } from './column-detection';
-import { checkRawText, checkRows, type LabeledRow } from './input-checks';
+import { checkRawText, checkRows, singleRowClasses, type LabeledRow } from './input-checks';
+import { longTextProblem, type TokenCounter } from './long-texts';
 import { describeRows, plural, type Problem } from './problems';
 
 export type { LabeledRow } from './input-checks';
@@ -27,8 +29,16 @@ export interface ParseLabeledTextOptions {
   labelColumn?: number | string;
   /** Cross-validation folds the data is meant for; smaller classes are reported (default 5). */
   folds?: number;
-  /** Texts longer than this are reported (default 2,000 characters). */
-  maxTextLength?: number;
+  /**
+   * The model's tokenizer and maximum length, to report the texts it will truncate (set in the worker,
+   * where the model is; without it there is no such report).
+   */
+  tokenCounter?: TokenCounter;
+  /**
+   * Rows of a class with fewer rows than this are set aside like incomplete rows, with the user's
+   * consent (the audit passes 2: cross-validation needs two rows of a class). Default 1: none.
+   */
+  minRowsPerClass?: number;
   /** The user agreed to leave out rows with an empty text or label or a broken shape. */
   excludeIncomplete?: boolean;
 }
@@ -50,8 +60,13 @@ export interface ParsedLabeledText {
   labelIds: number[];
   format: 'delimited' | 'jsonl';
   delimiter: Delimiter | null;
+  /** Delimiters found in the first lines, most consistent first (what the user may choose from). */
+  delimiterCandidates: Delimiter[];
   hasHeader: boolean;
-  /** Column names (header cells, JSON keys, or "column 1", …) and the chosen columns. */
+  /**
+   * Column names (header cells, JSON keys, or "column 1", …) and the columns used, or on a failure
+   * the best guesses (-1 when there is none), so the user can always choose. Null when no table was read.
+   */
   columns: { names: string[]; textColumn: number; labelColumn: number } | null;
   problems: Problem[];
   /** False when an error-level problem blocks the audit. */
@@ -146,14 +161,14 @@ function parseJsonLines(text: string): Table {
 export function parseLabeledText(input: string, options: ParseLabeledTextOptions = {}): ParsedLabeledText {
   const text = input.startsWith('\uFEFF') ? input.slice(1) : input;
   const folds = options.folds ?? 5;
-  const maxTextLength = options.maxTextLength ?? 2000;
   const problems: Problem[] = [];
   const empty = {
     rows: [] as LabeledRow[],
     incompleteRows: [] as IncompleteRow[],
     delimiter: null,
+    delimiterCandidates: [] as Delimiter[],
     hasHeader: false,
-    columns: null,
+    columns: null as ParsedLabeledText['columns'],
     problems,
   };
   const format = options.format && options.format !== 'auto' ? options.format : /^\s*\{/.test(text) ? 'jsonl' : 'delimited';
@@ -167,6 +182,7 @@ export function parseLabeledText(input: string, options: ParseLabeledTextOptions
 
   let table: Table;
   let delimiter: Delimiter | null = null;
+  const candidates = format === 'delimited' ? delimiterCandidates(text) : [];
   let hasHeader: boolean;
   if (format === 'jsonl') {
     table = parseJsonLines(text);
@@ -188,7 +204,7 @@ export function parseLabeledText(input: string, options: ParseLabeledTextOptions
         severity: 'error',
         message: 'Could not find a second column: no line is split by a comma, tab, semicolon or pipe. Each row needs a text and a label, e.g. "great film,positive".',
       });
-      return finish({ ...empty, format });
+      return finish({ ...empty, format, delimiterCandidates: candidates, columns: { names: ['column 1'], textColumn: -1, labelColumn: -1 } });
     }
     const records = parseDelimited(text, delimiter, problems);
     hasHeader = options.hasHeader ?? detectHeader(records);
@@ -208,7 +224,9 @@ export function parseLabeledText(input: string, options: ParseLabeledTextOptions
           ? (['header-only', 'There is a header row but no data rows below it.'] as const)
           : (['empty-input', 'No data rows were found.'] as const);
     problems.push({ code, severity: 'error', message });
-    return finish({ ...empty, format, delimiter, hasHeader, incompleteRows: table.unreadable });
+    const names = table.header ?? [];
+    const columns = names.length > 0 ? { names, textColumn: -1, labelColumn: -1 } : null;
+    return finish({ ...empty, format, delimiter, delimiterCandidates: candidates, hasHeader, columns, incompleteRows: table.unreadable });
   }
 
   const width = table.records.reduce((max, r) => Math.max(max, r.length), table.header?.length ?? 0);
@@ -216,32 +234,40 @@ export function parseLabeledText(input: string, options: ParseLabeledTextOptions
   const guessed = detectColumns(table.records, table.header);
   let textColumn = guessed?.textColumn ?? -1;
   let labelColumn = guessed?.labelColumn ?? -1;
+  const quotedNames = names.map((n) => `"${n}"`).join(', ');
+  const failed = (problem: Problem) => {
+    problems.push(problem);
+    return finish({ ...empty, format, delimiter, delimiterCandidates: candidates, hasHeader, columns: { names, textColumn, labelColumn } });
+  };
   for (const [which, choice] of [['text', options.textColumn], ['label', options.labelColumn]] as const) {
     if (choice === undefined) continue;
     const column = resolveColumn(choice, table.header, width);
     if (column < 0) {
-      problems.push({
+      // Indices are 0-based inside, but people count columns from 1.
+      const asked = typeof choice === 'number' ? `number ${choice + 1}` : `"${choice}"`;
+      return failed({
         code: 'unknown-column',
         severity: 'error',
-        message: `There is no ${which} column "${String(choice)}". The columns are: ${names.map((n) => `"${n}"`).join(', ')}.`,
+        message: `There is no ${which} column ${asked}: the data has ${plural(width, 'column')} (${quotedNames}). Choose the ${which} column again.`,
       });
-      return finish({ ...empty, format, delimiter, hasHeader });
     }
     if (which === 'text') textColumn = column;
     else labelColumn = column;
   }
   if (textColumn < 0 || labelColumn < 0 || textColumn === labelColumn) {
-    problems.push({
+    return failed({
       code: textColumn < 0 ? 'no-text-column' : 'no-label-column',
       severity: 'error',
-      message: `Could not tell which column holds the text and which the label (columns: ${names.map((n) => `"${n}"`).join(', ')}). Choose them explicitly.`,
+      message:
+        textColumn >= 0 && textColumn === labelColumn
+          ? `The text and the label cannot be the same column ("${names[textColumn]}"). Choose two different columns.`
+          : `Could not tell which column holds the text and which the label (columns: ${quotedNames}). Choose them with the text and label column menus.`,
     });
-    return finish({ ...empty, format, delimiter, hasHeader });
   }
   const columns = { names, textColumn, labelColumn };
 
   const expectedWidth = table.header?.length ?? modeOf(table.records.map((r) => r.length));
-  const rows: LabeledRow[] = [];
+  let rows: LabeledRow[] = [];
   const incompleteRows: IncompleteRow[] = [...table.unreadable];
   const wrongShape: number[] = [];
   table.records.forEach((record, i) => {
@@ -289,20 +315,57 @@ export function parseLabeledText(input: string, options: ParseLabeledTextOptions
       rows: unexplained,
     });
   }
-  incompleteRows.sort((a, b) => a.sourceRow - b.sourceRow);
-  if (incompleteRows.length > 0) {
-    const list = describeRows(incompleteRows.map((r) => r.sourceRow));
-    problems.push({
-      code: 'incomplete-rows',
-      severity: options.excludeIncomplete ? 'warning' : 'error',
-      message: options.excludeIncomplete
-        ? `${plural(incompleteRows.length, 'row was', 'rows were')} left out as you confirmed (${list}): an empty text or label, or a broken row.`
-        : `${plural(incompleteRows.length, 'row has', 'rows have')} an empty text or label, or could not be read (${list}). Fix them, or confirm that they should be left out of the audit.`,
-      rows: incompleteRows.map((r) => r.sourceRow),
-    });
+  const single = singleRowClasses(rows, options.minRowsPerClass ?? 1);
+  if (single.blocking) problems.push(single.blocking);
+  else if (single.rows.length > 0) {
+    const setAside = new Set(single.rows);
+    rows = rows.filter((row) => !setAside.has(row));
+    for (const row of single.rows) incompleteRows.push({ sourceRow: row.sourceRow, text: row.text, label: row.label, reason: `the only row labeled "${row.label}"` });
   }
-  problems.push(...checkRows(rows, { folds, maxTextLength }));
-  return finish({ rows, incompleteRows, format, delimiter, hasHeader, columns, problems });
+  incompleteRows.sort((a, b) => a.sourceRow - b.sourceRow);
+  if (incompleteRows.length > 0) problems.push(incompleteRowsProblem(incompleteRows, single.blocking ? [] : single.rows, options));
+  // A blocking single-row-class problem already names the small classes.
+  problems.push(...checkRows(rows, { folds }).filter((p) => !(single.blocking && p.code === 'small-classes')));
+  if (options.tokenCounter) {
+    const long = longTextProblem(rows, options.tokenCounter);
+    if (long) problems.push(long);
+  }
+  return finish({ rows, incompleteRows, format, delimiter, delimiterCandidates: candidates, hasHeader, columns, problems });
+}
+
+/** One message for every row the audit cannot take as it is, asking for consent to leave them out. */
+function incompleteRowsProblem(incompleteRows: IncompleteRow[], singleRows: readonly LabeledRow[], options: ParseLabeledTextOptions): Problem {
+  const singles = new Set(singleRows.map((r) => r.sourceRow));
+  const broken = incompleteRows.filter((r) => !singles.has(r.sourceRow)).map((r) => r.sourceRow);
+  const all = incompleteRows.map((r) => r.sourceRow);
+  const parts: string[] = [];
+  if (broken.length > 0) {
+    const list = describeRows(broken);
+    parts.push(
+      options.excludeIncomplete
+        ? `${plural(broken.length, 'row was', 'rows were')} left out as you confirmed (${list}): an empty text or label, or a broken row`
+        : `${plural(broken.length, 'row has', 'rows have')} an empty text or label, or could not be read (${list})`,
+    );
+  }
+  if (singleRows.length > 0) {
+    const named = singleRows.map((r) => `"${r.label}" (row ${r.sourceRow})`);
+    const shown = named.length > 10 ? `${named.slice(0, 10).join(', ')} and ${named.length - 10} more` : named.join(', ');
+    const minimum = options.minRowsPerClass ?? 2;
+    parts.push(
+      options.excludeIncomplete
+        ? `${plural(singleRows.length, 'row was', 'rows were')} left out as you confirmed because no other row has ${singleRows.length === 1 ? 'its label' : 'their labels'}: ${shown}`
+        : `${plural(singleRows.length, 'class has', 'classes have')} fewer than ${minimum} rows, the least cross-validation can work with: ${shown}`,
+    );
+  }
+  const sentence = parts.join('; ');
+  return {
+    code: 'incomplete-rows',
+    severity: options.excludeIncomplete ? 'warning' : 'error',
+    message: options.excludeIncomplete
+      ? `${sentence}.`
+      : `${sentence}. Fix ${all.length === 1 ? 'it' : 'them'}, or confirm that ${all.length === 1 ? 'it' : 'they'} should be left out of the audit.`,
+    rows: all,
+  };
 }
 
 function modeOf(values: readonly number[]): number {

@@ -1,6 +1,6 @@
 /**
  * Checks on pasted data that do not stop parsing but that the user should hear about: binary or
- * mis-encoded input, too few rows per class, duplicates, very long texts, spreadsheet formulas.
+ * mis-encoded input, too few rows per class, duplicates, spreadsheet formulas.
  */
 import { describeRows, plural, type Problem } from './problems';
 
@@ -55,7 +55,37 @@ export function looksLikeFormula(cell: string): boolean {
 
 export interface RowCheckOptions {
   folds: number;
-  maxTextLength: number;
+}
+
+export interface SingleRowClasses {
+  /** Rows whose class has fewer than the minimum rows, in input order: to set aside with consent. */
+  rows: LabeledRow[];
+  /** Set instead when setting them aside would leave fewer than 2 classes: the data cannot be audited as read. */
+  blocking: Problem | null;
+}
+
+/**
+ * Classes too small for cross-validation (a class needs a row to train on and one to predict). Caught
+ * here, before the run, rather than after every embedding has been computed.
+ */
+export function singleRowClasses(rows: readonly LabeledRow[], minRows: number): SingleRowClasses {
+  if (minRows <= 1 || rows.length <= 1) return { rows: [], blocking: null };
+  const counts = new Map<string, number>();
+  for (const row of rows) counts.set(row.label, (counts.get(row.label) ?? 0) + 1);
+  const small = [...counts].filter(([, n]) => n < minRows);
+  if (small.length === 0) return { rows: [], blocking: null };
+  const large = [...counts].filter(([, n]) => n >= minRows).map(([label]) => label);
+  if (large.length >= 2) return { rows: rows.filter((r) => counts.get(r.label)! < minRows), blocking: null };
+  const named = small
+    .slice(0, 10)
+    .map(([label, n]) => `"${label}" has ${plural(n, 'row')}`)
+    .join(', ');
+  const more = small.length > 10 ? ` and ${small.length - 10} more` : '';
+  const message =
+    large.length === 0 && small.every(([, n]) => n === 1)
+      ? `No label occurs in more than one row (${plural(rows.length, 'row')}, each with its own label): this is probably not the label column. Choose the label column above.`
+      : `Finding mislabeled rows needs at least 2 classes with at least ${minRows} rows each, but ${large.length === 0 ? 'no class has' : `only "${large[0]}" has`} that many: ${named}${more}. Add rows to the small classes, or fix their labels.`;
+  return { rows: [], blocking: { code: 'single-row-class', severity: 'error', message } };
 }
 
 export function checkRows(rows: readonly LabeledRow[], options: RowCheckOptions): Problem[] {
@@ -120,15 +150,6 @@ export function checkRows(rows: readonly LabeledRow[], options: RowCheckOptions)
     });
   }
 
-  const long = rows.filter((r) => r.text.length > options.maxTextLength).map((r) => r.sourceRow);
-  if (long.length > 0) {
-    problems.push({
-      code: 'long-texts',
-      severity: 'info',
-      message: `${plural(long.length, 'text is', 'texts are')} longer than ${options.maxTextLength.toLocaleString('en-US')} characters (${describeRows(long)}). The model only reads the beginning; the rest will be cut off.`,
-      rows: long,
-    });
-  }
   const formulas = rows.filter((r) => looksLikeFormula(r.text) || looksLikeFormula(r.label)).map((r) => r.sourceRow);
   if (formulas.length > 0) {
     problems.push({

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { decodeTextBytes, detectDelimiter, parseLabeledText, type ProblemCode } from '../../../src/core/labels';
+import { decodeTextBytes, delimiterCandidates, detectDelimiter, findLongTexts, parseLabeledText, type ProblemCode, type TokenCounter } from '../../../src/core/labels';
 
 const codes = (r: { problems: { code: ProblemCode }[] }) => r.problems.map((p) => p.code);
 const problem = (r: { problems: { code: ProblemCode; message: string; rows?: number[]; severity: string }[] }, code: ProblemCode) =>
   r.problems.find((p) => p.code === code)!;
+
+/** A stand-in tokenizer: one token per word plus [CLS] and [SEP]. */
+const wordCounter = (maxTokens: number): TokenCounter => ({ maxTokens, count: (text) => 2 + text.split(/\s+/).filter(Boolean).length });
 
 const films = [
   'a wonderful film with a moving story,positive',
@@ -64,6 +67,97 @@ describe('parseLabeledText: delimiters, header and columns', () => {
     const missing = parseLabeledText(text, { labelColumn: 'gold' });
     expect(missing.ok).toBe(false);
     expect(problem(missing, 'unknown-column').message).toMatch(/no label column "gold".*"id", "text", "label", "annotator"/);
+  });
+});
+
+describe('parseLabeledText: what the user can choose from when detection fails', () => {
+  it('names a column chosen by index as people count (from 1) and still returns the columns and guesses', () => {
+    const text = ['text,label', ...films].join('\n');
+    const r = parseLabeledText(text, { labelColumn: 2 });
+    expect(r.ok).toBe(false);
+    expect(problem(r, 'unknown-column').message).toBe('There is no label column number 3: the data has 2 columns ("text", "label"). Choose the label column again.');
+    expect(r.columns).toEqual({ names: ['text', 'label'], textColumn: 0, labelColumn: 1 });
+    expect(r.delimiter).toBe(',');
+    expect(r.hasHeader).toBe(true);
+  });
+
+  it('without any delimiter: one column, the delimiters found in the text, and an error', () => {
+    const r = parseLabeledText('great film; very good\nawful film\nthe best, really\nboring\n');
+    expect(problem(r, 'no-label-column').severity).toBe('error');
+    expect(r.columns).toEqual({ names: ['column 1'], textColumn: -1, labelColumn: -1 });
+    expect(r.delimiterCandidates).toEqual([',', ';']);
+    // Choosing one of them reads the data (the texts are short, so nothing else is wrong with it).
+    const chosen = parseLabeledText('great film;good\nawful film;bad\nthe best;good\nboring;bad\n', { delimiter: ';' });
+    expect(chosen.ok).toBe(true);
+    expect(chosen.rows).toHaveLength(4);
+  });
+
+  it('a text and a label chosen as the same column is an error that keeps the columns, and choosing two columns reads the data', () => {
+    const text = ['text,label', ...films].join('\n');
+    const same = parseLabeledText(text, { textColumn: 0, labelColumn: 0 });
+    expect(problem(same, 'no-label-column').message).toBe('The text and the label cannot be the same column ("text"). Choose two different columns.');
+    expect(same.columns?.names).toEqual(['text', 'label']);
+    const fixed = parseLabeledText(text, { textColumn: 0, labelColumn: 1 });
+    expect(fixed.ok).toBe(true);
+    expect(fixed.rows).toHaveLength(6);
+  });
+
+  it('CSV taken for JSON lines (first cell starts with "{") keeps the format choice open and reads as CSV when chosen', () => {
+    const text = ['{braces} in the first text,positive', ...films].join('\n');
+    const auto = parseLabeledText(text);
+    expect(auto.format).toBe('jsonl');
+    expect(auto.ok).toBe(false);
+    const csv = parseLabeledText(text, { format: 'delimited' });
+    expect(csv.ok).toBe(true);
+    expect(csv.rows[0]).toEqual({ text: '{braces} in the first text', label: 'positive', sourceRow: 1 });
+  });
+
+  it('lists delimiter candidates by how consistently they split the lines', () => {
+    expect(delimiterCandidates('a\tb,c\nd\te\nf\tg,h,i\n')).toEqual(['\t', ',']);
+    expect(delimiterCandidates('no delimiters at all\n')).toEqual([]);
+  });
+});
+
+describe('parseLabeledText: classes too small for cross-validation', () => {
+  const withSingle = ['text,label', ...films, 'a new kind of film,mixed'].join('\n');
+
+  it('sets a one-row class aside before the run, naming its label, and leaves it out only with consent', () => {
+    const r = parseLabeledText(withSingle, { minRowsPerClass: 2 });
+    expect(r.ok).toBe(false);
+    const p = problem(r, 'incomplete-rows');
+    expect(p.message).toBe('1 class has fewer than 2 rows, the least cross-validation can work with: "mixed" (row 8). Fix it, or confirm that it should be left out of the audit.');
+    expect(p.rows).toEqual([8]);
+    expect(r.incompleteRows).toEqual([{ sourceRow: 8, text: 'a new kind of film', label: 'mixed', reason: 'the only row labeled "mixed"' }]);
+    expect(r.classes).toEqual(['negative', 'positive']);
+    const consented = parseLabeledText(withSingle, { minRowsPerClass: 2, excludeIncomplete: true });
+    expect(consented.ok).toBe(true);
+    expect(problem(consented, 'incomplete-rows').message).toBe('1 row was left out as you confirmed because no other row has its label: "mixed" (row 8).');
+    expect(consented.rows).toHaveLength(6);
+  });
+
+  it('names empty rows and one-row classes in one message', () => {
+    const r = parseLabeledText([withSingle, ',positive'].join('\n'), { minRowsPerClass: 2 });
+    expect(problem(r, 'incomplete-rows').message).toBe(
+      '1 row has an empty text or label, or could not be read (row 9); 1 class has fewer than 2 rows, the least cross-validation can work with: "mixed" (row 8). Fix them, or confirm that they should be left out of the audit.',
+    );
+  });
+
+  it('classes with fewer rows than folds but at least 2 keep the fold warning, by label', () => {
+    const r = parseLabeledText(['text,label', ...films, 'a new kind of film,mixed', 'another odd film,mixed'].join('\n'), { minRowsPerClass: 2, folds: 5 });
+    expect(r.ok).toBe(true);
+    expect(codes(r)).not.toContain('incomplete-rows');
+    expect(problem(r, 'small-classes').message).toMatch(/"mixed" has 2 rows/);
+  });
+
+  it('does not set rows aside when that would leave fewer than 2 classes: a label column of unique values is named as the likely mistake', () => {
+    const unique = parseLabeledText(['text,id', ...films.map((f, i) => `${f.split(',')[0]},id${i}`)].join('\n'), { minRowsPerClass: 2, textColumn: 0, labelColumn: 1 });
+    expect(unique.ok).toBe(false);
+    expect(problem(unique, 'single-row-class').message).toBe('No label occurs in more than one row (6 rows, each with its own label): this is probably not the label column. Choose the label column above.');
+    expect(codes(unique)).not.toContain('small-classes');
+    const lopsided = parseLabeledText(['text,label', 'one,a', 'two,a', 'three,a', 'four,b', 'five,c'].join('\n'), { minRowsPerClass: 2 });
+    expect(problem(lopsided, 'single-row-class').message).toBe(
+      'Finding mislabeled rows needs at least 2 classes with at least 2 rows each, but only "a" has that many: "b" has 1 row, "c" has 1 row. Add rows to the small classes, or fix their labels.',
+    );
   });
 });
 
@@ -139,10 +233,31 @@ describe('parseLabeledText: problems in plain English', () => {
     expect(extra.incompleteRows[0]).toMatchObject({ sourceRow: 8, reason: 'has 3 fields, expected 2' });
   });
 
-  it('flags very long texts and formula-like cells', () => {
-    const r = parseLabeledText(['text,label', ...films, `${'word '.repeat(500)},positive`, '=HYPERLINK("http://x"),negative', '-5 degrees today,negative'].join('\n'), { maxTextLength: 2000 });
-    expect(problem(r, 'long-texts').rows).toEqual([8]);
+  it('flags texts longer than the model maximum in tokens, and formula-like cells', () => {
+    const atLimit = 'word '.repeat(126).trim();
+    const rows = [...films, `${'word '.repeat(500)},positive`, '=HYPERLINK("http://x"),negative', '-5 degrees today,negative', `${atLimit},negative`, `${atLimit} more,positive`];
+    const r = parseLabeledText(['text,label', ...rows].join('\n'), { tokenCounter: wordCounter(128) });
+    expect(problem(r, 'long-texts').rows).toEqual([8, 12]);
+    expect(problem(r, 'long-texts').message).toBe(
+      "2 texts are longer than the model's maximum of 128 tokens (rows 8 and 12) and will be truncated: the model embeddings see only the first 128 tokens of each (TF-IDF uses the whole text).",
+    );
     expect(problem(r, 'formula-cells').rows).toEqual([9]);
+    // Without a model there is nothing to truncate to, so nothing is said.
+    expect(codes(parseLabeledText(['text,label', ...rows].join('\n')))).not.toContain('long-texts');
+  });
+
+  it('counts long texts on a prefix, and past its budget estimates from the tokens per character, saying so', () => {
+    const counted: string[] = [];
+    const counter: TokenCounter = { maxTokens: 10, count: (text) => (counted.push(text), wordCounter(10).count(text)) };
+    const rows = Array.from({ length: 40 }, (_, i) => ({ text: i % 2 === 0 ? 'ab '.repeat(3 + i) : 'ab '.repeat(5000), label: 'x', sourceRow: i + 2 }));
+    const exact = findLongTexts(rows, counter);
+    expect(exact.estimated).toBe(false);
+    expect(exact.rows).toEqual(rows.filter((r) => r.text.trim().split(' ').length + 2 > 10).map((r) => r.sourceRow));
+    // A 15,000-character text is decided on its first 160 characters.
+    expect(Math.max(...counted.map((t) => t.length))).toBeLessThanOrEqual(160);
+    const estimated = findLongTexts(rows, counter, 500);
+    expect(estimated.estimated).toBe(true);
+    expect(estimated.rows).toEqual(exact.rows);
   });
 
   it('detects binary data, replacement characters and UTF-16 read as UTF-8', () => {
@@ -159,9 +274,22 @@ describe('decodeTextBytes', () => {
     const utf16 = new Uint8Array([0xff, 0xfe, ...Array.from('hé,1').flatMap((c) => [c.charCodeAt(0), 0])]);
     expect(decodeTextBytes(utf16)).toMatchObject({ text: 'hé,1', encoding: 'utf-16le' });
     expect(decodeTextBytes(new Uint8Array([0xef, 0xbb, 0xbf, 0x61])).text).toBe('a');
-    const latin1 = decodeTextBytes(new Uint8Array([0x63, 0x61, 0x66, 0xe9]));
-    expect(latin1.text).toBe('caf\uFFFD');
-    expect(latin1.problems[0].code).toBe('replacement-characters');
+  });
+
+  it('reads bytes that are not UTF-8 as Windows-1252, losing nothing, and says so; UTF-8 stays a choice', () => {
+    const bytes = new Uint8Array([0x63, 0x61, 0x66, 0xe9, 0x20, 0x80, 0x35]);
+    const latin1 = decodeTextBytes(bytes);
+    expect(latin1).toMatchObject({ text: 'café €5', encoding: 'windows-1252' });
+    expect(latin1.problems).toHaveLength(1);
+    expect(latin1.problems[0]).toMatchObject({ code: 'legacy-encoding', severity: 'warning' });
+    expect(latin1.problems[0].message).toMatch(/^The file was read as Windows-1252 because it is not valid UTF-8/);
+    const asUtf8 = decodeTextBytes(bytes, 'utf-8');
+    expect(asUtf8.text).toBe('caf\uFFFD \uFFFD5');
+    expect(asUtf8.problems[0].code).toBe('replacement-characters');
+    // Valid UTF-8 is read as UTF-8 with no note; Windows-1252 only when chosen.
+    const utf8 = new TextEncoder().encode('café');
+    expect(decodeTextBytes(utf8)).toEqual({ text: 'café', encoding: 'utf-8', problems: [] });
+    expect(decodeTextBytes(utf8, 'windows-1252').text).toBe('cafÃ©');
   });
 });
 
