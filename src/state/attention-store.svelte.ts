@@ -1,4 +1,5 @@
 import type { AttentionView } from '../core/engine/attention-view';
+import type { ExecutionProviderName } from '../core/runtime/execution-provider';
 import { modelStore } from './model-store.svelte';
 import { readPersisted, writePersisted } from './persisted';
 
@@ -15,6 +16,16 @@ interface AttentionInputs {
   averageHeads: boolean;
   rollout: boolean;
 }
+
+/** Which loaded model computed a result: a result from an earlier model must never pass for the current one. */
+export interface AttentionSource {
+  model: string;
+  executionProvider: ExecutionProviderName;
+  /** modelStore.generation when the run was asked for. */
+  generation: number;
+}
+
+export type AttentionViewWithSource = AttentionView & { producedBy: AttentionSource };
 
 const KEY = 'attention-inputs';
 const DEFAULTS: AttentionInputs = {
@@ -44,7 +55,7 @@ export class AttentionStore {
   focusToken = $state<number | null>(null);
   selectedRow = $state<number | null>(null);
 
-  result = $state.raw<AttentionView | null>(null);
+  private latest = $state.raw<AttentionViewWithSource | null>(null);
   running = $state(false);
   error = $state<string | null>(null);
   private job: string | null = null;
@@ -54,13 +65,24 @@ export class AttentionStore {
     if (saved) Object.assign(this, sanitize(saved));
   }
 
+  /**
+   * The last result, only while the model (and execution provider) that computed it is still the loaded one.
+   * After a model change it reads null until the tool's rerun for the new model arrives.
+   */
+  get result(): AttentionViewWithSource | null {
+    const latest = this.latest;
+    return latest && latest.producedBy.generation === modelStore.generation ? latest : null;
+  }
+
   persist(): void {
     const { text, textB, pairMode, layer, head, view, hideSpecial, averageHeads, rollout } = this;
     writePersisted(KEY, { text, textB, pairMode, layer, head, view, hideSpecial, averageHeads, rollout });
   }
 
   async run(): Promise<void> {
-    if (!modelStore.info) return;
+    const info = modelStore.info;
+    if (!info) return;
+    const producedBy: AttentionSource = { model: info.label, executionProvider: info.executionProvider, generation: modelStore.generation };
     if (this.job) void modelStore.client.cancel(this.job);
     const jobId = modelStore.client.newJobId('attention');
     this.job = jobId;
@@ -70,7 +92,7 @@ export class AttentionStore {
       const result = await modelStore.client.attention(this.text, this.pairMode ? this.textB : null, display, jobId);
       if (this.job !== jobId) return;
       const [layers, heads, seq] = result.shape;
-      this.result = result;
+      this.latest = { ...result, producedBy };
       this.error = null;
       this.layer = Math.min(this.layer, layers - 1);
       this.head = Math.min(this.head, heads - 1);

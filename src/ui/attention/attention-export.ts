@@ -1,4 +1,5 @@
 import type { AttentionView } from '../../core/engine/attention-view';
+import type { AttentionViewWithSource } from '../../state/attention-store.svelte';
 
 export interface ExportSelection {
   view: 'model' | 'head' | 'matrix' | 'row';
@@ -34,12 +35,14 @@ export function shownRecords(result: AttentionView, selection: ExportSelection) 
   return records;
 }
 
-export function shownTensorJson(result: AttentionView, selection: ExportSelection, meta: { model: string; text: string; pair: string | null }): string {
+/** The shown numbers plus where they came from: the model and execution provider that computed them, not whatever is loaded now. */
+export function shownTensorJson(result: AttentionViewWithSource, selection: ExportSelection, meta: { text: string; pair: string | null }): string {
   const [layers, heads, seq] = result.shape;
   const records = shownRecords(result, selection);
   return JSON.stringify(
     {
-      model: meta.model,
+      model: result.producedBy.model,
+      executionProvider: result.producedBy.executionProvider,
       text: meta.text,
       pair: meta.pair,
       view: selection.view,
