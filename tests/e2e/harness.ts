@@ -3,6 +3,7 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { preview, type PreviewServer } from 'vite';
 import { afterAll, beforeAll } from 'vitest';
+import { requireChromium } from './chromium-path';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
 
@@ -42,7 +43,7 @@ export interface LaunchedBrowser {
 export async function launchChromium(options: { webgpu?: boolean } = {}): Promise<LaunchedBrowser> {
   const args = [...CHROMIUM_FLAGS];
   if (options.webgpu) args.push('--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=swiftshader', '--use-webgpu-adapter=swiftshader');
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args });
+  const browser = await chromium.launch({ executablePath: requireChromium(), headless: true, args });
   return {
     browser,
     close: () => browser.close(),
