@@ -4,7 +4,7 @@
  * statistics it reports.
  */
 import * as ort from 'onnxruntime-web';
-import { beforeAll, afterAll, describe, expect, it } from 'vitest';
+import { beforeAll, afterAll, describe, expect, it, vi } from 'vitest';
 import {
   runMcPrediction,
   sampleProbabilities,
@@ -12,6 +12,7 @@ import {
   prepareInput,
   type McDropoutSettings,
   type McPredictRequest,
+  type McTask,
 } from '../../src/core/engine/mc-dropout-run';
 import { buildMcGraph, McSessionCache, normalizeGraphConfig, type McSession } from '../../src/core/engine/mc-sessions';
 import { PlaygroundEngine } from '../../src/core/engine/playground-engine';
@@ -33,18 +34,31 @@ const classify: McPredictRequest = { task: 'classification', text: 'The old dog 
 const fillMask: McPredictRequest = { task: 'fill-mask', text: 'The cat sat on the [MASK] and purred.', topK: 8 };
 const base: McDropoutSettings = { samples: 16, dropout: 0.1, sites: ['attention', 'hidden'], stochasticLayers: 'all', seed: 7 };
 
-const sessionFor = (settings: Pick<McDropoutSettings, 'sites' | 'stochasticLayers'>, allowTiling = true): Promise<McSession> =>
-  cache.get(model, normalizeGraphConfig(model.info.layers, settings.sites, settings.stochasticLayers, allowTiling));
+/** The session the engine uses for `task` (only that task's output computed); task null keeps every output. */
+const sessionFor = (settings: Pick<McDropoutSettings, 'sites' | 'stochasticLayers'>, task: McTask | null, allowTiling = true): Promise<McSession> =>
+  cache.get(model, normalizeGraphConfig(model.info.layers, settings.sites, settings.stochasticLayers, { task, allowTiling }));
 
 async function predict(request: McPredictRequest, settings: McDropoutSettings, chunkRows?: number) {
-  return runMcPrediction(model, await sessionFor(settings), request, settings, { chunkRows });
+  return runMcPrediction(model, await sessionFor(settings, request.task), request, settings, { chunkRows });
 }
 
 /** T sampled probability vectors over the full output (classes or vocabulary). */
-async function rawSamples(request: McPredictRequest, settings: McDropoutSettings, allowTiling = true, chunkRows?: number) {
-  const mc = await sessionFor(settings, allowTiling);
+async function rawSamples(request: McPredictRequest, settings: McDropoutSettings, allowTiling = true, chunkRows?: number, task: McTask | null = request.task) {
+  const mc = await sessionFor(settings, task, allowTiling);
   const { encoded, target } = prepareInput(model, request);
-  return { mc, width: target.width, samples: await sampleProbabilities(model, mc, encoded, target, settings, { chunkRows }) };
+  const run = await sampleProbabilities(model, mc, encoded, target, settings, { chunkRows });
+  return { mc, width: target.width, samples: run.samples };
+}
+
+/** Counts the session.run calls `action` makes on `mc`. */
+async function countRuns<T>(mc: McSession, action: () => Promise<T>): Promise<{ value: T; calls: number }> {
+  const spy = vi.spyOn(mc.session, 'run');
+  try {
+    const value = await action();
+    return { value, calls: spy.mock.calls.length };
+  } finally {
+    spy.mockRestore();
+  }
 }
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -101,7 +115,7 @@ describe('MC dropout on the built-in model', () => {
   it('with p > 0 the dropped fraction lies in the 99% binomial interval for p, masks follow the noise, and samples differ', async () => {
     const p = 0.1;
     const rows = 24;
-    const config = normalizeGraphConfig(model.info.layers, ['attention', 'hidden'], 'all', false);
+    const config = normalizeGraphConfig(model.info.layers, ['attention', 'hidden'], 'all', { allowTiling: false });
     const built = buildMcGraph(model.graph, config, model.info.layers, { num_attention_heads: model.info.heads, hidden_size: model.info.hiddenSize });
     // Expose every site's input and dropped output.
     for (const site of built.plan.sites) built.model.graph.output.push({ name: site.droppedTensor }, { name: site.tensor });
@@ -204,20 +218,83 @@ describe('MC dropout on the built-in model', () => {
     expect(twoSampleKsTest(column(tiled.samples, top), column(larger.samples, top)).pValue).toBeLessThan(0.01);
   });
 
-  it('runs the T samples as ceil(T / 32) batched graph runs plus one deterministic run, reporting progress', async () => {
+  it('counts its graph runs: untiled, ceil((T + 1) / 32) runs with the dropout-off row in the first; tiled, one run for T = 256', async () => {
     const events: { done: number; total: number }[] = [];
-    const result = await runMcPrediction(model, await sessionFor(base), fillMask, { ...base, samples: 70 }, { onProgress: (event) => events.push(event) });
-    expect(result.run).toMatchObject({ mode: 'batched', graphRuns: 1 + 3, chunkRows: 32 });
-    expect(events.map((event) => event.done)).toEqual([0, 1, 33, 65, 71]);
+    const batched = await sessionFor(base, 'fill-mask');
+    const { value: result, calls } = await countRuns(batched, () => runMcPrediction(model, batched, fillMask, { ...base, samples: 70 }, { onProgress: (event) => events.push(event) }));
+    expect(calls).toBe(3);
+    expect(result.run).toMatchObject({ mode: 'batched', graphRuns: calls, chunkRows: 32 });
+    expect(events.map((event) => event.done)).toEqual([0, 32, 64, 71]);
     expect(events.every((event) => event.total === 71)).toBe(true);
-    const tiled = await predict(fillMask, { ...base, stochasticLayers: { lastK: 2 }, samples: 4 });
-    expect(tiled.run).toMatchObject({ mode: 'tiled', stochasticLayers: [2, 3] });
-    expect(tiled.samples.length).toBe(4 * 8);
+
+    // Last layer only: the deterministic prefix runs once, for the dropout-off row and all 256 samples.
+    const lastLayer = { ...base, stochasticLayers: { lastK: 1 } } as const;
+    for (const request of [classify, fillMask]) {
+      const tiled = await sessionFor(lastLayer, request.task);
+      const { value: once, calls: tiledCalls } = await countRuns(tiled, () => runMcPrediction(model, tiled, request, { ...lastLayer, samples: 256 }));
+      expect(tiledCalls).toBe(1);
+      expect(once.run).toMatchObject({ mode: 'tiled', stochasticLayers: [3], graphRuns: 1, chunkRows: 257 });
+      // The folded dropout-off row is the plain model's prediction, as a separate p = 0 run gives it.
+      const { encoded, target } = prepareInput(model, request);
+      const alone = await sampleProbabilities(model, tiled, encoded, target, { samples: 1, dropout: 0, seed: 0 });
+      expect(Array.from(once.deterministic)).toEqual(once.ids.map((id) => alone.samples[id]));
+    }
+    const twoLayers = await predict(fillMask, { ...base, stochasticLayers: { lastK: 2 }, samples: 4 });
+    expect(twoLayers.run).toMatchObject({ mode: 'tiled', stochasticLayers: [2, 3] });
+    expect(twoLayers.samples.length).toBe(4 * 8);
+  });
+
+  it('computes only what the task reads: no MLM head in the classification graph, no classifier in the fill-mask graph, same results', async () => {
+    const roles = model.description.roles;
+    const config = (task: McTask | null) => normalizeGraphConfig(model.info.layers, base.sites, base.stochasticLayers, { task });
+    const modelConfig = { num_attention_heads: model.info.heads, hidden_size: model.info.hiddenSize };
+    const full = buildMcGraph(model.graph, config(null), model.info.layers, modelConfig).model;
+    const producers = (graph: typeof full) => new Map(graph.graph.node.flatMap((node) => node.output.map((name) => [name, node] as const)));
+    /** Names of the nodes `output` depends on in the unpruned graph. */
+    const upstream = (output: string) => {
+      const byOutput = producers(full);
+      const seen = new Set<string>();
+      const stack = [output];
+      while (stack.length > 0) {
+        const node = byOutput.get(stack.pop()!);
+        if (!node || seen.has(node.name!)) continue;
+        seen.add(node.name!);
+        stack.push(...node.input);
+      }
+      return seen;
+    };
+    const forClassifier = upstream(roles.classification!);
+    const forLogits = upstream(roles.fillMask!);
+    const mlmHeadOnly = [...forLogits].filter((name) => !forClassifier.has(name));
+    const classifierOnly = [...forClassifier].filter((name) => !forLogits.has(name));
+    expect(mlmHeadOnly.length).toBeGreaterThanOrEqual(5);
+    expect(classifierOnly.length).toBeGreaterThanOrEqual(2);
+
+    const classification = buildMcGraph(model.graph, config('classification'), model.info.layers, modelConfig);
+    const classNodes = new Set(classification.model.graph.node.map((node) => node.name));
+    expect(mlmHeadOnly.filter((name) => classNodes.has(name))).toEqual([]);
+    expect(classification.model.graph.output.map((output) => output.name)).toEqual([roles.classification]);
+    expect(classification.restriction).toBeNull();
+    const fill = buildMcGraph(model.graph, config('fill-mask'), model.info.layers, modelConfig);
+    const fillNodes = new Set(fill.model.graph.node.map((node) => node.name));
+    expect(classifierOnly.filter((name) => fillNodes.has(name))).toEqual([]);
+    expect(fill.model.graph.output.map((output) => output.name)).toEqual([roles.fillMask]);
+    expect(fill.model.graph.node.length).toBeLessThan(full.graph.node.length);
+
+    for (const request of [classify, fillMask]) {
+      for (const stochasticLayers of ['all', { lastK: 2 }] as const) {
+        const pruned = await rawSamples(request, { ...base, stochasticLayers }, true, undefined, request.task);
+        const unpruned = await rawSamples(request, { ...base, stochasticLayers }, true, undefined, null);
+        expect(pruned.mc.config.task).toBe(request.task);
+        expect(unpruned.mc.config.task).toBeNull();
+        expect(Array.from(pruned.samples)).toEqual(Array.from(unpruned.samples));
+      }
+    }
   });
 
   it('stops between chunks when cancelled', async () => {
     const controller = new AbortController();
-    const run = runMcPrediction(model, await sessionFor(base), classify, { ...base, samples: 128 }, {
+    const run = runMcPrediction(model, await sessionFor(base, 'classification'), classify, { ...base, samples: 128 }, {
       signal: controller.signal,
       chunkRows: 8,
       onProgress: ({ done }) => done > 1 && controller.abort(),
@@ -234,6 +311,15 @@ describe('MC dropout on the built-in model', () => {
     expect(result.tokens[position]).toBe('[MASK]');
     await expect(predict({ task: 'fill-mask', text: 'The cat sat on the mat.' }, base)).rejects.toThrow(/Put \[MASK\] in the sentence/);
     await expect(predict({ task: 'fill-mask', text: 'The cat.', maskPosition: 0 }, base)).rejects.toThrow(/special token/);
+
+    // A clicked word in a sentence that has its own [MASK]: both stay masked, the clicked one is predicted, and a note says so.
+    const both = model.tokenizer.encode('The [MASK] sat on the mat.', null, model.info.maxPositions);
+    const clicked = both.tokens.indexOf('mat');
+    const twoMasks = await predict({ task: 'fill-mask', text: 'The [MASK] sat on the mat.', maskPosition: clicked, topK: 5 }, { ...base, samples: 2 });
+    expect(twoMasks.maskPosition).toBe(clicked);
+    expect(twoMasks.tokens.filter((token) => token === '[MASK]')).toHaveLength(2);
+    expect(twoMasks.notes.join(' ')).toMatch(/own \[MASK\] .*stays masked/);
+    expect(result.notes.join(' ')).not.toMatch(/stays masked/);
   });
 
   it('through PlaygroundEngine: predict and predictBatch ranked by uncertainty; sessions cached per configuration', async () => {
