@@ -47,7 +47,7 @@ export interface ModelDescription {
   fusedAttentionOps: Record<string, number>;
   /** Initializers whose data lives in external files the app cannot reach. */
   externalDataInitializers: string[];
-  /** False when the graph has no attention structure at all (no Softmax over MatMul scores, no fused attention). */
+  /** False when the graph has no attention structure at all (no Softmax over MatMul scores, no fused attention, no attention MatMuls feeding residual branches). */
   looksLikeTransformer: boolean;
   /** Output names by role, null when the model has none. */
   roles: { fillMask: string | null; classification: string | null; sentenceEmbeddings: string | null; numLabels: number | null };
@@ -118,11 +118,15 @@ export function describeModel(model: OnnxModel, config?: RawConfig): ModelDescri
   const embeddingTable = findTokenEmbeddingInitializer(index);
   const embeddingDims = embeddingTable ? tensorDims(embeddingTable) : null;
   const hasSoftmax = model.graph.node.some((node) => isOp(node, 'Softmax'));
-  const looksLikeTransformer = softmaxes.length > 0 || fused.size > 0;
+  // Without Softmax anchors the residual branches are found from the attention MatMuls (residual.ts).
+  const residualSites = findResidualSites(index, softmaxes);
+  const residualLayers = residualSites.length > 0 ? Math.max(...residualSites.map((site) => site.layer)) + 1 : 0;
+  // Attention whose weights come from another op (Sigmoid, ReLU, …) is still attention: the blocks are there.
+  const looksLikeTransformer = softmaxes.length > 0 || fused.size > 0 || residualSites.length > 0;
 
   const graphHeads = mostCommon(softmaxes.map((softmax) => softmax.heads));
   const graphHeadSize = mostCommon(softmaxes.map((softmax) => softmax.headSize));
-  const layers = configNumber(config, 'num_hidden_layers', 'n_layer', 'num_layers') ?? (softmaxes.length || [...fused.values()].reduce((a, b) => a + b, 0) || null);
+  const layers = configNumber(config, 'num_hidden_layers', 'n_layer', 'num_layers') ?? (softmaxes.length || [...fused.values()].reduce((a, b) => a + b, 0) || residualLayers || null);
   const headsPerLayer = configNumber(config, 'num_attention_heads', 'n_head', 'num_heads') ?? graphHeads;
   const hiddenSize =
     configNumber(config, 'hidden_size', 'n_embd', 'd_model', 'dim') ??
@@ -138,7 +142,7 @@ export function describeModel(model: OnnxModel, config?: RawConfig): ModelDescri
   }
   if (externalInitializers.length > 0) {
     warnings.push(
-      `${externalInitializers.length} initializer(s) keep their weights in external data files that a single .onnx file load cannot reach (${externalInitializers.slice(0, 3).join(', ')}${externalInitializers.length > 3 ? ', …' : ''}).`,
+      `${externalInitializers.length} initializer(s) keep their weights in external data files, which must be loaded together with the .onnx (${externalInitializers.slice(0, 3).join(', ')}${externalInitializers.length > 3 ? ', …' : ''}).`,
     );
   }
   if (!looksLikeTransformer) {
@@ -147,7 +151,6 @@ export function describeModel(model: OnnxModel, config?: RawConfig): ModelDescri
 
   const roles = findRoles(outputs, vocabSize, hiddenSize);
   const embeddingReachable = embeddingTable !== null && !isExternalTensor(embeddingTable);
-  const residualSites = findResidualSites(index, softmaxes);
 
   let attention: CapabilityStatus;
   if (softmaxes.length > 0) {
@@ -157,24 +160,29 @@ export function describeModel(model: OnnxModel, config?: RawConfig): ModelDescri
   } else if (!looksLikeTransformer) {
     attention = unavailable(`not a transformer: no attention ${hasSoftmax ? 'Softmax over query·key scores' : 'Softmax nodes'} found, so there is nothing to show in the attention view.`);
   } else {
-    attention = unavailable('no attention Softmax nodes found: attention view unavailable.');
+    attention = unavailable('attention weights are not computed by a Softmax node, so the attention view and attention-site dropout are unavailable.');
   }
   if (!attention.available && embeddingReachable) attention.reason += ' Embeddings and analogies still work.';
 
-  const mcDropout =
-    softmaxes.length > 0 || residualSites.length > 0
-      ? available(`dropout can be inserted after ${softmaxes.length} attention Softmax node(s) and on ${residualSites.length} residual branch(es).`)
-      : unavailable(
-          fused.size > 0
-            ? `the fused attention ops (${fusedList}) leave no attention Softmax or residual branch to insert dropout at.`
-            : 'no attention Softmax nodes and no residual Add → LayerNorm branches found to insert dropout at.',
-        );
+  let mcDropout: CapabilityStatus;
+  if (softmaxes.length > 0) {
+    mcDropout = available(`dropout can be inserted after ${softmaxes.length} attention Softmax node(s) and on ${residualSites.length} residual branch(es).`);
+  } else if (fused.size > 0) {
+    mcDropout = unavailable(`the fused attention ops (${fusedList}) leave no attention Softmax or residual branch to insert dropout at.`);
+  } else if (residualSites.length > 0) {
+    // insertMcDropout lays out its layers (and the tiled prefix) by the attention Softmax nodes.
+    mcDropout = unavailable(
+      `attention weights are not computed by a Softmax node, and MC dropout places its layers by those nodes: the ${residualSites.length} residual branch(es) found in ${residualLayers} layer(s) cannot take dropout in this model.`,
+    );
+  } else {
+    mcDropout = unavailable('no attention Softmax nodes and no residual Add → LayerNorm branches found to insert dropout at.');
+  }
 
   const tokenEmbeddings = embeddingReachable
     ? available(`token embeddings read from initializer "${embeddingTable!.name}" [${embeddingDims!.join(', ')}].`)
     : unavailable(
         embeddingTable
-          ? `the token-embedding table "${embeddingTable.name}" is stored as external data outside the .onnx file.`
+          ? `the token-embedding table "${embeddingTable.name}" is stored as external data outside the .onnx file; load that file together with it.`
           : index.feedInputs.has('input_ids')
             ? 'no Gather node looks "input_ids" up in an embedding initializer (it may be quantized or computed): analogies unavailable.'
             : 'the model has no "input_ids" input: analogies unavailable.',

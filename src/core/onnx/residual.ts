@@ -11,7 +11,7 @@ export interface ResidualSite {
   /** Which Add input carries the sub-layer output (the other one is the residual stream). */
   branchInput: number;
   branchTensor: string;
-  /** Layer of the latest attention Softmax upstream of the Add. */
+  /** Layer of the latest attention block upstream of the Add (its Softmax, or its attention MatMuls). */
   layer: number;
   /** Order of this site within its layer: 0 after attention, 1 after the feed-forward block. */
   position: number;
@@ -66,13 +66,38 @@ export function attentionDepth(graph: OnnxGraph, softmaxes: AttentionSoftmax[]):
   return depth;
 }
 
+/** A MatMul of two activations: Q·Kᵀ or probabilities·V in an attention block, never a weight layer. */
+function isActivationMatMul(index: GraphIndex, node: OnnxNode): boolean {
+  return isOp(node, 'MatMul') && !index.isStatic(node.input[0]) && !index.isStatic(node.input[1]);
+}
+
+/**
+ * The attention layer of each tensor when no Softmax marks the layers (attention weights computed
+ * by another op, e.g. Sigmoid or ReLU attention): every attention block still multiplies two
+ * activations twice (scores = Q·Kᵀ, then weights·V), so a tensor with c such MatMuls on its longest
+ * path upstream is in layer ⌊(c − 1) / 2⌋, and −1 (before the first layer) when c = 0.
+ */
+export function activationMatMulDepth(graph: OnnxGraph, index: GraphIndex): Map<string, number> {
+  const ordered: OnnxGraph = { ...graph, node: [...graph.node] };
+  sortTopologically(ordered);
+  const count = new Map<string, number>();
+  for (const node of ordered.node) {
+    let level = isActivationMatMul(index, node) ? 1 : 0;
+    let upstream = 0;
+    for (const input of node.input) upstream = Math.max(upstream, count.get(input) ?? 0);
+    level += upstream;
+    for (const output of node.output) count.set(output, level);
+  }
+  return new Map([...count].map(([tensor, matMuls]) => [tensor, matMuls === 0 ? -1 : Math.floor((matMuls - 1) / 2)]));
+}
+
 /**
  * Residual Adds that feed a LayerNorm and have exactly one linear-layer input (the sub-layer
- * output). Adds before the first attention layer (the embedding sum) are skipped.
+ * output). Adds before the first attention layer (the embedding sum) are skipped. Layers come from
+ * the attention Softmax nodes, or, in a graph without them, from its attention MatMuls.
  */
 export function findResidualSites(index: GraphIndex, softmaxes: AttentionSoftmax[]): ResidualSite[] {
-  if (softmaxes.length === 0) return [];
-  const depth = attentionDepth(index.graph, softmaxes);
+  const depth = softmaxes.length > 0 ? attentionDepth(index.graph, softmaxes) : activationMatMulDepth(index.graph, index);
   const sites: ResidualSite[] = [];
   const perLayer = new Map<number, number>();
   for (const node of index.graph.node) {

@@ -14,7 +14,7 @@ import {
 } from '../../../src/core/engine/model-memory';
 import { ModelLoadError } from '../../../src/core/model/errors';
 import { encodeModel } from '../../../src/core/onnx';
-import { fusedAttentionModel, oversizedModel, randomBytes, singleMatMulModel, truncatedModelBytes } from '../../helpers/onnx-bad-models';
+import { externalDataModel, fusedAttentionModel, oversizedModel, randomBytes, singleMatMulModel, truncatedModelBytes } from '../../helpers/onnx-bad-models';
 import { TINY_VOCAB, tinyTokenizerJson } from '../../helpers/onnx-tiny-tokenizer';
 import { buildTinyTransformer } from '../../helpers/tiny-transformer';
 import { tinyModelFiles } from '../../e2e/tiny-model-files';
@@ -65,6 +65,12 @@ const cases: ModelCase[] = [
     onnx: encodeModel(oversizedModel(4)),
     message:
       "The model needs more memory than this browser gives the page: model.onnx declares 4.0 GB of weights, and onnxruntime's WebAssembly heap (at most 4.0 GB) must hold them about twice while the session is created, so at most about 2.0 GB of weights can load. Use a smaller or quantized model (int8 or float16 weights), or close other tabs and try again.",
+  },
+  {
+    name: 'a model whose weights are in an external data file that was not picked with it',
+    onnx: encodeModel(externalDataModel()),
+    message:
+      'model.onnx keeps its weights in a separate external data file, model.onnx_data, which was not among the files picked. Pick or drop model.onnx_data together with model.onnx and tokenizer.json.',
   },
   {
     name: 'a missing tokenizer.json',
@@ -130,6 +136,28 @@ describe('bad model files: one clear message each, and the previous model stays'
     expect(info.tools.uncertainty.available).toBe(false);
     expect(info.tools.uncertainty.reason).toMatch(/fused attention ops \(com\.microsoft\.Attention ×1\) leave no attention Softmax or residual branch/);
     await expect(engine.attention('the cat', null, {} as never)).rejects.toThrow(`Attention is not available for this model: ${info.tools.attention.reason}`);
+  });
+
+  it('a transformer whose attention weights come from a Sigmoid, not a Softmax, loads and says which tools work', async () => {
+    const model = buildTinyTransformer().model;
+    for (const node of model.graph.node) if (node.opType === 'Softmax') Object.assign(node, { opType: 'Sigmoid', attribute: [] });
+    const info = await engine.load(
+      { kind: 'files', files: { onnx: { name: 'sigmoid.onnx', bytes: buffer(encodeModel(model)) }, tokenizer: goodTokenizer } },
+      { executionProvider: 'wasm' },
+    );
+    expect(info.layers).toBe(2);
+    expect(info.tools.attention.reason).toBe(
+      'attention weights are not computed by a Softmax node, so the attention view and attention-site dropout are unavailable. Embeddings and analogies still work.',
+    );
+    expect(info.tools.uncertainty).toEqual({
+      available: false,
+      reason: 'attention weights are not computed by a Softmax node, and MC dropout places its layers by those nodes: the 4 residual branch(es) found in 2 layer(s) cannot take dropout in this model.',
+    });
+    expect(info.tools.analogy.available).toBe(true);
+    expect(info.tools.labels.available).toBe(true);
+    // The contextual analogy space reads each layer's output at the residual branches found without Softmax.
+    const contextual = engine.analogySpaces().find((space) => space.layers !== undefined);
+    expect(contextual?.layers).toEqual([1, 2]);
   });
 });
 

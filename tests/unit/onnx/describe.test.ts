@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { decodeModel, describeModel, encodeModel, inspectModelBytes } from '../../../src/core/onnx';
+import { decodeModel, describeModel, encodeModel, findAttentionSoftmaxes, findResidualSites, inspectModelBytes } from '../../../src/core/onnx';
+import { GraphIndex } from '../../../src/core/onnx/graph';
+import type { OnnxModel } from '../../../src/core/onnx/types';
 import { externalDataModel, fusedAttentionModel, randomBytes, singleMatMulModel, truncatedModelBytes } from '../../helpers/onnx-bad-models';
 import { buildTinyTransformer, tinyConfigJson } from '../../helpers/tiny-transformer';
 
@@ -77,6 +79,46 @@ describe('describeModel', () => {
     expect(description.warnings.join(' ')).toMatch(/external data files/);
     expect(description.capabilities.tokenEmbeddings).toEqual({ available: false, reason: expect.stringMatching(/stored as external data/) });
     expect(description.capabilities.attention.available).toBe(true);
+  });
+
+  /** The tiny transformer with every attention Softmax replaced by another op: attention that is neither Softmax nor fused. */
+  const withoutSoftmax = (op: 'Sigmoid' | 'Relu', options = {}): OnnxModel => {
+    const model = decodeModel(buildTinyTransformer(options).bytes);
+    for (const node of model.graph.node) {
+      if (node.opType !== 'Softmax') continue;
+      node.opType = op;
+      node.attribute = [];
+    }
+    return model;
+  };
+
+  it.each(['Sigmoid', 'Relu'] as const)('describes attention computed by %s (no Softmax) as attention it cannot show, not as "not a transformer"', (op) => {
+    const description = describeModel(withoutSoftmax(op));
+    expect(description.attentionSoftmaxCount).toBe(0);
+    expect(description.looksLikeTransformer).toBe(true);
+    expect(description.layers).toBe(2);
+    expect(description.warnings).toEqual([]);
+    expect(description.capabilities.attention).toEqual({
+      available: false,
+      reason: 'attention weights are not computed by a Softmax node, so the attention view and attention-site dropout are unavailable. Embeddings and analogies still work.',
+    });
+    expect(description.capabilities.mcDropout).toEqual({
+      available: false,
+      reason: 'attention weights are not computed by a Softmax node, and MC dropout places its layers by those nodes: the 4 residual branch(es) found in 2 layer(s) cannot take dropout in this model.',
+    });
+    for (const tool of ['tokenEmbeddings', 'fillMask', 'classification', 'sentenceEmbeddings'] as const) expect(description.capabilities[tool].available, tool).toBe(true);
+  });
+
+  it('finds the same residual branches, layer by layer, from the attention MatMuls when there is no Softmax', () => {
+    for (const options of [{ layers: 3 }, { layers: 2, layerNorm: 'decomposed' }, { layers: 2, preLayerNorm: true }] as const) {
+      const plain = decodeModel(buildTinyTransformer(options).bytes);
+      const anchored = findResidualSites(new GraphIndex(plain.graph), findAttentionSoftmaxes(plain));
+      const sigmoid = withoutSoftmax('Sigmoid', options);
+      const unanchored = findResidualSites(new GraphIndex(sigmoid.graph), []);
+      const summary = (sites: typeof anchored) => sites.map((site) => [site.addNode.name, site.layer, site.position, site.branchInput, site.normKind]);
+      expect(anchored.length, JSON.stringify(options)).toBe(options.layers * 2);
+      expect(summary(unanchored), JSON.stringify(options)).toEqual(summary(anchored));
+    }
   });
 
   it('reports bytes that are not ONNX at all through inspectModelBytes', () => {
