@@ -138,6 +138,67 @@ describe('bad input through every entry point, in one page', () => {
     });
   }
 
+  it('labels paste box: detection fails, the user chooses the format and the columns, and the data is accepted', async () => {
+    await labelsTab();
+    const detected = page.getByTestId('labels-detected');
+    const summary = page.getByTestId('labels-parse-summary');
+    // A first text starting with "{" is taken for JSON lines: nothing can be read, but the format stays choosable.
+    await page.getByTestId('labels-input').fill(['{braces} a river boat on the water,water', ...films].join('\n'));
+    await page.getByTestId('labels-problems').getByText('No line could be read as a JSON object with a text and a label.').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('labels-run').isDisabled()).toBe(true);
+    await detected.getByLabel('Format').selectOption('delimited');
+    await expect.poll(() => summary.textContent(), { timeout: 30_000 }).toMatch(/^13 rows, 2 classes/);
+    expect(await page.getByTestId('labels-run').isDisabled()).toBe(false);
+
+    // A third column with one value is guessed as the label: the user chooses the real one.
+    await detected.getByLabel('Format').selectOption('auto');
+    await page.getByTestId('labels-input').fill(films.map((row) => `${row},web`).join('\n'));
+    await page.getByTestId('labels-problems').getByText('Every row has the same label ("web").').waitFor({ timeout: 30_000 });
+    await page.getByTestId('label-column').selectOption({ label: 'column 2' });
+    await expect.poll(() => summary.textContent(), { timeout: 30_000 }).toMatch(/^12 rows, 2 classes/);
+    expect(await page.getByTestId('labels-problems').getByText('Every row has the same label').count()).toBe(0);
+
+    // Pasting data with fewer columns drops the choice made for the old data instead of failing on it.
+    await page.getByTestId('label-column').selectOption({ label: 'column 3' });
+    await page.getByTestId('labels-problems').getByText('Every row has the same label ("web").').waitFor({ timeout: 30_000 });
+    await page.getByTestId('labels-input').fill(GOOD);
+    await expect.poll(() => summary.textContent(), { timeout: 30_000 }).toMatch(/^12 rows, 2 classes/);
+    await expect.poll(() => page.getByTestId('label-column').inputValue()).toBe('');
+    expect(await page.getByTestId('labels-run').isDisabled()).toBe(false);
+    await expectAuditKept();
+    await expectModelKept();
+  });
+
+  it('labels paste box: a class with a single row is named before the run and left out only with consent', async () => {
+    await labelsTab();
+    await page.getByTestId('labels-input').fill([...GOOD_ROWS, 'a field of flowers,garden'].join('\n'));
+    await page.getByText('1 class has fewer than 2 rows, the least cross-validation can work with: "garden" (row 14). Fix it, or confirm that it should be left out of the audit.').waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.getByTestId('labels-run').isDisabled()).toBe(true);
+    await page.getByTestId('labels-consent').check();
+    await expect.poll(() => page.getByTestId('labels-parse-summary').textContent(), { timeout: 30_000 }).toMatch(/^12 rows, 2 classes/);
+    await expect.poll(() => page.getByTestId('labels-run').isDisabled()).toBe(false);
+    // The row stays listed; the consent can be taken back.
+    await page.getByText('1 row that cannot be audited as read (left out)').click();
+    await page.getByText('row 14: the only row labeled "garden" — “a field of flowers” [garden]').waitFor();
+    await page.getByTestId('labels-consent').uncheck();
+    await expect.poll(() => page.getByTestId('labels-run').isDisabled()).toBe(true);
+    await page.getByTestId('labels-input').fill(GOOD);
+    await expect.poll(() => page.getByTestId('labels-parse-summary').textContent(), { timeout: 30_000 }).toMatch(/^12 rows, 2 classes/);
+    await expectAuditKept();
+  });
+
+  it('labels file drop: a Windows-1252 file keeps its accents and says how it was read', async () => {
+    await labelsTab();
+    const text = [...GOOD_ROWS, 'a café by the water,water'].join('\n');
+    await page.locator('#panel-labels input[type=file]').setInputFiles({ name: 'latin1.csv', mimeType: 'text/csv', buffer: Buffer.from(text, 'latin1') });
+    await page.getByTestId('labels-problems').getByText(/^The file was read as Windows-1252 because it is not valid UTF-8/).waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.getByTestId('labels-parse-summary').textContent(), { timeout: 30_000 }).toMatch(/^13 rows, 2 classes/);
+    expect(await page.getByTestId('labels-input').inputValue()).toBe(text);
+    await page.getByTestId('labels-input').fill(GOOD);
+    await expect.poll(() => page.getByTestId('labels-parse-summary').textContent(), { timeout: 30_000 }).toMatch(/^12 rows, 2 classes/);
+    await expectAuditKept();
+  });
+
   const rejectedFiles: { name: string; buffer: Buffer; message: RegExp }[] = [
     { name: 'garbage.csv', buffer: garbage(4096), message: /^garbage\.csv was not loaded: The input contains \d+ NUL bytes: it looks like a binary file \(a spreadsheet, archive or image\), not text\. Export it as CSV or TSV first\. Your previous data is kept\.$/ },
     { name: 'header.csv', buffer: Buffer.from('text,label\n'), message: /^header\.csv was not loaded: There is a header row but no data rows below it\. Your previous data is kept\.$/ },
@@ -172,7 +233,10 @@ describe('bad input through every entry point, in one page', () => {
 
     const bigCell = [...GOOD_ROWS, `${'word '.repeat(1_000_000)},water`].join('\n');
     await page.locator('#panel-labels input[type=file]').setInputFiles({ name: 'big-cell.csv', mimeType: 'text/csv', buffer: Buffer.from(bigCell) });
-    await page.getByTestId('labels-problems').getByText('1 text is longer than 2,000 characters (row 14). The model only reads the beginning; the rest will be cut off.').waitFor({ timeout: 60_000 });
+    await page
+      .getByTestId('labels-problems')
+      .getByText("1 text is longer than the model's maximum of 128 tokens (row 14) and will be truncated: the model embeddings see only the first 128 tokens of it (TF-IDF uses the whole text).")
+      .waitFor({ timeout: 60_000 });
     await expect.poll(() => page.getByTestId('labels-parse-summary').textContent()).toMatch(/^13 rows, 2 classes/);
     await page.getByText(`big-cell.csv: ${bigCell.length.toLocaleString('en-US')} characters (too large to show here).`).waitFor();
 
