@@ -1,14 +1,16 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Download, Page } from 'playwright-core';
+import type { Download, Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { openPage, repoRoot, useAppAndBrowser, waitForModelReady } from './harness';
+import { recordContextRequests } from './request-log';
 
 /**
  * The mislabeled-row finder end to end: paste the WordNet glosses with planted label errors (plus a
- * formula-like row), run on the built-in model, find the planted rows flagged with the right
- * suggestions, accept one, remove one by keyboard, export, reload, and find everything intact — with
- * no request leaving the page's origin.
+ * formula-like row and a text longer than the model's maximum), run on the built-in model, find the
+ * planted rows flagged with their original labels suggested, accept one, remove one by keyboard,
+ * export, reload, and find everything intact — with no request (page, worker or service worker)
+ * leaving the page's origin.
  */
 const e2e = useAppAndBrowser();
 
@@ -17,17 +19,26 @@ const planted = (JSON.parse(readFileSync(path.join(repoRoot, 'public/examples/wo
   flips: { row: number; original: string; given: string }[];
 }).flips;
 const FORMULA_TEXT = '=HYPERLINK("http://example.invalid") a tool for cutting wood';
-const pasted = `${csv}\n"${FORMULA_TEXT.replace(/"/g, '""')}",noun.artifact\n`;
+/** About 400 tokens: far over the model's 128. */
+const LONG_TEXT = `a very long description ${Array.from({ length: 200 }, (_, i) => `part${i}`).join(' ')} of a made object`;
+const pasted = `${csv}\n"${FORMULA_TEXT.replace(/"/g, '""')}",noun.artifact\n${LONG_TEXT},noun.artifact\n`;
+const ROWS = 362;
+const LONG_ROW = 361;
 /** Spreadsheet row (header = 1) of a 0-based data row. */
 const sheetRow = (dataRow: number) => dataRow + 2;
 
 interface AuditJson {
   numIssues: number;
-  rows: { row: number; text: string; givenLabel: string; suggestedLabel: string; flagged: boolean; decision: string; finalLabel: string | null }[];
+  classes: string[];
+  ranking: number[];
+  noiseMatrix: { rows: string; columns: string; counts: number[][] };
+  flaggedGivenVsSuggested: { counts: number[][] };
+  rows: { row: number; text: string; givenLabel: string; suggestedLabel: string; flagged: boolean; truncated: boolean; decision: string; finalLabel: string | null }[];
 }
 
-async function downloadText(page: Page, testId: string): Promise<{ name: string; text: string }> {
-  const [download] = (await Promise.all([page.waitForEvent('download'), page.getByTestId(testId).click()])) as [Download, void];
+async function downloadText(page: Page, button: string | Locator): Promise<{ name: string; text: string }> {
+  const target = typeof button === 'string' ? page.getByTestId(button) : button;
+  const [download] = (await Promise.all([page.waitForEvent('download'), target.click()])) as [Download, void];
   const file = await download.path();
   return { name: download.suggestedFilename(), text: readFileSync(file!, 'utf8') };
 }
@@ -35,26 +46,67 @@ async function downloadText(page: Page, testId: string): Promise<{ name: string;
 describe('mislabeled-row finder', () => {
   it('flags planted label errors, takes decisions, exports, and keeps everything across a reload, all in the page', async () => {
     const context = await e2e.browser.newContext({ acceptDownloads: true });
-    const { page, errors, requests } = await openPage(context, e2e.url);
+    const traffic = recordContextRequests(context);
+    const { page, errors } = await openPage(context, e2e.url);
     await waitForModelReady(page);
     await page.getByTestId('tab-labels').click();
 
     await page.getByTestId('labels-input').fill(pasted);
-    await expect.poll(() => page.getByTestId('labels-parse-summary').textContent(), { timeout: 30_000 }).toMatch(/^361 rows, 8 classes/);
+    await expect.poll(() => page.getByTestId('labels-parse-summary').textContent(), { timeout: 30_000 }).toMatch(new RegExp(`^${ROWS} rows, 8 classes`));
     await page.getByTestId('labels-run').click();
     await page.getByRole('progressbar').first().waitFor({ state: 'visible', timeout: 30_000 });
     await page.getByTestId('labels-results').waitFor({ state: 'visible', timeout: 240_000 });
     const summary = await page.getByTestId('labels-summary').textContent();
-    expect(summary).toMatch(/of 361 rows flagged/);
-    expect(await page.getByTestId('noise-matrix').locator('rect').count()).toBe(64);
+    expect(summary).toMatch(new RegExp(`of ${ROWS} rows flagged`));
 
-    // The planted rows: most are flagged, and flagged ones mostly suggest the original label.
+    // The planted rows, measured on the default model (playground-bert-mini as retrained in 242fbed,
+    // 5 folds, seed 0) in this browser: 25 of 29 flagged, 21 of those with the original label
+    // suggested, 8 of the 10 most suspicious rows planted ones with their original label, 25 of 83
+    // flagged rows planted (Node's onnxruntime gets 26, 21, 8 and 26 of 85). The bounds allow a row
+    // or so of numeric drift; a weaker model or a broken pipeline fails them.
     const audit = JSON.parse((await downloadText(page, 'labels-export-json')).text) as AuditJson;
     const bySheetRow = new Map(audit.rows.map((r) => [r.row, r]));
-    const found = planted.filter((f) => bySheetRow.get(sheetRow(f.row))?.flagged);
+    const plantedBySheetRow = new Map(planted.map((f) => [sheetRow(f.row), f]));
+    const found = planted.filter((f) => bySheetRow.get(sheetRow(f.row))!.flagged);
     const right = found.filter((f) => bySheetRow.get(sheetRow(f.row))!.suggestedLabel === f.original);
-    expect(found.length / planted.length).toBeGreaterThan(0.5);
-    expect(right.length / found.length).toBeGreaterThan(0.7);
+    const topTen = audit.ranking.slice(0, 10).filter((row) => plantedBySheetRow.get(row)?.original === bySheetRow.get(row)!.suggestedLabel);
+    console.log(
+      `WordNet planted flips in the browser: ${found.length}/${planted.length} flagged, ${right.length} with the original label suggested, ` +
+        `${topTen.length} of the top 10 planted and right, ${audit.numIssues} rows flagged`,
+    );
+    expect(found.length / planted.length).toBeGreaterThanOrEqual(0.8);
+    expect(right.length / found.length).toBeGreaterThanOrEqual(0.75);
+    expect(topTen.length).toBeGreaterThanOrEqual(7);
+    expect(found.length / audit.numIssues).toBeGreaterThanOrEqual(0.25);
+
+    // The heatmap is confident learning's estimated noise matrix: given × estimated true label, in rows.
+    const shownCounts = async () => (await page.getByTestId('noise-matrix').getByTestId('noise-count').allTextContents()).map(Number);
+    expect(await page.getByTestId('noise-matrix-title').textContent()).toMatch(/Estimated noise matrix/);
+    const estimated = await shownCounts();
+    expect(estimated).toEqual(audit.noiseMatrix.counts.flat());
+    expect([audit.noiseMatrix.rows, audit.noiseMatrix.columns]).toEqual(['given label', 'estimated true label']);
+    audit.classes.forEach((name, k) => {
+      const rowSum = estimated.slice(k * 8, (k + 1) * 8).reduce((a, b) => a + b, 0);
+      expect(rowSum, name).toBe(audit.rows.filter((r) => r.givenLabel === name).length);
+    });
+    const matrixCsv = await downloadText(page, page.getByTestId('noise-matrix-figure').getByTestId('export-csv'));
+    expect(matrixCsv.name).toBe('label-noise-matrix.csv');
+    expect(matrixCsv.text.trimEnd().split('\r\n').slice(1).map((line) => line.split(',').slice(1).map(Number))).toEqual(audit.noiseMatrix.counts);
+    // The second view counts only the flagged rows, by given and suggested label.
+    await page.getByTestId('noise-view-flagged').check();
+    expect(await page.getByTestId('noise-matrix-title').textContent()).toMatch(/Flagged rows/);
+    const flaggedCounts = await shownCounts();
+    expect(flaggedCounts).toEqual(audit.flaggedGivenVsSuggested.counts.flat());
+    expect(flaggedCounts.reduce((a, b) => a + b, 0)).toBe(audit.numIssues);
+    await page.getByTestId('noise-view-estimated').check();
+
+    // The text over the model's maximum is marked as cut, in the table and in the JSON (and no other row is).
+    expect(audit.rows.filter((r) => r.truncated).map((r) => r.row)).toEqual([sheetRow(LONG_ROW)]);
+    await page.getByPlaceholder('text contains…').fill('part199');
+    const longRow = page.locator(`[data-testid="label-row"][data-row="${sheetRow(LONG_ROW)}"]`);
+    await longRow.getByTestId('truncated-marker').waitFor({ state: 'visible' });
+    expect(await longRow.getByTestId('truncated-marker').getAttribute('title')).toMatch(/maximum length/);
+    await page.getByPlaceholder('text contains…').fill('');
 
     // The table shows flagged rows first; pick a planted one with the right suggestion and accept it.
     await page.getByTestId('filter-flagged').check();
@@ -84,7 +136,7 @@ describe('mislabeled-row finder', () => {
     expect(cleaned.name).toBe('cleaned-dataset.csv');
     const lines = cleaned.text.trimEnd().split('\r\n');
     expect(lines[0]).toBe('text,label');
-    expect(lines).toHaveLength(1 + 361 - 1);
+    expect(lines).toHaveLength(1 + ROWS - 1);
     const targetText = bySheetRow.get(target!)!.text;
     const acceptedLine = lines.find((line) => line.startsWith(targetText.includes(',') || targetText.includes('"') ? `"${targetText.replace(/"/g, '""')}"` : targetText));
     expect(acceptedLine).toBeDefined();
@@ -124,11 +176,13 @@ describe('mislabeled-row finder', () => {
 
     // A rerun after the reload takes its embeddings from the worker's IndexedDB cache.
     await page.getByTestId('labels-run').click();
-    await expect.poll(() => page.getByTestId('labels-timings').textContent(), { timeout: 120_000 }).toMatch(/361 embeddings from the cache|360 embeddings from the cache/);
+    const distinctTexts = new Set(audit.rows.map((r) => r.text)).size;
+    await expect.poll(() => page.getByTestId('labels-timings').textContent(), { timeout: 120_000 }).toContain(`${distinctTexts} embeddings from the cache`);
 
-    const origin = new URL(e2e.url).origin;
-    const foreign = requests.filter((url) => !url.startsWith('blob:') && !url.startsWith('data:') && new URL(url).origin !== origin);
-    expect(foreign).toEqual([]);
+    // Every request of the context counts: the page, the model worker and the service worker (whose
+    // precache traffic is seen here, so the recording covers it).
+    await expect.poll(() => traffic.requests.filter((r) => r.fromServiceWorker).length, { timeout: 60_000 }).toBeGreaterThan(0);
+    expect(traffic.offOrigin(new URL(e2e.url).origin)).toEqual([]);
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -170,7 +224,7 @@ describe('mislabeled-row finder', () => {
     await expect.poll(() => page.getByTestId('labels-run').isDisabled()).toBe(false);
     await context.close();
   });
-  it('audits 50,000 dropped rows with a progress bar, a virtualized table and no long main-thread task from parsing or rendering', async () => {
+  it('audits 50,000 dropped rows with a progress bar and a virtualized table', async () => {
     const context = await e2e.browser.newContext();
     const { page, errors } = await openPage(context, e2e.url);
     await waitForModelReady(page);
@@ -190,18 +244,15 @@ describe('mislabeled-row finder', () => {
       const label = next() < 0.05 ? names[(k + 1 + Math.floor(next() * 2)) % 3] : names[k];
       lines.push(`row ${i} ${words.join(' ')}\t${label}`);
     }
-    // Hand the file over first, then drop it: only the page's own work is timed.
+    // How long the page's main thread is blocked is measured by the browser bench, not here.
     await page.evaluate((text) => ((window as unknown as { bigFile: File }).bigFile = new File([text], 'big.tsv', { type: 'text/tab-separated-values' })), lines.join('\n'));
     await page.evaluate(() => {
-      const w = window as unknown as { longTasks: number[]; bigFile: File };
-      w.longTasks = [];
-      new PerformanceObserver((list) => list.getEntries().forEach((e) => w.longTasks.push(e.duration))).observe({ type: 'longtask' });
+      const w = window as unknown as { bigFile: File };
       const data = new DataTransfer();
       data.items.add(w.bigFile);
       document.querySelector('#panel-labels .drop')!.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
     });
     await expect.poll(() => page.getByTestId('labels-parse-summary').textContent(), { timeout: 60_000 }).toMatch(/^50,000 rows, 3 classes/);
-    const parseTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks.splice(0));
     await page.getByLabel('TF-IDF words').check();
     await page.getByTestId('labels-run').click();
     await page.getByRole('progressbar').first().waitFor({ state: 'visible', timeout: 30_000 });
@@ -211,10 +262,6 @@ describe('mislabeled-row finder', () => {
     expect(rendered).toBeLessThan(60);
     await page.locator('[data-testid="label-table"] .viewport').evaluate((el) => (el.scrollTop = el.scrollHeight));
     await expect.poll(() => page.locator('[data-testid="label-row"][aria-rowindex="50001"]').count()).toBe(1);
-    const tasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
-    console.log(`50,000 rows: long tasks while parsing ${JSON.stringify(parseTasks.map(Math.round))}, afterwards ${JSON.stringify(tasks.map(Math.round))}`);
-    // The budget is 50 ms; this machine is shared and slow, so only gross blocking fails the test.
-    expect(Math.max(0, ...parseTasks, ...tasks)).toBeLessThan(400);
     expect(errors).toEqual([]);
     await context.close();
   });

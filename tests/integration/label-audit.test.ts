@@ -117,9 +117,16 @@ describe('label audit on the default model', () => {
     const recall = found.length / planted.length;
     const precision = found.length / flagged.size;
     console.log(`WordNet example: ${flagged.size} flagged, ${found.length}/${planted.length} flips found (recall ${recall.toFixed(2)}, precision ${precision.toFixed(2)}); timings ${JSON.stringify(result.timings)}`);
-    expect(recall).toBeGreaterThan(0.5);
-    const rightSuggestion = flips.flips.filter((f) => flagged.has(f.row) && result.classes[result.suggestedLabels[f.row]] === f.original);
-    expect(rightSuggestion.length / found.length).toBeGreaterThan(0.7);
+    // Measured on playground-bert-mini as retrained in 242fbed: 27 of 29 flips flagged, 23 of them with the
+    // original label suggested, 9 of the 10 most suspicious rows planted flips with their original label,
+    // 27 of 93 flagged rows planted. The bounds leave a row or so of slack, no more.
+    const suggestsOriginal = (f: { row: number; original: string }) => result.classes[result.suggestedLabels[f.row]] === f.original;
+    expect(recall).toBeGreaterThanOrEqual(0.85);
+    expect(precision).toBeGreaterThanOrEqual(0.25);
+    const rightSuggestion = flips.flips.filter((f) => flagged.has(f.row) && suggestsOriginal(f));
+    expect(rightSuggestion.length / found.length).toBeGreaterThanOrEqual(0.8);
+    const topTen = Array.from(result.ranking.slice(0, 10)).filter((row) => flips.flips.some((f) => f.row === row && suggestsOriginal(f)));
+    expect(topTen.length).toBeGreaterThanOrEqual(8);
     expect(result.computedTexts).toBeGreaterThan(0);
 
     const rerun = await engine.auditLabels(rows, { features: 'embeddings', folds: 5, seed: 0 });
