@@ -4,9 +4,12 @@
  * per-sample strip, inputs survive a reload.
  */
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, openPage, useAppAndBrowser, waitForModelReady, type LaunchedBrowser } from './harness';
+import { parseLabeledText } from '../../src/core/labels/ingest';
+import { FakeModelHost, launchChromium, openPage, useAppAndBrowser, waitForModelReady, type LaunchedBrowser, repoRoot } from './harness';
+import { tinyModelFiles } from './tiny-model-files';
 
 const e2e = useAppAndBrowser();
 
@@ -19,6 +22,15 @@ async function setNumber(page: Page, testId: string, value: number): Promise<voi
 async function runAndWait(page: Page, expectInfo: RegExp): Promise<void> {
   await page.getByTestId('mc-run').click();
   await page.getByTestId('mc-run-info').filter({ hasText: expectInfo }).waitFor({ timeout: 120_000 });
+}
+
+/** The batch rows' values of one measure column, top to bottom (failed rows have none). */
+async function batchColumn(page: Page, measure: 'mutualInformation' | 'predictiveEntropy' | 'variationRatio'): Promise<number[]> {
+  return (await page.getByTestId(`mc-batch-${measure}`).allTextContents()).map(Number);
+}
+
+function expectDescending(values: number[]): void {
+  for (let i = 1; i < values.length; i++) expect(values[i]).toBeLessThanOrEqual(values[i - 1]);
 }
 
 async function samplesCsv(page: Page): Promise<string> {
@@ -86,13 +98,16 @@ describe('MC-dropout uncertainty tool', () => {
   it('masks a clicked word, then classifies with a per-sample strip; inputs survive a reload', async () => {
     await page.getByTestId('mc-tokens').getByRole('button', { name: 'window', exact: true }).click();
     await page.getByTestId('mc-tokens').getByRole('button', { name: '[MASK]', exact: true }).nth(1).waitFor({ timeout: 60_000 });
+    // The typed [MASK] stays masked beside the clicked word, and the page says so.
+    await page.getByText(/sentence's own \[MASK\] stays masked too/).waitFor();
+    expect(await page.getByText(/typed in the sentence stays masked too/).count()).toBe(1);
 
     await page.getByTestId('mc-task-classification').check();
     await page.getByTestId('mc-text').fill('The horse ate the grass.');
     await setNumber(page, 'mc-samples', 8);
     await page.getByTestId('mc-layers-last').check();
     await setNumber(page, 'mc-last-k', 1);
-    await runAndWait(page, /T = 8, .*last 1 layer.*tiled/);
+    await runAndWait(page, /T = 8, .*last 1 layer.* 1 graph run of 9 rows \(the dropout-off row \+ 8 samples\), deterministic prefix computed once and tiled/);
     expect(await page.getByTestId('mc-bars').getByTestId('mc-bar').count()).toBe(8);
     expect(await page.getByTestId('mc-strip').locator('circle').count()).toBe(8 * 8);
 
@@ -111,9 +126,57 @@ describe('MC-dropout uncertainty tool', () => {
     await page.getByTestId('mc-run').click();
     await page.getByTestId('mc-batch-table').waitFor({ timeout: 120_000 });
     expect(await page.getByTestId('mc-batch-row').count()).toBe(3);
+    const mi = await batchColumn(page, 'mutualInformation');
+    expect(mi).toHaveLength(3);
+    expectDescending(mi);
+    // Ranking by another measure re-sorts the rows by that column.
+    await page.getByRole('button', { name: /Predictive entropy \(total\)/ }).click();
+    expectDescending(await batchColumn(page, 'predictiveEntropy'));
+    await page.getByRole('button', { name: /Mutual information \(epistemic\)/ }).click();
+    expect(await batchColumn(page, 'mutualInformation')).toEqual(mi);
+  });
+
+  it("ranks the label tool's data by uncertainty, with the given labels beside it", async () => {
+    await page.getByTestId('tab-labels').click();
+    await page.getByTestId('labels-example').click();
+    await page.getByText(/Loaded the example: 360 WordNet noun glosses/).waitFor({ timeout: 60_000 });
+    await page.getByTestId('tab-uncertainty').click();
+    await page.getByTestId('mc-mode-batch').check();
+    await page.getByTestId('mc-task-classification').check();
+    await page.getByTestId('mc-layers-last').check();
+    await setNumber(page, 'mc-last-k', 1);
+    await setNumber(page, 'mc-samples', 4);
+    await page.getByTestId('mc-use-label-data').filter({ hasText: '(360 rows)' }).click();
+    await page.getByText(/360 texts taken from the label tool/).waitFor();
+    const lines = (await page.getByTestId('mc-batch-text').inputValue()).split('\n');
+    expect(lines).toHaveLength(360);
+    await page.getByTestId('mc-run').click();
+    await page.getByTestId('mc-batch-table').filter({ hasText: /360 inputs/ }).waitFor({ timeout: 240_000 });
+    expect(await page.getByTestId('mc-batch-row').count()).toBe(360);
+    expect(await page.getByRole('columnheader', { name: 'Given label' }).count()).toBe(1);
+    const given = await page.getByTestId('mc-batch-given-label').allTextContents();
+    expect(given).toHaveLength(360);
+    // The example's eight WordNet classes, one per row.
+    expect(new Set(given).size).toBe(8);
+    for (const label of given) expect(label).toMatch(/^noun\.\w+$/);
+    // Each given label stays with its own text after ranking: compare every row with the example file itself.
+    const labelsOf = new Map<string, Set<string>>();
+    for (const row of parseLabeledText(readFileSync(path.join(repoRoot, 'public/examples/wordnet-glosses-noisy.csv'), 'utf8')).rows) {
+      const text = row.text.replace(/\s+/g, ' ').trim();
+      labelsOf.set(text, new Set([...(labelsOf.get(text) ?? []), row.label]));
+    }
+    const texts = await page.getByTestId('mc-batch-row').locator('td.text').allTextContents();
+    expect(texts).toHaveLength(360);
+    texts.forEach((text, i) => expect(labelsOf.get(text)?.has(given[i]), text).toBe(true));
+    const mi = await batchColumn(page, 'mutualInformation');
+    expect(mi).toHaveLength(360);
+    expectDescending(mi);
+    expect(mi[0]).toBeGreaterThan(mi[359]);
   });
 
   it('shows progress on a long run and stops it on Cancel, keeping the previous result', async () => {
+    const rowsBefore = await page.getByTestId('mc-batch-row').count();
+    expect(rowsBefore).toBeGreaterThan(0);
     await page.getByTestId('mc-layers-all').check();
     await setNumber(page, 'mc-samples', 256);
     const lines = Array.from({ length: 40 }, (_, i) => `Line ${i} about a small brown dog near the river.`).join('\n');
@@ -123,7 +186,7 @@ describe('MC-dropout uncertainty tool', () => {
     await page.waitForFunction(() => Number(document.querySelector('[role=progressbar][aria-label="Sampling the batch"]')?.getAttribute('aria-valuenow') ?? 0) > 0, null, { timeout: 60_000 });
     await page.getByRole('button', { name: 'Cancel' }).click();
     await bar.waitFor({ state: 'detached', timeout: 10_000 });
-    expect(await page.getByTestId('mc-batch-row').count()).toBe(3);
+    expect(await page.getByTestId('mc-batch-row').count()).toBe(rowsBefore);
     expect(await page.getByRole('alert').count()).toBe(0);
     // Stopped between chunks (soft), not by restarting the worker.
     expect(await page.getByText(/was restarted/).count()).toBe(0);
@@ -172,5 +235,42 @@ describe('MC dropout on WebGPU (SwiftShader)', () => {
     const onWebGpu = await classifySamples(webgpu.browser, 'webgpu');
     expect(onWebGpu).toHaveLength(4 * 8);
     for (let i = 0; i < onWasm.length; i++) expect(Math.abs(onWebGpu[i] - onWasm[i])).toBeLessThan(1e-3);
+  });
+});
+
+describe('MC dropout p from config.json', () => {
+  let host: FakeModelHost;
+  beforeAll(async () => {
+    host = new FakeModelHost();
+    const files = tinyModelFiles();
+    const config = { ...JSON.parse(new TextDecoder().decode(files['config.json'])), hidden_dropout_prob: 0.2, attention_probs_dropout_prob: 0.3 };
+    for (const [file, bytes] of Object.entries({ ...files, 'config.json': JSON.stringify(config) })) host.put('tests/dropout-bert', file, bytes);
+    await host.start();
+  });
+  afterAll(async () => {
+    await host?.stop();
+  });
+
+  it("defaults p to the model's hidden_dropout_prob (0.2, not the 0.1 fallback) and says one p serves both sites", async () => {
+    const context = await e2e.browser.newContext();
+    const { page, errors } = await openPage(context, e2e.url);
+    await waitForModelReady(page);
+    await page.getByRole('radiogroup', { name: 'Model source' }).getByText('Hugging Face', { exact: true }).click();
+    await page.getByTestId('hub-repo').fill('tests/dropout-bert');
+    await page.locator('details', { has: page.locator('summary', { hasText: 'Host' }) }).evaluate((details) => ((details as HTMLDetailsElement).open = true));
+    await page.getByTestId('hub-host').fill(host.url);
+    await page.getByTestId('load-model').click();
+    await page.getByTestId('model-status').getByText('tests/dropout-bert').waitFor({ timeout: 60_000 });
+    await waitForModelReady(page);
+    await page.getByTestId('tab-uncertainty').click();
+    expect(await page.getByTestId('mc-dropout').inputValue()).toBe('0.2');
+    await page.getByText('from config.json (hidden_dropout_prob)').waitFor();
+    expect(await page.getByTestId('mc-dropout-sites-note').textContent()).toMatch(/One p for both sites: config\.json's attention_probs_dropout_prob \(0\.3\) is not used separately/);
+    await page.getByTestId('mc-task-classification').check();
+    await page.getByTestId('mc-text').fill('the king of france');
+    await setNumber(page, 'mc-samples', 4);
+    await runAndWait(page, /T = 4, p = 0\.2, /);
+    expect(errors).toEqual([]);
+    await context.close();
   });
 });
