@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatBytes } from '../../src/ui/common/format';
-import { FakeModelHost, launchChromium, openPage, useAppAndBrowser, waitForModelReady, type LaunchedBrowser } from './harness';
+import { FakeModelHost, launchChromium, openPage, repoRoot, useAppAndBrowser, waitForModelReady, type LaunchedBrowser } from './harness';
 import { HeldModelHost } from './held-model-host';
 import { tinyModelFiles } from './tiny-model-files';
 
@@ -52,10 +53,29 @@ async function loadFromHub(page: Page, repo: string, hostUrl = host.url): Promis
 }
 
 describe('app shell and model loading', () => {
-  it('loads the built-in model and shows the execution provider, with WASM threads under cross-origin isolation', async () => {
-    const { context, page } = await freshPage(e2e.browser);
+  it('loads the built-in model with byte progress and shows the execution provider, with WASM threads under cross-origin isolation', async () => {
+    // The built-in model.onnx is answered by the held host, which sends half of it and waits: the bar must show
+    // those bytes. Service workers are blocked so that the page's own request is the one that gets rerouted.
+    const dist = path.join(repoRoot, process.env.E2E_DIST ?? 'dist');
+    const builtIn = (JSON.parse(readFileSync(path.join(dist, 'models/index.json'), 'utf8')) as { models: { name: string }[] }).models[0].name;
+    const onnx = new Uint8Array(readFileSync(path.join(dist, 'models', builtIn, 'onnx/model.onnx')));
+    heldHost.put('built-in', 'onnx/model.onnx', onnx);
+    heldHost.holdNext('/built-in/resolve/main/onnx/model.onnx');
+    const context = await e2e.browser.newContext({ serviceWorkers: 'block' });
+    await context.route(`**/models/${builtIn}/onnx/model.onnx`, (route) => route.continue({ url: `${heldHost.url}/built-in/resolve/main/onnx/model.onnx` }));
+    const { page } = await openPage(context, e2e.url);
+    const bar = page.getByRole('progressbar', { name: 'Downloading model' });
+    await expect.poll(async () => Number((await bar.getAttribute('aria-valuenow', { timeout: 60_000 })) ?? 0), { timeout: 60_000 }).toBeGreaterThan(0);
+    const detail = page.locator('.progress', { has: bar }).locator('.detail');
+    // config.json, tokenizer.json and tokenizer_config.json come first, then model.onnx. How much of the sent half
+    // has reached the page while the rest is held depends on Chromium's buffers, so only the total is exact here.
+    const jsonBytes = ['config.json', 'tokenizer.json', 'tokenizer_config.json'].reduce((sum, file) => sum + readFileSync(path.join(dist, 'models', builtIn, file)).byteLength, 0);
+    const total = formatBytes(jsonBytes + onnx.byteLength).replace('.', '\\.');
+    await expect.poll(() => detail.textContent(), { timeout: 60_000 }).toMatch(new RegExp(`^onnx/model\\.onnx: [\\d.]+ (B|kB|MB) of ${total}$`));
+    heldHost.release();
+
     await waitForModelReady(page);
-    expect(await page.getByTestId('model-status').locator('.name').textContent()).toMatch(/\(built in\)$/);
+    expect(await page.getByTestId('model-status').locator('.name').textContent()).toBe(`${builtIn} (built in)`);
     expect(await page.getByTestId('ep-badge').textContent()).toMatch(/WASM · \d+ threads?/);
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
     expect(await page.getByTestId('ep-badge').textContent()).not.toMatch(/· 1 thread$/);

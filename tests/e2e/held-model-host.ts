@@ -11,7 +11,6 @@ export class HeldModelHost {
   private readonly files = new Map<string, Uint8Array>();
   private readonly toHold = new Set<string>();
   private readonly waiting: (() => void)[] = [];
-  private heldCount = 0;
   readonly hits: string[] = [];
   url = '';
 
@@ -23,9 +22,9 @@ export class HeldModelHost {
     this.toHold.add(pathname);
   }
 
-  /** How many held responses have sent their first half. */
+  /** How many responses have sent their first half and wait for `release()`. */
   get held(): number {
-    return this.heldCount;
+    return this.waiting.length;
   }
 
   release(): void {
@@ -71,7 +70,6 @@ export class HeldModelHost {
     const half = Math.floor(body.byteLength / 2);
     res.flushHeaders();
     res.write(body.subarray(0, half));
-    this.heldCount++;
     this.waiting.push(() => res.end(body.subarray(half)));
   }
 }
