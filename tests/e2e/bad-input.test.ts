@@ -8,6 +8,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeModel } from '../../src/core/onnx';
+import { externalDataFiles } from '../helpers/external-data-files';
 import { fusedAttentionModel, oversizedModel, randomBytes, singleMatMulModel, truncatedModelBytes } from '../helpers/onnx-bad-models';
 import { TINY_VOCAB, tinyTokenizerJson } from '../helpers/onnx-tiny-tokenizer';
 import { openPage, useAppAndBrowser, waitForModelReady } from './harness';
@@ -290,7 +291,7 @@ describe('bad input through every entry point, in one page', () => {
     it(`model local files: ${name}`, async () => {
       await page.getByRole('radiogroup', { name: 'Model source' }).getByText('Local files', { exact: true }).click();
       const withTokenizer = files.some((f) => f.name === 'tokenizer.json') ? files : [...files, { name: 'tokenizer.json', buffer: Buffer.from(tiny['tokenizer.json']) }];
-      await page.locator('input[type=file][accept=".onnx,.json"]').setInputFiles(withTokenizer.map((f) => ({ ...f, mimeType: 'application/octet-stream' })));
+      await page.locator('input[type=file][accept^=".onnx,.json"]').setInputFiles(withTokenizer.map((f) => ({ ...f, mimeType: 'application/octet-stream' })));
       const alert = page.getByRole('alert').filter({ hasText: typeof message === 'string' ? message : message.source.replace(/\\/g, '').slice(1, 30) });
       await alert.waitFor({ timeout: 60_000 });
       const text = (await alert.locator('.text').textContent())!;
@@ -307,7 +308,7 @@ describe('bad input through every entry point, in one page', () => {
 
   it('model local files: a model without its tokenizer.json is refused before loading', async () => {
     await page.getByRole('radiogroup', { name: 'Model source' }).getByText('Local files', { exact: true }).click();
-    await page.locator('input[type=file][accept=".onnx,.json"]').setInputFiles({ name: 'model.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from(tiny['onnx/model.onnx']) });
+    await page.locator('input[type=file][accept^=".onnx,.json"]').setInputFiles({ name: 'model.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from(tiny['onnx/model.onnx']) });
     await page.getByRole('alert').filter({ hasText: 'A tokenizer.json is needed next to model.onnx: pick or drop both files together' }).waitFor({ timeout: 30_000 });
     await expectModelKept();
     await page.getByRole('alert').filter({ hasText: 'A tokenizer.json is needed' }).getByRole('button', { name: 'Dismiss' }).click();
@@ -378,7 +379,7 @@ describe('bad input through every entry point, in one page', () => {
 
   it('model local files: a model with fused attention loads and every tool says what it cannot do; the built-in model comes back', async () => {
     await page.getByRole('radiogroup', { name: 'Model source' }).getByText('Local files', { exact: true }).click();
-    await page.locator('input[type=file][accept=".onnx,.json"]').setInputFiles([
+    await page.locator('input[type=file][accept^=".onnx,.json"]').setInputFiles([
       { name: 'fused.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from(encodeModel(fusedAttentionModel(TINY_VOCAB.length))) },
       { name: 'tokenizer.json', mimeType: 'application/json', buffer: Buffer.from(tiny['tokenizer.json']) },
     ]);
@@ -398,5 +399,30 @@ describe('bad input through every entry point, in one page', () => {
     await page.getByTestId('load-model').click();
     await page.getByTestId('model-status').getByText(modelName).waitFor({ timeout: 120_000 });
     await waitForModelReady(page);
+  });
+  it('model local files: a model whose weights are in model.onnx_data is refused, named, when only its .onnx is picked, and loads with it', async () => {
+    const external = externalDataFiles();
+    const modelBefore = (await page.getByTestId('model-status').locator('.name').textContent()) ?? '';
+    await page.getByRole('radiogroup', { name: 'Model source' }).getByText('Local files', { exact: true }).click();
+    const picker = page.locator('input[type=file][accept^=".onnx,.json"]');
+    const onnx = { name: 'model.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from(external.onnx) };
+    const tokenizer = { name: 'tokenizer.json', mimeType: 'application/json', buffer: Buffer.from(external.tokenizer) };
+    await picker.setInputFiles([onnx, tokenizer]);
+    const message =
+      'model.onnx keeps its weights in a separate external data file, model.onnx_data, which was not among the files picked. Pick or drop model.onnx_data together with model.onnx and tokenizer.json.';
+    const alert = page.getByRole('alert').filter({ hasText: 'which was not among the files picked' });
+    await alert.waitFor({ timeout: 60_000 });
+    expect((await alert.locator('.text').textContent())!.startsWith(message)).toBe(true);
+    expect(await page.getByTestId('model-status').locator('.name').textContent()).toBe(modelBefore);
+    await page.getByTestId('model-ready').waitFor();
+    await alert.getByRole('button', { name: 'Dismiss' }).click();
+
+    await picker.setInputFiles([onnx, tokenizer, { name: 'model.onnx_data', mimeType: 'application/octet-stream', buffer: Buffer.from(external.data) }]);
+    await page.getByTestId('model-status').getByText('model.onnx').waitFor({ timeout: 60_000 });
+    await waitForModelReady(page);
+    await page.getByTestId('tab-attention').click();
+    // Attention runs on the weights from the data file.
+    await page.getByTestId('attention-text').fill('the cat sat');
+    await page.getByTestId('attention-tokens').getByText('cat', { exact: true }).waitFor({ timeout: 60_000 });
   });
 });
