@@ -1,4 +1,4 @@
-/** Regenerates docs/screenshot.png from the built app: `npx vite build && npx tsx scripts/screenshot.ts`. */
+/** Regenerates docs/screenshot.png from the built app: `npx vite build && npx tsx scripts/screenshot.ts` (E2E_DIST=dist-x uses another build folder). */
 import path from 'node:path';
 import { launchChromium, openPage, startApp, waitForModelReady } from '../tests/e2e/harness';
 
