@@ -59,6 +59,15 @@ if (process.argv.includes('--headline')) {
     rows.push(`| 4 | label audit 10,000 × 256, 5 classes, 5 folds, ${data} features: CV + confident learning vs scikit-learn \`cross_val_predict\` | ${secs(a)} | ${secs(b)} | ${range(r)} | ≤ 1.0 | ${met(r, (v) => v <= 1)} |`);
     if (d) rows.push(`| 4 | ${data}: out-of-sample probabilities vs scikit-learn's optimum (newton-cg, tol 1e-10) | | | max \\|Δ\\| ${d.median.toExponential(1)} | ≤ 1e-4 | ${met(d, (v) => v <= 1e-4)} |`);
   }
+  const sequential = find(/^mc-dropout T=32 seq=32: sequential/);
+  const ms = (f: { median: number } | undefined) => (f ? `${f.median.toFixed(0)} ms` : '');
+  for (const [what, time, ratio, target] of [
+    ['one batched run of 32 rows, all layers stochastic', /^mc-dropout T=32 seq=32: batched: /, /^mc-dropout: ratio batched \/ sequential/, 1],
+    ['last layer stochastic, deterministic prefix once, tiled to 32 rows', /^mc-dropout T=32 seq=32: shared prefix/, /^mc-dropout: ratio shared prefix \/ sequential/, 1 / 3],
+  ] as const) {
+    const r = find(ratio);
+    rows.push(`| 3 | MC dropout T = 32, 32 tokens: ${what} vs 32 sequential one-row runs | ${ms(find(time))} | ${ms(sequential)} | ${range(r)} | ≤ ${target === 1 ? '1.0' : '0.33 (3× faster)'} | ${met(r, (v) => v <= target)} |`);
+  }
   const cold = find(/^startup: .* cold/);
   const warm = find(/^startup: .* warm/);
   rows.push(`| 6 | start-up to "model ready", cold (vite preview, fresh profile) | ${cold ? `${secs(cold)} (${(cold.min / 1000).toFixed(1)}–${(cold.max / 1000).toFixed(1)})` : ''} | | | | |`);
@@ -72,4 +81,19 @@ if (process.argv.includes('--headline')) {
   rows.push(`| 7 | worker JS, gzip / onnxruntime \`.wasm\`, gzip | ${worker ? `${worker.median.toFixed(0)} KB` : ''} / ${wasm ? `${wasm.median.toFixed(0)} KB` : ''} | | | reported | |`);
   console.log('\n| # | figure | playground | alternative | ratio: median (min–max) | target | |\n| --- | --- | ---: | ---: | ---: | --- | --- |');
   console.log(rows.join('\n'));
+
+  /** Label-error detection quality (figure 4b): flagged rows against the rows whose labels were flipped. */
+  const quality = run.suites.find((s) => s.name === 'label-quality');
+  if (quality) {
+    const sets = [...new Set(quality.figures.map((f) => f.name.split(' / ')[0]).filter((n) => !n.includes(':')))];
+    console.log('\n| data set | features | precision | recall | F1 | original label suggested | time, total |\n| --- | --- | ---: | ---: | ---: | ---: | ---: |');
+    for (const set of sets) {
+      for (const features of ['embeddings', 'tfidf', 'both']) {
+        const q = (what: string) => quality.figures.find((f) => f.name === `${set} / ${features}: ${what}`);
+        const value = (what: string) => q(what)?.median.toFixed(3) ?? '';
+        const suggested = quality.figures.find((f) => f.name.startsWith(`${set} / ${features}: suggested = original label`));
+        console.log(`| ${set} | ${features} | ${value('precision')} | ${value('recall')} | ${value('F1')} | ${suggested?.median.toFixed(3) ?? ''} | ${secs(q('total'))} |`);
+      }
+    }
+  }
 }
