@@ -7,7 +7,7 @@ import type { LoadedModelFiles } from '../model/load';
 import type { ModelTokenizer } from '../model/tokenizer';
 import { createSession, type ExecutionProviderChoice } from '../runtime/execution-provider';
 import { unknownTextInputs } from '../runtime/feeds';
-import { OutputRoutingSession, pruneToOutputs } from '../runtime/output-routing-session';
+import { OutputRoutingSession, leanModelFor } from '../runtime/output-routing-session';
 import { RunQueue } from '../runtime/run-queue';
 import type { CapabilityStatus, ModelInfo, ToolName } from './model-info';
 import { checkModelFitsMemory, explainSessionError, isOutOfMemoryError, memoryError } from './model-memory';
@@ -65,7 +65,7 @@ export async function prepareModel(
   // model's own logits goes to a full session made on first use (see output-routing-session.ts).
   const readOutputs = [...attentionOutputs.map((output) => output.outputName)];
   if (description.roles.sentenceEmbeddings) readOutputs.push(description.roles.sentenceEmbeddings);
-  const pruned = pruneToOutputs(runnable, readOutputs);
+  const pruned = leanModelFor(runnable, readOutputs);
   let created;
   try {
     created = await createSession(encodeModel(pruned ?? runnable), choice);

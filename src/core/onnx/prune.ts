@@ -24,7 +24,11 @@ function subgraphReads(attributes: OnnxAttribute[] | undefined): string[] {
  * onnxruntime's inference builds execute every node whatever the fetch list, so an output nobody reads
  * costs its full compute unless it is removed from the graph. The input model is not modified.
  */
-export function pruneToOutputs(model: OnnxModel, keep: readonly string[]): { model: OnnxModel; summary: PruneSummary } {
+export function pruneToOutputs(
+  model: OnnxModel,
+  keep: readonly string[],
+  options: { keepAllInputs?: boolean } = {},
+): { model: OnnxModel; summary: PruneSummary } {
   const wanted = new Set(keep);
   const declared = model.graph.output.map((output) => output.name ?? '');
   const missing = keep.filter((name) => !declared.includes(name));
@@ -53,7 +57,8 @@ export function pruneToOutputs(model: OnnxModel, keep: readonly string[]): { mod
   const droppedOutputs = declared.filter((name) => !wanted.has(name));
   graph.output = graph.output.filter((output) => wanted.has(output.name ?? ''));
   graph.initializer = graph.initializer.filter((tensor) => needed.has(tensor.name ?? ''));
-  graph.input = graph.input.filter((input) => needed.has(input.name ?? ''));
+  // A session whose callers feed every model input (OutputRoutingSession) keeps inputs nothing reads.
+  if (!options.keepAllInputs) graph.input = graph.input.filter((input) => needed.has(input.name ?? ''));
   graph.valueInfo = (graph.valueInfo ?? []).filter((info) => needed.has(info.name ?? ''));
   return { model: result, summary: { droppedOutputs, removedNodes } };
 }

@@ -7,42 +7,19 @@
  * session created the first time it is needed. Callers see one session with the full model's outputs.
  */
 import type * as ort from 'onnxruntime-web';
-import type { OnnxModel, OnnxNode } from '../onnx';
+import type { OnnxModel } from '../onnx';
+import { pruneToOutputs } from '../onnx/prune';
 
 /**
  * The model with only the nodes and initializers that `outputs` depend on, and only those graph
- * outputs; null when that would drop nothing, when an output is not a graph output, or when the
- * graph has subgraphs (If/Loop/Scan bodies can read outer values we cannot see by name).
+ * outputs (every input stays, since the same feeds go to either session); null when that would drop
+ * nothing or when an output is not a graph output.
  */
-export function pruneToOutputs(model: OnnxModel, outputs: readonly string[]): OnnxModel | null {
-  const graph = model.graph;
-  const declared = new Set(graph.output.map((output) => output.name));
+export function leanModelFor(model: OnnxModel, outputs: readonly string[]): OnnxModel | null {
+  const declared = new Set(model.graph.output.map((output) => output.name));
   if (outputs.length === 0 || outputs.some((name) => !declared.has(name))) return null;
-  const hasSubgraph = (node: OnnxNode) => (node.attribute ?? []).some((attr) => attr.g || (Array.isArray(attr.graphs) && attr.graphs.length > 0));
-  if (graph.node.some(hasSubgraph)) return null;
-
-  const needed = new Set<string>(outputs);
-  const keep = new Array<boolean>(graph.node.length).fill(false);
-  // Nodes are topologically sorted in a valid ONNX graph: one backward pass finds every producer.
-  for (let i = graph.node.length - 1; i >= 0; i--) {
-    const node = graph.node[i];
-    if (!node.output.some((name) => needed.has(name))) continue;
-    keep[i] = true;
-    for (const name of node.input) if (name) needed.add(name);
-  }
-  const nodes = graph.node.filter((_, i) => keep[i]);
-  if (nodes.length === graph.node.length && graph.output.length === outputs.length) return null;
-  const wanted = new Set(outputs);
-  return {
-    ...model,
-    graph: {
-      ...graph,
-      node: nodes,
-      initializer: graph.initializer.filter((tensor) => needed.has(tensor.name ?? '')),
-      output: graph.output.filter((output) => wanted.has(output.name ?? '')),
-      valueInfo: (graph.valueInfo ?? []).filter((info) => needed.has(info.name ?? '')),
-    },
-  };
+  const { model: lean, summary } = pruneToOutputs(model, outputs, { keepAllInputs: true });
+  return summary.removedNodes.length === 0 && summary.droppedOutputs.length === 0 ? null : lean;
 }
 
 type Feeds = ort.InferenceSession.FeedsType;
