@@ -84,6 +84,8 @@ export class LabelsStore {
   parsed = $state.raw<ParsedView | null>(null);
   parsing = $state(false);
   parseError = $state<string | null>(null);
+  /** The model (content digest) whose tokenizer and maximum length the current reading's long-text note used; null before any model. */
+  private readWithModel: string | null = null;
 
   result = $state.raw<LabelAuditOutput | null>(null);
   audited = $state.raw<AuditedRows | null>(null);
@@ -198,6 +200,7 @@ export class LabelsStore {
     this.error = null;
     this.parsing = true;
     const id = ++this.parseJob;
+    this.readWithModel = modelStore.info?.contentDigest ?? null;
     try {
       const bytes = new Uint8Array(await file.arrayBuffer());
       const previousSettings = this.parseSettings;
@@ -223,7 +226,10 @@ export class LabelsStore {
     } catch (error) {
       if (id === this.parseJob) this.parseError = `${file.name} could not be read: ${(error as Error).message}${this.input.trim() !== '' ? ' Your previous data is kept.' : ''}`;
     } finally {
-      if (id === this.parseJob) this.parsing = false;
+      if (id === this.parseJob) {
+        this.parsing = false;
+        this.modelChanged(); // a model that loaded while this was read
+      }
     }
   }
 
@@ -240,9 +246,24 @@ export class LabelsStore {
     };
   }
 
-  /** Parses the input in the worker (large pastes never block the page). */
-  async parse(): Promise<void> {
+  /**
+   * Reads the data again when a different model is loaded, since which texts get truncated depends on
+   * its tokenizer and maximum length. A reload of the same model (after a worker restart) changes
+   * nothing, so it must not re-read: that would also supersede a file being read at the time.
+   */
+  modelChanged(): void {
+    const digest = modelStore.info?.contentDigest ?? null;
+    if (digest === null || digest === this.readWithModel || this.parsing || this.input.trim() === '') return;
+    void this.parse({ keepFileError: true });
+  }
+
+  /**
+   * Parses the input in the worker (large pastes never block the page). `keepFileError`: a re-read the
+   * user did not ask for leaves the message about a file that was not loaded on screen.
+   */
+  async parse(options: { keepFileError?: boolean } = {}): Promise<void> {
     const id = ++this.parseJob;
+    this.readWithModel = modelStore.info?.contentDigest ?? null;
     if (this.input.trim() === '') {
       this.parsed = null;
       this.parsing = false;
@@ -253,11 +274,14 @@ export class LabelsStore {
       const parsed = await modelStore.client.parseLabeledData(this.input, this.parseOptions());
       if (id !== this.parseJob) return;
       this.parsed = viewOf(parsed);
-      this.parseError = null;
+      if (!options.keepFileError) this.parseError = null;
     } catch (error) {
       if (id === this.parseJob) this.parseError = `The data could not be read: ${(error as Error).message}`;
     } finally {
-      if (id === this.parseJob) this.parsing = false;
+      if (id === this.parseJob) {
+        this.parsing = false;
+        this.modelChanged(); // a model that loaded while this was read
+      }
     }
   }
 
