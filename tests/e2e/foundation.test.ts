@@ -4,12 +4,12 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatBytes } from '../../src/ui/common/format';
 import { FakeModelHost, launchChromium, openPage, repoRoot, useAppAndBrowser, waitForModelReady, type LaunchedBrowser } from './harness';
-import { HeldModelHost } from './held-model-host';
+import { PacedModelHost } from './paced-model-host';
 import { tinyModelFiles } from './tiny-model-files';
 
 const e2e = useAppAndBrowser();
 let host: FakeModelHost;
-let heldHost: HeldModelHost;
+let pacedHost: PacedModelHost;
 const tiny = tinyModelFiles();
 /** The tiny model's shape (tests/helpers/tiny-transformer.ts defaults), independent of what the app reports. */
 const TINY_LAYERS = 2;
@@ -24,14 +24,14 @@ beforeAll(async () => {
   host.put('tests/broken-tokenizer', 'onnx/model.onnx', tiny['onnx/model.onnx']);
   host.put('tests/broken-tokenizer', 'tokenizer.json', '{"model": {"type": "WordPiece", "vocab": ');
   await host.start();
-  heldHost = new HeldModelHost();
-  for (const [file, bytes] of Object.entries(tiny)) heldHost.put('tests/tiny-bert', file, bytes);
-  await heldHost.start();
+  pacedHost = new PacedModelHost();
+  for (const [file, bytes] of Object.entries(tiny)) pacedHost.put('tests/tiny-bert', file, bytes);
+  await pacedHost.start();
 });
 
 afterAll(async () => {
   await host?.stop();
-  await heldHost?.stop();
+  await pacedHost?.stop();
 });
 
 async function freshPage(browser: Browser): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
@@ -52,29 +52,49 @@ async function loadFromHub(page: Page, repo: string, hostUrl = host.url): Promis
   await page.getByTestId('load-model').click();
 }
 
+/** Records every state of the page's progress bars (a MutationObserver), so no state is missed between two polls. */
+function recordProgressStates(): void {
+  const seen: { label: string | null; value: string | null; detail: string | null }[] = [];
+  (window as unknown as { progressStates: typeof seen }).progressStates = seen;
+  new MutationObserver(() => {
+    for (const element of document.querySelectorAll('.progress')) {
+      const bar = element.querySelector('[role=progressbar]');
+      seen.push({ label: bar?.getAttribute('aria-label') ?? null, value: bar?.getAttribute('aria-valuenow') ?? null, detail: element.querySelector('.detail')?.textContent ?? null });
+    }
+  }).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
+}
+
+/**
+ * While the paced host sent model.onnx, the download bar was determinate, between 0 and 100%, and its detail named
+ * model.onnx with the bytes that had arrived (more than none, fewer than all) out of the exact total of every file.
+ */
+async function expectByteProgress(page: Page, totalBytes: number): Promise<void> {
+  const states = await page.evaluate(() => (window as unknown as { progressStates: { label: string | null; value: string | null; detail: string | null }[] }).progressStates);
+  const total = formatBytes(totalBytes);
+  const midway = states.filter((state) => {
+    const arrived = state.detail?.match(/^onnx\/model\.onnx: (.+) of (.+)$/);
+    return state.label === 'Downloading model' && arrived !== null && arrived !== undefined && arrived[2] === total && arrived[1] !== '0 B' && arrived[1] !== total && state.value !== null && Number(state.value) < 100;
+  });
+  expect(midway.length, JSON.stringify(states.slice(-20))).toBeGreaterThan(0);
+}
+
 describe('app shell and model loading', () => {
   it('loads the built-in model with byte progress and shows the execution provider, with WASM threads under cross-origin isolation', async () => {
-    // The built-in model.onnx is answered by the held host, which sends half of it and waits: the bar must show
-    // those bytes. Service workers are blocked so that the page's own request is the one that gets rerouted.
+    // The built-in model.onnx is answered by the paced host, which sends it in slices: the bar must show the bytes
+    // as they arrive. Service workers are blocked so that the page's own request is the one that gets rerouted.
     const dist = path.join(repoRoot, process.env.E2E_DIST ?? 'dist');
     const builtIn = (JSON.parse(readFileSync(path.join(dist, 'models/index.json'), 'utf8')) as { models: { name: string }[] }).models[0].name;
     const onnx = new Uint8Array(readFileSync(path.join(dist, 'models', builtIn, 'onnx/model.onnx')));
-    heldHost.put('built-in', 'onnx/model.onnx', onnx);
-    heldHost.holdNext('/built-in/resolve/main/onnx/model.onnx');
+    pacedHost.put('built-in', 'onnx/model.onnx', onnx);
+    pacedHost.paceNext('/built-in/resolve/main/onnx/model.onnx');
     const context = await e2e.browser.newContext({ serviceWorkers: 'block' });
-    await context.route(`**/models/${builtIn}/onnx/model.onnx`, (route) => route.continue({ url: `${heldHost.url}/built-in/resolve/main/onnx/model.onnx` }));
+    await context.addInitScript(recordProgressStates);
+    await context.route(`**/models/${builtIn}/onnx/model.onnx`, (route) => route.continue({ url: `${pacedHost.url}/built-in/resolve/main/onnx/model.onnx` }));
     const { page } = await openPage(context, e2e.url);
-    const bar = page.getByRole('progressbar', { name: 'Downloading model' });
-    await expect.poll(async () => Number((await bar.getAttribute('aria-valuenow', { timeout: 60_000 })) ?? 0), { timeout: 60_000 }).toBeGreaterThan(0);
-    const detail = page.locator('.progress', { has: bar }).locator('.detail');
-    // config.json, tokenizer.json and tokenizer_config.json come first, then model.onnx. How much of the sent half
-    // has reached the page while the rest is held depends on Chromium's buffers, so only the total is exact here.
-    const jsonBytes = ['config.json', 'tokenizer.json', 'tokenizer_config.json'].reduce((sum, file) => sum + readFileSync(path.join(dist, 'models', builtIn, file)).byteLength, 0);
-    const total = formatBytes(jsonBytes + onnx.byteLength).replace('.', '\\.');
-    await expect.poll(() => detail.textContent(), { timeout: 60_000 }).toMatch(new RegExp(`^onnx/model\\.onnx: [\\d.]+ (B|kB|MB) of ${total}$`));
-    heldHost.release();
-
     await waitForModelReady(page);
+    // config.json, tokenizer.json and tokenizer_config.json come first, then model.onnx.
+    const jsonBytes = ['config.json', 'tokenizer.json', 'tokenizer_config.json'].reduce((sum, file) => sum + readFileSync(path.join(dist, 'models', builtIn, file)).byteLength, 0);
+    await expectByteProgress(page, jsonBytes + onnx.byteLength);
     expect(await page.getByTestId('model-status').locator('.name').textContent()).toBe(`${builtIn} (built in)`);
     expect(await page.getByTestId('ep-badge').textContent()).toMatch(/WASM · \d+ threads?/);
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
@@ -86,25 +106,16 @@ describe('app shell and model loading', () => {
     const { context, page } = await freshPage(e2e.browser);
     await waitForModelReady(page);
     const onnxPath = '/tests/tiny-bert/resolve/main/onnx/model.onnx';
-    const onnxHits = () => heldHost.hits.filter((hit) => hit === onnxPath).length;
+    const onnxHits = () => pacedHost.hits.filter((hit) => hit === onnxPath).length;
     const allBytes = Object.values(tiny).reduce((sum, bytes) => sum + bytes.byteLength, 0);
-    const onnxBytes = tiny['onnx/model.onnx'].byteLength;
 
-    // The host sends half of model.onnx and holds the rest: the bar must show the bytes that did arrive.
-    heldHost.holdNext(onnxPath);
-    await loadFromHub(page, 'tests/tiny-bert', heldHost.url);
-    const bar = page.getByRole('progressbar', { name: 'Downloading model' });
-    const barValue = async () => Number((await bar.getAttribute('aria-valuenow', { timeout: 60_000 })) ?? 0);
-    await expect.poll(barValue, { timeout: 60_000 }).toBeGreaterThan(0);
-    expect(await barValue()).toBeLessThan(100);
-    const arrived = allBytes - onnxBytes + Math.floor(onnxBytes / 2);
-    const detail = page.locator('.progress', { has: bar }).locator('.detail');
-    await expect.poll(() => detail.textContent(), { timeout: 60_000 }).toBe(`onnx/model.onnx: ${formatBytes(arrived)} of ${formatBytes(allBytes)}`);
-    expect(heldHost.held).toBe(1);
-    heldHost.release();
-
+    // The host sends model.onnx in slices: the bar must show the bytes that have arrived.
+    pacedHost.paceNext(onnxPath);
+    await page.evaluate(recordProgressStates);
+    await loadFromHub(page, 'tests/tiny-bert', pacedHost.url);
     await page.getByTestId('model-status').getByText('tests/tiny-bert').waitFor({ timeout: 120_000 });
     await waitForModelReady(page);
+    await expectByteProgress(page, allBytes);
     expect(onnxHits()).toBe(1);
     const cachedRow = page.getByTestId('cached-models').locator('li', { hasText: 'tests/tiny-bert' });
     await cachedRow.waitFor();
@@ -118,7 +129,7 @@ describe('app shell and model loading', () => {
     await page.getByRole('button', { name: /^Delete cached .*tests\/tiny-bert/ }).click();
     await cachedRow.waitFor({ state: 'detached' });
     await page.getByText('None yet. Models loaded from Hugging Face or a URL are kept here').waitFor();
-    await loadFromHub(page, 'tests/tiny-bert', heldHost.url);
+    await loadFromHub(page, 'tests/tiny-bert', pacedHost.url);
     await expect.poll(onnxHits, { timeout: 120_000 }).toBe(2);
     await waitForModelReady(page);
     await cachedRow.waitFor();

@@ -48,6 +48,11 @@ export async function loadModelFiles(source: ModelSource, options: LoadFilesOpti
   const common = { onProgress: options.onProgress, signal: options.signal, cacheStorage, fetchImpl: options.fetchImpl };
   const fetchBytes = (file: string, optional: boolean) => fetchModelFile(baseUrl + file, { ...common, file, optional });
 
+  // Every file is announced before the first one downloads, so the overall bar stays indeterminate
+  // until model.onnx's size is known, instead of reaching 100% on the small files and dropping back.
+  for (const file of [MODEL_FILES.config, MODEL_FILES.tokenizer, MODEL_FILES.tokenizerConfig, MODEL_FILES.onnx]) {
+    options.onProgress?.({ status: 'initiate', file, loaded: 0, total: null });
+  }
   // Small files first: a wrong address fails fast, before a large download starts.
   const configBytes = await fetchBytes(MODEL_FILES.config, true);
   const tokenizerBytes = (await fetchBytes(MODEL_FILES.tokenizer, false)) as Uint8Array;

@@ -10,7 +10,7 @@ import { prepareModel, type PreparedModel } from '../../../src/core/engine/prepa
 import { ModelLoadError } from '../../../src/core/model/errors';
 import { loadModelFiles } from '../../../src/core/model/load';
 import { listCachedModels } from '../../../src/core/model/model-cache';
-import type { ProgressEvent } from '../../../src/core/model/progress';
+import { ProgressAggregator, type ProgressEvent } from '../../../src/core/model/progress';
 import type { LocalModelFiles, ModelSource } from '../../../src/core/model/sources';
 import { decodeModel, encodeModel, readTokenEmbeddings } from '../../../src/core/onnx';
 import { externalDataFiles } from '../../helpers/external-data-files';
@@ -78,6 +78,14 @@ describe('a model with its weights in an external data file', () => {
     const model = await prepareModel(loaded, 'wasm', 1);
 
     expect(requested).toContain(`${HOST}/tests/ext/resolve/main/onnx/model.onnx_data`);
+    // The overall bar is indeterminate until model.onnx's size is known: it never shows the small files as 100%.
+    const overall: (number | null)[] = [];
+    const aggregate = new ProgressAggregator((progress) => overall.push(progress.fraction));
+    events.forEach(aggregate.handle);
+    const onnxSizeKnown = events.findIndex((event) => event.file === 'onnx/model.onnx' && event.total !== null);
+    expect(onnxSizeKnown).toBeGreaterThan(0);
+    expect(overall.slice(0, onnxSizeKnown).every((fraction) => fraction === null)).toBe(true);
+    expect(overall.at(-1)).toBe(1);
     expect(events.filter((event) => event.file === 'onnx/model.onnx_data').map((event) => event.status)).toContain('done');
     const cached = await listCachedModels(cacheStorage);
     expect(cached[0].files.map((file) => file.file).sort()).toEqual(['config.json', 'onnx/model.onnx', 'onnx/model.onnx_data', 'tokenizer.json']);

@@ -1,16 +1,16 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 
 /**
- * A model host in Hugging Face layout (/{repo}/resolve/main/{file}, with CORS and CORP headers) that can hold a
- * download halfway: after `holdNext(path)`, the next request for that path gets its Content-Length and the first
- * half of the body, and the rest only once the test calls `release()`. A download in progress can then be looked
- * at for as long as the test needs, however fast or slow the machine is.
+ * A model host in Hugging Face layout (/{repo}/resolve/main/{file}, with CORS and CORP headers) that can pace a
+ * download: after `paceNext(path)`, the next request for that path gets its Content-Length at once and the body in
+ * 20 slices, 100 ms apart, so the page sees the download in progress. (Holding half the body back instead was not
+ * reliable: Chromium sometimes passed on neither the headers nor the bytes of a held response for a minute.)
  */
-export class HeldModelHost {
+export class PacedModelHost {
   private server: Server | null = null;
   private readonly files = new Map<string, Uint8Array>();
-  private readonly toHold = new Set<string>();
-  private readonly waiting: (() => void)[] = [];
+  private readonly toPace = new Set<string>();
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   readonly hits: string[] = [];
   url = '';
 
@@ -18,17 +18,8 @@ export class HeldModelHost {
     this.files.set(`/${repo}/resolve/main/${file}`, bytes);
   }
 
-  holdNext(pathname: string): void {
-    this.toHold.add(pathname);
-  }
-
-  /** How many responses have sent their first half and wait for `release()`. */
-  get held(): number {
-    return this.waiting.length;
-  }
-
-  release(): void {
-    for (const send of this.waiting.splice(0)) send();
+  paceNext(pathname: string): void {
+    this.toPace.add(pathname);
   }
 
   async start(): Promise<string> {
@@ -41,7 +32,7 @@ export class HeldModelHost {
   }
 
   async stop(): Promise<void> {
-    this.release();
+    for (const timer of this.timers) clearTimeout(timer);
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
@@ -63,13 +54,23 @@ export class HeldModelHost {
     }
     res.setHeader('Content-Length', String(body.byteLength));
     res.setHeader('Content-Type', pathname.endsWith('.json') ? 'application/json' : 'application/octet-stream');
-    if (!this.toHold.delete(pathname)) {
+    if (!this.toPace.delete(pathname)) {
       res.end(body);
       return;
     }
-    const half = Math.floor(body.byteLength / 2);
     res.flushHeaders();
-    res.write(body.subarray(0, half));
-    this.waiting.push(() => res.end(body.subarray(half)));
+    const slices = 20;
+    const sendSlice = (i: number) => {
+      const end = Math.round(((i + 1) * body.byteLength) / slices);
+      const chunk = body.subarray(Math.round((i * body.byteLength) / slices), end);
+      if (i === slices - 1) return void res.end(chunk);
+      res.write(chunk);
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        sendSlice(i + 1);
+      }, 100);
+      this.timers.add(timer);
+    };
+    sendSlice(0);
   }
 }
