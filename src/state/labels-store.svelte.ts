@@ -178,9 +178,9 @@ export class LabelsStore {
   }
 
   /** Called when the text box changes (typing is debounced by the component). */
-  inputChanged(): void {
+  inputChanged(options: { keepFileError?: boolean } = {}): void {
     if (this.result) this.stale = true;
-    void this.parse();
+    void this.parse(options);
     this.scheduleSave();
   }
 
