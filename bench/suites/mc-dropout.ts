@@ -12,7 +12,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { sampleProbabilities, type SampleTarget } from '../../src/core/engine/mc-dropout-run';
+import { sampleProbabilities, type SampleTarget } from '../../src/core/engine/mc-sampling';
 import { McSessionCache, normalizeGraphConfig, type McSession } from '../../src/core/engine/mc-sessions';
 import { prepareModel, type PreparedModel } from '../../src/core/engine/prepare-model';
 import { loadModelFiles } from '../../src/core/model/load';

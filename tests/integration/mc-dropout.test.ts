@@ -5,15 +5,8 @@
  */
 import * as ort from 'onnxruntime-web';
 import { beforeAll, afterAll, describe, expect, it, vi } from 'vitest';
-import {
-  runMcPrediction,
-  sampleProbabilities,
-  noiseFeeds,
-  prepareInput,
-  type McDropoutSettings,
-  type McPredictRequest,
-  type McTask,
-} from '../../src/core/engine/mc-dropout-run';
+import { runMcPrediction, prepareInput, type McDropoutSettings, type McPredictRequest, type McTask } from '../../src/core/engine/mc-dropout-run';
+import { noiseFeeds, sampleProbabilities } from '../../src/core/engine/mc-sampling';
 import { buildMcGraph, McSessionCache, normalizeGraphConfig, type McSession } from '../../src/core/engine/mc-sessions';
 import { PlaygroundEngine } from '../../src/core/engine/playground-engine';
 import { prepareModel, type PreparedModel } from '../../src/core/engine/prepare-model';

@@ -22,7 +22,6 @@ import type { PreparedModel } from './prepare-model';
 import { MAX_BATCH_INPUTS } from './tool-defaults';
 
 export { MAX_BATCH_INPUTS };
-export { DEFAULT_CHUNK_ROWS, noiseFeeds, rowsPerRun, sampleProbabilities, sampleSeed, type SampleRun, type SampleRunOptions, type SampleTarget } from './mc-sampling';
 
 export type McTask = 'fill-mask' | 'classification';
 
