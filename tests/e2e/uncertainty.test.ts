@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseLabeledText } from '../../src/core/labels/ingest';
-import { FakeModelHost, launchChromium, openPage, useAppAndBrowser, waitForModelReady, type LaunchedBrowser, repoRoot } from './harness';
+import { FakeModelHost, launchChromium, openPage, useAppAndBrowser, waitForModelReady, repoRoot } from './harness';
 import { tinyModelFiles } from './tiny-model-files';
 
 const e2e = useAppAndBrowser();
@@ -199,27 +199,34 @@ describe('MC-dropout uncertainty tool', () => {
 });
 
 describe('MC dropout on WebGPU (SwiftShader)', () => {
-  let webgpu: LaunchedBrowser;
+  // SwiftShader's WebGPU is 20–100× slower than WASM and compiles a shader per new kernel: the tiny test
+  // model keeps the comparison about the noise, not about how long SwiftShader takes on the built-in model
+  // (which once stalled a CI run past two minutes).
+  let host: FakeModelHost;
   beforeAll(async () => {
-    webgpu = await launchChromium({ webgpu: true });
+    host = new FakeModelHost();
+    for (const [file, bytes] of Object.entries(tinyModelFiles())) host.put('tests/tiny-bert', file, bytes);
+    await host.start();
   });
   afterAll(async () => {
-    await webgpu?.close();
+    await host?.stop();
   });
 
   async function classifySamples(browser: Browser, provider: 'wasm' | 'webgpu'): Promise<number[]> {
     const context = await browser.newContext({ acceptDownloads: true });
     const { page } = await openPage(context, e2e.url);
     await waitForModelReady(page);
-    if (provider === 'webgpu') {
-      await page.getByTestId('ep-select').selectOption('webgpu');
-      await page.getByRole('radiogroup', { name: 'Model source' }).getByText('Built in', { exact: true }).click();
-      await page.getByTestId('load-model').click();
-      await page.getByTestId('ep-badge').filter({ hasText: /WebGPU/i }).waitFor({ timeout: 120_000 });
-    }
+    await page.getByTestId('ep-select').selectOption(provider);
+    await page.getByRole('radiogroup', { name: 'Model source' }).getByText('Hugging Face', { exact: true }).click();
+    await page.getByTestId('hub-repo').fill('tests/tiny-bert');
+    await page.locator('details', { has: page.locator('summary', { hasText: 'Host' }) }).evaluate((details) => ((details as HTMLDetailsElement).open = true));
+    await page.getByTestId('hub-host').fill(host.url);
+    await page.getByTestId('load-model').click();
+    await page.getByTestId('model-status').getByText('tests/tiny-bert').waitFor({ timeout: 120_000 });
+    await page.getByTestId('ep-badge').filter({ hasText: provider === 'webgpu' ? /WebGPU/i : /WASM/ }).waitFor({ timeout: 120_000 });
     await page.getByTestId('tab-uncertainty').click();
     await page.getByTestId('mc-task-classification').check();
-    await page.getByTestId('mc-text').fill('The horse ate the grass.');
+    await page.getByTestId('mc-text').fill('the cat sat on the mat');
     await setNumber(page, 'mc-samples', 4);
     await setNumber(page, 'mc-seed', 9);
     await page.getByTestId('mc-layers-last').check();
@@ -232,9 +239,19 @@ describe('MC dropout on WebGPU (SwiftShader)', () => {
 
   it('the same seed gives the same samples on WebGPU as on WASM (noise is fed, not drawn on the device)', async () => {
     const onWasm = await classifySamples(e2e.browser, 'wasm');
-    const onWebGpu = await classifySamples(webgpu.browser, 'webgpu');
-    expect(onWebGpu).toHaveLength(4 * 8);
-    for (let i = 0; i < onWasm.length; i++) expect(Math.abs(onWebGpu[i] - onWasm[i])).toBeLessThan(1e-3);
+    // A browser of its own per attempt: a retry after a wedged GPU process starts clean.
+    const webgpu = await launchChromium({ webgpu: true });
+    try {
+      const onWebGpu = await classifySamples(webgpu.browser, 'webgpu');
+      expect(onWebGpu).toHaveLength(4 * 3);
+      expect(onWasm).toHaveLength(4 * 3);
+      // The samples really differ from one another (by far more than the tolerance), so equal masks are what makes them match.
+      const firstClass = onWasm.filter((_, i) => i % 3 === 0);
+      expect(Math.max(...firstClass) - Math.min(...firstClass)).toBeGreaterThan(0.05);
+      for (let i = 0; i < onWasm.length; i++) expect(Math.abs(onWebGpu[i] - onWasm[i])).toBeLessThan(1e-3);
+    } finally {
+      await webgpu.close();
+    }
   });
 });
 
