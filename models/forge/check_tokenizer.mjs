@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
-const { Tokenizer } = require(require.resolve('@huggingface/tokenizers', { paths: [process.cwd(), '/work/main'] }));
+// resolved from this file upward, so the repository's own node_modules is used wherever it is cloned
+const { Tokenizer } = require('@huggingface/tokenizers');
 const [tj, tc, inp] = process.argv.slice(2);
 const tok = new Tokenizer(JSON.parse(readFileSync(tj, 'utf8')), tc === '-' ? {} : JSON.parse(readFileSync(tc, 'utf8')));
 for (const line of readFileSync(inp, 'utf8').split('\n')) {

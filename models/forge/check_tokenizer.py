@@ -24,7 +24,7 @@ def main(tok_path, cfg_path="-", corpus_dir=None, n=2000, seed=7):
             fh.write(json.dumps(c) + "\n")
     here = os.path.dirname(os.path.abspath(__file__))
     out = subprocess.run(["node", os.path.join(here, "check_tokenizer.mjs"), tok_path, cfg_path, inp],
-                         capture_output=True, text=True, check=True, cwd="/work/main").stdout.splitlines()
+                         capture_output=True, text=True, check=True, cwd=os.path.join(here, "..", "..")).stdout.splitlines()
     os.remove(inp)
     bad = 0
     for c, o in zip(cases, out):

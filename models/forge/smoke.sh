@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 PY=${PYTHON:-/usr/bin/python3}
 export OMP_WAIT_POLICY=PASSIVE OPENBLAS_NUM_THREADS=1
-TMP=$(mktemp -d /tmp/forge-smoke.XXXXXX)
+TMP=$(mktemp -d -t forge-smoke.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 export FORGE_WORK="$TMP/work" FORGE_NPM="$PWD/work/npm"
 mkdir -p "$FORGE_WORK" work

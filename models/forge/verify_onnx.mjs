@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-const require = createRequire(join('/work/main', 'package.json'));
+// resolved from this file upward: the repository's own node_modules, wherever it is cloned
+const require = createRequire(import.meta.url);
 const ort = await import(require.resolve('onnxruntime-web'));
 ort.env.wasm.numThreads = 1;
 const dir = process.argv[2];

@@ -7,7 +7,7 @@
  *   const { crossValidation, audit } = runLabelAudit(X, parsed.labelIds, { folds: 5, seed, onProgress, signal });
  *   audit.ranking / audit.rows[i] / audit.classSummaries / toCsv(...) for export
  *
- * Confident learning reproduces cleanlab 2.9 exactly (../shared/reference/cleanlab/SPEC.md); the
+ * Confident learning reproduces cleanlab 2.9 exactly (tests/fixtures/cleanlab/SPEC.md); the
  * logistic regression solves scikit-learn's multinomial objective to a gradient tolerance.
  */
 export { LabelInputError, type ProbabilityRows } from './validation';

@@ -1,6 +1,6 @@
 /**
  * Numeric primitives that reproduce numpy's float behaviour bit for bit, so confident learning
- * gives exactly cleanlab's answers (see ../shared/reference/cleanlab/SPEC.md §0).
+ * gives exactly cleanlab's answers (see tests/fixtures/cleanlab/SPEC.md §0).
  */
 
 /** numpy processes reductions in buffers of this many elements and adds the buffer results in order. */

@@ -18,7 +18,7 @@ import { runLabelAuditOnTexts } from '../../../src/core/engine/label-audit-run';
 import { createRng } from '../../../src/core/random';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const referenceDir = path.resolve(repoRoot, '../shared/reference/cleanlab');
+const referenceDir = path.resolve(repoRoot, 'tests/fixtures/cleanlab');
 const case10 = JSON.parse(readFileSync(path.join(referenceDir, 'case10.json'), 'utf8')) as {
   labels: number[];
   pred_probs: number[][];

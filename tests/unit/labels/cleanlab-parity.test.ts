@@ -1,5 +1,5 @@
 /**
- * Exact parity with cleanlab 2.9.0 on the shared reference cases (../shared/reference/cleanlab).
+ * Exact parity with cleanlab 2.9.0 on the reference cases in tests/fixtures/cleanlab (see its README).
  * Outputs listed in a case's tie_sensitive_outputs depend on how numpy's unstable argsort orders
  * exactly tied rows; for those we replay the tie order the reference implies (tieRank: the rows the
  * reference flags, or its ranking, go first among equals) and require an exact match, which shows
@@ -26,7 +26,7 @@ import {
 } from '../../../src/core/labels';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const referenceDir = path.resolve(repoRoot, '../shared/reference/cleanlab');
+const referenceDir = path.resolve(repoRoot, 'tests/fixtures/cleanlab');
 
 interface ReferenceCase {
   name: string;
