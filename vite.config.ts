@@ -26,7 +26,8 @@ export default defineConfig({
       manifest: {
         name: 'Transformer Playground',
         short_name: 'Playground',
-        description: 'Look inside a transformer in your browser: attention, MC-dropout uncertainty, word analogies and label errors.',
+        description:
+          'Look inside a transformer in your browser: attention, MC-dropout uncertainty, word analogies and label errors.',
         theme_color: '#1f4e79',
         background_color: '#f4f6f9',
         display: 'standalone',

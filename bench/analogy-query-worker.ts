@@ -43,7 +43,11 @@ for (let i = 0; i < job.warmup + job.repeats; i++) {
     const ask = (js: boolean) => {
       setWasmKernelsDisabled(js);
       const start = performance.now();
-      const outcome = solveAnalogy(space, a, b, c, { method: testCase.method, k: 10, wholeWordsOnly: testCase.wholeWordsOnly });
+      const outcome = solveAnalogy(space, a, b, c, {
+        method: testCase.method,
+        k: 10,
+        wholeWordsOnly: testCase.wholeWordsOnly,
+      });
       const elapsed = performance.now() - start;
       setWasmKernelsDisabled(false);
       if (!outcome.ok || outcome.candidates.length !== 10) throw new Error('benchmark query failed');
@@ -65,7 +69,10 @@ for (let i = 0; i < job.warmup + job.repeats; i++) {
       const row = wholeRows[rng.nextInt(wholeRows.length)];
       return space.unit.slice(row * job.D, (row + 1) * job.D);
     });
-    const outA = new Float64Array(job.V), outB = new Float64Array(job.V), outC = new Float64Array(job.V), three = new Float64Array(3);
+    const outA = new Float64Array(job.V),
+      outB = new Float64Array(job.V),
+      outC = new Float64Array(job.V),
+      three = new Float64Array(3);
     let start = performance.now();
     for (let v = 0, off = 0; v < job.V; v++, off += job.D) {
       dot3(space.unit, off, qa, qb, qc, job.D, three, 0);

@@ -54,10 +54,16 @@ export async function sideBySide(
 }
 
 export function machineInfo(): Record<string, unknown> {
-  const pkg = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '..', 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+  const pkg = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '..', 'package.json'), 'utf8')) as {
+    dependencies: Record<string, string>;
+    devDependencies: Record<string, string>;
+  };
   const version = (name: string) => {
     // The repo's node_modules, then bench/.contenders/ (tools compared against, see bench/install-contenders.sh).
-    for (const base of [path.resolve(import.meta.dirname, '..', 'node_modules'), path.resolve(import.meta.dirname, '.contenders', 'node_modules')]) {
+    for (const base of [
+      path.resolve(import.meta.dirname, '..', 'node_modules'),
+      path.resolve(import.meta.dirname, '.contenders', 'node_modules'),
+    ]) {
       try {
         return (JSON.parse(readFileSync(path.join(base, name, 'package.json'), 'utf8')) as { version: string }).version;
       } catch {
@@ -73,7 +79,11 @@ export function machineInfo(): Record<string, unknown> {
     cpus: cpus().length,
     cpuModel: cpus()[0]?.model ?? 'unknown',
     memoryGiB: Math.round(totalmem() / 2 ** 30),
-    versions: { 'onnxruntime-web': version('onnxruntime-web'), '@huggingface/transformers': version('@huggingface/transformers'), vite: version('vite') },
+    versions: {
+      'onnxruntime-web': version('onnxruntime-web'),
+      '@huggingface/transformers': version('@huggingface/transformers'),
+      vite: version('vite'),
+    },
   };
 }
 
@@ -131,8 +141,18 @@ export async function interleaved(
   return [
     summarize(`${name}: ${contenders.a.label}`, 'ms', a, { callsPerSample }),
     summarize(`${name}: ${contenders.b.label}`, 'ms', b, { callsPerSample }),
-    summarize(`${name}: ratio ${contenders.a.label} / ${contenders.b.label}`, 'ratio', a.map((x, i) => x / b[i]), { callsPerSample }),
-    summarize(`${name}: ratio of process CPU time`, 'ratio', cpuA.map((x, i) => x / Math.max(cpuB[i], 1e-6)), { callsPerSample }),
+    summarize(
+      `${name}: ratio ${contenders.a.label} / ${contenders.b.label}`,
+      'ratio',
+      a.map((x, i) => x / b[i]),
+      { callsPerSample },
+    ),
+    summarize(
+      `${name}: ratio of process CPU time`,
+      'ratio',
+      cpuA.map((x, i) => x / Math.max(cpuB[i], 1e-6)),
+      { callsPerSample },
+    ),
   ];
 }
 

@@ -10,7 +10,9 @@ import { machineInfo, type BenchSuite } from './harness';
 
 const suitesDir = path.resolve(import.meta.dirname, 'suites');
 const wanted = process.argv.slice(2);
-const files = readdirSync(suitesDir).filter((f) => f.endsWith('.ts')).sort();
+const files = readdirSync(suitesDir)
+  .filter((f) => f.endsWith('.ts'))
+  .sort();
 const suites: BenchSuite[] = [];
 const failures: { suite: string; error: string }[] = [];
 
@@ -23,7 +25,9 @@ for (const file of files) {
     const suite = await module.run();
     suites.push(suite);
     for (const figure of suite.figures) {
-      console.log(`  ${figure.name.padEnd(70)} ${fmt(figure.median).padStart(10)} ${figure.unit.padEnd(6)} (min ${fmt(figure.min)}, max ${fmt(figure.max)}, n=${figure.samples.length})`);
+      console.log(
+        `  ${figure.name.padEnd(70)} ${fmt(figure.median).padStart(10)} ${figure.unit.padEnd(6)} (min ${fmt(figure.min)}, max ${fmt(figure.max)}, n=${figure.samples.length})`,
+      );
     }
     for (const note of suite.notes ?? []) console.log(`  note: ${note}`);
   } catch (error) {

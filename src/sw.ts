@@ -5,7 +5,13 @@
  * cross-origin-isolation headers, so WASM threads keep working offline, and the app's
  * Content-Security-Policy (src/csp.ts), so a host that sends no headers still gets it.
  */
-import { addPlugins, cleanupOutdatedCaches, matchPrecache, precacheAndRoute, type PrecacheEntry } from 'workbox-precaching';
+import {
+  addPlugins,
+  cleanupOutdatedCaches,
+  matchPrecache,
+  precacheAndRoute,
+  type PrecacheEntry,
+} from 'workbox-precaching';
 import { clientsClaim } from 'workbox-core';
 import { CONTENT_SECURITY_POLICY } from './csp';
 
@@ -28,11 +34,18 @@ function withIsolationHeaders(response: Response): Response {
       changed = true;
     }
   }
-  return changed ? new Response(response.body, { status: response.status, statusText: response.statusText, headers }) : response;
+  return changed
+    ? new Response(response.body, { status: response.status, statusText: response.statusText, headers })
+    : response;
 }
 
 cleanupOutdatedCaches();
-addPlugins([{ cachedResponseWillBeUsed: async ({ cachedResponse }) => (cachedResponse ? withIsolationHeaders(cachedResponse) : cachedResponse) }]);
+addPlugins([
+  {
+    cachedResponseWillBeUsed: async ({ cachedResponse }) =>
+      cachedResponse ? withIsolationHeaders(cachedResponse) : cachedResponse,
+  },
+]);
 // "/" and "/?state=…" resolve to the precached index.html.
 precacheAndRoute(self.__WB_MANIFEST, { ignoreURLParametersMatching: [/.*/], directoryIndex: 'index.html' });
 

@@ -3,7 +3,13 @@ import path from 'node:path';
 import type { Plugin } from 'vite';
 
 /** Files of a Hugging Face-layout model folder that the app may load; training code and references stay out. */
-const SERVED_PATTERNS = [/^config\.json$/, /^tokenizer\.json$/, /^tokenizer_config\.json$/, /^onnx\/model\.onnx$/, /^static-vectors\/[\w.-]+$/];
+const SERVED_PATTERNS = [
+  /^config\.json$/,
+  /^tokenizer\.json$/,
+  /^tokenizer_config\.json$/,
+  /^onnx\/model\.onnx$/,
+  /^static-vectors\/[\w.-]+$/,
+];
 
 export interface EmbeddedModel {
   name: string;
@@ -32,7 +38,11 @@ export function scanEmbeddedModels(modelsDir: string): EmbeddedModel[] {
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
-const CONTENT_TYPES: Record<string, string> = { '.json': 'application/json', '.onnx': 'application/octet-stream', '.txt': 'text/plain; charset=utf-8' };
+const CONTENT_TYPES: Record<string, string> = {
+  '.json': 'application/json',
+  '.onnx': 'application/octet-stream',
+  '.txt': 'text/plain; charset=utf-8',
+};
 
 /**
  * Serves the models/ folder at /models/ in dev and emits it into the build, with a manifest at
@@ -48,7 +58,8 @@ export function embeddedModels(modelsDir: string): Plugin {
         if (!url.pathname.startsWith(`${base}/models/`)) return next();
         const relative = decodeURIComponent(url.pathname.slice(`${base}/models/`.length));
         // Vite adds server.headers (cross-origin isolation among them) only in its own middlewares.
-        for (const [name, value] of Object.entries(server.config.server.headers ?? {})) if (value !== undefined) res.setHeader(name, value);
+        for (const [name, value] of Object.entries(server.config.server.headers ?? {}))
+          if (value !== undefined) res.setHeader(name, value);
         const models = scanEmbeddedModels(modelsDir);
         if (relative === 'index.json') {
           res.setHeader('Content-Type', 'application/json');
@@ -71,7 +82,11 @@ export function embeddedModels(modelsDir: string): Plugin {
       const models = scanEmbeddedModels(modelsDir);
       for (const model of models) {
         for (const { file } of model.files) {
-          this.emitFile({ type: 'asset', fileName: `models/${model.name}/${file}`, source: readFileSync(path.join(modelsDir, model.name, file)) });
+          this.emitFile({
+            type: 'asset',
+            fileName: `models/${model.name}/${file}`,
+            source: readFileSync(path.join(modelsDir, model.name, file)),
+          });
         }
       }
       this.emitFile({ type: 'asset', fileName: 'models/index.json', source: JSON.stringify({ models }) });

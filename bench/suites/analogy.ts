@@ -13,7 +13,15 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { evaluateAnalogies, fromTokenEmbeddings, isWholeWordToken, parseAnalogyFile, solveAnalogy, type AnalogyFile, type AnalogyMethod } from '../../src/core/analogy';
+import {
+  evaluateAnalogies,
+  fromTokenEmbeddings,
+  isWholeWordToken,
+  parseAnalogyFile,
+  solveAnalogy,
+  type AnalogyFile,
+  type AnalogyMethod,
+} from '../../src/core/analogy';
 import { ModelTokenizer } from '../../src/core/model/tokenizer';
 import { decodeModel, readTokenEmbeddings } from '../../src/core/onnx';
 import { summarize, timeMs, type BenchSuite, type Figure } from '../harness';
@@ -38,7 +46,8 @@ function querySamples(job: object): Promise<{ results: Record<string, number[]>;
 
 export async function run(): Promise<BenchSuite> {
   const figures: Figure[] = [];
-  const V = 30_522, D = 768;
+  const V = 30_522,
+    D = 768;
   const { results, wholeShare, wasm } = await querySamples({
     V,
     D,
@@ -55,22 +64,40 @@ export async function run(): Promise<BenchSuite> {
   for (const [name, samples] of Object.entries(results)) {
     const ratio = name.includes(': ratio ');
     const current = name.startsWith('3CosAdd') && !ratio && !name.includes('previous');
-    figures.push(summarize(`one query ${V}×${D} in a worker thread: ${name}`, ratio ? 'ratio' : 'ms', samples, { V, D, wholeShare: Number(wholeShare.toFixed(3)), wasmSimd: wasm, targetMs: current ? 20 : null }));
+    figures.push(
+      summarize(`one query ${V}×${D} in a worker thread: ${name}`, ratio ? 'ratio' : 'ms', samples, {
+        V,
+        D,
+        wholeShare: Number(wholeShare.toFixed(3)),
+        wasmSimd: wasm,
+        targetMs: current ? 20 : null,
+      }),
+    );
   }
 
   // Evaluation over the default model's vocabulary.
   const model = decodeModel(new Uint8Array(readFileSync(path.join(MODEL_DIR, 'onnx', 'model.onnx'))));
-  const tokenizer = new ModelTokenizer(readFileSync(path.join(MODEL_DIR, 'tokenizer.json'), 'utf8'), readFileSync(path.join(MODEL_DIR, 'tokenizer_config.json'), 'utf8'));
+  const tokenizer = new ModelTokenizer(
+    readFileSync(path.join(MODEL_DIR, 'tokenizer.json'), 'utf8'),
+    readFileSync(path.join(MODEL_DIR, 'tokenizer_config.json'), 'utf8'),
+  );
   const embeddings = readTokenEmbeddings(model);
   const vocabulary = Array.from({ length: embeddings.vocabSize }, (_, id) => tokenizer.idToToken(id));
   const space = fromTokenEmbeddings(embeddings.data, vocabulary);
   void isWholeWordToken;
   const example = parseAnalogyFile(readFileSync(path.join(repoRoot, 'public', 'examples', 'analogies.txt'), 'utf8'));
-  const covered = example.sections.flatMap((s) => s.questions.filter((q) => [q.a, q.b, q.c, q.d].every((w) => space.index.has(w))).map((q) => ({ ...q, section: s.name })));
+  const covered = example.sections.flatMap((s) =>
+    s.questions
+      .filter((q) => [q.a, q.b, q.c, q.d].every((w) => space.index.has(w)))
+      .map((q) => ({ ...q, section: s.name })),
+  );
   const questions = Array.from({ length: QUESTIONS }, (_, i) => covered[i % covered.length]);
   const bySection = new Map<string, typeof questions>();
   for (const q of questions) bySection.set(q.section, [...(bySection.get(q.section) ?? []), q]);
-  const file: AnalogyFile = { sections: [...bySection].map(([name, qs]) => ({ name, questions: qs })), questionCount: QUESTIONS };
+  const file: AnalogyFile = {
+    sections: [...bySection].map(([name, qs]) => ({ name, questions: qs })),
+    questionCount: QUESTIONS,
+  };
 
   const repeats = 5;
   const evalCase = async (methods: AnalogyMethod[]) => {
@@ -88,10 +115,32 @@ export async function run(): Promise<BenchSuite> {
     }
     return samples;
   };
-  const details = { vocabulary: space.size, dim: space.dim, questions: QUESTIONS, distinctQuestions: covered.length, blockSize: 64 };
-  figures.push(summarize(`evaluate ${QUESTIONS} questions, ${space.size}×${space.dim} token space, blocked: 3CosAdd + 3CosMul`, 'q/s', await evalCase(['3CosAdd', '3CosMul']), details));
-  figures.push(summarize(`evaluate ${QUESTIONS} questions, blocked: 3CosAdd only`, 'q/s', await evalCase(['3CosAdd']), details));
-  figures.push(summarize(`evaluate ${QUESTIONS} questions, one query at a time (solveAnalogy): 3CosAdd + 3CosMul`, 'q/s', oneAtATime(['3CosAdd', '3CosMul']), details));
+  const details = {
+    vocabulary: space.size,
+    dim: space.dim,
+    questions: QUESTIONS,
+    distinctQuestions: covered.length,
+    blockSize: 64,
+  };
+  figures.push(
+    summarize(
+      `evaluate ${QUESTIONS} questions, ${space.size}×${space.dim} token space, blocked: 3CosAdd + 3CosMul`,
+      'q/s',
+      await evalCase(['3CosAdd', '3CosMul']),
+      details,
+    ),
+  );
+  figures.push(
+    summarize(`evaluate ${QUESTIONS} questions, blocked: 3CosAdd only`, 'q/s', await evalCase(['3CosAdd']), details),
+  );
+  figures.push(
+    summarize(
+      `evaluate ${QUESTIONS} questions, one query at a time (solveAnalogy): 3CosAdd + 3CosMul`,
+      'q/s',
+      oneAtATime(['3CosAdd', '3CosMul']),
+      details,
+    ),
+  );
 
   return {
     name: 'analogy',

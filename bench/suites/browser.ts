@@ -49,7 +49,12 @@ const PAGE_PROBE = `(() => {
 })();`;
 
 async function startPreview(): Promise<{ url: string; close: () => Promise<void> }> {
-  const server = await preview({ root: repoRoot, build: { outDir: OUT_DIR }, preview: { port: 0, host: '127.0.0.1', open: false }, logLevel: 'error' });
+  const server = await preview({
+    root: repoRoot,
+    build: { outDir: OUT_DIR },
+    preview: { port: 0, host: '127.0.0.1', open: false },
+    logLevel: 'error',
+  });
   const url = server.resolvedUrls?.local[0];
   if (!url) throw new Error('vite preview did not report a URL');
   return { url, close: () => server.close() };
@@ -63,12 +68,18 @@ async function newProbedPage(context: BrowserContext): Promise<Page> {
 
 async function mark(page: Page, id: string, timeout = 180_000): Promise<number> {
   await page.getByTestId(id).waitFor({ state: 'attached', timeout });
-  return page.evaluate((key) => (window as unknown as { __bench: { marks: Record<string, number> } }).__bench.marks[key], id);
+  return page.evaluate(
+    (key) => (window as unknown as { __bench: { marks: Record<string, number> } }).__bench.marks[key],
+    id,
+  );
 }
 
 async function longTasksSince(page: Page, since: number): Promise<{ start: number; duration: number }[]> {
   return page.evaluate(
-    (t) => (window as unknown as { __bench: { longTasks: { start: number; duration: number }[] } }).__bench.longTasks.filter((task) => task.start >= t),
+    (t) =>
+      (window as unknown as { __bench: { longTasks: { start: number; duration: number }[] } }).__bench.longTasks.filter(
+        (task) => task.start >= t,
+      ),
     since,
   );
 }
@@ -80,7 +91,10 @@ function gzipKb(file: string): number {
 }
 
 export async function run(): Promise<BenchSuite> {
-  execFileSync('npx', ['vite', 'build', '--outDir', OUT_DIR, '--emptyOutDir', '--logLevel', 'error'], { cwd: repoRoot, stdio: 'inherit' });
+  execFileSync('npx', ['vite', 'build', '--outDir', OUT_DIR, '--emptyOutDir', '--logLevel', 'error'], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+  });
   const app = await startPreview();
   const chromium = await launchChromium();
   const figures: Figure[] = [];
@@ -99,14 +113,22 @@ export async function run(): Promise<BenchSuite> {
       page.on('worker', (worker) => workerUrls.push(worker.url()));
       page.on('request', (request) => {
         const url = request.url();
-        if (request.resourceType() === 'script' || /\.m?js(\?|$)/.test(url)) scripts.push({ url, beforeWorker: workerUrls.length === 0 });
+        if (request.resourceType() === 'script' || /\.m?js(\?|$)/.test(url))
+          scripts.push({ url, beforeWorker: workerUrls.length === 0 });
       });
       await page.goto(app.url);
       cold.push(await mark(page, 'model-ready'));
       if (r === 0) {
         // The worker's own script is fetched for the page before the 'worker' event fires: count it as the worker's.
-        mainScripts = [...new Set(scripts.filter((s) => s.beforeWorker && !workerUrls.includes(s.url)).map((s) => s.url))];
-        workerScripts = [...new Set([...workerUrls, ...scripts.filter((s) => !s.beforeWorker && !mainScripts.includes(s.url)).map((s) => s.url)])];
+        mainScripts = [
+          ...new Set(scripts.filter((s) => s.beforeWorker && !workerUrls.includes(s.url)).map((s) => s.url)),
+        ];
+        workerScripts = [
+          ...new Set([
+            ...workerUrls,
+            ...scripts.filter((s) => !s.beforeWorker && !mainScripts.includes(s.url)).map((s) => s.url),
+          ]),
+        ];
       }
       // Warm: the same context once the service worker has everything, a second visit.
       await mark(page, 'offline-ready');
@@ -122,15 +144,33 @@ export async function run(): Promise<BenchSuite> {
     );
 
     const local = (url: string) => path.join(OUT_DIR, decodeURIComponent(new URL(url).pathname).replace(/^\/+/, ''));
-    const sizes = (urls: string[]) => urls.filter((u) => existsSync(local(u))).map((u) => ({ file: path.relative(OUT_DIR, local(u)), raw: statSync(local(u)).size / 1024, gzip: gzipKb(local(u)) }));
+    const sizes = (urls: string[]) =>
+      urls
+        .filter((u) => existsSync(local(u)))
+        .map((u) => ({
+          file: path.relative(OUT_DIR, local(u)),
+          raw: statSync(local(u)).size / 1024,
+          gzip: gzipKb(local(u)),
+        }));
     const main = sizes(mainScripts);
     const worker = sizes(workerScripts.filter((u) => !mainScripts.includes(u)));
     const wasmDir = path.join(OUT_DIR, 'assets');
-    const wasm = readdirSync(wasmDir).filter((f) => f.endsWith('.wasm')).map((f) => ({ file: `assets/${f}`, raw: statSync(path.join(wasmDir, f)).size / 1024, gzip: gzipKb(path.join(wasmDir, f)) }));
+    const wasm = readdirSync(wasmDir)
+      .filter((f) => f.endsWith('.wasm'))
+      .map((f) => ({
+        file: `assets/${f}`,
+        raw: statSync(path.join(wasmDir, f)).size / 1024,
+        gzip: gzipKb(path.join(wasmDir, f)),
+      }));
     const total = (list: { gzip: number }[]) => list.reduce((a, b) => a + b.gzip, 0);
     const mainKb = total(main);
     figures.push(
-      summarize(`size: main-thread JS before the worker starts, gzip (target ≤ ${MAIN_JS_TARGET_KB} KB)`, 'KB', [mainKb], { target: MAIN_JS_TARGET_KB, met: mainKb <= MAIN_JS_TARGET_KB, files: main }),
+      summarize(
+        `size: main-thread JS before the worker starts, gzip (target ≤ ${MAIN_JS_TARGET_KB} KB)`,
+        'KB',
+        [mainKb],
+        { target: MAIN_JS_TARGET_KB, met: mainKb <= MAIN_JS_TARGET_KB, files: main },
+      ),
       summarize('size: worker JS, gzip', 'KB', [total(worker)], { files: worker }),
       summarize('size: onnxruntime .wasm, gzip', 'KB', [total(wasm)], { files: wasm }),
     );
@@ -145,7 +185,9 @@ export async function run(): Promise<BenchSuite> {
     // Attention: three new texts, each waited for until its tokens show.
     let t0 = await now(page);
     for (const word of ['river', 'garden', 'window']) {
-      await page.getByTestId('attention-text').fill(`The old dog slept by the ${word} while the children played in the warm afternoon sun.`);
+      await page
+        .getByTestId('attention-text')
+        .fill(`The old dog slept by the ${word} while the children played in the warm afternoon sun.`);
       await page.getByTestId('attention-tokens').filter({ hasText: word }).waitFor({ timeout: 60_000 });
       await page.waitForTimeout(500);
     }
@@ -160,13 +202,18 @@ export async function run(): Promise<BenchSuite> {
     await samples.press('Tab');
     t0 = await now(page);
     await page.getByTestId('mc-run').click();
-    await page.getByTestId('mc-run-info').filter({ hasText: /T = 16/ }).waitFor({ timeout: 120_000 });
+    await page
+      .getByTestId('mc-run-info')
+      .filter({ hasText: /T = 16/ })
+      .waitFor({ timeout: 120_000 });
     await page.waitForTimeout(500);
     longTasks.mc = await longTasksSince(page, t0);
 
     // Label audit of the shipped WordNet example.
     await page.getByTestId('tab-labels').click();
-    await page.getByTestId('labels-input').fill(readFileSync(path.join(repoRoot, 'public', 'examples', 'wordnet-glosses-noisy.csv'), 'utf8'));
+    await page
+      .getByTestId('labels-input')
+      .fill(readFileSync(path.join(repoRoot, 'public', 'examples', 'wordnet-glosses-noisy.csv'), 'utf8'));
     await page.getByTestId('labels-parse-summary').filter({ hasText: /rows/ }).waitFor({ timeout: 30_000 });
     t0 = await now(page);
     await page.getByTestId('labels-run').click();
@@ -178,7 +225,11 @@ export async function run(): Promise<BenchSuite> {
     for (const [tool, tasks] of Object.entries(longTasks)) {
       const durations = tasks.map((t) => Math.round(t.duration));
       figures.push(
-        summarize(`long tasks > 50 ms during ${tool}: count (target 0)`, 'count', [tasks.length], { target: 0, met: tasks.length === 0, durationsMs: durations }),
+        summarize(`long tasks > 50 ms during ${tool}: count (target 0)`, 'count', [tasks.length], {
+          target: 0,
+          met: tasks.length === 0,
+          durationsMs: durations,
+        }),
         summarize(`long tasks > 50 ms during ${tool}: longest`, 'ms', [Math.max(0, ...durations)]),
       );
     }
@@ -186,7 +237,11 @@ export async function run(): Promise<BenchSuite> {
       `Headless Chromium ${chromium.browser.version()}, ${COLD_REPEATS} cold starts (each in a fresh context) each followed by a warm second visit; the app built into bench/.build/dist and served by vite preview on 127.0.0.1.`,
       `Main-thread JS before the worker: ${main.map((f) => `${f.file} ${f.gzip.toFixed(1)} KB`).join(', ')} = ${mainKb.toFixed(1)} KB gzip (target ≤ ${MAIN_JS_TARGET_KB}: ${mainKb <= MAIN_JS_TARGET_KB ? 'met' : 'NOT met'}).`,
       `Worker JS: ${worker.map((f) => `${f.file} ${f.gzip.toFixed(1)} KB`).join(', ') || 'none seen'}; wasm: ${wasm.map((f) => `${f.file} ${f.raw.toFixed(0)} KB raw, ${f.gzip.toFixed(0)} KB gzip`).join(', ')}.`,
-      `Long tasks (ms): ${Object.entries(longTasks).map(([tool, tasks]) => `${tool}: ${tasks.length ? tasks.map((t) => Math.round(t.duration)).join(', ') : 'none'}`).join('; ')}.`,
+      `Long tasks (ms): ${Object.entries(longTasks)
+        .map(
+          ([tool, tasks]) => `${tool}: ${tasks.length ? tasks.map((t) => Math.round(t.duration)).join(', ') : 'none'}`,
+        )
+        .join('; ')}.`,
     );
   } finally {
     await chromium.close();

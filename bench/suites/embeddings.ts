@@ -33,10 +33,17 @@ const REPEATS = Number(process.env.BENCH_EMBED_REPEATS ?? 3);
 
 /** Where Transformers.js may be installed: the repo's own node_modules, or bench/.contenders/. */
 function findTransformers(): { entry: string; version: string } | null {
-  for (const base of [path.join(repoRoot, 'node_modules'), path.join(repoRoot, 'bench', '.contenders', 'node_modules')]) {
+  for (const base of [
+    path.join(repoRoot, 'node_modules'),
+    path.join(repoRoot, 'bench', '.contenders', 'node_modules'),
+  ]) {
     const dir = path.join(base, '@huggingface', 'transformers');
     const entry = path.join(dir, 'dist', 'transformers.node.mjs');
-    if (existsSync(entry)) return { entry, version: (JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version: string }).version };
+    if (existsSync(entry))
+      return {
+        entry,
+        version: (JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version: string }).version,
+      };
   }
   return null;
 }
@@ -47,11 +54,16 @@ export function benchSentences(count = SENTENCES): string[] {
   const glosses = csv
     .split('\n')
     .slice(1)
-    .map((line) => (line.startsWith('"') ? line.slice(1, line.lastIndexOf('"')) : line.slice(0, line.lastIndexOf(','))).replace(/""/g, '"').trim())
+    .map((line) =>
+      (line.startsWith('"') ? line.slice(1, line.lastIndexOf('"')) : line.slice(0, line.lastIndexOf(',')))
+        .replace(/""/g, '"')
+        .trim(),
+    )
     .filter((text) => text.length > 0);
   const rng = createRng(7);
   const out = new Set<string>(glosses.slice(0, count));
-  while (out.size < count) out.add(`${glosses[rng.nextInt(glosses.length)]} and ${glosses[rng.nextInt(glosses.length)]}`);
+  while (out.size < count)
+    out.add(`${glosses[rng.nextInt(glosses.length)]} and ${glosses[rng.nextInt(glosses.length)]}`);
   return [...out];
 }
 
@@ -75,7 +87,9 @@ export async function run(): Promise<BenchSuite> {
     return {
       name: 'embeddings',
       figures: [],
-      notes: ['Transformers.js is not installed: run `bash bench/install-contenders.sh` (it installs @huggingface/transformers into bench/.contenders/ without the CUDA download), then `npm run bench -- embeddings`.'],
+      notes: [
+        'Transformers.js is not installed: run `bash bench/install-contenders.sh` (it installs @huggingface/transformers into bench/.contenders/ without the CUDA download), then `npm run bench -- embeddings`.',
+      ],
     };
   }
 
@@ -112,7 +126,10 @@ export async function run(): Promise<BenchSuite> {
 
   const figures = await sideBySide(
     `embeddings ${SENTENCES} sentences`,
-    { a: { label: 'playground embedTexts', run: playground }, b: { label: `Transformers.js ${found.version} feature-extraction`, run: transformersJs } },
+    {
+      a: { label: 'playground embedTexts', run: playground },
+      b: { label: `Transformers.js ${found.version} feature-extraction`, run: transformersJs },
+    },
     REPEATS,
     0,
   );

@@ -34,7 +34,10 @@ const TARGET = 1.1;
 const SAMPLE_MS = 40;
 const REPEATS = 21;
 
-const WORDS = 'the old dog and the young cat sat on a warm mat near the door of the small house by the river in the quiet town while a king and a queen walked'.split(' ');
+const WORDS =
+  'the old dog and the young cat sat on a warm mat near the door of the small house by the river in the quiet town while a king and a queen walked'.split(
+    ' ',
+  );
 
 /** A text of exactly `length` tokens with [CLS] and [SEP] (words repeated, then trimmed). */
 function textOfLength(tokenizer: ModelTokenizer, length: number): string {
@@ -51,7 +54,12 @@ function textOfLength(tokenizer: ModelTokenizer, length: number): string {
 function rawFeeds(inputNames: readonly string[], ids: number[], typeIds: number[]): Record<string, ort.Tensor> {
   const n = ids.length;
   const feeds: Record<string, ort.Tensor> = {};
-  const make = (values: (i: number) => number) => new ort.Tensor('int64', BigInt64Array.from({ length: n }, (_, i) => BigInt(values(i))), [1, n]);
+  const make = (values: (i: number) => number) =>
+    new ort.Tensor(
+      'int64',
+      BigInt64Array.from({ length: n }, (_, i) => BigInt(values(i))),
+      [1, n],
+    );
   for (const name of inputNames) {
     if (name === 'input_ids') feeds[name] = make((i) => ids[i]);
     else if (name === 'attention_mask') feeds[name] = make(() => 1);
@@ -85,13 +93,36 @@ async function compareAt(
 
   const figures: Figure[] = [];
   const pairs = [
-    { kind: 'session.run', a: { label: 'playground (attention exposed)', run: exposedRun }, b: { label: 'raw onnxruntime-web', run: rawRun } },
-    { kind: 'text→result', a: { label: 'playground runAttention', run: toolRun }, b: { label: 'plain script (tokenize + run)', run: scriptRun } },
+    {
+      kind: 'session.run',
+      a: { label: 'playground (attention exposed)', run: exposedRun },
+      b: { label: 'raw onnxruntime-web', run: rawRun },
+    },
+    {
+      kind: 'text→result',
+      a: { label: 'playground runAttention', run: toolRun },
+      b: { label: 'plain script (tokenize + run)', run: scriptRun },
+    },
   ];
   for (const { kind, a, b } of pairs) {
     const calls = await callsFor(b.run, SAMPLE_MS);
-    const [fa, fb, ratio, cpuRatio] = await interleaved(`forward ${label} seq=${length} ${kind}`, { a, b }, REPEATS, calls, 2);
-    figures.push(fa, fb, { ...ratio, name: `${ratio.name} (target ≤ ${TARGET})`, details: { ...ratio.details, target: TARGET, met: ratio.median <= TARGET } }, cpuRatio);
+    const [fa, fb, ratio, cpuRatio] = await interleaved(
+      `forward ${label} seq=${length} ${kind}`,
+      { a, b },
+      REPEATS,
+      calls,
+      2,
+    );
+    figures.push(
+      fa,
+      fb,
+      {
+        ...ratio,
+        name: `${ratio.name} (target ≤ ${TARGET})`,
+        details: { ...ratio.details, target: TARGET, met: ratio.median <= TARGET },
+      },
+      cpuRatio,
+    );
   }
   return figures;
 }

@@ -78,7 +78,11 @@ interface PythonRun {
 
 function runPython(dir: string, mode: 'plain' | 'converged' = 'plain'): PythonRun & { probabilities: Float64Array } {
   const single = { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
-  const out = execFileSync(PYTHON, [SCRIPT, dir, String(ROWS), String(COLS), String(MAX_ITER), mode], { env: { ...process.env, ...single }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const out = execFileSync(PYTHON, [SCRIPT, dir, String(ROWS), String(COLS), String(MAX_ITER), mode], {
+    env: { ...process.env, ...single },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   const probabilities = new Float64Array(new Uint8Array(readFileSync(path.join(dir, 'sklearn-probs.f64'))).buffer);
   return { ...(JSON.parse(out.trim().split('\n').pop()!) as PythonRun), probabilities };
 }
@@ -89,11 +93,18 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return max;
 }
 
-async function compare(name: string, { X, labels }: { X: FeatureMatrix; labels: Int32Array }, dir: string): Promise<{ figures: Figure[]; notes: string[] }> {
+async function compare(
+  name: string,
+  { X, labels }: { X: FeatureMatrix; labels: Int32Array },
+  dir: string,
+): Promise<{ figures: Figure[]; notes: string[] }> {
   const foldAssignment = stratifiedFoldAssignment(labels, CLASSES, { folds: FOLDS, seed: 0 });
   writeFileSync(path.join(dir, 'features.f32'), new Uint8Array(Float32Array.from(X.data).buffer));
   writeFileSync(path.join(dir, 'labels.i32'), new Uint8Array(labels.buffer, labels.byteOffset, labels.byteLength));
-  writeFileSync(path.join(dir, 'folds.i32'), new Uint8Array(foldAssignment.buffer, foldAssignment.byteOffset, foldAssignment.byteLength));
+  writeFileSync(
+    path.join(dir, 'folds.i32'),
+    new Uint8Array(foldAssignment.buffer, foldAssignment.byteOffset, foldAssignment.byteLength),
+  );
   const labelList = Array.from(labels);
 
   let ours: ReturnType<typeof crossValPredictProba> | null = null;
@@ -141,7 +152,11 @@ async function compare(name: string, { X, labels }: { X: FeatureMatrix; labels: 
   const sklearnGap = converged ? maxAbsDiff(plain.probabilities, converged.probabilities) : null;
   const py = python as PythonRun | null;
   const label = `label audit ${name} ${ROWS}×${COLS}, ${CLASSES} classes, ${FOLDS} folds`;
-  const ratio = summarize(`${label}: ratio playground (CV + CL) / scikit-learn cross_val_predict (target ≤ 1.0)`, 'ratio', oursMs.map((t, i) => t / pythonMs[i]));
+  const ratio = summarize(
+    `${label}: ratio playground (CV + CL) / scikit-learn cross_val_predict (target ≤ 1.0)`,
+    'ratio',
+    oursMs.map((t, i) => t / pythonMs[i]),
+  );
   ratio.details = {
     target: 1,
     met: ratio.median <= 1,
@@ -150,22 +165,39 @@ async function compare(name: string, { X, labels }: { X: FeatureMatrix; labels: 
     probabilitiesMatch: maxDiff === null ? null : maxDiff <= TOLERANCE,
   };
   const figures: Figure[] = [
-    summarize(`${label}: playground crossValPredictProba + findLabelIssues`, 'ms', oursMs, { flagged, iterationsPerFold: (ours as ReturnType<typeof crossValPredictProba> | null)!.iterationsPerFold }),
+    summarize(`${label}: playground crossValPredictProba + findLabelIssues`, 'ms', oursMs, {
+      flagged,
+      iterationsPerFold: (ours as ReturnType<typeof crossValPredictProba> | null)!.iterationsPerFold,
+    }),
     summarize(`${label}: playground crossValPredictProba alone`, 'ms', oursCvMs),
-    summarize(`${label}: scikit-learn ${py?.sklearn} cross_val_predict (in-process time)`, 'ms', pythonMs, { convergenceWarnings: py?.convergenceWarnings, maxIter: MAX_ITER }),
+    summarize(`${label}: scikit-learn ${py?.sklearn} cross_val_predict (in-process time)`, 'ms', pythonMs, {
+      convergenceWarnings: py?.convergenceWarnings,
+      maxIter: MAX_ITER,
+    }),
     summarize(`${label}: scikit-learn including Python start-up and file reading`, 'ms', pythonWallMs),
     ratio,
     summarize(`${label}: max |Δ probability| playground vs scikit-learn lbfgs as timed`, 'abs', [plainDiff]),
   ];
   if (converged && maxDiff !== null) {
     figures.push(
-      summarize(`${label}: scikit-learn newton-cg tol 1e-10 (the optimum, for the probability check)`, 'ms', [converged.seconds * 1000], { maxGradient: converged.maxGradient }),
-      summarize(`${label}: max |Δ probability| playground vs scikit-learn at the optimum (tolerance ${TOLERANCE})`, 'abs', [maxDiff], { sklearnLbfgsVsOptimum: sklearnGap }),
+      summarize(
+        `${label}: scikit-learn newton-cg tol 1e-10 (the optimum, for the probability check)`,
+        'ms',
+        [converged.seconds * 1000],
+        { maxGradient: converged.maxGradient },
+      ),
+      summarize(
+        `${label}: max |Δ probability| playground vs scikit-learn at the optimum (tolerance ${TOLERANCE})`,
+        'abs',
+        [maxDiff],
+        { sklearnLbfgsVsOptimum: sklearnGap },
+      ),
     );
   }
-  const check = converged && maxDiff !== null
-    ? `probabilities agree with scikit-learn's optimum (newton-cg, tol 1e-10, max |gradient| ${converged.maxGradient.toExponential(1)}) to ${maxDiff.toExponential(2)} (≤ ${TOLERANCE}: ${maxDiff <= TOLERANCE ? 'yes' : 'NO'}); scikit-learn's lbfgs as timed stops ${sklearnGap!.toExponential(2)} from that optimum`
-    : `optimum check skipped (BENCH_LABELS_OPTIMUM=all runs it; scikit-learn's newton-cg needs minutes here); playground vs scikit-learn's lbfgs as timed: ${plainDiff.toExponential(2)}`;
+  const check =
+    converged && maxDiff !== null
+      ? `probabilities agree with scikit-learn's optimum (newton-cg, tol 1e-10, max |gradient| ${converged.maxGradient.toExponential(1)}) to ${maxDiff.toExponential(2)} (≤ ${TOLERANCE}: ${maxDiff <= TOLERANCE ? 'yes' : 'NO'}); scikit-learn's lbfgs as timed stops ${sklearnGap!.toExponential(2)} from that optimum`
+      : `optimum check skipped (BENCH_LABELS_OPTIMUM=all runs it; scikit-learn's newton-cg needs minutes here); playground vs scikit-learn's lbfgs as timed: ${plainDiff.toExponential(2)}`;
   const notes = [
     `${name}: playground ${ratio.median.toFixed(3)}× scikit-learn (target ≤ 1.0: ${ratio.median <= 1 ? 'met' : 'NOT met'}); ${check}; ${flagged} rows flagged; scikit-learn ConvergenceWarnings: ${py?.convergenceWarnings ?? '?'} of ${FOLDS} folds.`,
   ];
@@ -177,18 +209,36 @@ export async function run(): Promise<BenchSuite> {
   try {
     execFileSync(PYTHON, ['-c', 'import sklearn, numpy'], { stdio: 'ignore' });
   } catch {
-    return { name: 'label-audit', figures: [], notes: ['scikit-learn is not installed for /usr/bin/python3: apt-get install -y python3-sklearn (or bash bench/install-contenders.sh).'] };
+    return {
+      name: 'label-audit',
+      figures: [],
+      notes: [
+        'scikit-learn is not installed for /usr/bin/python3: apt-get install -y python3-sklearn (or bash bench/install-contenders.sh).',
+      ],
+    };
   }
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-label-audit-'));
   try {
     const figures: Figure[] = [];
     const notes: string[] = [];
-    for (const [name, data] of [['random', randomData(42)], ['correlated', correlatedData(42)]] as const) {
+    for (const [name, data] of [
+      ['random', randomData(42)],
+      ['correlated', correlatedData(42)],
+    ] as const) {
       const result = await compare(name, data, dir);
       figures.push(...result.figures);
       notes.push(...result.notes);
     }
-    const py = JSON.parse(execFileSync(PYTHON, ['-c', 'import json,sys,sklearn,numpy;print(json.dumps([sys.version.split()[0],sklearn.__version__,numpy.__version__]))'], { encoding: 'utf8' })) as string[];
+    const py = JSON.parse(
+      execFileSync(
+        PYTHON,
+        [
+          '-c',
+          'import json,sys,sklearn,numpy;print(json.dumps([sys.version.split()[0],sklearn.__version__,numpy.__version__]))',
+        ],
+        { encoding: 'utf8' },
+      ),
+    ) as string[];
     notes.unshift(
       `Python ${py[0]}, scikit-learn ${py[1]}, numpy ${py[2]} (Debian); LogisticRegression(C=1.0, solver='lbfgs') with its defaults (max_iter=${MAX_ITER}, tol=1e-4), timed inside Python; one BLAS thread. Playground: crossValPredictProba (L-BFGS, tolerance 1e-7 on the mean gradient, preconditioned, warm-started folds) then findLabelIssues (prune_by_noise_rate), in Node. ${REPEATS} alternating pairs per data set.`,
     );

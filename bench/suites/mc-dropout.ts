@@ -39,7 +39,10 @@ const diskFetch: typeof fetch = async (input) => {
 
 /** A sentence of exactly `length` tokens (with [CLS] and [SEP]) and one [MASK] in the middle. */
 function sentenceOfLength(model: PreparedModel, length: number): string {
-  const words = 'the old dog and the young cat sat on a warm mat near the door of the small house by the river in the quiet town'.split(' ');
+  const words =
+    'the old dog and the young cat sat on a warm mat near the door of the small house by the river in the quiet town'.split(
+      ' ',
+    );
   const parts: string[] = [];
   for (let i = 0; parts.length < 200; i++) {
     parts.push(i === 8 ? '[MASK]' : words[i % words.length]);
@@ -58,10 +61,16 @@ export async function run(): Promise<BenchSuite> {
   const layers = model.info.layers;
   const sites = ['attention', 'hidden'] as const;
   const allLayers = await cache.get(model, normalizeGraphConfig(layers, [...sites], 'all', { task: 'fill-mask' }));
-  const lastLayer = await cache.get(model, normalizeGraphConfig(layers, [...sites], { lastK: 1 }, { task: 'fill-mask' }));
+  const lastLayer = await cache.get(
+    model,
+    normalizeGraphConfig(layers, [...sites], { lastK: 1 }, { task: 'fill-mask' }),
+  );
 
   // The same dropout graph without the restricted head: logits at every position.
-  const unrestrictedBuilt = insertMcDropout(model.graph, { sites: [...sites], config: { num_attention_heads: model.info.heads, hidden_size: model.info.hiddenSize } });
+  const unrestrictedBuilt = insertMcDropout(model.graph, {
+    sites: [...sites],
+    config: { num_attention_heads: model.info.heads, hidden_size: model.info.hiddenSize },
+  });
   const unrestrictedGraph = pruneToOutputs(unrestrictedBuilt.model, [model.description.roles.fillMask!]).model;
   const unrestricted: McSession = {
     key: 'unrestricted',
@@ -80,10 +89,26 @@ export async function run(): Promise<BenchSuite> {
   const timed = { yieldBetweenRuns: false } as const;
 
   const contenders: { key: string; label: string; run: () => Promise<unknown> }[] = [
-    { key: 'sequential', label: `sequential: ${SAMPLES} runs × 1 row, all ${layers} layers stochastic`, run: () => sampleProbabilities(model, allLayers, encoded, target, settings, { chunkRows: 1, ...timed }) },
-    { key: 'batched', label: `batched: 1 run × ${SAMPLES} rows, all ${layers} layers stochastic`, run: () => sampleProbabilities(model, allLayers, encoded, target, settings, { chunkRows: SAMPLES, ...timed }) },
-    { key: 'sharedPrefix', label: `shared prefix: last layer stochastic, prefix once, tiled to ${SAMPLES} rows`, run: () => sampleProbabilities(model, lastLayer, encoded, target, settings, { chunkRows: SAMPLES, ...timed }) },
-    { key: 'batchedFullHead', label: `batched with logits at all ${SEQ} positions (head not restricted)`, run: () => sampleProbabilities(model, unrestricted, encoded, target, settings, { chunkRows: SAMPLES, ...timed }) },
+    {
+      key: 'sequential',
+      label: `sequential: ${SAMPLES} runs × 1 row, all ${layers} layers stochastic`,
+      run: () => sampleProbabilities(model, allLayers, encoded, target, settings, { chunkRows: 1, ...timed }),
+    },
+    {
+      key: 'batched',
+      label: `batched: 1 run × ${SAMPLES} rows, all ${layers} layers stochastic`,
+      run: () => sampleProbabilities(model, allLayers, encoded, target, settings, { chunkRows: SAMPLES, ...timed }),
+    },
+    {
+      key: 'sharedPrefix',
+      label: `shared prefix: last layer stochastic, prefix once, tiled to ${SAMPLES} rows`,
+      run: () => sampleProbabilities(model, lastLayer, encoded, target, settings, { chunkRows: SAMPLES, ...timed }),
+    },
+    {
+      key: 'batchedFullHead',
+      label: `batched with logits at all ${SEQ} positions (head not restricted)`,
+      run: () => sampleProbabilities(model, unrestricted, encoded, target, settings, { chunkRows: SAMPLES, ...timed }),
+    },
   ];
 
   for (let i = 0; i < WARMUP; i++) for (const c of contenders) await c.run();
@@ -96,13 +121,24 @@ export async function run(): Promise<BenchSuite> {
   }
 
   const sequential = times.get('sequential')!;
-  const figures: Figure[] = contenders.map((c) => summarize(`mc-dropout T=${SAMPLES} seq=${SEQ}: ${c.label}`, 'ms', times.get(c.key)!));
+  const figures: Figure[] = contenders.map((c) =>
+    summarize(`mc-dropout T=${SAMPLES} seq=${SEQ}: ${c.label}`, 'ms', times.get(c.key)!),
+  );
   const ratio = (key: string) => times.get(key)!.map((t, i) => t / sequential[i]);
   const batchedRatio = summarize('mc-dropout: ratio batched / sequential (target ≤ 1)', 'ratio', ratio('batched'));
-  const prefixRatio = summarize('mc-dropout: ratio shared prefix / sequential (target ≤ 0.333)', 'ratio', ratio('sharedPrefix'), {
-    speedup: 1 / summarize('', '', ratio('sharedPrefix')).median,
-  });
-  const fullHeadRatio = summarize('mc-dropout: ratio batched full-sequence head / batched restricted head', 'ratio', times.get('batchedFullHead')!.map((t, i) => t / times.get('batched')![i]));
+  const prefixRatio = summarize(
+    'mc-dropout: ratio shared prefix / sequential (target ≤ 0.333)',
+    'ratio',
+    ratio('sharedPrefix'),
+    {
+      speedup: 1 / summarize('', '', ratio('sharedPrefix')).median,
+    },
+  );
+  const fullHeadRatio = summarize(
+    'mc-dropout: ratio batched full-sequence head / batched restricted head',
+    'ratio',
+    times.get('batchedFullHead')!.map((t, i) => t / times.get('batched')![i]),
+  );
   figures.push(batchedRatio, prefixRatio, fullHeadRatio);
 
   const notes = [

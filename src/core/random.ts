@@ -31,17 +31,25 @@ const rotl = (x: number, k: number) => ((x << k) | (x >>> (32 - k))) >>> 0;
 
 export function createRng(seed: number): Rng {
   const init = splitmix32(Math.floor(seed) >>> 0);
-  let s0 = init(), s1 = init(), s2 = init(), s3 = init();
+  let s0 = init(),
+    s1 = init(),
+    s2 = init(),
+    s3 = init();
   if ((s0 | s1 | s2 | s3) === 0) s0 = 1;
   let spareNormal: number | null = null;
 
   const nextUint32 = (): number => {
     const result = Math.imul(rotl(Math.imul(s1, 5) >>> 0, 7), 9) >>> 0;
     const t = (s1 << 9) >>> 0;
-    s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
     s2 ^= t;
     s3 = rotl(s3, 11);
-    s0 >>>= 0; s1 >>>= 0; s2 >>>= 0;
+    s0 >>>= 0;
+    s1 >>>= 0;
+    s2 >>>= 0;
     return result;
   };
   const nextFloat = () => (nextUint32() >>> 8) / 16777216;

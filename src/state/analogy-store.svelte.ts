@@ -84,8 +84,34 @@ export class AnalogyStore {
   }
 
   persist(): void {
-    const { a, b, c, method, k, spaces, pictureSpace, includeQueryWords, wholeWordsOnly, centered, layer, neighbourWord } = this;
-    writePersisted(KEY, { a, b, c, method, k, spaces: [...spaces], pictureSpace, includeQueryWords, wholeWordsOnly, centered, layer, neighbourWord });
+    const {
+      a,
+      b,
+      c,
+      method,
+      k,
+      spaces,
+      pictureSpace,
+      includeQueryWords,
+      wholeWordsOnly,
+      centered,
+      layer,
+      neighbourWord,
+    } = this;
+    writePersisted(KEY, {
+      a,
+      b,
+      c,
+      method,
+      k,
+      spaces: [...spaces],
+      pictureSpace,
+      includeQueryWords,
+      wholeWordsOnly,
+      centered,
+      layer,
+      neighbourWord,
+    });
   }
 
   /** Spaces the user selected that exist for this model. */
@@ -130,10 +156,23 @@ export class AnalogyStore {
       if (this.summaries.length === 0) await this.refreshSpaces();
       const ids = this.activeSpaces;
       if (ids.length === 0) throw new Error('Choose at least one space.');
-      const options = { method: this.method, k: this.k, includeQueryWords: this.includeQueryWords, wholeWordsOnly: this.wholeWordsOnly, centered: this.centered, layer: this.contextLayer };
-      const answers = await modelStore.client.analogy(ids, { a: this.a, b: this.b, c: this.c }, options, (p) => {
-        if (this.job === jobId) this.progress = p;
-      }, jobId);
+      const options = {
+        method: this.method,
+        k: this.k,
+        includeQueryWords: this.includeQueryWords,
+        wholeWordsOnly: this.wholeWordsOnly,
+        centered: this.centered,
+        layer: this.contextLayer,
+      };
+      const answers = await modelStore.client.analogy(
+        ids,
+        { a: this.a, b: this.b, c: this.c },
+        options,
+        (p) => {
+          if (this.job === jobId) this.progress = p;
+        },
+        jobId,
+      );
       if (this.job !== jobId) return;
       this.answers = answers;
       if (!answers.some((answer) => answer.space === this.pictureSpace && answer.ok)) {
@@ -159,10 +198,17 @@ export class AnalogyStore {
     this.neighbourJob = jobId;
     this.neighboursRunning = true;
     try {
-      const result = await modelStore.client.neighbours(this.activeSpaces, this.neighbourWord, { k: this.k, wholeWordsOnly: this.wholeWordsOnly, centered: this.centered, layer: this.contextLayer }, undefined, jobId);
+      const result = await modelStore.client.neighbours(
+        this.activeSpaces,
+        this.neighbourWord,
+        { k: this.k, wholeWordsOnly: this.wholeWordsOnly, centered: this.centered, layer: this.contextLayer },
+        undefined,
+        jobId,
+      );
       if (this.neighbourJob === jobId) this.neighbours = result;
     } catch (error) {
-      if (this.neighbourJob === jobId && !/cancel/i.test((error as Error).message)) this.error = (error as Error).message;
+      if (this.neighbourJob === jobId && !/cancel/i.test((error as Error).message))
+        this.error = (error as Error).message;
     } finally {
       if (this.neighbourJob === jobId) {
         this.neighboursRunning = false;
@@ -183,9 +229,20 @@ export class AnalogyStore {
       if (this.summaries.length === 0) await this.refreshSpaces();
       // Every space the model has (not only the ones shown for queries): the point is the comparison.
       const ids = ANALOGY_SPACE_IDS.filter((id) => this.summaries.some((s) => s.id === id && s.available));
-      const result = await modelStore.client.evaluateAnalogyFile(text, ids, { methods: ['3CosAdd', '3CosMul'], centered: this.centered, wholeWordsOnly: this.wholeWordsOnly, layer: this.contextLayer }, (p) => {
-        if (this.evaluationJob === jobId) this.evaluationProgress = p;
-      }, jobId);
+      const result = await modelStore.client.evaluateAnalogyFile(
+        text,
+        ids,
+        {
+          methods: ['3CosAdd', '3CosMul'],
+          centered: this.centered,
+          wholeWordsOnly: this.wholeWordsOnly,
+          layer: this.contextLayer,
+        },
+        (p) => {
+          if (this.evaluationJob === jobId) this.evaluationProgress = p;
+        },
+        jobId,
+      );
       // The file name changes with the results only: a bad file leaves the last results under their own name.
       if (this.evaluationJob === jobId) {
         this.evaluation = result;
@@ -193,7 +250,8 @@ export class AnalogyStore {
       }
     } catch (error) {
       const message = (error as Error).message;
-      if (this.evaluationJob === jobId) this.evaluationError = /cancel/i.test(message) ? 'Evaluation cancelled.' : message;
+      if (this.evaluationJob === jobId)
+        this.evaluationError = /cancel/i.test(message) ? 'Evaluation cancelled.' : message;
     } finally {
       if (this.evaluationJob === jobId) {
         this.evaluating = false;
@@ -232,9 +290,14 @@ export class AnalogyStore {
     this.vectorsError = null;
     this.vectorsProgress = { stage: `Reading ${file.name}`, done: 0, total: file.size };
     try {
-      await modelStore.client.loadWordVectors(file, file.name, (p) => {
-        if (this.vectorsJob === jobId) this.vectorsProgress = p;
-      }, jobId);
+      await modelStore.client.loadWordVectors(
+        file,
+        file.name,
+        (p) => {
+          if (this.vectorsJob === jobId) this.vectorsProgress = p;
+        },
+        jobId,
+      );
       await this.refreshSpaces();
       this.toggleSpace('user', true);
     } catch (error) {
@@ -264,12 +327,15 @@ export class AnalogyStore {
 
 function sanitize(saved: Partial<AnalogyInputs>): Partial<AnalogyInputs> {
   const clean: Partial<AnalogyInputs> = {};
-  for (const key of ['a', 'b', 'c', 'neighbourWord'] as const) if (typeof saved[key] === 'string') clean[key] = saved[key]!.slice(0, 100);
+  for (const key of ['a', 'b', 'c', 'neighbourWord'] as const)
+    if (typeof saved[key] === 'string') clean[key] = saved[key]!.slice(0, 100);
   if (saved.method === '3CosAdd' || saved.method === '3CosMul') clean.method = saved.method;
   if (Number.isInteger(saved.k) && saved.k! >= 1 && saved.k! <= 100) clean.k = saved.k;
-  if (Array.isArray(saved.spaces)) clean.spaces = saved.spaces.filter((id): id is AnalogySpaceId => ANALOGY_SPACE_IDS.includes(id));
+  if (Array.isArray(saved.spaces))
+    clean.spaces = saved.spaces.filter((id): id is AnalogySpaceId => ANALOGY_SPACE_IDS.includes(id));
   if (saved.pictureSpace && ANALOGY_SPACE_IDS.includes(saved.pictureSpace)) clean.pictureSpace = saved.pictureSpace;
-  for (const flag of ['includeQueryWords', 'wholeWordsOnly', 'centered'] as const) if (typeof saved[flag] === 'boolean') clean[flag] = saved[flag];
+  for (const flag of ['includeQueryWords', 'wholeWordsOnly', 'centered'] as const)
+    if (typeof saved[flag] === 'boolean') clean[flag] = saved[flag];
   if (saved.layer === null || (Number.isInteger(saved.layer) && saved.layer! >= 1)) clean.layer = saved.layer;
   return clean;
 }

@@ -82,7 +82,11 @@ export class AttentionStore {
   async run(): Promise<void> {
     const info = modelStore.info;
     if (!info) return;
-    const producedBy: AttentionSource = { model: info.label, executionProvider: info.executionProvider, generation: modelStore.generation };
+    const producedBy: AttentionSource = {
+      model: info.label,
+      executionProvider: info.executionProvider,
+      generation: modelStore.generation,
+    };
     if (this.job) void modelStore.client.cancel(this.job);
     const jobId = modelStore.client.newJobId('attention');
     this.job = jobId;
@@ -125,7 +129,8 @@ function sanitize(saved: Partial<AttentionInputs>): Partial<AttentionInputs> {
   if (Number.isInteger(saved.layer) && saved.layer! >= 0) clean.layer = saved.layer;
   if (Number.isInteger(saved.head) && saved.head! >= 0) clean.head = saved.head;
   if (saved.view && ['model', 'head', 'matrix', 'row'].includes(saved.view)) clean.view = saved.view;
-  for (const flag of ['hideSpecial', 'averageHeads', 'rollout'] as const) if (typeof saved[flag] === 'boolean') clean[flag] = saved[flag];
+  for (const flag of ['hideSpecial', 'averageHeads', 'rollout'] as const)
+    if (typeof saved[flag] === 'boolean') clean[flag] = saved[flag];
   return clean;
 }
 

@@ -50,7 +50,14 @@ interface SavedResult {
   audited: AuditedRows;
 }
 
-const DEFAULT_PARSE: ParseSettings = { format: 'auto', delimiter: 'auto', header: 'auto', textColumn: null, labelColumn: null, excludeIncomplete: false };
+const DEFAULT_PARSE: ParseSettings = {
+  format: 'auto',
+  delimiter: 'auto',
+  header: 'auto',
+  textColumn: null,
+  labelColumn: null,
+  excludeIncomplete: false,
+};
 export const EXAMPLE_URL = `${import.meta.env.BASE_URL}examples/wordnet-glosses-noisy.csv`;
 /** Inputs longer than this are not shown in the text box (it would make typing slow). */
 export const LARGE_INPUT_CHARS = 200_000;
@@ -67,7 +74,11 @@ function viewOf(packed: PackedParse): ParsedView {
     get() {
       if (!rows) {
         const texts = packed.rowCount === 0 ? [] : packed.texts.split(TEXT_SEPARATOR);
-        rows = texts.map((text, i) => ({ text, label: packed.summary.classes[packed.labelIds[i]], sourceRow: packed.sourceRows[i] }));
+        rows = texts.map((text, i) => ({
+          text,
+          label: packed.summary.classes[packed.labelIds[i]],
+          sourceRow: packed.sourceRows[i],
+        }));
       }
       return rows;
     },
@@ -90,7 +101,9 @@ export class LabelsStore {
   result = $state.raw<LabelAuditOutput | null>(null);
   audited = $state.raw<AuditedRows | null>(null);
   /** The audited texts, one per row (split from `audited.packedTexts`). */
-  auditedTexts = $derived(this.audited ? (this.audited.count === 0 ? [] : this.audited.packedTexts.split(TEXT_SEPARATOR)) : []);
+  auditedTexts = $derived(
+    this.audited ? (this.audited.count === 0 ? [] : this.audited.packedTexts.split(TEXT_SEPARATOR)) : [],
+  );
   /** The input or settings changed after the result was computed. */
   stale = $state(false);
   decisions = $state.raw<Uint8Array>(new Uint8Array(0));
@@ -118,7 +131,8 @@ export class LabelsStore {
     if (typeof indexedDB !== 'undefined') void this.restore();
     else this.restored = true;
     // A reload or a closed tab within the save delay still writes the last edits and decisions.
-    if (typeof window !== 'undefined') window.addEventListener('pagehide', () => void (this.saveTimer ? this.flush() : undefined));
+    if (typeof window !== 'undefined')
+      window.addEventListener('pagehide', () => void (this.saveTimer ? this.flush() : undefined));
   }
 
   /** Lower-cased texts for the search box (derived lazily: built on the first search). */
@@ -190,7 +204,8 @@ export class LabelsStore {
       const response = await fetch(EXAMPLE_URL);
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       this.setInput(await response.text(), 'wordnet-glosses-noisy.csv');
-      this.notice = 'Loaded the example: 360 WordNet noun glosses with 8 classes, some labels deliberately wrong. Press "Find label issues".';
+      this.notice =
+        'Loaded the example: 360 WordNet noun glosses with 8 classes, some labels deliberately wrong. Press "Find label issues".';
     } catch (error) {
       this.error = `The example could not be loaded: ${(error as Error).message}`;
     }
@@ -224,7 +239,8 @@ export class LabelsStore {
       if (this.result) this.stale = true;
       this.scheduleSave();
     } catch (error) {
-      if (id === this.parseJob) this.parseError = `${file.name} could not be read: ${(error as Error).message}${this.input.trim() !== '' ? ' Your previous data is kept.' : ''}`;
+      if (id === this.parseJob)
+        this.parseError = `${file.name} could not be read: ${(error as Error).message}${this.input.trim() !== '' ? ' Your previous data is kept.' : ''}`;
     } finally {
       if (id === this.parseJob) {
         this.parsing = false;
@@ -325,7 +341,8 @@ export class LabelsStore {
       if (this.job !== jobId) return;
       const failure = error as Error;
       this.error = failure.name === 'CancelledError' ? null : failure.message;
-      if (failure.name === 'CancelledError' || /restarted/.test(failure.message)) this.notice = 'The audit was cancelled. Your data and settings are kept.';
+      if (failure.name === 'CancelledError' || /restarted/.test(failure.message))
+        this.notice = 'The audit was cancelled. Your data and settings are kept.';
     } finally {
       if (this.job === jobId) {
         this.running = false;
@@ -411,7 +428,9 @@ export class LabelsStore {
       truncated: truncated.has(i),
       decision: names[this.decisions[i]],
       finalLabel: this.decisions[i] === DECISION_REMOVE ? null : this.finalLabel(i),
-      probabilities: Object.fromEntries(result.classes.map((c, k) => [c, result.probabilities[i * result.numClasses + k]])),
+      probabilities: Object.fromEntries(
+        result.classes.map((c, k) => [c, result.probabilities[i * result.numClasses + k]]),
+      ),
     }));
     return JSON.stringify(
       {
@@ -424,14 +443,19 @@ export class LabelsStore {
         numIssues: result.numIssues,
         ranking: Array.from(result.ranking, (i) => audited.sourceRows[i]),
         noiseMatrix: {
-          description: 'Estimated noise matrix: the calibrated confident joint, in rows; each row sums to the rows with that given label.',
+          description:
+            'Estimated noise matrix: the calibrated confident joint, in rows; each row sums to the rows with that given label.',
           rows: 'given label',
           columns: 'estimated true label',
           counts: matrices.confidentJoint,
         },
         flaggedGivenVsSuggested: { rows: 'given label', columns: 'suggested label', counts: matrices.flaggedConfusion },
         estimatedJoint: result.estimatedJoint,
-        classSummaries: result.classSummaries.map((s) => ({ ...s, label: result.classes[s.label], mostConfusedWith: s.mostConfusedWith === null ? null : result.classes[s.mostConfusedWith] })),
+        classSummaries: result.classSummaries.map((s) => ({
+          ...s,
+          label: result.classes[s.label],
+          mostConfusedWith: s.mostConfusedWith === null ? null : result.classes[s.mostConfusedWith],
+        })),
         timingsMs: result.timings,
         notes: result.notes,
         rows,
@@ -450,9 +474,15 @@ export class LabelsStore {
       sourceName: this.sourceName,
       parse: $state.snapshot(this.parseSettings) as unknown as Record<string, unknown>,
       settings: $state.snapshot(this.settings) as unknown as Record<string, unknown>,
-      audit: this.result && this.audited
-        ? { result: this.result as unknown as Record<string, unknown>, audited: this.audited as unknown as Record<string, unknown>, decisions: this.decisions.slice(), stale: this.stale }
-        : null,
+      audit:
+        this.result && this.audited
+          ? {
+              result: this.result as unknown as Record<string, unknown>,
+              audited: this.audited as unknown as Record<string, unknown>,
+              decisions: this.decisions.slice(),
+              stale: this.stale,
+            }
+          : null,
     };
   }
 
@@ -476,7 +506,10 @@ export class LabelsStore {
     }
     this.decisionVersion++;
     void this.parse();
-    await Promise.all([this.flush(), this.result ? this.saveResult() : del('result', this.store()).catch(() => undefined)]);
+    await Promise.all([
+      this.flush(),
+      this.result ? this.saveResult() : del('result', this.store()).catch(() => undefined),
+    ]);
   }
 
   // ---------------------------------------------------------------- persistence
@@ -505,7 +538,10 @@ export class LabelsStore {
         this.result = saved.result;
         this.audited = saved.audited;
         this.stale = stale === true;
-        this.decisions = decisions instanceof Uint8Array && decisions.length === saved.result.rows ? decisions : new Uint8Array(saved.result.rows);
+        this.decisions =
+          decisions instanceof Uint8Array && decisions.length === saved.result.rows
+            ? decisions
+            : new Uint8Array(saved.result.rows);
         this.decisionVersion++;
       }
     } catch {
@@ -546,7 +582,9 @@ export class LabelsStore {
 
   private async saveResult(): Promise<void> {
     if (!this.result || !this.audited) return;
-    await set('result', { result: this.result, audited: this.audited } satisfies SavedResult, this.store()).catch(() => undefined);
+    await set('result', { result: this.result, audited: this.audited } satisfies SavedResult, this.store()).catch(
+      () => undefined,
+    );
     await this.saveStale();
   }
 

@@ -44,7 +44,8 @@ export class ModelStore {
 
   constructor(readonly client: PlaygroundClient) {
     client.on((event) => {
-      if (event.type === 'restarted') this.notice = `The model worker stopped (${event.reason}) and was restarted. Your inputs are kept.`;
+      if (event.type === 'restarted')
+        this.notice = `The model worker stopped (${event.reason}) and was restarted. Your inputs are kept.`;
       if (event.type === 'reloaded') {
         this.info = event.info;
         this.status = 'ready';
@@ -52,7 +53,9 @@ export class ModelStore {
       }
       if (event.type === 'reload-failed') this.error = `Reloading the model after the restart failed: ${event.message}`;
     });
-    const remembered = readPersisted<{ source: RememberedSource; executionProvider: ExecutionProviderChoice }>(MODEL_KEY);
+    const remembered = readPersisted<{ source: RememberedSource; executionProvider: ExecutionProviderChoice }>(
+      MODEL_KEY,
+    );
     if (remembered) this.executionProvider = remembered.executionProvider;
   }
 
@@ -60,7 +63,9 @@ export class ModelStore {
   async start(): Promise<void> {
     await this.refreshEmbedded();
     const remembered = readPersisted<{ source: RememberedSource }>(MODEL_KEY);
-    const fallback: RememberedSource | null = this.embedded[0] ? { kind: 'embedded', name: this.embedded[0].name } : null;
+    const fallback: RememberedSource | null = this.embedded[0]
+      ? { kind: 'embedded', name: this.embedded[0].name }
+      : null;
     const source = remembered?.source ?? fallback;
     if (source) await this.load(source);
     void this.refreshCached();
@@ -79,12 +84,21 @@ export class ModelStore {
       if (this.loadJob === jobId) this.progress = { ...overall, stage: 'download' };
     });
     try {
-      const info = await this.client.load(source, { executionProvider: this.executionProvider }, (event) => {
-        aggregator.handle(event);
-        if (event.file === 'onnx/model.onnx' && (event.status === 'done' || event.status === 'cached') && this.progress) {
-          this.progress = { ...this.progress, stage: 'prepare' };
-        }
-      }, jobId);
+      const info = await this.client.load(
+        source,
+        { executionProvider: this.executionProvider },
+        (event) => {
+          aggregator.handle(event);
+          if (
+            event.file === 'onnx/model.onnx' &&
+            (event.status === 'done' || event.status === 'cached') &&
+            this.progress
+          ) {
+            this.progress = { ...this.progress, stage: 'prepare' };
+          }
+        },
+        jobId,
+      );
       if (this.loadJob !== jobId) return false;
       this.info = info;
       this.status = 'ready';

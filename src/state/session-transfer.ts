@@ -19,12 +19,15 @@ export function sessionFileName(date = new Date()): string {
  * Reads a session file and, only when all of it is valid, replaces the current state with it:
  * a bad or foreign file changes nothing and the message says why.
  */
-export async function importSessionText(text: string): Promise<{ ok: true; notes: string[] } | { ok: false; message: string }> {
+export async function importSessionText(
+  text: string,
+): Promise<{ ok: true; notes: string[] } | { ok: false; message: string }> {
   let decoded;
   try {
     decoded = decodeSession(text);
   } catch (error) {
-    const message = error instanceof SessionFileError ? error.message : `The session could not be read: ${(error as Error).message}`;
+    const message =
+      error instanceof SessionFileError ? error.message : `The session could not be read: ${(error as Error).message}`;
     return { ok: false, message };
   }
   const { values, problems } = parseStateParams(Object.entries(decoded.session.state), VIEW_STATE);

@@ -1,4 +1,10 @@
-import type { McBatchResult, McDropoutSettings, McPredictionResult, McProgress, McTask } from '../core/engine/mc-dropout-run';
+import type {
+  McBatchResult,
+  McDropoutSettings,
+  McPredictionResult,
+  McProgress,
+  McTask,
+} from '../core/engine/mc-dropout-run';
 import { parseLabeledText } from '../core/labels/ingest';
 import { MAX_BATCH_INPUTS } from '../core/engine/tool-defaults';
 import { labelsStore } from './labels-store.svelte';
@@ -32,7 +38,8 @@ const DEFAULTS: UncertaintyInputs = {
   task: 'fill-mask',
   fillMaskText: 'The cat sat on the [MASK] and looked out of the window.',
   classifyText: 'The horse ate the grass.',
-  batchText: 'A dog ran across the field.\nThe soup was too salty.\nShe planted roses in the garden.\nThe bridge crosses the river.\nHe hurt his knee.',
+  batchText:
+    'A dog ran across the field.\nThe soup was too salty.\nShe planted roses in the garden.\nThe bridge crosses the river.\nHe hurt his knee.',
   samples: 32,
   dropout: null,
   attentionSites: true,
@@ -97,15 +104,48 @@ export class UncertaintyStore {
     return {
       samples: this.samples,
       dropout: this.effectiveDropout,
-      sites: [...(this.attentionSites ? (['attention'] as const) : []), ...(this.hiddenSites ? (['hidden'] as const) : [])],
+      sites: [
+        ...(this.attentionSites ? (['attention'] as const) : []),
+        ...(this.hiddenSites ? (['hidden'] as const) : []),
+      ],
       stochasticLayers: this.layerMode === 'all' ? 'all' : { lastK: Math.max(1, Math.min(layers, this.lastK)) },
       seed: this.seed >>> 0,
     };
   }
 
   persist(): void {
-    const { mode, task, fillMaskText, classifyText, batchText, samples, dropout, attentionSites, hiddenSites, layerMode, lastK, seed, topK, measure } = this;
-    writePersisted(KEY, { mode, task, fillMaskText, classifyText, batchText, samples, dropout, attentionSites, hiddenSites, layerMode, lastK, seed, topK, measure });
+    const {
+      mode,
+      task,
+      fillMaskText,
+      classifyText,
+      batchText,
+      samples,
+      dropout,
+      attentionSites,
+      hiddenSites,
+      layerMode,
+      lastK,
+      seed,
+      topK,
+      measure,
+    } = this;
+    writePersisted(KEY, {
+      mode,
+      task,
+      fillMaskText,
+      classifyText,
+      batchText,
+      samples,
+      dropout,
+      attentionSites,
+      hiddenSites,
+      layerMode,
+      lastK,
+      seed,
+      topK,
+      measure,
+    });
   }
 
   newSeed(): void {
@@ -128,12 +168,20 @@ export class UncertaintyStore {
     try {
       const settings = this.settings;
       if (this.mode === 'single') {
-        const request = { task: this.task, text: this.text, maskPosition: this.task === 'fill-mask' ? this.maskPosition : null, topK: this.topK };
+        const request = {
+          task: this.task,
+          text: this.text,
+          maskPosition: this.task === 'fill-mask' ? this.maskPosition : null,
+          topK: this.topK,
+        };
         const result = await modelStore.client.predict(request, settings, onProgress, jobId);
         if (this.job !== jobId) return;
         this.result = result;
       } else {
-        const texts = this.batchText.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length > 0);
+        const texts = this.batchText
+          .split(/\r?\n/)
+          .map((line) => line.trim())
+          .filter((line) => line.length > 0);
         const result = await modelStore.client.predictBatch(texts, this.task, settings, onProgress, jobId);
         if (this.job !== jobId) return;
         this.batch = result;
@@ -187,14 +235,18 @@ export class UncertaintyStore {
   /** Texts of a CSV/TSV/JSON-lines file in the label tool's format (text and label columns), one input each. */
   importLabeledText(content: string, fileName: string): void {
     const parsed = parseLabeledText(content, { excludeIncomplete: true });
-    const rows = [...parsed.rows.map((row) => row.text), ...parsed.incompleteRows.map((row) => row.text)].map((text) => text.replace(/\s+/g, ' ').trim()).filter(Boolean);
+    const rows = [...parsed.rows.map((row) => row.text), ...parsed.incompleteRows.map((row) => row.text)]
+      .map((text) => text.replace(/\s+/g, ' ').trim())
+      .filter(Boolean);
     if (rows.length === 0) {
-      this.batchNotice = `${fileName}: no texts found. ${parsed.problems.map((problem) => problem.message).join(' ')}`.trim();
+      this.batchNotice =
+        `${fileName}: no texts found. ${parsed.problems.map((problem) => problem.message).join(' ')}`.trim();
       return;
     }
     const kept = rows.slice(0, MAX_BATCH_INPUTS);
     this.batchText = kept.join('\n');
-    this.batchLabels = parsed.rows.length === rows.length ? parsed.rows.slice(0, MAX_BATCH_INPUTS).map((row) => row.label) : null;
+    this.batchLabels =
+      parsed.rows.length === rows.length ? parsed.rows.slice(0, MAX_BATCH_INPUTS).map((row) => row.label) : null;
     this.batchNotice = `${fileName}: ${kept.length} texts loaded from the ${parsed.columns ? `"${parsed.columns.names[parsed.columns.textColumn]}"` : 'text'} column${rows.length > kept.length ? ` (only the first ${MAX_BATCH_INPUTS} of ${rows.length})` : ''}.`;
     this.persist();
   }
@@ -204,15 +256,19 @@ function sanitize(saved: Partial<UncertaintyInputs>): Partial<UncertaintyInputs>
   const clean: Partial<UncertaintyInputs> = {};
   if (saved.mode === 'single' || saved.mode === 'batch') clean.mode = saved.mode;
   if (saved.task === 'fill-mask' || saved.task === 'classification') clean.task = saved.task;
-  for (const key of ['fillMaskText', 'classifyText', 'batchText'] as const) if (typeof saved[key] === 'string') clean[key] = saved[key].slice(0, 200_000);
+  for (const key of ['fillMaskText', 'classifyText', 'batchText'] as const)
+    if (typeof saved[key] === 'string') clean[key] = saved[key].slice(0, 200_000);
   if (Number.isInteger(saved.samples) && saved.samples! >= 1 && saved.samples! <= 256) clean.samples = saved.samples;
-  if (saved.dropout === null || (typeof saved.dropout === 'number' && saved.dropout >= 0 && saved.dropout <= 0.95)) clean.dropout = saved.dropout;
-  for (const flag of ['attentionSites', 'hiddenSites'] as const) if (typeof saved[flag] === 'boolean') clean[flag] = saved[flag];
+  if (saved.dropout === null || (typeof saved.dropout === 'number' && saved.dropout >= 0 && saved.dropout <= 0.95))
+    clean.dropout = saved.dropout;
+  for (const flag of ['attentionSites', 'hiddenSites'] as const)
+    if (typeof saved[flag] === 'boolean') clean[flag] = saved[flag];
   if (saved.layerMode === 'all' || saved.layerMode === 'last') clean.layerMode = saved.layerMode;
   if (Number.isInteger(saved.lastK) && saved.lastK! >= 1) clean.lastK = saved.lastK;
   if (Number.isInteger(saved.seed) && saved.seed! >= 0 && saved.seed! <= 0xffffffff) clean.seed = saved.seed;
   if (Number.isInteger(saved.topK) && saved.topK! >= 1 && saved.topK! <= 50) clean.topK = saved.topK;
-  if (saved.measure && ['mutualInformation', 'predictiveEntropy', 'variationRatio'].includes(saved.measure)) clean.measure = saved.measure;
+  if (saved.measure && ['mutualInformation', 'predictiveEntropy', 'variationRatio'].includes(saved.measure))
+    clean.measure = saved.measure;
   return clean;
 }
 

@@ -69,7 +69,10 @@ export class WorkshopStore {
       return;
     }
     if (source.kind === 'embedded' && !modelStore.embedded.some((m) => m.name === source.name)) {
-      this.problems = [...this.problems, `Model (model): there is no built-in model "${source.name}"; the current model is kept.`];
+      this.problems = [
+        ...this.problems,
+        `Model (model): there is no built-in model "${source.name}"; the current model is kept.`,
+      ];
       this.requestedModelRef = this.modelRef;
       return;
     }

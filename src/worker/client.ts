@@ -1,7 +1,11 @@
 import * as Comlink from 'comlink';
 import type { AttentionDisplayOptions } from '../core/engine/attention-view';
 import type { AnalogyProgressCallback, AnalogySpaceId } from '../core/engine/analogy-spaces';
-import type { AnalogyEvaluationOptions, AnalogyNeighbourOptions, AnalogyQueryOptions } from '../core/engine/analogy-run';
+import type {
+  AnalogyEvaluationOptions,
+  AnalogyNeighbourOptions,
+  AnalogyQueryOptions,
+} from '../core/engine/analogy-run';
 import type { LabelAuditProgress, LabelAuditSettings } from '../core/engine/label-audit-run';
 import type { PackedRows } from '../core/engine/label-input';
 import type { ParseLabeledTextOptions } from '../core/labels';
@@ -69,7 +73,8 @@ export class PlaygroundClient {
     // End-to-end tests terminate the worker mid-run through this hook; it exists only when a test
     // defined the hooks object before the app started (Playwright's addInitScript), never otherwise.
     const hooks = (globalThis as { __playgroundTestHooks?: Record<string, unknown> }).__playgroundTestHooks;
-    if (hooks && typeof hooks === 'object') hooks.terminateWorker = (reason = 'it was terminated') => this.restart(String(reason));
+    if (hooks && typeof hooks === 'object')
+      hooks.terminateWorker = (reason = 'it was terminated') => this.restart(String(reason));
   }
 
   on(listener: (event: WorkerEvent) => void): () => void {
@@ -81,8 +86,17 @@ export class PlaygroundClient {
     return `${prefix}-${++this.jobCounter}`;
   }
 
-  async load(source: ModelSource, options: LoadOptions, onProgress?: ProgressCallback, jobId?: string): Promise<ModelInfo> {
-    const info = await this.call((api) => api.load(source, options, onProgress ? Comlink.proxy(onProgress) : undefined, jobId), jobId, false);
+  async load(
+    source: ModelSource,
+    options: LoadOptions,
+    onProgress?: ProgressCallback,
+    jobId?: string,
+  ): Promise<ModelInfo> {
+    const info = await this.call(
+      (api) => api.load(source, options, onProgress ? Comlink.proxy(onProgress) : undefined, jobId),
+      jobId,
+      false,
+    );
     this.lastLoad = { source, options };
     return info;
   }
@@ -95,15 +109,33 @@ export class PlaygroundClient {
     return this.call((api) => api.analogySpaces());
   }
 
-  analogy(spaces: AnalogySpaceId[], words: { a: string; b: string; c: string }, options: AnalogyQueryOptions, onProgress?: AnalogyProgressCallback, jobId?: string) {
+  analogy(
+    spaces: AnalogySpaceId[],
+    words: { a: string; b: string; c: string },
+    options: AnalogyQueryOptions,
+    onProgress?: AnalogyProgressCallback,
+    jobId?: string,
+  ) {
     return this.call((api) => api.analogy(spaces, words, options, proxied(onProgress), jobId), jobId);
   }
 
-  neighbours(spaces: AnalogySpaceId[], word: string, options: AnalogyNeighbourOptions, onProgress?: AnalogyProgressCallback, jobId?: string) {
+  neighbours(
+    spaces: AnalogySpaceId[],
+    word: string,
+    options: AnalogyNeighbourOptions,
+    onProgress?: AnalogyProgressCallback,
+    jobId?: string,
+  ) {
     return this.call((api) => api.neighbours(spaces, word, options, proxied(onProgress), jobId), jobId);
   }
 
-  evaluateAnalogyFile(text: string, spaces: AnalogySpaceId[], options: AnalogyEvaluationOptions, onProgress?: AnalogyProgressCallback, jobId?: string) {
+  evaluateAnalogyFile(
+    text: string,
+    spaces: AnalogySpaceId[],
+    options: AnalogyEvaluationOptions,
+    onProgress?: AnalogyProgressCallback,
+    jobId?: string,
+  ) {
     return this.call((api) => api.evaluateAnalogyFile(text, spaces, options, proxied(onProgress), jobId), jobId);
   }
 
@@ -113,11 +145,23 @@ export class PlaygroundClient {
   }
 
   predict(request: McPredictRequest, settings: McDropoutSettings, onProgress?: McProgressCallback, jobId?: string) {
-    return this.call((api) => api.predict(request, settings, onProgress ? Comlink.proxy(onProgress) : undefined, jobId), jobId);
+    return this.call(
+      (api) => api.predict(request, settings, onProgress ? Comlink.proxy(onProgress) : undefined, jobId),
+      jobId,
+    );
   }
 
-  predictBatch(texts: string[], task: McTask, settings: McDropoutSettings, onProgress?: McProgressCallback, jobId?: string) {
-    return this.call((api) => api.predictBatch(texts, task, settings, onProgress ? Comlink.proxy(onProgress) : undefined, jobId), jobId);
+  predictBatch(
+    texts: string[],
+    task: McTask,
+    settings: McDropoutSettings,
+    onProgress?: McProgressCallback,
+    jobId?: string,
+  ) {
+    return this.call(
+      (api) => api.predictBatch(texts, task, settings, onProgress ? Comlink.proxy(onProgress) : undefined, jobId),
+      jobId,
+    );
   }
 
   tokenize(text: string, pair: string | null) {
@@ -130,8 +174,16 @@ export class PlaygroundClient {
   }
 
   /** Rows travel packed (one NUL-joined string, label ids): see PackedRows. */
-  auditLabels(rows: PackedRows, settings: Partial<LabelAuditSettings>, onProgress?: (progress: LabelAuditProgress) => void, jobId?: string) {
-    return this.call((api) => api.auditLabels(rows, settings, onProgress ? Comlink.proxy(onProgress) : undefined, jobId), jobId);
+  auditLabels(
+    rows: PackedRows,
+    settings: Partial<LabelAuditSettings>,
+    onProgress?: (progress: LabelAuditProgress) => void,
+    jobId?: string,
+  ) {
+    return this.call(
+      (api) => api.auditLabels(rows, settings, onProgress ? Comlink.proxy(onProgress) : undefined, jobId),
+      jobId,
+    );
   }
 
   clearEmbeddingCache() {
@@ -156,7 +208,10 @@ export class PlaygroundClient {
     const running = [...this.pending].find((call) => call.jobId === jobId);
     if (!running || !options.hard) return;
     const stopped = await Promise.race([
-      running.settled.then(() => true, () => true),
+      running.settled.then(
+        () => true,
+        () => true,
+      ),
       new Promise<boolean>((resolve) => setTimeout(() => resolve(false), HARD_CANCEL_AFTER_MS)),
     ]);
     if (!stopped && this.pending.has(running)) this.restart('a cancelled job did not stop in time');
@@ -168,7 +223,10 @@ export class PlaygroundClient {
     this.emit({ type: 'restarted', reason });
     const reload = this.reloadLastModel();
     // Calls made while the model is loaded again wait for it: the new worker has no model before.
-    const reloading = reload.then(() => undefined, () => undefined);
+    const reloading = reload.then(
+      () => undefined,
+      () => undefined,
+    );
     this.reloading = reloading;
     void reloading.then(() => {
       if (this.reloading === reloading) this.reloading = null;
@@ -223,12 +281,18 @@ export class PlaygroundClient {
     };
     void api
       .holdLifeline()
-      .then((name) => (name && !watching.signal.aborted ? locks.request(name, { signal: watching.signal }, ended) : undefined))
+      .then((name) =>
+        name && !watching.signal.aborted ? locks.request(name, { signal: watching.signal }, ended) : undefined,
+      )
       // An aborted wait (the client replaced the worker) or a worker without a lifeline: nothing to watch.
       .catch(() => undefined);
   }
 
-  private async call<T>(invoke: (api: Comlink.Remote<WorkerApi>) => Promise<T>, jobId?: string, afterReload = true): Promise<T> {
+  private async call<T>(
+    invoke: (api: Comlink.Remote<WorkerApi>) => Promise<T>,
+    jobId?: string,
+    afterReload = true,
+  ): Promise<T> {
     if (afterReload && this.reloading) await this.reloading;
     let reject!: (error: Error) => void;
     const crashed = new Promise<never>((_, rejectCall) => {
@@ -255,10 +319,15 @@ export function crashReason(message: string | undefined): string {
   return isOutOfMemoryError(message) ? `it ran out of memory: ${message}` : `error: ${message}`;
 }
 
-function proxied<T extends (...args: never[]) => unknown>(callback: T | undefined): (T & Comlink.ProxyMarked) | undefined {
+function proxied<T extends (...args: never[]) => unknown>(
+  callback: T | undefined,
+): (T & Comlink.ProxyMarked) | undefined {
   return callback ? Comlink.proxy(callback) : undefined;
 }
 
 function defaultWorker(): Worker {
-  return new Worker(new URL('./playground.worker.ts', import.meta.url), { type: 'module', name: 'playground-model-worker' });
+  return new Worker(new URL('./playground.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'playground-model-worker',
+  });
 }

@@ -14,11 +14,17 @@ export class IdbEmbeddingCache implements EmbeddingCache {
   }
 
   async getMany(modelKey: string, texts: readonly string[]): Promise<(Float32Array | undefined)[]> {
-    return getMany<Float32Array>(texts.map((text) => [modelKey, text]), this.open());
+    return getMany<Float32Array>(
+      texts.map((text) => [modelKey, text]),
+      this.open(),
+    );
   }
 
   async setMany(modelKey: string, entries: readonly [string, Float32Array][]): Promise<void> {
-    await setMany(entries.map(([text, vector]) => [[modelKey, text], vector]), this.open());
+    await setMany(
+      entries.map(([text, vector]) => [[modelKey, text], vector]),
+      this.open(),
+    );
   }
 
   async clear(): Promise<void> {

@@ -11,7 +11,10 @@ if (!isOrtThread) {
     holdLifeline,
     ...createWorkerApi({
       appBase: new URL(import.meta.env.BASE_URL, self.location.origin).href,
-      environment: { crossOriginIsolated: self.crossOriginIsolated === true, hardwareConcurrency: navigator.hardwareConcurrency || 1 },
+      environment: {
+        crossOriginIsolated: self.crossOriginIsolated === true,
+        hardwareConcurrency: navigator.hardwareConcurrency || 1,
+      },
       cacheStorage: typeof caches === 'undefined' ? undefined : caches,
       embeddingCache: createEmbeddingCache(),
     }),

@@ -3,7 +3,11 @@ import { PlaygroundEngine, type EngineOptions, type LoadOptions } from '../core/
 import type { AttentionDisplayOptions } from '../core/engine/attention-view';
 import type { McDropoutSettings, McPredictRequest, McProgressCallback, McTask } from '../core/engine/mc-dropout-run';
 import type { AnalogyProgress, AnalogyProgressCallback, AnalogySpaceId } from '../core/engine/analogy-spaces';
-import type { AnalogyEvaluationOptions, AnalogyNeighbourOptions, AnalogyQueryOptions } from '../core/engine/analogy-run';
+import type {
+  AnalogyEvaluationOptions,
+  AnalogyNeighbourOptions,
+  AnalogyQueryOptions,
+} from '../core/engine/analogy-run';
 import { auditTransferables, type LabelAuditProgress, type LabelAuditSettings } from '../core/engine/label-audit-run';
 import { packParse, unpackRows, type PackedRows } from '../core/engine/label-input';
 import type { ParseLabeledTextOptions } from '../core/labels';
@@ -30,7 +34,10 @@ function throttle(callback: ProgressCallback | undefined, intervalMs = 50): Prog
 }
 
 /** Like throttle, for any progress shape: at most one call per interval, plus the final one (fraction 1). */
-function throttleAny<T extends { fraction: number }>(callback: (event: T) => void, intervalMs = 50): (event: T) => void {
+function throttleAny<T extends { fraction: number }>(
+  callback: (event: T) => void,
+  intervalMs = 50,
+): (event: T) => void {
   let last = 0;
   return (event: T) => {
     const now = Date.now();
@@ -41,7 +48,10 @@ function throttleAny<T extends { fraction: number }>(callback: (event: T) => voi
   };
 }
 
-function throttleAnalogy(callback: AnalogyProgressCallback | undefined, intervalMs = 50): AnalogyProgressCallback | undefined {
+function throttleAnalogy(
+  callback: AnalogyProgressCallback | undefined,
+  intervalMs = 50,
+): AnalogyProgressCallback | undefined {
   if (!callback) return undefined;
   let last = 0;
   return (progress: AnalogyProgress) => {
@@ -100,10 +110,20 @@ export function createWorkerApi(options: EngineOptions) {
       await options.embeddingCache?.clear?.();
     },
     analogySpaces: () => engine.analogySpaces(),
-    analogy: (spaces: AnalogySpaceId[], words: { a: string; b: string; c: string }, options: AnalogyQueryOptions, onProgress?: AnalogyProgressCallback, jobId?: string) =>
-      engine.analogy(spaces, words, options, throttleAnalogy(onProgress), jobId),
-    neighbours: (spaces: AnalogySpaceId[], word: string, options: AnalogyNeighbourOptions, onProgress?: AnalogyProgressCallback, jobId?: string) =>
-      engine.neighbours(spaces, word, options, throttleAnalogy(onProgress), jobId),
+    analogy: (
+      spaces: AnalogySpaceId[],
+      words: { a: string; b: string; c: string },
+      options: AnalogyQueryOptions,
+      onProgress?: AnalogyProgressCallback,
+      jobId?: string,
+    ) => engine.analogy(spaces, words, options, throttleAnalogy(onProgress), jobId),
+    neighbours: (
+      spaces: AnalogySpaceId[],
+      word: string,
+      options: AnalogyNeighbourOptions,
+      onProgress?: AnalogyProgressCallback,
+      jobId?: string,
+    ) => engine.neighbours(spaces, word, options, throttleAnalogy(onProgress), jobId),
     evaluateAnalogyFile: (
       text: string,
       spaces: AnalogySpaceId[],
@@ -113,13 +133,35 @@ export function createWorkerApi(options: EngineOptions) {
     ) => engine.evaluateAnalogyFile(text, spaces, options, throttleAnalogy(onProgress), jobId),
     loadWordVectors: (source: string | Blob, name: string, onProgress?: AnalogyProgressCallback, jobId?: string) =>
       engine.loadWordVectors(source, name, throttleAnalogy(onProgress), jobId),
-    async predict(request: McPredictRequest, settings: McDropoutSettings, onProgress?: McProgressCallback, jobId?: string) {
+    async predict(
+      request: McPredictRequest,
+      settings: McDropoutSettings,
+      onProgress?: McProgressCallback,
+      jobId?: string,
+    ) {
       const result = await engine.predict(request, settings, throttleProgress(onProgress), jobId);
-      const arrays = [result.samples, result.mean, result.std, result.deterministic, result.running.meanOfClass, result.running.predictiveEntropy, result.running.expectedEntropy, result.running.mutualInformation];
-      return Comlink.transfer(result, arrays.map((array) => array.buffer as ArrayBuffer));
+      const arrays = [
+        result.samples,
+        result.mean,
+        result.std,
+        result.deterministic,
+        result.running.meanOfClass,
+        result.running.predictiveEntropy,
+        result.running.expectedEntropy,
+        result.running.mutualInformation,
+      ];
+      return Comlink.transfer(
+        result,
+        arrays.map((array) => array.buffer as ArrayBuffer),
+      );
     },
-    predictBatch: (texts: string[], task: McTask, settings: McDropoutSettings, onProgress?: McProgressCallback, jobId?: string) =>
-      engine.predictBatch(texts, task, settings, throttleProgress(onProgress), jobId),
+    predictBatch: (
+      texts: string[],
+      task: McTask,
+      settings: McDropoutSettings,
+      onProgress?: McProgressCallback,
+      jobId?: string,
+    ) => engine.predictBatch(texts, task, settings, throttleProgress(onProgress), jobId),
     cachedModels: () => engine.cachedModels(),
     deleteCachedModel: (baseUrl: string) => engine.deleteCachedModel(baseUrl),
     ping: () => 'pong' as const,

@@ -18,7 +18,10 @@ afterAll(async () => {
 });
 
 async function candidates(page: Page, space: string): Promise<string[]> {
-  return page.getByTestId(`analogy-result-${space}`).locator('[data-testid="analogy-candidates"] li .word').allTextContents();
+  return page
+    .getByTestId(`analogy-result-${space}`)
+    .locator('[data-testid="analogy-candidates"] li .word')
+    .allTextContents();
 }
 
 describe('word-analogy tool', () => {
@@ -34,7 +37,11 @@ describe('word-analogy tool', () => {
     await page.getByTestId('analogy-run').click();
 
     // Token embeddings and static vectors side by side (the default spaces), ten ranked candidates each.
-    await page.getByTestId('analogy-result-static').locator('[data-testid="analogy-candidates"] li').nth(9).waitFor({ timeout: 120_000 });
+    await page
+      .getByTestId('analogy-result-static')
+      .locator('[data-testid="analogy-candidates"] li')
+      .nth(9)
+      .waitFor({ timeout: 120_000 });
     await page.getByTestId('analogy-result-token').locator('[data-testid="analogy-candidates"] li').nth(9).waitFor();
     const staticWords = await candidates(page, 'static');
     expect(staticWords).toHaveLength(10);
@@ -43,30 +50,48 @@ describe('word-analogy tool', () => {
       expect(['man', 'woman', 'king']).not.toContain(word);
       expect(word).not.toMatch(/^##|^\[/);
     }
-    expect(await page.getByTestId('analogy-result-token').getByTestId('analogy-query-ranks').textContent()).toMatch(/king \(c\) would rank #\d+ \(excluded\)/);
+    expect(await page.getByTestId('analogy-result-token').getByTestId('analogy-query-ranks').textContent()).toMatch(
+      /king \(c\) would rank #\d+ \(excluded\)/,
+    );
 
     // The picture: a, b, c, the answer and the target as points, with a table alternative; export as SVG.
     const picture = page.getByTestId('analogy-picture');
     await picture.waitFor();
     expect(await picture.locator('g.point').count()).toBe(9);
     expect(await picture.locator('polygon.parallelogram').count()).toBe(1);
-    const [svgDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-svg').first().click()]);
+    const [svgDownload] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('export-svg').first().click(),
+    ]);
     expect(readFileSync((await svgDownload.path())!, 'utf8')).toContain('<svg');
-    const [pngDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-png').first().click()]);
-    expect(readFileSync((await pngDownload.path())!).subarray(1, 4).toString()).toBe('PNG');
+    const [pngDownload] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('export-png').first().click(),
+    ]);
+    expect(
+      readFileSync((await pngDownload.path())!)
+        .subarray(1, 4)
+        .toString(),
+    ).toBe('PNG');
 
     // Switch the picture to the static space, then add the contextual space.
     await page.getByTestId('analogy-picture-tab-static').click();
     await expect(page.getByTestId('analogy-picture-tab-static').getAttribute('aria-selected')).resolves.toBe('true');
     expect(await picture.getByText('Static word vectors:', { exact: false }).count()).toBe(1);
     await page.getByTestId('analogy-space-contextual').check();
-    await page.getByTestId('analogy-result-contextual').locator('[data-testid="analogy-candidates"] li').nth(9).waitFor({ timeout: 180_000 });
+    await page
+      .getByTestId('analogy-result-contextual')
+      .locator('[data-testid="analogy-candidates"] li')
+      .nth(9)
+      .waitFor({ timeout: 180_000 });
 
     // A word the tokenizer splits: averaged pieces with a note; an unknown word: a clear message in the static space.
     await page.getByTestId('analogy-c').fill('kingliness');
     await page.getByTestId('analogy-run').click();
     await page.getByTestId('analogy-result-token').getByTestId('analogy-pieces-note').waitFor({ timeout: 60_000 });
-    expect(await page.getByTestId('analogy-result-static').getByTestId('analogy-oov').textContent()).toMatch(/"kingliness".*not in the vocabulary/);
+    expect(await page.getByTestId('analogy-result-static').getByTestId('analogy-oov').textContent()).toMatch(
+      /"kingliness".*not in the vocabulary/,
+    );
 
     // Evaluate the example file: per-section accuracy per space, exportable as CSV.
     await page.getByTestId('analogy-example-file').click();
@@ -93,13 +118,24 @@ describe('word-analogy tool', () => {
     const { page, errors } = await openPage(context, e2e.url);
     await waitForModelReady(page);
     await page.getByTestId('tab-analogy').click();
-    await page.getByTestId('analogy-result-token').locator('[data-testid="analogy-candidates"] li').first().waitFor({ timeout: 120_000 });
+    await page
+      .getByTestId('analogy-result-token')
+      .locator('[data-testid="analogy-candidates"] li')
+      .first()
+      .waitFor({ timeout: 120_000 });
 
     // Contextual vectors from layer 2.
     await page.getByTestId('analogy-space-contextual').check();
     await page.getByTestId('analogy-layer').selectOption({ label: 'layer 2' });
-    await page.getByTestId('analogy-result-contextual').getByRole('heading', { name: /layer 2/ }).waitFor({ timeout: 180_000 });
-    await page.getByTestId('analogy-result-contextual').locator('[data-testid="analogy-candidates"] li').nth(9).waitFor({ timeout: 60_000 });
+    await page
+      .getByTestId('analogy-result-contextual')
+      .getByRole('heading', { name: /layer 2/ })
+      .waitFor({ timeout: 180_000 });
+    await page
+      .getByTestId('analogy-result-contextual')
+      .locator('[data-testid="analogy-candidates"] li')
+      .nth(9)
+      .waitFor({ timeout: 60_000 });
 
     // Nearest neighbours in each shown space.
     await page.getByTestId('analogy-nn-word').fill('queen');
@@ -111,14 +147,20 @@ describe('word-analogy tool', () => {
     // A word2vec text file with a header, picked through the drop zone.
     await page.locator('summary', { hasText: 'Add your own word vectors' }).click();
     const text = '4 3\nman 1 0 0\nwoman 1 1 0\nking 1 0 1\nqueen 1 1 1\n';
-    await page.locator('details.user-vectors input[type=file]').setInputFiles({ name: 'tiny.vec', mimeType: 'text/plain', buffer: Buffer.from(text) });
+    await page
+      .locator('details.user-vectors input[type=file]')
+      .setInputFiles({ name: 'tiny.vec', mimeType: 'text/plain', buffer: Buffer.from(text) });
     await page.getByTestId('analogy-space-user').waitFor();
     await expect(page.getByTestId('analogy-space-user').isChecked()).resolves.toBe(true);
     await page.getByTestId('analogy-a').fill('man');
     await page.getByTestId('analogy-b').fill('woman');
     await page.getByTestId('analogy-c').fill('king');
     await page.getByTestId('analogy-run').click();
-    await page.getByTestId('analogy-result-user').locator('[data-testid="analogy-candidates"] li').first().waitFor({ timeout: 60_000 });
+    await page
+      .getByTestId('analogy-result-user')
+      .locator('[data-testid="analogy-candidates"] li')
+      .first()
+      .waitFor({ timeout: 60_000 });
     expect(await candidates(page, 'user')).toEqual(['queen']);
 
     // Inputs come back after a reload.
@@ -140,7 +182,9 @@ describe('word-analogy tool', () => {
     await waitForModelReady(page);
     await page.getByRole('radiogroup', { name: 'Model source' }).getByText('Hugging Face', { exact: true }).click();
     await page.getByTestId('hub-repo').fill('tests/tiny-bert');
-    await page.locator('details', { has: page.locator('summary', { hasText: 'Host' }) }).evaluate((details) => ((details as HTMLDetailsElement).open = true));
+    await page
+      .locator('details', { has: page.locator('summary', { hasText: 'Host' }) })
+      .evaluate((details) => ((details as HTMLDetailsElement).open = true));
     await page.getByTestId('hub-host').fill(host.url);
     await page.getByTestId('load-model').click();
     await page.getByTestId('model-status').getByText('tests/tiny-bert').waitFor({ timeout: 60_000 });

@@ -25,7 +25,10 @@ describe('attention explorer', () => {
     await page.getByTestId('view-model').click();
     expect(await page.getByTestId('head-thumbnail').count()).toBe(4 * 4);
     // Open layer 2, head 3 from the grid, by keyboard.
-    await page.getByTestId('head-thumbnail').nth(1 * 4 + 2).focus();
+    await page
+      .getByTestId('head-thumbnail')
+      .nth(1 * 4 + 2)
+      .focus();
     await page.keyboard.press('Enter');
     await page.getByTestId('head-view').waitFor();
     expect(await page.getByTestId('layer-select').inputValue()).toBe('1');
@@ -49,7 +52,10 @@ describe('attention explorer', () => {
     const paths = svg.match(/<path\b/g) ?? [];
     expect(paths.length).toBe(shown);
     // A real XML parser accepts it.
-    const parsed = await page.evaluate((text) => new DOMParser().parseFromString(text, 'image/svg+xml').getElementsByTagName('parsererror').length, svg);
+    const parsed = await page.evaluate(
+      (text) => new DOMParser().parseFromString(text, 'image/svg+xml').getElementsByTagName('parsererror').length,
+      svg,
+    );
     expect(parsed).toBe(0);
 
     // Each row is a probability distribution: the row view sums to 1.

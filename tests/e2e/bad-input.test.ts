@@ -9,7 +9,13 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeModel } from '../../src/core/onnx';
 import { externalDataFiles } from '../helpers/external-data-files';
-import { fusedAttentionModel, oversizedModel, randomBytes, singleMatMulModel, truncatedModelBytes } from '../helpers/onnx-bad-models';
+import {
+  fusedAttentionModel,
+  oversizedModel,
+  randomBytes,
+  singleMatMulModel,
+  truncatedModelBytes,
+} from '../helpers/onnx-bad-models';
 import { TINY_VOCAB, tinyTokenizerJson } from '../helpers/onnx-tiny-tokenizer';
 import { openPage, useAppAndBrowser, waitForModelReady } from './harness';
 import { tinyModelFiles } from './tiny-model-files';
@@ -72,13 +78,17 @@ describe('bad input through every entry point, in one page', () => {
   it('labels: a first good audit with one decision (the state every later case must keep)', async () => {
     await labelsTab();
     await page.getByTestId('labels-input').fill(GOOD);
-    await expect.poll(() => page.getByTestId('labels-parse-summary').textContent(), { timeout: 30_000 }).toMatch(/^12 rows, 2 classes/);
+    await expect
+      .poll(() => page.getByTestId('labels-parse-summary').textContent(), { timeout: 30_000 })
+      .toMatch(/^12 rows, 2 classes/);
     await page.getByLabel('TF-IDF words').check();
     await page.getByTestId('labels-run').click();
     await page.getByTestId('labels-results').waitFor({ timeout: 120_000 });
     const first = page.getByTestId('label-row').first();
     await first.getByTestId('remove').click();
-    await expect.poll(() => page.getByTestId('labels-summary').textContent()).toMatch(/0 accepted, 0 kept, 1 to remove/);
+    await expect
+      .poll(() => page.getByTestId('labels-summary').textContent())
+      .toMatch(/0 accepted, 0 kept, 1 to remove/);
     auditSummary = (await page.getByTestId('labels-summary').textContent())!;
   });
 
@@ -95,7 +105,12 @@ describe('bad input through every entry point, in one page', () => {
       message: 'The data mixes delimiters: most rows are split by commas, but rows 14 and 15 use tabs.',
       runnable: false,
     },
-    { name: 'a header only', text: 'text,label\n', message: 'There is a header row but no data rows below it.', runnable: false },
+    {
+      name: 'a header only',
+      text: 'text,label\n',
+      message: 'There is a header row but no data rows below it.',
+      runnable: false,
+    },
     {
       name: 'one class',
       text: 'text,label\na cat,animal\na dog,animal\na fish,animal\n',
@@ -117,7 +132,8 @@ describe('bad input through every entry point, in one page', () => {
     {
       name: 'formula cells',
       text: [...GOOD_ROWS, '=1+1 a boat on the water,water', '@SUM(A1:A9) an engine,road'].join('\n'),
-      message: '2 rows start with =, +, -, @ or similar (rows 14 and 15). They are treated as plain text; exported CSV files escape them',
+      message:
+        '2 rows start with =, +, -, @ or similar (rows 14 and 15). They are treated as plain text; exported CSV files escape them',
       runnable: true,
     },
     {
@@ -145,7 +161,10 @@ describe('bad input through every entry point, in one page', () => {
     const summary = page.getByTestId('labels-parse-summary');
     // A first text starting with "{" is taken for JSON lines: nothing can be read, but the format stays choosable.
     await page.getByTestId('labels-input').fill(['{braces} a river boat on the water,water', ...films].join('\n'));
-    await page.getByTestId('labels-problems').getByText('No line could be read as a JSON object with a text and a label.').waitFor({ timeout: 30_000 });
+    await page
+      .getByTestId('labels-problems')
+      .getByText('No line could be read as a JSON object with a text and a label.')
+      .waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('labels-run').isDisabled()).toBe(true);
     await detected.getByLabel('Format').selectOption('delimited');
     await expect.poll(() => summary.textContent(), { timeout: 30_000 }).toMatch(/^13 rows, 2 classes/);
@@ -154,14 +173,20 @@ describe('bad input through every entry point, in one page', () => {
     // A third column with one value is guessed as the label: the user chooses the real one.
     await detected.getByLabel('Format').selectOption('auto');
     await page.getByTestId('labels-input').fill(films.map((row) => `${row},web`).join('\n'));
-    await page.getByTestId('labels-problems').getByText('Every row has the same label ("web").').waitFor({ timeout: 30_000 });
+    await page
+      .getByTestId('labels-problems')
+      .getByText('Every row has the same label ("web").')
+      .waitFor({ timeout: 30_000 });
     await page.getByTestId('label-column').selectOption({ label: 'column 2' });
     await expect.poll(() => summary.textContent(), { timeout: 30_000 }).toMatch(/^12 rows, 2 classes/);
     expect(await page.getByTestId('labels-problems').getByText('Every row has the same label').count()).toBe(0);
 
     // Pasting data with fewer columns drops the choice made for the old data instead of failing on it.
     await page.getByTestId('label-column').selectOption({ label: 'column 3' });
-    await page.getByTestId('labels-problems').getByText('Every row has the same label ("web").').waitFor({ timeout: 30_000 });
+    await page
+      .getByTestId('labels-problems')
+      .getByText('Every row has the same label ("web").')
+      .waitFor({ timeout: 30_000 });
     await page.getByTestId('labels-input').fill(GOOD);
     await expect.poll(() => summary.textContent(), { timeout: 30_000 }).toMatch(/^12 rows, 2 classes/);
     await expect.poll(() => page.getByTestId('label-column').inputValue()).toBe('');
@@ -173,10 +198,16 @@ describe('bad input through every entry point, in one page', () => {
   it('labels paste box: a class with a single row is named before the run and left out only with consent', async () => {
     await labelsTab();
     await page.getByTestId('labels-input').fill([...GOOD_ROWS, 'a field of flowers,garden'].join('\n'));
-    await page.getByText('1 class has fewer than 2 rows, the least cross-validation can work with: "garden" (row 14). Fix it, or confirm that it should be left out of the audit.').waitFor({ timeout: 30_000 });
+    await page
+      .getByText(
+        '1 class has fewer than 2 rows, the least cross-validation can work with: "garden" (row 14). Fix it, or confirm that it should be left out of the audit.',
+      )
+      .waitFor({ timeout: 30_000 });
     await expect.poll(() => page.getByTestId('labels-run').isDisabled()).toBe(true);
     await page.getByTestId('labels-consent').check();
-    await expect.poll(() => page.getByTestId('labels-parse-summary').textContent(), { timeout: 30_000 }).toMatch(/^12 rows, 2 classes/);
+    await expect
+      .poll(() => page.getByTestId('labels-parse-summary').textContent(), { timeout: 30_000 })
+      .toMatch(/^12 rows, 2 classes/);
     await expect.poll(() => page.getByTestId('labels-run').isDisabled()).toBe(false);
     // The row stays listed; the consent can be taken back.
     await page.getByText('1 row that cannot be audited as read (left out)').click();
@@ -184,35 +215,76 @@ describe('bad input through every entry point, in one page', () => {
     await page.getByTestId('labels-consent').uncheck();
     await expect.poll(() => page.getByTestId('labels-run').isDisabled()).toBe(true);
     await page.getByTestId('labels-input').fill(GOOD);
-    await expect.poll(() => page.getByTestId('labels-parse-summary').textContent(), { timeout: 30_000 }).toMatch(/^12 rows, 2 classes/);
+    await expect
+      .poll(() => page.getByTestId('labels-parse-summary').textContent(), { timeout: 30_000 })
+      .toMatch(/^12 rows, 2 classes/);
     await expectAuditKept();
   });
 
   it('labels file drop: a Windows-1252 file keeps its accents and says how it was read', async () => {
     await labelsTab();
     const text = [...GOOD_ROWS, 'a café by the water,water'].join('\n');
-    await page.locator('#panel-labels input[type=file]').setInputFiles({ name: 'latin1.csv', mimeType: 'text/csv', buffer: Buffer.from(text, 'latin1') });
-    await page.getByTestId('labels-problems').getByText(/^The file was read as Windows-1252 because it is not valid UTF-8/).waitFor({ timeout: 30_000 });
-    await expect.poll(() => page.getByTestId('labels-parse-summary').textContent(), { timeout: 30_000 }).toMatch(/^13 rows, 2 classes/);
+    await page
+      .locator('#panel-labels input[type=file]')
+      .setInputFiles({ name: 'latin1.csv', mimeType: 'text/csv', buffer: Buffer.from(text, 'latin1') });
+    await page
+      .getByTestId('labels-problems')
+      .getByText(/^The file was read as Windows-1252 because it is not valid UTF-8/)
+      .waitFor({ timeout: 30_000 });
+    await expect
+      .poll(() => page.getByTestId('labels-parse-summary').textContent(), { timeout: 30_000 })
+      .toMatch(/^13 rows, 2 classes/);
     expect(await page.getByTestId('labels-input').inputValue()).toBe(text);
     await page.getByTestId('labels-input').fill(GOOD);
-    await expect.poll(() => page.getByTestId('labels-parse-summary').textContent(), { timeout: 30_000 }).toMatch(/^12 rows, 2 classes/);
+    await expect
+      .poll(() => page.getByTestId('labels-parse-summary').textContent(), { timeout: 30_000 })
+      .toMatch(/^12 rows, 2 classes/);
     await expectAuditKept();
   });
 
   const rejectedFiles: { name: string; buffer: Buffer; message: RegExp }[] = [
-    { name: 'garbage.csv', buffer: garbage(4096), message: /^garbage\.csv was not loaded: The input contains \d+ NUL bytes: it looks like a binary file \(a spreadsheet, archive or image\), not text\. Export it as CSV or TSV first\. Your previous data is kept\.$/ },
-    { name: 'header.csv', buffer: Buffer.from('text,label\n'), message: /^header\.csv was not loaded: There is a header row but no data rows below it\. Your previous data is kept\.$/ },
-    { name: 'one-class.csv', buffer: Buffer.from('text,label\na cat,animal\na dog,animal\n'), message: /^one-class\.csv was not loaded: Every row has the same label \("animal"\)\. Finding mislabeled rows needs at least 2 classes\. Your previous data is kept\.$/ },
-    { name: 'one-row.tsv', buffer: Buffer.from('text\tlabel\na cat\tanimal\n'), message: /^one-row\.tsv was not loaded: There is only one data row \(row 2\)\..* Your previous data is kept\.$/ },
-    { name: 'quotes.csv', buffer: Buffer.from('text,label\n"open quote,pos\nnext,neg\n'), message: /^quotes\.csv was not loaded: A quoted field is never closed \(opening quote on line 2\).* Your previous data is kept\.$/ },
-    { name: 'empty.csv', buffer: Buffer.alloc(0), message: /^empty\.csv was not loaded: The input is empty\..* Your previous data is kept\.$/ },
+    {
+      name: 'garbage.csv',
+      buffer: garbage(4096),
+      message:
+        /^garbage\.csv was not loaded: The input contains \d+ NUL bytes: it looks like a binary file \(a spreadsheet, archive or image\), not text\. Export it as CSV or TSV first\. Your previous data is kept\.$/,
+    },
+    {
+      name: 'header.csv',
+      buffer: Buffer.from('text,label\n'),
+      message:
+        /^header\.csv was not loaded: There is a header row but no data rows below it\. Your previous data is kept\.$/,
+    },
+    {
+      name: 'one-class.csv',
+      buffer: Buffer.from('text,label\na cat,animal\na dog,animal\n'),
+      message:
+        /^one-class\.csv was not loaded: Every row has the same label \("animal"\)\. Finding mislabeled rows needs at least 2 classes\. Your previous data is kept\.$/,
+    },
+    {
+      name: 'one-row.tsv',
+      buffer: Buffer.from('text\tlabel\na cat\tanimal\n'),
+      message: /^one-row\.tsv was not loaded: There is only one data row \(row 2\)\..* Your previous data is kept\.$/,
+    },
+    {
+      name: 'quotes.csv',
+      buffer: Buffer.from('text,label\n"open quote,pos\nnext,neg\n'),
+      message:
+        /^quotes\.csv was not loaded: A quoted field is never closed \(opening quote on line 2\).* Your previous data is kept\.$/,
+    },
+    {
+      name: 'empty.csv',
+      buffer: Buffer.alloc(0),
+      message: /^empty\.csv was not loaded: The input is empty\..* Your previous data is kept\.$/,
+    },
   ];
 
   it('labels file drop: files that cannot be audited are not loaded, each with its reason, and the pasted data stays', async () => {
     await labelsTab();
     await page.getByTestId('labels-input').fill(GOOD);
-    await expect.poll(() => page.getByTestId('labels-parse-summary').textContent(), { timeout: 30_000 }).toMatch(/^12 rows, 2 classes/);
+    await expect
+      .poll(() => page.getByTestId('labels-parse-summary').textContent(), { timeout: 30_000 })
+      .toMatch(/^12 rows, 2 classes/);
     for (const { name, buffer, message } of rejectedFiles) {
       await page.locator('#panel-labels input[type=file]').setInputFiles({ name, mimeType: 'text/csv', buffer });
       const alert = page.getByRole('alert').filter({ hasText: `${name} was not loaded` });
@@ -227,29 +299,55 @@ describe('bad input through every entry point, in one page', () => {
 
   it('labels file drop: a UTF-16 file, a 5 MB cell and 100,000 rows load, with what the user should know', async () => {
     await labelsTab();
-    await page.locator('#panel-labels input[type=file]').setInputFiles({ name: 'utf16.csv', mimeType: 'text/csv', buffer: utf16le(GOOD) });
-    await page.getByTestId('labels-problems').getByText('The file is UTF-16 (little-endian, it starts with a byte-order mark); it was converted to text as such.').waitFor({ timeout: 30_000 });
+    await page
+      .locator('#panel-labels input[type=file]')
+      .setInputFiles({ name: 'utf16.csv', mimeType: 'text/csv', buffer: utf16le(GOOD) });
+    await page
+      .getByTestId('labels-problems')
+      .getByText(
+        'The file is UTF-16 (little-endian, it starts with a byte-order mark); it was converted to text as such.',
+      )
+      .waitFor({ timeout: 30_000 });
     await expect.poll(() => page.getByTestId('labels-parse-summary').textContent()).toMatch(/^12 rows, 2 classes/);
     expect(await page.getByTestId('labels-input').inputValue()).toBe(GOOD);
 
     const bigCell = [...GOOD_ROWS, `${'word '.repeat(1_000_000)},water`].join('\n');
-    await page.locator('#panel-labels input[type=file]').setInputFiles({ name: 'big-cell.csv', mimeType: 'text/csv', buffer: Buffer.from(bigCell) });
+    await page
+      .locator('#panel-labels input[type=file]')
+      .setInputFiles({ name: 'big-cell.csv', mimeType: 'text/csv', buffer: Buffer.from(bigCell) });
     await page
       .getByTestId('labels-problems')
-      .getByText("1 text is longer than the model's maximum of 128 tokens (row 14) and will be truncated: the model embeddings see only the first 128 tokens of it (TF-IDF uses the whole text).")
+      .getByText(
+        "1 text is longer than the model's maximum of 128 tokens (row 14) and will be truncated: the model embeddings see only the first 128 tokens of it (TF-IDF uses the whole text).",
+      )
       .waitFor({ timeout: 60_000 });
     await expect.poll(() => page.getByTestId('labels-parse-summary').textContent()).toMatch(/^13 rows, 2 classes/);
-    await page.getByText(`big-cell.csv: ${bigCell.length.toLocaleString('en-US')} characters (too large to show here).`).waitFor();
+    await page
+      .getByText(`big-cell.csv: ${bigCell.length.toLocaleString('en-US')} characters (too large to show here).`)
+      .waitFor();
 
     const lines = ['text\tlabel'];
-    for (let i = 0; i < 100_000; i++) lines.push(`row ${i} ${['river boat water', 'engine wheel road', 'flower leaf seed'][i % 3]}\t${['water', 'road', 'garden'][i % 3]}`);
-    await page.locator('#panel-labels input[type=file]').setInputFiles({ name: 'rows.tsv', mimeType: 'text/tab-separated-values', buffer: Buffer.from(lines.join('\n')) });
-    await expect.poll(() => page.getByTestId('labels-parse-summary').textContent(), { timeout: 60_000 }).toMatch(/^100,000 rows, 3 classes/);
+    for (let i = 0; i < 100_000; i++)
+      lines.push(
+        `row ${i} ${['river boat water', 'engine wheel road', 'flower leaf seed'][i % 3]}\t${['water', 'road', 'garden'][i % 3]}`,
+      );
+    await page.locator('#panel-labels input[type=file]').setInputFiles({
+      name: 'rows.tsv',
+      mimeType: 'text/tab-separated-values',
+      buffer: Buffer.from(lines.join('\n')),
+    });
+    await expect
+      .poll(() => page.getByTestId('labels-parse-summary').textContent(), { timeout: 60_000 })
+      .toMatch(/^100,000 rows, 3 classes/);
     expect(await page.getByTestId('labels-run').isDisabled()).toBe(false);
     // The audit of the first data and its decision are still there, marked as out of date.
     await expectAuditKept();
     await page.getByText('The data or settings changed since this audit.').waitFor();
-    await page.getByTestId('labels-input').or(page.getByRole('button', { name: 'Clear', exact: true })).first().waitFor();
+    await page
+      .getByTestId('labels-input')
+      .or(page.getByRole('button', { name: 'Clear', exact: true }))
+      .first()
+      .waitFor();
     await page.getByRole('button', { name: 'Clear', exact: true }).click();
     await page.getByTestId('labels-input').fill(GOOD);
   });
@@ -258,31 +356,41 @@ describe('bad input through every entry point, in one page', () => {
     {
       name: 'a truncated ONNX',
       files: [{ name: 'model.onnx', buffer: Buffer.from(truncatedModelBytes(0.6)) }],
-      message: /^model\.onnx: This file is not an ONNX model, or it is incomplete \(protobuf decode failed at byte \d+ of \d+: .*probably truncated/,
+      message:
+        /^model\.onnx: This file is not an ONNX model, or it is incomplete \(protobuf decode failed at byte \d+ of \d+: .*probably truncated/,
     },
     {
       name: 'random bytes',
       files: [{ name: 'weights.onnx', buffer: Buffer.from(randomBytes(5000)) }],
-      message: 'weights.onnx: This file is not an ONNX model (protobuf decode failed at byte 4 of 5000: invalid end group tag).',
+      message:
+        'weights.onnx: This file is not an ONNX model (protobuf decode failed at byte 4 of 5000: invalid end group tag).',
     },
     {
       name: 'a non-transformer (single MatMul)',
       files: [{ name: 'matmul.onnx', buffer: Buffer.from(encodeModel(singleMatMulModel())) }],
-      message: 'matmul.onnx has no "input_ids" input (its inputs: x), so it cannot take text: it does not look like a transformer language model.',
+      message:
+        'matmul.onnx has no "input_ids" input (its inputs: x), so it cannot take text: it does not look like a transformer language model.',
     },
     {
       name: 'a model over the memory the browser allows',
       files: [{ name: 'huge.onnx', buffer: Buffer.from(encodeModel(oversizedModel(4))) }],
-      message: "The model needs more memory than this browser gives the page: huge.onnx declares 4.0 GB of weights, and onnxruntime's WebAssembly heap (at most 4.0 GB) must hold them about twice while the session is created, so at most about 2.0 GB of weights can load.",
+      message:
+        "The model needs more memory than this browser gives the page: huge.onnx declares 4.0 GB of weights, and onnxruntime's WebAssembly heap (at most 4.0 GB) must hold them about twice while the session is created, so at most about 2.0 GB of weights can load.",
     },
     {
       name: 'a malformed tokenizer.json',
-      files: [{ name: 'model.onnx', buffer: Buffer.from(tiny['onnx/model.onnx']) }, { name: 'tokenizer.json', buffer: Buffer.from('{"model": {"type": "WordPiece", "vocab": ') }],
+      files: [
+        { name: 'model.onnx', buffer: Buffer.from(tiny['onnx/model.onnx']) },
+        { name: 'tokenizer.json', buffer: Buffer.from('{"model": {"type": "WordPiece", "vocab": ') },
+      ],
       message: /^tokenizer\.json is not valid JSON \(.+\)\.$/,
     },
     {
       name: "a tokenizer.json that does not match the model's vocabulary size",
-      files: [{ name: 'model.onnx', buffer: Buffer.from(tiny['onnx/model.onnx']) }, { name: 'tokenizer.json', buffer: Buffer.from(biggerTokenizer()) }],
+      files: [
+        { name: 'model.onnx', buffer: Buffer.from(tiny['onnx/model.onnx']) },
+        { name: 'tokenizer.json', buffer: Buffer.from(biggerTokenizer()) },
+      ],
       message: `The tokenizer does not match the model: it has ${TINY_VOCAB.length + 100} tokens but the model's embedding has only ${TINY_VOCAB.length} rows. Use the tokenizer.json that came with this model.`,
     },
   ];
@@ -290,9 +398,15 @@ describe('bad input through every entry point, in one page', () => {
   for (const { name, files, message } of models) {
     it(`model local files: ${name}`, async () => {
       await page.getByRole('radiogroup', { name: 'Model source' }).getByText('Local files', { exact: true }).click();
-      const withTokenizer = files.some((f) => f.name === 'tokenizer.json') ? files : [...files, { name: 'tokenizer.json', buffer: Buffer.from(tiny['tokenizer.json']) }];
-      await page.locator('input[type=file][accept^=".onnx,.json"]').setInputFiles(withTokenizer.map((f) => ({ ...f, mimeType: 'application/octet-stream' })));
-      const alert = page.getByRole('alert').filter({ hasText: typeof message === 'string' ? message : message.source.replace(/\\/g, '').slice(1, 30) });
+      const withTokenizer = files.some((f) => f.name === 'tokenizer.json')
+        ? files
+        : [...files, { name: 'tokenizer.json', buffer: Buffer.from(tiny['tokenizer.json']) }];
+      await page
+        .locator('input[type=file][accept^=".onnx,.json"]')
+        .setInputFiles(withTokenizer.map((f) => ({ ...f, mimeType: 'application/octet-stream' })));
+      const alert = page
+        .getByRole('alert')
+        .filter({ hasText: typeof message === 'string' ? message : message.source.replace(/\\/g, '').slice(1, 30) });
       await alert.waitFor({ timeout: 60_000 });
       const text = (await alert.locator('.text').textContent())!;
       if (typeof message === 'string') expect(text.startsWith(message), text).toBe(true);
@@ -308,18 +422,53 @@ describe('bad input through every entry point, in one page', () => {
 
   it('model local files: a model without its tokenizer.json is refused before loading', async () => {
     await page.getByRole('radiogroup', { name: 'Model source' }).getByText('Local files', { exact: true }).click();
-    await page.locator('input[type=file][accept^=".onnx,.json"]').setInputFiles({ name: 'model.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from(tiny['onnx/model.onnx']) });
-    await page.getByRole('alert').filter({ hasText: 'A tokenizer.json is needed next to model.onnx: pick or drop both files together' }).waitFor({ timeout: 30_000 });
+    await page.locator('input[type=file][accept^=".onnx,.json"]').setInputFiles({
+      name: 'model.onnx',
+      mimeType: 'application/octet-stream',
+      buffer: Buffer.from(tiny['onnx/model.onnx']),
+    });
+    await page
+      .getByRole('alert')
+      .filter({ hasText: 'A tokenizer.json is needed next to model.onnx: pick or drop both files together' })
+      .waitFor({ timeout: 30_000 });
     await expectModelKept();
-    await page.getByRole('alert').filter({ hasText: 'A tokenizer.json is needed' }).getByRole('button', { name: 'Dismiss' }).click();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: 'A tokenizer.json is needed' })
+      .getByRole('button', { name: 'Dismiss' })
+      .click();
   });
 
   const analogyFiles: { name: string; text: string | Buffer; message: string }[] = [
-    { name: 'three-words.txt', text: ': capital-world\nathens greece baghdad iraq\nparis france berlin\n', message: 'Line 3: expected 4 words (a b c d), found 3: "paris france berlin".' },
-    { name: 'ini-sections.txt', text: '[capital-world]\nathens greece baghdad iraq\n', message: 'Line 1: expected 4 words (a b c d), found 1: "[capital-world]". If it is meant as a section header, start it with a colon, e.g. ": capital-world".' },
-    { name: 'headers-only.txt', text: ': capital-world\n: family\n', message: 'The analogy file has no questions, only section headers or comments. It needs lines of four words "a b c d".' },
-    { name: 'empty.txt', text: '', message: 'The analogy file is empty. It needs lines of four words "a b c d", optionally under ": section" headers.' },
-    { name: 'binary.txt', text: garbage(2000), message: 'The analogy file is not text: it contains NUL bytes, so it looks like a binary file. It needs plain-text lines of four words "a b c d".' },
+    {
+      name: 'three-words.txt',
+      text: ': capital-world\nathens greece baghdad iraq\nparis france berlin\n',
+      message: 'Line 3: expected 4 words (a b c d), found 3: "paris france berlin".',
+    },
+    {
+      name: 'ini-sections.txt',
+      text: '[capital-world]\nathens greece baghdad iraq\n',
+      message:
+        'Line 1: expected 4 words (a b c d), found 1: "[capital-world]". If it is meant as a section header, start it with a colon, e.g. ": capital-world".',
+    },
+    {
+      name: 'headers-only.txt',
+      text: ': capital-world\n: family\n',
+      message:
+        'The analogy file has no questions, only section headers or comments. It needs lines of four words "a b c d".',
+    },
+    {
+      name: 'empty.txt',
+      text: '',
+      message:
+        'The analogy file is empty. It needs lines of four words "a b c d", optionally under ": section" headers.',
+    },
+    {
+      name: 'binary.txt',
+      text: garbage(2000),
+      message:
+        'The analogy file is not text: it contains NUL bytes, so it looks like a binary file. It needs plain-text lines of four words "a b c d".',
+    },
   ];
 
   it('analogy file drop: each bad file is explained and the last evaluation stays under its own name', async () => {
@@ -332,7 +481,9 @@ describe('bad input through every entry point, in one page', () => {
     const before = await heading.textContent();
     const tableBefore = await table.textContent();
     for (const { name, text, message } of analogyFiles) {
-      await page.locator('#panel-analogy input[type=file][accept=".txt,text/plain"]').setInputFiles({ name, mimeType: 'text/plain', buffer: Buffer.isBuffer(text) ? text : Buffer.from(text) });
+      await page
+        .locator('#panel-analogy input[type=file][accept=".txt,text/plain"]')
+        .setInputFiles({ name, mimeType: 'text/plain', buffer: Buffer.isBuffer(text) ? text : Buffer.from(text) });
       const alert = page.getByRole('alert').filter({ hasText: message });
       await alert.waitFor({ timeout: 60_000 });
       expect(await alert.locator('.text').textContent(), name).toBe(message);
@@ -344,23 +495,52 @@ describe('bad input through every entry point, in one page', () => {
   });
 
   const vectorFiles: { name: string; text: string | Buffer; message: string }[] = [
-    { name: 'ragged.vec', text: 'cat 0.1 0.2 0.3\ndog 0.4 0.5 0.6\nfish 0.7 0.8\n', message: 'Line 3: "fish" has 2 numbers, expected 3 like the lines before it.' },
-    { name: 'header-dim.vec', text: '2 4\ncat 0.1 0.2 0.3\ndog 0.4 0.5 0.6\n', message: 'Line 2: "cat" has 3 numbers, expected 4 like the lines before it.' },
-    { name: 'cut.vec', text: '3 2\ncat 0.1 0.2\ndog 0.3 0.4\n', message: 'The header announces 3 vectors but the file holds 2 (truncated?).' },
-    { name: 'words.vec', text: 'cat 0.1 0.2\ndog 0.3 abc\n', message: 'Line 2: value 2 of "dog" is "abc", not a finite number.' },
+    {
+      name: 'ragged.vec',
+      text: 'cat 0.1 0.2 0.3\ndog 0.4 0.5 0.6\nfish 0.7 0.8\n',
+      message: 'Line 3: "fish" has 2 numbers, expected 3 like the lines before it.',
+    },
+    {
+      name: 'header-dim.vec',
+      text: '2 4\ncat 0.1 0.2 0.3\ndog 0.4 0.5 0.6\n',
+      message: 'Line 2: "cat" has 3 numbers, expected 4 like the lines before it.',
+    },
+    {
+      name: 'cut.vec',
+      text: '3 2\ncat 0.1 0.2\ndog 0.3 0.4\n',
+      message: 'The header announces 3 vectors but the file holds 2 (truncated?).',
+    },
+    {
+      name: 'words.vec',
+      text: 'cat 0.1 0.2\ndog 0.3 abc\n',
+      message: 'Line 2: value 2 of "dog" is "abc", not a finite number.',
+    },
     { name: 'empty.vec', text: '', message: 'The word-vector file is empty.' },
-    { name: 'vectors.bin', text: Buffer.concat([Buffer.from('3 4\n'), garbage(400)]), message: "Line 2 contains NUL bytes: this is a binary file (perhaps word2vec's .bin format), not the text format. Convert it to text (one word and its numbers per line) and load that." },
+    {
+      name: 'vectors.bin',
+      text: Buffer.concat([Buffer.from('3 4\n'), garbage(400)]),
+      message:
+        "Line 2 contains NUL bytes: this is a binary file (perhaps word2vec's .bin format), not the text format. Convert it to text (one word and its numbers per line) and load that.",
+    },
   ];
 
   it('word-vector file drop: each bad file is explained and the vectors loaded before stay', async () => {
     await page.getByTestId('tab-analogy').click();
     await page.locator('summary', { hasText: 'Add your own word vectors' }).click();
     const input = page.locator('details.user-vectors input[type=file]');
-    await input.setInputFiles({ name: 'tiny.vec', mimeType: 'text/plain', buffer: Buffer.from('4 3\nman 1 0 0\nwoman 1 1 0\nking 1 0 1\nqueen 1 1 1\n') });
+    await input.setInputFiles({
+      name: 'tiny.vec',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('4 3\nman 1 0 0\nwoman 1 1 0\nking 1 0 1\nqueen 1 1 1\n'),
+    });
     const userSpace = page.locator('label', { has: page.getByTestId('analogy-space-user') });
     await expect.poll(() => userSpace.textContent(), { timeout: 60_000 }).toMatch(/Your vectors \(tiny\.vec\)/);
     for (const { name, text, message } of vectorFiles) {
-      await input.setInputFiles({ name, mimeType: 'text/plain', buffer: Buffer.isBuffer(text) ? text : Buffer.from(text) });
+      await input.setInputFiles({
+        name,
+        mimeType: 'text/plain',
+        buffer: Buffer.isBuffer(text) ? text : Buffer.from(text),
+      });
       const alert = page.getByRole('alert').filter({ hasText: message });
       await alert.waitFor({ timeout: 60_000 });
       expect(await alert.locator('.text').textContent(), name).toBe(message);
@@ -373,23 +553,41 @@ describe('bad input through every entry point, in one page', () => {
     await page.getByTestId('analogy-b').fill('woman');
     await page.getByTestId('analogy-c').fill('king');
     await page.getByTestId('analogy-run').click();
-    await page.getByTestId('analogy-result-user').locator('[data-testid="analogy-candidates"] li').first().waitFor({ timeout: 60_000 });
-    expect(await page.getByTestId('analogy-result-user').locator('[data-testid="analogy-candidates"] li').first().textContent()).toMatch(/queen/);
+    await page
+      .getByTestId('analogy-result-user')
+      .locator('[data-testid="analogy-candidates"] li')
+      .first()
+      .waitFor({ timeout: 60_000 });
+    expect(
+      await page
+        .getByTestId('analogy-result-user')
+        .locator('[data-testid="analogy-candidates"] li')
+        .first()
+        .textContent(),
+    ).toMatch(/queen/);
   });
 
   it('model local files: a model with fused attention loads and every tool says what it cannot do; the built-in model comes back', async () => {
     await page.getByRole('radiogroup', { name: 'Model source' }).getByText('Local files', { exact: true }).click();
     await page.locator('input[type=file][accept^=".onnx,.json"]').setInputFiles([
-      { name: 'fused.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from(encodeModel(fusedAttentionModel(TINY_VOCAB.length))) },
+      {
+        name: 'fused.onnx',
+        mimeType: 'application/octet-stream',
+        buffer: Buffer.from(encodeModel(fusedAttentionModel(TINY_VOCAB.length))),
+      },
       { name: 'tokenizer.json', mimeType: 'application/json', buffer: Buffer.from(tiny['tokenizer.json']) },
     ]);
     await page.getByTestId('model-status').getByText('fused.onnx').waitFor({ timeout: 60_000 });
     await page.getByTestId('tab-attention').click();
     await page
-      .getByText('Attention is not available for this model: the model uses fused attention ops (com.microsoft.Attention ×1) that compute attention internally, so its attention probabilities cannot be read: attention view unavailable.')
+      .getByText(
+        'Attention is not available for this model: the model uses fused attention ops (com.microsoft.Attention ×1) that compute attention internally, so its attention probabilities cannot be read: attention view unavailable.',
+      )
       .waitFor({ timeout: 30_000 });
     await page.getByTestId('tab-uncertainty').click();
-    await page.getByText(/MC dropout is not available for this model: .*fused attention ops \(com\.microsoft\.Attention ×1\)/).waitFor();
+    await page
+      .getByText(/MC dropout is not available for this model: .*fused attention ops \(com\.microsoft\.Attention ×1\)/)
+      .waitFor();
     // The pasted data does not depend on the model.
     await labelsTab();
     expect(await page.getByTestId('labels-input').inputValue()).toBe(GOOD);
@@ -417,7 +615,11 @@ describe('bad input through every entry point, in one page', () => {
     await page.getByTestId('model-ready').waitFor();
     await alert.getByRole('button', { name: 'Dismiss' }).click();
 
-    await picker.setInputFiles([onnx, tokenizer, { name: 'model.onnx_data', mimeType: 'application/octet-stream', buffer: Buffer.from(external.data) }]);
+    await picker.setInputFiles([
+      onnx,
+      tokenizer,
+      { name: 'model.onnx_data', mimeType: 'application/octet-stream', buffer: Buffer.from(external.data) },
+    ]);
     await page.getByTestId('model-status').getByText('model.onnx').waitFor({ timeout: 60_000 });
     await waitForModelReady(page);
     await page.getByTestId('tab-attention').click();

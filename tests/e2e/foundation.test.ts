@@ -3,7 +3,15 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatBytes } from '../../src/ui/common/format';
-import { FakeModelHost, launchChromium, openPage, repoRoot, useAppAndBrowser, waitForModelReady, type LaunchedBrowser } from './harness';
+import {
+  FakeModelHost,
+  launchChromium,
+  openPage,
+  repoRoot,
+  useAppAndBrowser,
+  waitForModelReady,
+  type LaunchedBrowser,
+} from './harness';
 import { PacedModelHost } from './paced-model-host';
 import { tinyModelFiles } from './tiny-model-files';
 
@@ -47,7 +55,9 @@ async function chooseSource(page: Page, label: string): Promise<void> {
 async function loadFromHub(page: Page, repo: string, hostUrl = host.url): Promise<void> {
   await chooseSource(page, 'Hugging Face');
   await page.getByTestId('hub-repo').fill(repo);
-  await page.locator('details', { has: page.locator('summary', { hasText: 'Host' }) }).evaluate((details) => ((details as HTMLDetailsElement).open = true));
+  await page
+    .locator('details', { has: page.locator('summary', { hasText: 'Host' }) })
+    .evaluate((details) => ((details as HTMLDetailsElement).open = true));
   await page.getByTestId('hub-host').fill(hostUrl);
   await page.getByTestId('load-model').click();
 }
@@ -59,7 +69,11 @@ function recordProgressStates(): void {
   new MutationObserver(() => {
     for (const element of document.querySelectorAll('.progress')) {
       const bar = element.querySelector('[role=progressbar]');
-      seen.push({ label: bar?.getAttribute('aria-label') ?? null, value: bar?.getAttribute('aria-valuenow') ?? null, detail: element.querySelector('.detail')?.textContent ?? null });
+      seen.push({
+        label: bar?.getAttribute('aria-label') ?? null,
+        value: bar?.getAttribute('aria-valuenow') ?? null,
+        detail: element.querySelector('.detail')?.textContent ?? null,
+      });
     }
   }).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
 }
@@ -69,11 +83,24 @@ function recordProgressStates(): void {
  * model.onnx with the bytes that had arrived (more than none, fewer than all) out of the exact total of every file.
  */
 async function expectByteProgress(page: Page, totalBytes: number): Promise<void> {
-  const states = await page.evaluate(() => (window as unknown as { progressStates: { label: string | null; value: string | null; detail: string | null }[] }).progressStates);
+  const states = await page.evaluate(
+    () =>
+      (window as unknown as { progressStates: { label: string | null; value: string | null; detail: string | null }[] })
+        .progressStates,
+  );
   const total = formatBytes(totalBytes);
   const midway = states.filter((state) => {
     const arrived = state.detail?.match(/^onnx\/model\.onnx: (.+) of (.+)$/);
-    return state.label === 'Downloading model' && arrived !== null && arrived !== undefined && arrived[2] === total && arrived[1] !== '0 B' && arrived[1] !== total && state.value !== null && Number(state.value) < 100;
+    return (
+      state.label === 'Downloading model' &&
+      arrived !== null &&
+      arrived !== undefined &&
+      arrived[2] === total &&
+      arrived[1] !== '0 B' &&
+      arrived[1] !== total &&
+      state.value !== null &&
+      Number(state.value) < 100
+    );
   });
   expect(midway.length, JSON.stringify(states.slice(-20))).toBeGreaterThan(0);
 }
@@ -83,17 +110,24 @@ describe('app shell and model loading', () => {
     // The built-in model.onnx is answered by the paced host, which sends it in slices: the bar must show the bytes
     // as they arrive. Service workers are blocked so that the page's own request is the one that gets rerouted.
     const dist = path.join(repoRoot, process.env.E2E_DIST ?? 'dist');
-    const builtIn = (JSON.parse(readFileSync(path.join(dist, 'models/index.json'), 'utf8')) as { models: { name: string }[] }).models[0].name;
+    const builtIn = (
+      JSON.parse(readFileSync(path.join(dist, 'models/index.json'), 'utf8')) as { models: { name: string }[] }
+    ).models[0].name;
     const onnx = new Uint8Array(readFileSync(path.join(dist, 'models', builtIn, 'onnx/model.onnx')));
     pacedHost.put('built-in', 'onnx/model.onnx', onnx);
     pacedHost.paceNext('/built-in/resolve/main/onnx/model.onnx');
     const context = await e2e.browser.newContext({ serviceWorkers: 'block' });
     await context.addInitScript(recordProgressStates);
-    await context.route(`**/models/${builtIn}/onnx/model.onnx`, (route) => route.continue({ url: `${pacedHost.url}/built-in/resolve/main/onnx/model.onnx` }));
+    await context.route(`**/models/${builtIn}/onnx/model.onnx`, (route) =>
+      route.continue({ url: `${pacedHost.url}/built-in/resolve/main/onnx/model.onnx` }),
+    );
     const { page } = await openPage(context, e2e.url);
     await waitForModelReady(page);
     // config.json, tokenizer.json and tokenizer_config.json come first, then model.onnx.
-    const jsonBytes = ['config.json', 'tokenizer.json', 'tokenizer_config.json'].reduce((sum, file) => sum + readFileSync(path.join(dist, 'models', builtIn, file)).byteLength, 0);
+    const jsonBytes = ['config.json', 'tokenizer.json', 'tokenizer_config.json'].reduce(
+      (sum, file) => sum + readFileSync(path.join(dist, 'models', builtIn, file)).byteLength,
+      0,
+    );
     await expectByteProgress(page, jsonBytes + onnx.byteLength);
     expect(await page.getByTestId('model-status').locator('.name').textContent()).toBe(`${builtIn} (built in)`);
     expect(await page.getByTestId('ep-badge').textContent()).toMatch(/WASM · \d+ threads?/);
@@ -156,7 +190,8 @@ describe('app shell and model loading', () => {
     const { context, page } = await freshPage(e2e.browser);
     await waitForModelReady(page);
     const name = page.getByTestId('model-status').locator('.name');
-    const summaryValue = (term: string) => page.getByTestId('model-summary').locator('dt', { hasText: term }).locator('xpath=following-sibling::dd[1]');
+    const summaryValue = (term: string) =>
+      page.getByTestId('model-summary').locator('dt', { hasText: term }).locator('xpath=following-sibling::dd[1]');
 
     await chooseSource(page, 'Local files');
     await page.locator('aside input[type=file]').setInputFiles([
@@ -183,8 +218,11 @@ describe('app shell and model loading', () => {
     ];
     await page.evaluate((files) => {
       const data = new DataTransfer();
-      for (const file of files) data.items.add(new File([Uint8Array.from(atob(file.base64), (c) => c.charCodeAt(0))], file.name));
-      document.querySelector('.model-panel .drop')!.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+      for (const file of files)
+        data.items.add(new File([Uint8Array.from(atob(file.base64), (c) => c.charCodeAt(0))], file.name));
+      document
+        .querySelector('.model-panel .drop')!
+        .dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
     }, dropped);
     await expect.poll(() => name.textContent(), { timeout: 120_000 }).toBe('dropped-tiny.onnx');
     await waitForModelReady(page);
@@ -201,7 +239,9 @@ describe('app shell and model loading', () => {
 
     const pick = async (files: { name: string; buffer: Buffer }[]) => {
       await chooseSource(page, 'Local files');
-      await page.locator('aside input[type=file]').setInputFiles(files.map((f) => ({ ...f, mimeType: 'application/octet-stream' })));
+      await page
+        .locator('aside input[type=file]')
+        .setInputFiles(files.map((f) => ({ ...f, mimeType: 'application/octet-stream' })));
     };
     const tokenizer = { name: 'tokenizer.json', buffer: Buffer.from(tiny['tokenizer.json']) };
     const expectError = async (pattern: RegExp) => {
@@ -228,7 +268,9 @@ describe('app shell and model loading', () => {
     await expectError(/tokenizer\.json is not valid JSON/);
 
     await loadFromHub(page, 'tests/does-not-exist');
-    await expectError(/tokenizer\.json was not found on 127\.0\.0\.1:\d+ \(404\)\. Check the repo id, revision and host\./);
+    await expectError(
+      /tokenizer\.json was not found on 127\.0\.0\.1:\d+ \(404\)\. Check the repo id, revision and host\./,
+    );
 
     // The kept model still answers: its tokenizer, and a real onnxruntime run for a sentence typed only now.
     await page.getByTestId('tab-model').click();
@@ -275,7 +317,11 @@ describe('WebGPU path', () => {
     await page.getByTestId('attention-text').fill('the cat sat on the mat');
     // A result appears only once the loaded model has computed it (a model change clears the old one):
     // [CLS] + 6 words + [SEP].
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid="attention-tokens"] li').length === 8, null, { timeout: 120_000 });
+    await page.waitForFunction(
+      () => document.querySelectorAll('[data-testid="attention-tokens"] li').length === 8,
+      null,
+      { timeout: 120_000 },
+    );
     await page.getByTestId('view-model').click();
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()]);
     return JSON.parse(readFileSync((await download.path())!, 'utf8'));

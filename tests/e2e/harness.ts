@@ -42,7 +42,13 @@ export interface LaunchedBrowser {
 /** Debian's headless Chromium with the flags this machine needs; playwright gives each launch a fresh profile dir. */
 export async function launchChromium(options: { webgpu?: boolean } = {}): Promise<LaunchedBrowser> {
   const args = [...CHROMIUM_FLAGS];
-  if (options.webgpu) args.push('--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=swiftshader', '--use-webgpu-adapter=swiftshader');
+  if (options.webgpu)
+    args.push(
+      '--enable-unsafe-webgpu',
+      '--enable-features=Vulkan',
+      '--use-angle=swiftshader',
+      '--use-webgpu-adapter=swiftshader',
+    );
   const browser = await chromium.launch({ executablePath: requireChromium(), headless: true, args });
   return {
     browser,
@@ -51,7 +57,10 @@ export async function launchChromium(options: { webgpu?: boolean } = {}): Promis
 }
 
 /** A page that records console errors and every request, for assertions about failures and privacy. */
-export async function openPage(context: BrowserContext, url: string): Promise<{ page: Page; errors: string[]; requests: string[] }> {
+export async function openPage(
+  context: BrowserContext,
+  url: string,
+): Promise<{ page: Page; errors: string[]; requests: string[] }> {
   const page = await context.newPage();
   const errors: string[] = [];
   const requests: string[] = [];
@@ -76,7 +85,10 @@ export class FakeModelHost {
   url = '';
 
   put(repo: string, file: string, bytes: Uint8Array | string, revision = 'main'): void {
-    this.files.set(`/${repo}/resolve/${revision}/${file}`, typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes);
+    this.files.set(
+      `/${repo}/resolve/${revision}/${file}`,
+      typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes,
+    );
   }
 
   async start(): Promise<string> {
@@ -114,7 +126,10 @@ export class FakeModelHost {
  * Starts the built app and Chromium before a test file's tests and stops both after them. Read
  * `url` and `browser` inside tests (they are set once beforeAll has run).
  */
-export function useAppAndBrowser(options: { webgpu?: boolean } = {}): { readonly url: string; readonly browser: Browser } {
+export function useAppAndBrowser(options: { webgpu?: boolean } = {}): {
+  readonly url: string;
+  readonly browser: Browser;
+} {
   let app: { url: string; close: () => Promise<void> } | undefined;
   let chromium: LaunchedBrowser | undefined;
   beforeAll(async () => {

@@ -38,7 +38,10 @@ async function savedInputHash(page: Page): Promise<{ hash: string; length: numbe
     db.close();
     if (!saved) return null;
     const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(saved.input));
-    return { hash: [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join(''), length: saved.input.length };
+    return {
+      hash: [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join(''),
+      length: saved.input.length,
+    };
   });
 }
 
@@ -48,11 +51,15 @@ describe('label tool persistence', () => {
     const { page, errors } = await openPage(context, e2e.url);
     await waitForModelReady(page);
     await labelsTab(page);
-    await page.locator('button', { hasText: 'Clear the embedding cache' }).evaluate((button) => (button as HTMLButtonElement).click());
+    await page
+      .locator('button', { hasText: 'Clear the embedding cache' })
+      .evaluate((button) => (button as HTMLButtonElement).click());
 
     // A finished TF-IDF audit with two decisions.
     await page.getByTestId('labels-example').click();
-    await expect.poll(() => page.getByTestId('labels-parse-summary').textContent(), { timeout: 30_000 }).toMatch(/^360 rows, 8 classes/);
+    await expect
+      .poll(() => page.getByTestId('labels-parse-summary').textContent(), { timeout: 30_000 })
+      .toMatch(/^360 rows, 8 classes/);
     const pasted = await page.getByTestId('labels-input').inputValue();
     await page.getByLabel('TF-IDF words').check();
     await page.getByTestId('labels-run').click();
@@ -60,7 +67,9 @@ describe('label tool persistence', () => {
     const rows = page.getByTestId('label-row');
     await rows.nth(0).getByTestId('remove').click();
     await rows.nth(1).getByTestId('keep').click();
-    await expect.poll(() => page.getByTestId('labels-summary').textContent()).toMatch(/0 accepted, 1 kept, 1 to remove/);
+    await expect
+      .poll(() => page.getByTestId('labels-summary').textContent())
+      .toMatch(/0 accepted, 1 kept, 1 to remove/);
     const decided = await Promise.all([0, 1].map((i) => rows.nth(i).getAttribute('data-row')));
     const summary = await page.getByTestId('labels-summary').textContent();
 
@@ -78,15 +87,34 @@ describe('label tool persistence', () => {
     await expect.poll(() => page.getByTestId('labels-input').inputValue(), { timeout: 30_000 }).toBe(pasted);
     await page.getByTestId('labels-results').waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('labels-summary').textContent()).toBe(summary);
-    expect(await page.locator(`[data-testid="label-row"][data-row="${decided[0]}"]`).getByTestId('remove').getAttribute('aria-pressed')).toBe('true');
-    expect(await page.locator(`[data-testid="label-row"][data-row="${decided[1]}"]`).getByTestId('keep').getAttribute('aria-pressed')).toBe('true');
+    expect(
+      await page
+        .locator(`[data-testid="label-row"][data-row="${decided[0]}"]`)
+        .getByTestId('remove')
+        .getAttribute('aria-pressed'),
+    ).toBe('true');
+    expect(
+      await page
+        .locator(`[data-testid="label-row"][data-row="${decided[1]}"]`)
+        .getByTestId('keep')
+        .getAttribute('aria-pressed'),
+    ).toBe('true');
     expect(await page.getByLabel('Model embeddings').isChecked()).toBe(true);
 
     // The rerun takes the embeddings finished before the reload from the cache and computes only the rest.
     await page.getByTestId('labels-run').click();
-    await page.getByTestId('labels-timings').filter({ hasText: /embeddings from the cache/ }).waitFor({ timeout: 240_000 });
-    const cached = Number((await page.getByTestId('labels-timings').textContent())!.match(/([\d,]+) embeddings from the cache/)![1].replace(/,/g, ''));
-    console.log(`reload mid-audit: ${doneBefore} of 360 texts embedded before the reload, ${cached} taken from the cache after it`);
+    await page
+      .getByTestId('labels-timings')
+      .filter({ hasText: /embeddings from the cache/ })
+      .waitFor({ timeout: 240_000 });
+    const cached = Number(
+      (await page.getByTestId('labels-timings').textContent())!
+        .match(/([\d,]+) embeddings from the cache/)![1]
+        .replace(/,/g, ''),
+    );
+    console.log(
+      `reload mid-audit: ${doneBefore} of 360 texts embedded before the reload, ${cached} taken from the cache after it`,
+    );
     expect(cached).toBeGreaterThanOrEqual(doneBefore);
     expect(cached).toBeLessThan(360);
     expect(errors).toEqual([]);
@@ -98,11 +126,28 @@ describe('label tool persistence', () => {
     const { page, errors } = await openPage(context, e2e.url);
     await waitForModelReady(page);
     await labelsTab(page);
-    const words = ['river', 'boat', 'water', 'engine', 'wheel', 'road', 'flower', 'leaf', 'garden', 'café', '“quoted”', 'naïve'];
+    const words = [
+      'river',
+      'boat',
+      'water',
+      'engine',
+      'wheel',
+      'road',
+      'flower',
+      'leaf',
+      'garden',
+      'café',
+      '“quoted”',
+      'naïve',
+    ];
     const lines = ['text,label'];
     for (let i = 0; i < 50_000; i++) {
       const text = Array.from({ length: 6 }, (_, j) => words[(i * 7 + j * 5) % words.length]).join(' ');
-      lines.push(i % 97 === 0 ? `"row ${i}, with a comma: ${text}",${['water', 'road', 'garden'][i % 3]}` : `row ${i} ${text},${['water', 'road', 'garden'][i % 3]}`);
+      lines.push(
+        i % 97 === 0
+          ? `"row ${i}, with a comma: ${text}",${['water', 'road', 'garden'][i % 3]}`
+          : `row ${i} ${text},${['water', 'road', 'garden'][i % 3]}`,
+      );
     }
     const pasted = `${lines.join('\n')}\n`;
 
@@ -117,15 +162,23 @@ describe('label tool persistence', () => {
     }, pasted);
     expect(pastedValue.length).toBe(pasted.length);
     const before = await sha256InPage(page, pastedValue);
-    await expect.poll(() => page.getByTestId('labels-parse-summary').textContent(), { timeout: 60_000 }).toMatch(/^50,000 rows, 3 classes/);
-    await page.getByText(`Pasted data: ${pasted.length.toLocaleString('en-US')} characters (too large to show here).`).waitFor();
+    await expect
+      .poll(() => page.getByTestId('labels-parse-summary').textContent(), { timeout: 60_000 })
+      .toMatch(/^50,000 rows, 3 classes/);
+    await page
+      .getByText(`Pasted data: ${pasted.length.toLocaleString('en-US')} characters (too large to show here).`)
+      .waitFor();
     await expect.poll(() => savedInputHash(page), { timeout: 30_000 }).toEqual({ hash: before, length: pasted.length });
 
     await page.reload();
     await waitForModelReady(page);
     await labelsTab(page);
-    await expect.poll(() => page.getByTestId('labels-parse-summary').textContent(), { timeout: 60_000 }).toMatch(/^50,000 rows, 3 classes/);
-    await page.getByText(`Pasted data: ${pasted.length.toLocaleString('en-US')} characters (too large to show here).`).waitFor();
+    await expect
+      .poll(() => page.getByTestId('labels-parse-summary').textContent(), { timeout: 60_000 })
+      .toMatch(/^50,000 rows, 3 classes/);
+    await page
+      .getByText(`Pasted data: ${pasted.length.toLocaleString('en-US')} characters (too large to show here).`)
+      .waitFor();
     expect(await savedInputHash(page)).toEqual({ hash: before, length: pasted.length });
     expect(errors).toEqual([]);
     await context.close();

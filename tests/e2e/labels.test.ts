@@ -15,9 +15,11 @@ import { recordContextRequests } from './request-log';
 const e2e = useAppAndBrowser();
 
 const csv = readFileSync(path.join(repoRoot, 'public/examples/wordnet-glosses-noisy.csv'), 'utf8').trimEnd();
-const planted = (JSON.parse(readFileSync(path.join(repoRoot, 'public/examples/wordnet-glosses-noisy.flips.json'), 'utf8')) as {
-  flips: { row: number; original: string; given: string }[];
-}).flips;
+const planted = (
+  JSON.parse(readFileSync(path.join(repoRoot, 'public/examples/wordnet-glosses-noisy.flips.json'), 'utf8')) as {
+    flips: { row: number; original: string; given: string }[];
+  }
+).flips;
 const FORMULA_TEXT = '=HYPERLINK("http://example.invalid") a tool for cutting wood';
 /** About 400 tokens: far over the model's 128. */
 const LONG_TEXT = `a very long description ${Array.from({ length: 200 }, (_, i) => `part${i}`).join(' ')} of a made object`;
@@ -33,7 +35,16 @@ interface AuditJson {
   ranking: number[];
   noiseMatrix: { rows: string; columns: string; counts: number[][] };
   flaggedGivenVsSuggested: { counts: number[][] };
-  rows: { row: number; text: string; givenLabel: string; suggestedLabel: string; flagged: boolean; truncated: boolean; decision: string; finalLabel: string | null }[];
+  rows: {
+    row: number;
+    text: string;
+    givenLabel: string;
+    suggestedLabel: string;
+    flagged: boolean;
+    truncated: boolean;
+    decision: string;
+    finalLabel: string | null;
+  }[];
 }
 
 async function downloadText(page: Page, button: string | Locator): Promise<{ name: string; text: string }> {
@@ -52,7 +63,9 @@ describe('mislabeled-row finder', () => {
     await page.getByTestId('tab-labels').click();
 
     await page.getByTestId('labels-input').fill(pasted);
-    await expect.poll(() => page.getByTestId('labels-parse-summary').textContent(), { timeout: 30_000 }).toMatch(new RegExp(`^${ROWS} rows, 8 classes`));
+    await expect
+      .poll(() => page.getByTestId('labels-parse-summary').textContent(), { timeout: 30_000 })
+      .toMatch(new RegExp(`^${ROWS} rows, 8 classes`));
     await page.getByTestId('labels-run').click();
     await page.getByRole('progressbar').first().waitFor({ state: 'visible', timeout: 30_000 });
     await page.getByTestId('labels-results').waitFor({ state: 'visible', timeout: 240_000 });
@@ -69,7 +82,9 @@ describe('mislabeled-row finder', () => {
     const plantedBySheetRow = new Map(planted.map((f) => [sheetRow(f.row), f]));
     const found = planted.filter((f) => bySheetRow.get(sheetRow(f.row))!.flagged);
     const right = found.filter((f) => bySheetRow.get(sheetRow(f.row))!.suggestedLabel === f.original);
-    const topTen = audit.ranking.slice(0, 10).filter((row) => plantedBySheetRow.get(row)?.original === bySheetRow.get(row)!.suggestedLabel);
+    const topTen = audit.ranking
+      .slice(0, 10)
+      .filter((row) => plantedBySheetRow.get(row)?.original === bySheetRow.get(row)!.suggestedLabel);
     console.log(
       `WordNet planted flips in the browser: ${found.length}/${planted.length} flagged, ${right.length} with the original label suggested, ` +
         `${topTen.length} of the top 10 planted and right, ${audit.numIssues} rows flagged`,
@@ -80,7 +95,8 @@ describe('mislabeled-row finder', () => {
     expect(found.length / audit.numIssues).toBeGreaterThanOrEqual(0.25);
 
     // The heatmap is confident learning's estimated noise matrix: given × estimated true label, in rows.
-    const shownCounts = async () => (await page.getByTestId('noise-matrix').getByTestId('noise-count').allTextContents()).map(Number);
+    const shownCounts = async () =>
+      (await page.getByTestId('noise-matrix').getByTestId('noise-count').allTextContents()).map(Number);
     expect(await page.getByTestId('noise-matrix-title').textContent()).toMatch(/Estimated noise matrix/);
     const estimated = await shownCounts();
     expect(estimated).toEqual(audit.noiseMatrix.counts.flat());
@@ -91,7 +107,13 @@ describe('mislabeled-row finder', () => {
     });
     const matrixCsv = await downloadText(page, page.getByTestId('noise-matrix-figure').getByTestId('export-csv'));
     expect(matrixCsv.name).toBe('label-noise-matrix.csv');
-    expect(matrixCsv.text.trimEnd().split('\r\n').slice(1).map((line) => line.split(',').slice(1).map(Number))).toEqual(audit.noiseMatrix.counts);
+    expect(
+      matrixCsv.text
+        .trimEnd()
+        .split('\r\n')
+        .slice(1)
+        .map((line) => line.split(',').slice(1).map(Number)),
+    ).toEqual(audit.noiseMatrix.counts);
     // The second view counts only the flagged rows, by given and suggested label.
     await page.getByTestId('noise-view-flagged').check();
     expect(await page.getByTestId('noise-matrix-title').textContent()).toMatch(/Flagged rows/);
@@ -138,7 +160,11 @@ describe('mislabeled-row finder', () => {
     expect(lines[0]).toBe('text,label');
     expect(lines).toHaveLength(1 + ROWS - 1);
     const targetText = bySheetRow.get(target!)!.text;
-    const acceptedLine = lines.find((line) => line.startsWith(targetText.includes(',') || targetText.includes('"') ? `"${targetText.replace(/"/g, '""')}"` : targetText));
+    const acceptedLine = lines.find((line) =>
+      line.startsWith(
+        targetText.includes(',') || targetText.includes('"') ? `"${targetText.replace(/"/g, '""')}"` : targetText,
+      ),
+    );
     expect(acceptedLine).toBeDefined();
     expect(acceptedLine!.endsWith(`,${targetFlip.original}`)).toBe(true);
     expect(cleaned.text).toContain(`"'${FORMULA_TEXT.replace(/"/g, '""')}"`);
@@ -152,18 +178,27 @@ describe('mislabeled-row finder', () => {
     await waitForModelReady(page);
     if (!(await page.getByTestId('labels-results').isVisible())) await page.getByTestId('tab-labels').click();
     await page.getByTestId('labels-results').waitFor({ state: 'visible', timeout: 30_000 });
-    expect(await page.getByTestId('labels-summary').textContent()).toBe(summary!.replace(/0 accepted, 0 kept, 0 to remove/, '1 accepted, 0 kept, 1 to remove'));
+    expect(await page.getByTestId('labels-summary').textContent()).toBe(
+      summary!.replace(/0 accepted, 0 kept, 0 to remove/, '1 accepted, 0 kept, 1 to remove'),
+    );
     expect(await page.getByTestId('labels-input').inputValue()).toBe(pasted);
     await page.getByTestId('filter-flagged').check();
     const restoredRow = page.locator(`[data-testid="label-row"][data-row="${target}"]`);
     await restoredRow.waitFor({ state: 'visible' });
     expect(await restoredRow.getByTestId('accept').getAttribute('aria-pressed')).toBe('true');
-    expect(await page.locator(`[data-testid="label-row"][data-row="${other}"]`).getByTestId('remove').getAttribute('aria-pressed')).toBe('true');
+    expect(
+      await page
+        .locator(`[data-testid="label-row"][data-row="${other}"]`)
+        .getByTestId('remove')
+        .getAttribute('aria-pressed'),
+    ).toBe('true');
 
     // Filters: given label, suggested label and a text search narrow the table.
     await page.getByPlaceholder('text contains…').fill(targetText.slice(0, 30).toUpperCase());
     await expect.poll(() => rows.count()).toBeGreaterThan(0);
-    expect(await rows.evaluateAll((elements) => elements.map((e) => Number((e as HTMLElement).dataset.row)))).toContain(target);
+    expect(await rows.evaluateAll((elements) => elements.map((e) => Number((e as HTMLElement).dataset.row)))).toContain(
+      target,
+    );
     await page.getByPlaceholder('text contains…').fill('');
     await page.getByTestId('filter-given').selectOption({ label: targetFlip.given });
     await page.getByTestId('filter-suggested').selectOption({ label: targetFlip.original });
@@ -177,11 +212,15 @@ describe('mislabeled-row finder', () => {
     // A rerun after the reload takes its embeddings from the worker's IndexedDB cache.
     await page.getByTestId('labels-run').click();
     const distinctTexts = new Set(audit.rows.map((r) => r.text)).size;
-    await expect.poll(() => page.getByTestId('labels-timings').textContent(), { timeout: 120_000 }).toContain(`${distinctTexts} embeddings from the cache`);
+    await expect
+      .poll(() => page.getByTestId('labels-timings').textContent(), { timeout: 120_000 })
+      .toContain(`${distinctTexts} embeddings from the cache`);
 
     // Every request of the context counts: the page, the model worker and the service worker (whose
     // precache traffic is seen here, so the recording covers it).
-    await expect.poll(() => traffic.requests.filter((r) => r.fromServiceWorker).length, { timeout: 60_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => traffic.requests.filter((r) => r.fromServiceWorker).length, { timeout: 60_000 })
+      .toBeGreaterThan(0);
     expect(traffic.offOrigin(new URL(e2e.url).origin)).toEqual([]);
     expect(errors).toEqual([]);
     await context.close();
@@ -195,13 +234,17 @@ describe('mislabeled-row finder', () => {
     const input = page.getByTestId('labels-input');
 
     await page.getByTestId('labels-example').click();
-    await expect.poll(() => page.getByTestId('labels-parse-summary').textContent(), { timeout: 30_000 }).toMatch(/^360 rows, 8 classes/);
+    await expect
+      .poll(() => page.getByTestId('labels-parse-summary').textContent(), { timeout: 30_000 })
+      .toMatch(/^360 rows, 8 classes/);
     expect(await page.getByTestId('labels-run').isDisabled()).toBe(false);
 
     // Cancel mid-run: the data stays, the tool says so, and it can run again.
     await page.getByTestId('labels-run').click();
     await page.getByRole('button', { name: 'Cancel' }).first().click({ timeout: 30_000 });
-    await expect.poll(() => page.getByRole('status').filter({ hasText: 'The audit was cancelled' }).count(), { timeout: 30_000 }).toBe(1);
+    await expect
+      .poll(() => page.getByRole('status').filter({ hasText: 'The audit was cancelled' }).count(), { timeout: 30_000 })
+      .toBe(1);
     expect(await page.getByTestId('labels-parse-summary').textContent()).toMatch(/^360 rows, 8 classes/);
     await expect.poll(() => page.getByTestId('labels-run').isDisabled(), { timeout: 30_000 }).toBe(false);
 
@@ -210,7 +253,9 @@ describe('mislabeled-row finder', () => {
     expect(await page.getByTestId('labels-empty').isVisible()).toBe(true);
 
     await input.fill('text,label\na cat,animal\na dog,animal\na fish,animal\n');
-    await expect.poll(() => page.getByTestId('labels-problems').textContent(), { timeout: 30_000 }).toMatch(/same label/);
+    await expect
+      .poll(() => page.getByTestId('labels-problems').textContent(), { timeout: 30_000 })
+      .toMatch(/same label/);
     expect(await page.getByTestId('labels-run').isDisabled()).toBe(true);
 
     const rows = ['text,label'];
@@ -220,7 +265,9 @@ describe('mislabeled-row finder', () => {
     await page.getByTestId('labels-consent').waitFor({ state: 'visible', timeout: 30_000 });
     expect(await page.getByTestId('labels-run').isDisabled()).toBe(true);
     await page.getByTestId('labels-consent').check();
-    await expect.poll(() => page.getByTestId('labels-parse-summary').textContent(), { timeout: 30_000 }).toMatch(/^12 rows, 2 classes/);
+    await expect
+      .poll(() => page.getByTestId('labels-parse-summary').textContent(), { timeout: 30_000 })
+      .toMatch(/^12 rows, 2 classes/);
     await expect.poll(() => page.getByTestId('labels-run').isDisabled()).toBe(false);
     await context.close();
   });
@@ -240,19 +287,32 @@ describe('mislabeled-row finder', () => {
     const next = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
     for (let i = 0; i < 50_000; i++) {
       const k = i % 3;
-      const words = Array.from({ length: 8 }, () => (next() < 0.8 ? topics[k] : topics[(k + 1) % 3])[Math.floor(next() * 5)]);
+      const words = Array.from(
+        { length: 8 },
+        () => (next() < 0.8 ? topics[k] : topics[(k + 1) % 3])[Math.floor(next() * 5)],
+      );
       const label = next() < 0.05 ? names[(k + 1 + Math.floor(next() * 2)) % 3] : names[k];
       lines.push(`row ${i} ${words.join(' ')}\t${label}`);
     }
     // How long the page's main thread is blocked is measured by the browser bench, not here.
-    await page.evaluate((text) => ((window as unknown as { bigFile: File }).bigFile = new File([text], 'big.tsv', { type: 'text/tab-separated-values' })), lines.join('\n'));
+    await page.evaluate(
+      (text) =>
+        ((window as unknown as { bigFile: File }).bigFile = new File([text], 'big.tsv', {
+          type: 'text/tab-separated-values',
+        })),
+      lines.join('\n'),
+    );
     await page.evaluate(() => {
       const w = window as unknown as { bigFile: File };
       const data = new DataTransfer();
       data.items.add(w.bigFile);
-      document.querySelector('#panel-labels .drop')!.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+      document
+        .querySelector('#panel-labels .drop')!
+        .dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
     });
-    await expect.poll(() => page.getByTestId('labels-parse-summary').textContent(), { timeout: 60_000 }).toMatch(/^50,000 rows, 3 classes/);
+    await expect
+      .poll(() => page.getByTestId('labels-parse-summary').textContent(), { timeout: 60_000 })
+      .toMatch(/^50,000 rows, 3 classes/);
     await page.getByLabel('TF-IDF words').check();
     await page.getByTestId('labels-run').click();
     await page.getByRole('progressbar').first().waitFor({ state: 'visible', timeout: 30_000 });

@@ -33,12 +33,22 @@ describe('offline after one visit', () => {
     await page.getByTestId('tab-analogy').click();
     await page.getByTestId('analogy-run').click();
     // Both the model's token space and the shipped static vectors come from the precache.
-    await page.getByTestId('analogy-result-token').locator('[data-testid="analogy-candidates"] li').nth(4).waitFor({ timeout: 120_000 });
-    await page.getByTestId('analogy-result-static').locator('[data-testid="analogy-candidates"] li').nth(4).waitFor({ timeout: 120_000 });
+    await page
+      .getByTestId('analogy-result-token')
+      .locator('[data-testid="analogy-candidates"] li')
+      .nth(4)
+      .waitFor({ timeout: 120_000 });
+    await page
+      .getByTestId('analogy-result-static')
+      .locator('[data-testid="analogy-candidates"] li')
+      .nth(4)
+      .waitFor({ timeout: 120_000 });
 
     await page.getByTestId('tab-labels').click();
     await page.getByTestId('labels-example').click();
-    await expect.poll(() => page.getByTestId('labels-parse-summary').textContent(), { timeout: 30_000 }).toMatch(/^360 rows, 8 classes/);
+    await expect
+      .poll(() => page.getByTestId('labels-parse-summary').textContent(), { timeout: 30_000 })
+      .toMatch(/^360 rows, 8 classes/);
     await page.getByTestId('labels-run').click();
     await page.getByTestId('labels-results').waitFor({ state: 'visible', timeout: 240_000 });
     expect(await page.getByTestId('labels-summary').textContent()).toMatch(/^\d+ of 360 rows flagged/);

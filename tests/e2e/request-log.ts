@@ -15,7 +15,9 @@ export function recordContextRequests(context: BrowserContext): {
   offOrigin: (origin: string) => string[];
 } {
   const requests: RecordedRequest[] = [];
-  context.on('request', (request) => requests.push({ url: request.url(), fromServiceWorker: request.serviceWorker() !== null }));
+  context.on('request', (request) =>
+    requests.push({ url: request.url(), fromServiceWorker: request.serviceWorker() !== null }),
+  );
   return {
     requests,
     offOrigin: (origin) =>

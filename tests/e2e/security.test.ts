@@ -22,7 +22,9 @@ async function watchViolations(context: BrowserContext): Promise<void> {
     const w = window as unknown as { __cspViolations: string[] };
     w.__cspViolations = [];
     document.addEventListener('securitypolicyviolation', (event) => {
-      w.__cspViolations.push(`${event.effectiveDirective} blocked ${event.blockedURI || '(inline)'} at ${event.sourceFile}:${event.lineNumber}`);
+      w.__cspViolations.push(
+        `${event.effectiveDirective} blocked ${event.blockedURI || '(inline)'} at ${event.sourceFile}:${event.lineNumber}`,
+      );
     });
   });
 }
@@ -36,23 +38,30 @@ async function watchBrowserLog(page: Page): Promise<{ entries: string[]; cdp: CD
     if (isCsp(entry.text)) entries.push(`page: ${entry.text}`);
   });
   let nextId = 1;
-  cdp.on('Target.attachedToTarget', ({ sessionId, targetInfo }: { sessionId: string; targetInfo: { type: string; url: string } }) => {
-    const send = (method: string) =>
-      cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id: nextId++, method }) }).catch(() => undefined);
-    void send('Log.enable');
-    void send('Runtime.runIfWaitingForDebugger');
-    void targetInfo;
-  });
+  cdp.on(
+    'Target.attachedToTarget',
+    ({ sessionId, targetInfo }: { sessionId: string; targetInfo: { type: string; url: string } }) => {
+      const send = (method: string) =>
+        cdp
+          .send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id: nextId++, method }) })
+          .catch(() => undefined);
+      void send('Log.enable');
+      void send('Runtime.runIfWaitingForDebugger');
+      void targetInfo;
+    },
+  );
   cdp.on('Target.receivedMessageFromTarget', ({ message, targetId }: { message: string; targetId?: string }) => {
     const parsed = JSON.parse(message) as { method?: string; params?: { entry?: { text: string } } };
-    if (parsed.method === 'Log.entryAdded' && parsed.params?.entry && isCsp(parsed.params.entry.text)) entries.push(`worker ${targetId ?? ''}: ${parsed.params.entry.text}`);
+    if (parsed.method === 'Log.entryAdded' && parsed.params?.entry && isCsp(parsed.params.entry.text))
+      entries.push(`worker ${targetId ?? ''}: ${parsed.params.entry.text}`);
   });
   await cdp.send('Log.enable');
   await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false });
   return { entries, cdp };
 }
 
-const documentViolations = (page: Page) => page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations);
+const documentViolations = (page: Page) =>
+  page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations);
 
 function pastedDataset(): string {
   const lines = ['text,label'];
@@ -65,7 +74,10 @@ function pastedDataset(): string {
   return lines.join('\n');
 }
 
-async function runAllFourTools(page: Page, texts: { attention: string; mc: string; a: string; b: string; c: string; dataset: string; rows: number }): Promise<void> {
+async function runAllFourTools(
+  page: Page,
+  texts: { attention: string; mc: string; a: string; b: string; c: string; dataset: string; rows: number },
+): Promise<void> {
   await page.getByTestId('tab-attention').click();
   await page.getByTestId('attention-text').fill(texts.attention);
   await page.getByTestId('attention-tokens').locator('li').nth(2).waitFor({ timeout: 60_000 });
@@ -90,11 +102,16 @@ async function runAllFourTools(page: Page, texts: { attention: string; mc: strin
   await page.getByTestId('analogy-b').fill(texts.b);
   await page.getByTestId('analogy-c').fill(texts.c);
   await page.getByTestId('analogy-run').click();
-  await page.locator('[data-testid="analogy-candidates"] li, [data-testid="analogy-oov"]').first().waitFor({ timeout: 120_000 });
+  await page
+    .locator('[data-testid="analogy-candidates"] li, [data-testid="analogy-oov"]')
+    .first()
+    .waitFor({ timeout: 120_000 });
 
   await page.getByTestId('tab-labels').click();
   await page.getByTestId('labels-input').fill(texts.dataset);
-  await expect.poll(() => page.getByTestId('labels-parse-summary').textContent(), { timeout: 30_000 }).toMatch(new RegExp(`^${texts.rows} rows, 2 classes`));
+  await expect
+    .poll(() => page.getByTestId('labels-parse-summary').textContent(), { timeout: 30_000 })
+    .toMatch(new RegExp(`^${texts.rows} rows, 2 classes`));
   await page.getByTestId('labels-run').click();
   await page.getByTestId('labels-results').waitFor({ state: 'visible', timeout: 240_000 });
 }
@@ -113,7 +130,11 @@ describe('security and privacy', () => {
     const response = await page.goto(e2e.url);
     const policy = response!.headers()['content-security-policy'];
     expect(policy, 'the document carries a Content-Security-Policy header').toBeTruthy();
-    const directive = (name: string) => policy.split(';').map((d) => d.trim()).find((d) => d.startsWith(`${name} `)) ?? '';
+    const directive = (name: string) =>
+      policy
+        .split(';')
+        .map((d) => d.trim())
+        .find((d) => d.startsWith(`${name} `)) ?? '';
     expect(directive('script-src')).toBe("script-src 'self' 'wasm-unsafe-eval'");
     expect(policy).not.toMatch(/'unsafe-inline'|'unsafe-eval'/);
     expect(directive('default-src')).toBe("default-src 'self'");
@@ -123,7 +144,15 @@ describe('security and privacy', () => {
     expect(directive('connect-src')).toMatch(/^connect-src 'self' /);
 
     await waitForModelReady(page);
-    await runAllFourTools(page, { attention: 'The dog ran across the green field.', mc: 'The cat sat on the [MASK].', a: 'man', b: 'woman', c: 'king', dataset: pastedDataset(), rows: 20 });
+    await runAllFourTools(page, {
+      attention: 'The dog ran across the green field.',
+      mc: 'The cat sat on the [MASK].',
+      a: 'man',
+      b: 'woman',
+      c: 'king',
+      dataset: pastedDataset(),
+      rows: 20,
+    });
     expect(await page.getByTestId('labels-summary').textContent()).toMatch(/of 20 rows flagged/);
 
     // The worker scripts carry the policy too (a worker is governed by its own response's header).
@@ -138,7 +167,9 @@ describe('security and privacy', () => {
     expect(log.entries).toEqual([]);
 
     // Once the service worker serves the page, the policy is still there.
-    await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 60_000 }).toBe(true);
+    await expect
+      .poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 60_000 })
+      .toBe(true);
     const again = await page.reload();
     expect(again!.headers()['content-security-policy']).toBe(policy);
     await waitForModelReady(page);
@@ -146,12 +177,16 @@ describe('security and privacy', () => {
     expect(log.entries).toEqual([]);
 
     const origin = new URL(e2e.url).origin;
-    const foreign = requests.filter((url) => !url.startsWith('blob:') && !url.startsWith('data:') && new URL(url).origin !== origin);
+    const foreign = requests.filter(
+      (url) => !url.startsWith('blob:') && !url.startsWith('data:') && new URL(url).origin !== origin,
+    );
     expect(foreign).toEqual([]);
     expect(errors).toEqual([]);
 
     // The detectors themselves work: an inline script in the page and a plain-http fetch in the worker are refused and reported.
-    await page.evaluate(() => document.head.append(Object.assign(document.createElement('script'), { textContent: 'window.__inline = 1' })));
+    await page.evaluate(() =>
+      document.head.append(Object.assign(document.createElement('script'), { textContent: 'window.__inline = 1' })),
+    );
     await expect.poll(() => documentViolations(page)).toHaveLength(1);
     expect(await page.evaluate(() => (window as unknown as { __inline?: number }).__inline)).toBeUndefined();
     const worker = page.workers().find((w) => !w.url().startsWith('blob:'))!;
@@ -166,12 +201,22 @@ describe('security and privacy', () => {
     const { page, errors } = await openPage(context, e2e.url);
     await waitForModelReady(page);
     const dataset = `${pastedDataset()}\n"${XSS.replace(/"/g, '""')}",animal\n"${XSS.replace(/"/g, '""')} again",tool`;
-    await runAllFourTools(page, { attention: XSS, mc: `${XSS} [MASK]`, a: XSS, b: 'woman', c: 'king', dataset, rows: 22 });
+    await runAllFourTools(page, {
+      attention: XSS,
+      mc: `${XSS} [MASK]`,
+      a: XSS,
+      b: 'woman',
+      c: 'king',
+      dataset,
+      rows: 22,
+    });
     await page.getByTestId('tab-attention').click();
     await page.getByTestId('pair-toggle').check();
     await page.getByTestId('attention-text-b').fill(XSS);
     const tokens = page.getByTestId('attention-tokens').locator('li');
-    await expect.poll(async () => (await tokens.allTextContents()).filter((t) => t === '[SEP]').length, { timeout: 60_000 }).toBe(2);
+    await expect
+      .poll(async () => (await tokens.allTextContents()).filter((t) => t === '[SEP]').length, { timeout: 60_000 })
+      .toBe(2);
     // The payload was tokenized as text: its word pieces are there.
     expect((await tokens.allTextContents()).join('').replace(/##/g, '')).toContain('onerror');
     await page.getByTestId('tab-uncertainty').click();
@@ -187,7 +232,11 @@ describe('security and privacy', () => {
     await page.getByPlaceholder('text contains…').fill('<img');
 
     // The payload shows up as text where the tools echo the input …
-    await expect.poll(() => page.getByTestId('label-row').filter({ hasText: '<img src=x onerror="window.__xss=1">' }).count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => page.getByTestId('label-row').filter({ hasText: '<img src=x onerror="window.__xss=1">' }).count(), {
+        timeout: 30_000,
+      })
+      .toBeGreaterThan(0);
     await page.getByTestId('tab-analogy').click();
     expect(await page.getByTestId('analogy-oov').first().textContent()).toContain('<img');
     // … and nowhere becomes markup or runs.

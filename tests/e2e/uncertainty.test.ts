@@ -25,7 +25,10 @@ async function runAndWait(page: Page, expectInfo: RegExp): Promise<void> {
 }
 
 /** The batch rows' values of one measure column, top to bottom (failed rows have none). */
-async function batchColumn(page: Page, measure: 'mutualInformation' | 'predictiveEntropy' | 'variationRatio'): Promise<number[]> {
+async function batchColumn(
+  page: Page,
+  measure: 'mutualInformation' | 'predictiveEntropy' | 'variationRatio',
+): Promise<number[]> {
   return (await page.getByTestId(`mc-batch-${measure}`).allTextContents()).map(Number);
 }
 
@@ -67,7 +70,9 @@ describe('MC-dropout uncertainty tool', () => {
     const bars = page.getByTestId('mc-bars');
     await bars.waitFor();
     expect(await bars.getByTestId('mc-bar').count()).toBe(10);
-    const spreads = await bars.getByTestId('mc-spread').evaluateAll((lines) => lines.map((line) => Number(line.getAttribute('x2')) - Number(line.getAttribute('x1'))));
+    const spreads = await bars
+      .getByTestId('mc-spread')
+      .evaluateAll((lines) => lines.map((line) => Number(line.getAttribute('x2')) - Number(line.getAttribute('x1'))));
     expect(spreads).toHaveLength(10);
     expect(Math.max(...spreads)).toBeGreaterThan(1);
     expect(await page.getByTestId('mc-statistics').textContent()).toMatch(/Mutual information \(BALD\)\s*[\d.]+ nats/);
@@ -92,12 +97,19 @@ describe('MC-dropout uncertainty tool', () => {
 
     // "New seed" picks a random one and runs.
     await page.getByTestId('mc-new-seed').click();
-    await page.getByTestId('mc-run-info').filter({ hasNotText: /seed 6 / }).waitFor({ timeout: 120_000 });
+    await page
+      .getByTestId('mc-run-info')
+      .filter({ hasNotText: /seed 6 / })
+      .waitFor({ timeout: 120_000 });
   });
 
   it('masks a clicked word, then classifies with a per-sample strip; inputs survive a reload', async () => {
     await page.getByTestId('mc-tokens').getByRole('button', { name: 'window', exact: true }).click();
-    await page.getByTestId('mc-tokens').getByRole('button', { name: '[MASK]', exact: true }).nth(1).waitFor({ timeout: 60_000 });
+    await page
+      .getByTestId('mc-tokens')
+      .getByRole('button', { name: '[MASK]', exact: true })
+      .nth(1)
+      .waitFor({ timeout: 60_000 });
     // The typed [MASK] stays masked beside the clicked word, and the page says so.
     await page.getByText(/sentence's own \[MASK\] stays masked too/).waitFor();
     expect(await page.getByText(/typed in the sentence stays masked too/).count()).toBe(1);
@@ -107,7 +119,10 @@ describe('MC-dropout uncertainty tool', () => {
     await setNumber(page, 'mc-samples', 8);
     await page.getByTestId('mc-layers-last').check();
     await setNumber(page, 'mc-last-k', 1);
-    await runAndWait(page, /T = 8, .*last 1 layer.* 1 graph run of 9 rows \(the dropout-off row \+ 8 samples\), deterministic prefix computed once and tiled/);
+    await runAndWait(
+      page,
+      /T = 8, .*last 1 layer.* 1 graph run of 9 rows \(the dropout-off row \+ 8 samples\), deterministic prefix computed once and tiled/,
+    );
     expect(await page.getByTestId('mc-bars').getByTestId('mc-bar').count()).toBe(8);
     expect(await page.getByTestId('mc-strip').locator('circle').count()).toBe(8 * 8);
 
@@ -122,7 +137,9 @@ describe('MC-dropout uncertainty tool', () => {
 
   it('ranks a batch of inputs by uncertainty', async () => {
     await page.getByTestId('mc-mode-batch').check();
-    await page.getByTestId('mc-batch-text').fill('A dog ran across the field.\nThe soup was too salty.\nShe planted roses.');
+    await page
+      .getByTestId('mc-batch-text')
+      .fill('A dog ran across the field.\nThe soup was too salty.\nShe planted roses.');
     await page.getByTestId('mc-run').click();
     await page.getByTestId('mc-batch-table').waitFor({ timeout: 120_000 });
     expect(await page.getByTestId('mc-batch-row').count()).toBe(3);
@@ -151,7 +168,10 @@ describe('MC-dropout uncertainty tool', () => {
     const lines = (await page.getByTestId('mc-batch-text').inputValue()).split('\n');
     expect(lines).toHaveLength(360);
     await page.getByTestId('mc-run').click();
-    await page.getByTestId('mc-batch-table').filter({ hasText: /360 inputs/ }).waitFor({ timeout: 240_000 });
+    await page
+      .getByTestId('mc-batch-table')
+      .filter({ hasText: /360 inputs/ })
+      .waitFor({ timeout: 240_000 });
     expect(await page.getByTestId('mc-batch-row').count()).toBe(360);
     expect(await page.getByRole('columnheader', { name: 'Given label' }).count()).toBe(1);
     const given = await page.getByTestId('mc-batch-given-label').allTextContents();
@@ -161,7 +181,9 @@ describe('MC-dropout uncertainty tool', () => {
     for (const label of given) expect(label).toMatch(/^noun\.\w+$/);
     // Each given label stays with its own text after ranking: compare every row with the example file itself.
     const labelsOf = new Map<string, Set<string>>();
-    for (const row of parseLabeledText(readFileSync(path.join(repoRoot, 'public/examples/wordnet-glosses-noisy.csv'), 'utf8')).rows) {
+    for (const row of parseLabeledText(
+      readFileSync(path.join(repoRoot, 'public/examples/wordnet-glosses-noisy.csv'), 'utf8'),
+    ).rows) {
       const text = row.text.replace(/\s+/g, ' ').trim();
       labelsOf.set(text, new Set([...(labelsOf.get(text) ?? []), row.label]));
     }
@@ -183,7 +205,16 @@ describe('MC-dropout uncertainty tool', () => {
     await page.getByTestId('mc-batch-text').fill(lines);
     await page.getByTestId('mc-run').click();
     const bar = page.getByRole('progressbar', { name: 'Sampling the batch' });
-    await page.waitForFunction(() => Number(document.querySelector('[role=progressbar][aria-label="Sampling the batch"]')?.getAttribute('aria-valuenow') ?? 0) > 0, null, { timeout: 60_000 });
+    await page.waitForFunction(
+      () =>
+        Number(
+          document
+            .querySelector('[role=progressbar][aria-label="Sampling the batch"]')
+            ?.getAttribute('aria-valuenow') ?? 0,
+        ) > 0,
+      null,
+      { timeout: 60_000 },
+    );
     await page.getByRole('button', { name: 'Cancel' }).click();
     await bar.waitFor({ state: 'detached', timeout: 10_000 });
     expect(await page.getByTestId('mc-batch-row').count()).toBe(rowsBefore);
@@ -219,11 +250,16 @@ describe('MC dropout on WebGPU (SwiftShader)', () => {
     await page.getByTestId('ep-select').selectOption(provider);
     await page.getByRole('radiogroup', { name: 'Model source' }).getByText('Hugging Face', { exact: true }).click();
     await page.getByTestId('hub-repo').fill('tests/tiny-bert');
-    await page.locator('details', { has: page.locator('summary', { hasText: 'Host' }) }).evaluate((details) => ((details as HTMLDetailsElement).open = true));
+    await page
+      .locator('details', { has: page.locator('summary', { hasText: 'Host' }) })
+      .evaluate((details) => ((details as HTMLDetailsElement).open = true));
     await page.getByTestId('hub-host').fill(host.url);
     await page.getByTestId('load-model').click();
     await page.getByTestId('model-status').getByText('tests/tiny-bert').waitFor({ timeout: 120_000 });
-    await page.getByTestId('ep-badge').filter({ hasText: provider === 'webgpu' ? /WebGPU/i : /WASM/ }).waitFor({ timeout: 120_000 });
+    await page
+      .getByTestId('ep-badge')
+      .filter({ hasText: provider === 'webgpu' ? /WebGPU/i : /WASM/ })
+      .waitFor({ timeout: 120_000 });
     await page.getByTestId('tab-uncertainty').click();
     await page.getByTestId('mc-task-classification').check();
     await page.getByTestId('mc-text').fill('the cat sat on the mat');
@@ -234,7 +270,11 @@ describe('MC dropout on WebGPU (SwiftShader)', () => {
     await runAndWait(page, /T = 4, .*seed 9 .*tiled/);
     const csv = await samplesCsv(page);
     await context.close();
-    return csv.trim().split(/\r\n/).slice(1).map((line) => Number(line.split(',')[3]));
+    return csv
+      .trim()
+      .split(/\r\n/)
+      .slice(1)
+      .map((line) => Number(line.split(',')[3]));
   }
 
   it('the same seed gives the same samples on WebGPU as on WASM (noise is fed, not drawn on the device)', async () => {
@@ -260,8 +300,13 @@ describe('MC dropout p from config.json', () => {
   beforeAll(async () => {
     host = new FakeModelHost();
     const files = tinyModelFiles();
-    const config = { ...JSON.parse(new TextDecoder().decode(files['config.json'])), hidden_dropout_prob: 0.2, attention_probs_dropout_prob: 0.3 };
-    for (const [file, bytes] of Object.entries({ ...files, 'config.json': JSON.stringify(config) })) host.put('tests/dropout-bert', file, bytes);
+    const config = {
+      ...JSON.parse(new TextDecoder().decode(files['config.json'])),
+      hidden_dropout_prob: 0.2,
+      attention_probs_dropout_prob: 0.3,
+    };
+    for (const [file, bytes] of Object.entries({ ...files, 'config.json': JSON.stringify(config) }))
+      host.put('tests/dropout-bert', file, bytes);
     await host.start();
   });
   afterAll(async () => {
@@ -274,7 +319,9 @@ describe('MC dropout p from config.json', () => {
     await waitForModelReady(page);
     await page.getByRole('radiogroup', { name: 'Model source' }).getByText('Hugging Face', { exact: true }).click();
     await page.getByTestId('hub-repo').fill('tests/dropout-bert');
-    await page.locator('details', { has: page.locator('summary', { hasText: 'Host' }) }).evaluate((details) => ((details as HTMLDetailsElement).open = true));
+    await page
+      .locator('details', { has: page.locator('summary', { hasText: 'Host' }) })
+      .evaluate((details) => ((details as HTMLDetailsElement).open = true));
     await page.getByTestId('hub-host').fill(host.url);
     await page.getByTestId('load-model').click();
     await page.getByTestId('model-status').getByText('tests/dropout-bert').waitFor({ timeout: 60_000 });
@@ -282,7 +329,9 @@ describe('MC dropout p from config.json', () => {
     await page.getByTestId('tab-uncertainty').click();
     expect(await page.getByTestId('mc-dropout').inputValue()).toBe('0.2');
     await page.getByText('from config.json (hidden_dropout_prob)').waitFor();
-    expect(await page.getByTestId('mc-dropout-sites-note').textContent()).toMatch(/One p for both sites: config\.json's attention_probs_dropout_prob \(0\.3\) is not used separately/);
+    expect(await page.getByTestId('mc-dropout-sites-note').textContent()).toMatch(
+      /One p for both sites: config\.json's attention_probs_dropout_prob \(0\.3\) is not used separately/,
+    );
     await page.getByTestId('mc-task-classification').check();
     await page.getByTestId('mc-text').fill('the king of france');
     await setNumber(page, 'mc-samples', 4);

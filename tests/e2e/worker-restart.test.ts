@@ -37,7 +37,9 @@ describe('a crashed model worker', () => {
       });
     });
 
-    await page.getByText(/The model worker stopped \(error: .*simulated crash\) and was restarted\. Your inputs are kept\./).waitFor({ timeout: 30_000 });
+    await page
+      .getByText(/The model worker stopped \(error: .*simulated crash\) and was restarted\. Your inputs are kept\./)
+      .waitFor({ timeout: 30_000 });
     await waitForModelReady(page);
     expect(await page.getByTestId('attention-text').inputValue()).toBe(text);
     // The restarted worker answers: the attention view is computed again for the kept text.
@@ -76,7 +78,13 @@ describe('a model worker that ends silently', () => {
     await worker.evaluate(() => self.close()).catch(() => undefined);
 
     await page.getByText(restartedNotice(/it ended unexpectedly/)).waitFor({ timeout: 30_000 });
-    await page.getByRole('alert').filter({ hasText: /The model worker stopped \(it ended unexpectedly\) and was restarted; your inputs are kept\. Run it again\./ }).waitFor();
+    await page
+      .getByRole('alert')
+      .filter({
+        hasText:
+          /The model worker stopped \(it ended unexpectedly\) and was restarted; your inputs are kept\. Run it again\./,
+      })
+      .waitFor();
     await waitForModelReady(page);
     expect(await page.getByTestId('model-status').locator('.name').textContent()).toBe(modelName);
     expect(await page.getByTestId('mc-text').inputValue()).toBe(mcText);
@@ -110,7 +118,11 @@ describe('worker faults in the middle of a run', () => {
   }
 
   async function dismissRestartNotice(page: Page): Promise<void> {
-    await page.getByRole('status').filter({ hasText: 'The model worker stopped' }).getByRole('button', { name: 'Dismiss' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: 'The model worker stopped' })
+      .getByRole('button', { name: 'Dismiss' })
+      .click();
   }
 
   it('an MC run (crash), a label-audit embedding run (out of memory) and a cross-validation (terminated) each restart the worker and lose nothing', async () => {
@@ -130,7 +142,10 @@ describe('worker faults in the middle of a run', () => {
     await page.getByTestId('mc-samples').fill('8');
     await page.getByTestId('mc-samples').press('Tab');
     await page.getByTestId('mc-run').click();
-    await page.getByTestId('mc-run-info').filter({ hasText: /T = 8,/ }).waitFor({ timeout: 120_000 });
+    await page
+      .getByTestId('mc-run-info')
+      .filter({ hasText: /T = 8,/ })
+      .waitFor({ timeout: 120_000 });
     const finishedRun = await page.getByTestId('mc-run-info').textContent();
     await page.getByTestId('mc-samples').fill('256');
     await page.getByTestId('mc-samples').press('Tab');
@@ -138,7 +153,13 @@ describe('worker faults in the middle of a run', () => {
     await page.getByText(/\d+ of 257 forward passes/).waitFor({ timeout: 60_000 });
     await crashWorker(page, 'crash');
     await page.getByText(restartedNotice(/error: .*simulated crash/)).waitFor({ timeout: 30_000 });
-    await page.getByRole('alert').filter({ hasText: /The model worker stopped \(error: .*simulated crash\) and was restarted; your inputs are kept\. Run it again\./ }).waitFor();
+    await page
+      .getByRole('alert')
+      .filter({
+        hasText:
+          /The model worker stopped \(error: .*simulated crash\) and was restarted; your inputs are kept\. Run it again\./,
+      })
+      .waitFor();
     await waitForModelReady(page);
     expect(await page.getByTestId('mc-text').inputValue()).toBe(mcText);
     expect(await page.getByTestId('mc-samples').inputValue()).toBe('256');
@@ -149,7 +170,9 @@ describe('worker faults in the middle of a run', () => {
     // ---- Label audit: a finished TF-IDF audit with a decision, then an embedding run that runs out of memory.
     await page.getByTestId('tab-labels').click();
     await page.getByTestId('labels-example').click();
-    await expect.poll(() => page.getByTestId('labels-parse-summary').textContent(), { timeout: 30_000 }).toMatch(/^360 rows, 8 classes/);
+    await expect
+      .poll(() => page.getByTestId('labels-parse-summary').textContent(), { timeout: 30_000 })
+      .toMatch(/^360 rows, 8 classes/);
     const pasted = await page.getByTestId('labels-input').inputValue();
     await page.getByLabel('TF-IDF words').check();
     await page.getByTestId('labels-run').click();
@@ -160,11 +183,23 @@ describe('worker faults in the middle of a run', () => {
 
     await page.getByLabel('Model embeddings').check();
     await page.getByTestId('labels-run').click();
-    await page.getByRole('status').filter({ hasText: /Stage 1 of 3: Embedding the texts with the model/ }).getByText(/[1-9]\d* of 360 distinct texts/).waitFor({ timeout: 120_000 });
+    await page
+      .getByRole('status')
+      .filter({ hasText: /Stage 1 of 3: Embedding the texts with the model/ })
+      .getByText(/[1-9]\d* of 360 distinct texts/)
+      .waitFor({ timeout: 120_000 });
     await crashWorker(page, 'oom');
-    await page.getByText(restartedNotice(/it ran out of memory: .*Array buffer allocation failed/)).waitFor({ timeout: 30_000 });
-    await page.getByRole('alert').filter({ hasText: /ran out of memory.*and was restarted; your inputs are kept\. Run it again\./ }).waitFor();
-    await page.getByRole('status').filter({ hasText: 'The audit was cancelled. Your data and settings are kept.' }).waitFor();
+    await page
+      .getByText(restartedNotice(/it ran out of memory: .*Array buffer allocation failed/))
+      .waitFor({ timeout: 30_000 });
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /ran out of memory.*and was restarted; your inputs are kept\. Run it again\./ })
+      .waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: 'The audit was cancelled. Your data and settings are kept.' })
+      .waitFor();
     await waitForModelReady(page);
     expect(await page.getByTestId('labels-input').inputValue()).toBe(pasted);
     expect(await page.getByTestId('labels-summary').textContent()).toBe(finishedAudit);
@@ -173,21 +208,44 @@ describe('worker faults in the middle of a run', () => {
     await dismissRestartNotice(page);
 
     // ---- A long TF-IDF audit terminated inside cross-validation (a synchronous step).
-    const topics = [['river', 'boat', 'water', 'fish', 'bank'], ['engine', 'wheel', 'road', 'fuel', 'driver'], ['flower', 'leaf', 'garden', 'seed', 'root']];
+    const topics = [
+      ['river', 'boat', 'water', 'fish', 'bank'],
+      ['engine', 'wheel', 'road', 'fuel', 'driver'],
+      ['flower', 'leaf', 'garden', 'seed', 'root'],
+    ];
     const lines = ['text\tlabel'];
-    for (let i = 0; i < 30_000; i++) lines.push(`row ${i} ${Array.from({ length: 8 }, (_, j) => topics[(i + (j % 5 === 4 ? 1 : 0)) % 3][(i * 7 + j * 3) % 5]).join(' ')}\t${['water', 'road', 'garden'][i % 3]}`);
+    for (let i = 0; i < 30_000; i++)
+      lines.push(
+        `row ${i} ${Array.from({ length: 8 }, (_, j) => topics[(i + (j % 5 === 4 ? 1 : 0)) % 3][(i * 7 + j * 3) % 5]).join(' ')}\t${['water', 'road', 'garden'][i % 3]}`,
+      );
     const big = lines.join('\n');
-    await page.locator('#panel-labels input[type=file]').setInputFiles({ name: 'big.tsv', mimeType: 'text/tab-separated-values', buffer: Buffer.from(big) });
-    await expect.poll(() => page.getByTestId('labels-parse-summary').textContent(), { timeout: 60_000 }).toMatch(/^30,000 rows, 3 classes/);
+    await page
+      .locator('#panel-labels input[type=file]')
+      .setInputFiles({ name: 'big.tsv', mimeType: 'text/tab-separated-values', buffer: Buffer.from(big) });
+    await expect
+      .poll(() => page.getByTestId('labels-parse-summary').textContent(), { timeout: 60_000 })
+      .toMatch(/^30,000 rows, 3 classes/);
     await page.getByLabel('TF-IDF words').check();
     await page.getByTestId('labels-run').click();
-    await page.getByRole('status').filter({ hasText: /Stage 2 of 3: Cross-validating logistic regression/ }).waitFor({ timeout: 120_000 });
-    await page.evaluate(() => (window as unknown as { __playgroundTestHooks: { terminateWorker: (reason: string) => void } }).__playgroundTestHooks.terminateWorker('it was terminated'));
+    await page
+      .getByRole('status')
+      .filter({ hasText: /Stage 2 of 3: Cross-validating logistic regression/ })
+      .waitFor({ timeout: 120_000 });
+    await page.evaluate(() =>
+      (
+        window as unknown as { __playgroundTestHooks: { terminateWorker: (reason: string) => void } }
+      ).__playgroundTestHooks.terminateWorker('it was terminated'),
+    );
     await page.getByText(restartedNotice(/it was terminated/)).waitFor({ timeout: 30_000 });
-    await page.getByRole('status').filter({ hasText: 'The audit was cancelled. Your data and settings are kept.' }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: 'The audit was cancelled. Your data and settings are kept.' })
+      .waitFor();
     await waitForModelReady(page);
     expect(await page.getByTestId('labels-parse-summary').textContent()).toMatch(/^30,000 rows, 3 classes/);
-    await page.getByText(`big.tsv: ${big.length.toLocaleString('en-US')} characters (too large to show here).`).waitFor();
+    await page
+      .getByText(`big.tsv: ${big.length.toLocaleString('en-US')} characters (too large to show here).`)
+      .waitFor();
     expect(await page.getByTestId('labels-summary').textContent()).toBe(finishedAudit);
     await expect.poll(() => page.getByTestId('labels-run').isDisabled()).toBe(false);
 
@@ -198,7 +256,10 @@ describe('worker faults in the middle of a run', () => {
     await page.getByTestId('mc-samples').fill('4');
     await page.getByTestId('mc-samples').press('Tab');
     await page.getByTestId('mc-run').click();
-    await page.getByTestId('mc-run-info').filter({ hasText: /T = 4,/ }).waitFor({ timeout: 120_000 });
+    await page
+      .getByTestId('mc-run-info')
+      .filter({ hasText: /T = 4,/ })
+      .waitFor({ timeout: 120_000 });
     await context.close();
   });
 });

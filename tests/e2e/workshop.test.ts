@@ -32,9 +32,18 @@ async function readAttention(page: Page) {
 async function runUncertainty(page: Page) {
   await page.getByTestId('tab-uncertainty').click();
   await page.getByTestId('mc-run').click();
-  await page.getByTestId('mc-run-info').filter({ hasText: /T = 8, .*seed 4242/ }).waitFor({ timeout: 120_000 });
-  const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId('mc-samples-panel').getByTestId('export-csv').click()]);
-  return { prediction: await page.getByTestId('mc-prediction').textContent(), samples: readFileSync((await file.path())!, 'utf8') };
+  await page
+    .getByTestId('mc-run-info')
+    .filter({ hasText: /T = 8, .*seed 4242/ })
+    .waitFor({ timeout: 120_000 });
+  const [file] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('mc-samples-panel').getByTestId('export-csv').click(),
+  ]);
+  return {
+    prediction: await page.getByTestId('mc-prediction').textContent(),
+    samples: readFileSync((await file.path())!, 'utf8'),
+  };
 }
 
 async function runAnalogy(page: Page) {
@@ -42,7 +51,14 @@ async function runAnalogy(page: Page) {
   await page.getByTestId('analogy-run').click();
   const candidates = page.getByTestId('analogy-result-token').locator('[data-testid="analogy-candidates"] li');
   await candidates.nth(4).waitFor({ timeout: 120_000 });
-  return { words: [await page.getByTestId('analogy-a').inputValue(), await page.getByTestId('analogy-b').inputValue(), await page.getByTestId('analogy-c').inputValue()], candidates: await candidates.allTextContents() };
+  return {
+    words: [
+      await page.getByTestId('analogy-a').inputValue(),
+      await page.getByTestId('analogy-b').inputValue(),
+      await page.getByTestId('analogy-c').inputValue(),
+    ],
+    candidates: await candidates.allTextContents(),
+  };
 }
 
 describe('workshop mode', () => {
@@ -106,23 +122,35 @@ describe('workshop mode', () => {
     expect(await page.getByTestId('tab-analogy').getAttribute('aria-selected')).toBe('true');
     await expect.poll(() => page.url()).toMatch(/#tool=analogy/);
     expect(await page.getByTestId('workshop-bar').isVisible()).toBe(true);
-    expect(await page.getByRole('status').filter({ hasText: /default is used|ignored/ }).count()).toBe(0);
+    expect(
+      await page
+        .getByRole('status')
+        .filter({ hasText: /default is used|ignored/ })
+        .count(),
+    ).toBe(0);
     await context.close();
   });
 
   it('a URL with garbage state says what it ignored, falls back to defaults and runs no script', async () => {
     const context = await e2e.browser.newContext();
     const script = encodeURIComponent('<img src=x onerror="window.__xss=1">');
-    const { page, errors } = await openPage(context, `${e2e.url}#tool=${script}&layer=-4&T=100000&seed=abc&junk=1&text=${script}`);
+    const { page, errors } = await openPage(
+      context,
+      `${e2e.url}#tool=${script}&layer=-4&T=100000&seed=abc&junk=1&text=${script}`,
+    );
     await waitForModelReady(page);
     const warnings = page.getByRole('status').filter({ hasText: /default is used|ignored/ });
-    await expect.poll(() => warnings.allTextContents()).toEqual([
-      expect.stringMatching(/^Tool \(tool\): "<img src=x onerror="window.__xss=1">" is not one of attention, .*; the default is used\.\s*×?$/),
-      expect.stringMatching(/^Layer \(layer\): "-4" is not a whole number from 0 to 255; the default is used\./),
-      expect.stringMatching(/^Samples T \(T\): "100000" is not a whole number from 1 to 256; the default is used\./),
-      expect.stringMatching(/^Seed \(seed\): "abc" is not a whole number/),
-      expect.stringMatching(/^Unknown setting "junk" was ignored\./),
-    ]);
+    await expect
+      .poll(() => warnings.allTextContents())
+      .toEqual([
+        expect.stringMatching(
+          /^Tool \(tool\): "<img src=x onerror="window.__xss=1">" is not one of attention, .*; the default is used\.\s*×?$/,
+        ),
+        expect.stringMatching(/^Layer \(layer\): "-4" is not a whole number from 0 to 255; the default is used\./),
+        expect.stringMatching(/^Samples T \(T\): "100000" is not a whole number from 1 to 256; the default is used\./),
+        expect.stringMatching(/^Seed \(seed\): "abc" is not a whole number/),
+        expect.stringMatching(/^Unknown setting "junk" was ignored\./),
+      ]);
     expect(await page.getByTestId('tab-attention').getAttribute('aria-selected')).toBe('true');
     // The script-like sentence is a valid text: it is shown as text, never run.
     expect(await page.getByTestId('attention-text').inputValue()).toBe('<img src=x onerror="window.__xss=1">');
@@ -141,14 +169,18 @@ describe('workshop mode', () => {
     await waitForModelReady(page);
     await page.getByTestId('tab-labels').click();
     await page.getByTestId('labels-example').click();
-    await expect.poll(() => page.getByTestId('labels-parse-summary').textContent(), { timeout: 30_000 }).toMatch(/^360 rows, 8 classes/);
+    await expect
+      .poll(() => page.getByTestId('labels-parse-summary').textContent(), { timeout: 30_000 })
+      .toMatch(/^360 rows, 8 classes/);
     await page.getByTestId('labels-run').click();
     await page.getByTestId('labels-results').waitFor({ state: 'visible', timeout: 240_000 });
     await page.getByTestId('filter-flagged').check();
     const rows = page.getByTestId('label-table').getByTestId('label-row');
     await rows.nth(1).getByTestId('accept').click();
     await rows.nth(2).getByTestId('remove').click();
-    await expect.poll(() => page.getByTestId('labels-summary').textContent()).toMatch(/1 accepted, 0 kept, 1 to remove/);
+    await expect
+      .poll(() => page.getByTestId('labels-summary').textContent())
+      .toMatch(/1 accepted, 0 kept, 1 to remove/);
     const audit = await download(page, 'labels-export-json');
     const pasted = await page.getByTestId('labels-input').inputValue();
     const session = await download(page, 'export-session');
@@ -168,8 +200,16 @@ describe('workshop mode', () => {
     expect(await download(other, 'labels-export-json')).toBe(audit);
 
     const bad: [string, string, RegExp][] = [
-      ['package.json', '{"name": "some-app", "version": "1.0.0"}', /"package\.json": This JSON file is not a Transformer Playground session/],
-      ['cut.json', session.slice(0, session.length / 3), /"cut\.json": This is not a session file: it is not valid JSON \(it may be cut short\)/],
+      [
+        'package.json',
+        '{"name": "some-app", "version": "1.0.0"}',
+        /"package\.json": This JSON file is not a Transformer Playground session/,
+      ],
+      [
+        'cut.json',
+        session.slice(0, session.length / 3),
+        /"cut\.json": This is not a session file: it is not valid JSON \(it may be cut short\)/,
+      ],
       ['photo.json', '\u0089PNG\r\n\u001a\n\u0000\u0000binary', /"photo\.json": This is not a session file/],
     ];
     for (const [name, text, message] of bad) {
@@ -177,7 +217,9 @@ describe('workshop mode', () => {
       writeFileSync(file, text);
       await other.getByTestId('import-session-file').setInputFiles(file);
       await other.getByRole('status').filter({ hasText: message }).waitFor({ timeout: 10_000 });
-      expect(await other.getByRole('status').filter({ hasText: message }).textContent()).toMatch(/Nothing was changed\./);
+      expect(await other.getByRole('status').filter({ hasText: message }).textContent()).toMatch(
+        /Nothing was changed\./,
+      );
     }
     expect(await other.getByTestId('labels-input').inputValue()).toBe(pasted);
     expect(await download(other, 'labels-export-json')).toBe(audit);
@@ -191,10 +233,19 @@ describe('workshop mode', () => {
     await page.getByTestId('tour-start').click();
     const seenTools = new Set<string>();
     for (let step = 1; ; step++) {
-      await expect.poll(() => page.getByTestId('tour-title').textContent()).toMatch(new RegExp(`^Step ${step} of 10: `));
-      const tool = await page.getByRole('tablist', { name: 'Tools' }).locator('[aria-selected="true"]').getAttribute('data-testid');
+      await expect
+        .poll(() => page.getByTestId('tour-title').textContent())
+        .toMatch(new RegExp(`^Step ${step} of 10: `));
+      const tool = await page
+        .getByRole('tablist', { name: 'Tools' })
+        .locator('[aria-selected="true"]')
+        .getAttribute('data-testid');
       seenTools.add(tool!);
-      if (tool === 'tab-uncertainty') await page.locator('[data-testid="mc-run-info"], [data-testid="mc-batch-row"]').first().waitFor({ timeout: 120_000 });
+      if (tool === 'tab-uncertainty')
+        await page
+          .locator('[data-testid="mc-run-info"], [data-testid="mc-batch-row"]')
+          .first()
+          .waitFor({ timeout: 120_000 });
       if (tool === 'tab-analogy') await page.getByTestId('analogy-result-token').waitFor({ timeout: 120_000 });
       await expect.poll(() => page.url()).toContain(`tour=${step}`);
       if (!(await page.getByTestId('tour-next').isVisible())) break;

@@ -67,17 +67,36 @@ function step(report: FuzzReport, caseIndex: number, name: string, mutation: str
       report.typedErrors[key] = (report.typedErrors[key] ?? 0) + 1;
       return (error as Error).name;
     }
-    const text = error instanceof Error ? `${error.name}: ${error.message}\n${(error.stack ?? '').split('\n').slice(1, 6).join('\n')}` : `non-Error thrown: ${String(error)}`;
+    const text =
+      error instanceof Error
+        ? `${error.name}: ${error.message}\n${(error.stack ?? '').split('\n').slice(1, 6).join('\n')}`
+        : `non-Error thrown: ${String(error)}`;
     report.failures.push({ caseIndex, step: name, mutation, error: text });
     return 'failed';
   }
 }
 
 function newReport(target: string, options: FuzzOptions): FuzzReport {
-  return { target, seed: options.seed, cases: 0, clean: 0, typedErrors: {}, failures: [], slowestMs: 0, slowestCase: -1, totalMs: 0 };
+  return {
+    target,
+    seed: options.seed,
+    cases: 0,
+    clean: 0,
+    typedErrors: {},
+    failures: [],
+    slowestMs: 0,
+    slowestCase: -1,
+    totalMs: 0,
+  };
 }
 
-function timeCase(report: FuzzReport, options: FuzzOptions, caseIndex: number, mutation: string, run: () => boolean): void {
+function timeCase(
+  report: FuzzReport,
+  options: FuzzOptions,
+  caseIndex: number,
+  mutation: string,
+  run: () => boolean,
+): void {
   const start = performance.now();
   const clean = run();
   const ms = performance.now() - start;
@@ -87,7 +106,8 @@ function timeCase(report: FuzzReport, options: FuzzOptions, caseIndex: number, m
     report.slowestMs = ms;
     report.slowestCase = caseIndex;
   }
-  if (ms > (options.timeLimitMs ?? 5000)) report.failures.push({ caseIndex, step: 'time', mutation, error: `took ${Math.round(ms)} ms` });
+  if (ms > (options.timeLimitMs ?? 5000))
+    report.failures.push({ caseIndex, step: 'time', mutation, error: `took ${Math.round(ms)} ms` });
   report.totalMs += ms;
   options.onCase?.(caseIndex, report);
 }
@@ -125,7 +145,11 @@ export function structuralRanges(bytes: Uint8Array): [number, number][] {
 const SPECIAL_BYTES = [0x00, 0xff, 0x80, 0x7f, 0x01, 0x08, 0x0a, 0x10, 0x12, 0x1a, 0x22, 0x2a, 0x3a, 0x42];
 
 /** 1–4 seeded mutations (byte flips, special bytes, huge varints, insertions, deletions, truncation). */
-export function mutateBytes(source: Uint8Array, rng: Rng, structural: [number, number][]): { bytes: Uint8Array; mutation: string } {
+export function mutateBytes(
+  source: Uint8Array,
+  rng: Rng,
+  structural: [number, number][],
+): { bytes: Uint8Array; mutation: string } {
   const structuralTotal = structural.reduce((sum, [a, b]) => sum + (b - a), 0);
   let bytes = new Uint8Array(source);
   const applied: string[] = [];
@@ -186,7 +210,22 @@ export function mutateBytes(source: Uint8Array, rng: Rng, structural: [number, n
   return { bytes, mutation: applied.join(', ') };
 }
 
-const OP_TYPES = ['Softmax', 'MatMul', 'Gather', 'Add', 'Mul', 'Reshape', 'Transpose', 'Where', 'Cast', 'Identity', 'LayerNormalization', 'Attention', 'Div', ''];
+const OP_TYPES = [
+  'Softmax',
+  'MatMul',
+  'Gather',
+  'Add',
+  'Mul',
+  'Reshape',
+  'Transpose',
+  'Where',
+  'Cast',
+  'Identity',
+  'LayerNormalization',
+  'Attention',
+  'Div',
+  '',
+];
 const NASTY_DIMS = [0, -1, 1, 3, 7, 128, 8000, 2 ** 31, 2 ** 40, Number.MAX_SAFE_INTEGER];
 
 /**
@@ -199,7 +238,10 @@ export function mutateModel(source: Uint8Array, rng: Rng): { bytes: Uint8Array; 
   const graph = model.graph;
   const applied: string[] = [];
   const pick = <T>(items: T[]): T | undefined => (items.length > 0 ? items[rng.nextInt(items.length)] : undefined);
-  const names = () => [...graph.node.flatMap((n) => [...n.input, ...n.output]), ...graph.initializer.map((t) => t.name ?? '')];
+  const names = () => [
+    ...graph.node.flatMap((n) => [...n.input, ...n.output]),
+    ...graph.initializer.map((t) => t.name ?? ''),
+  ];
   const count = 1 + rng.nextInt(3);
   for (let i = 0; i < count; i++) {
     const kind = rng.nextInt(12);
@@ -213,7 +255,8 @@ export function mutateModel(source: Uint8Array, rng: Rng): { bytes: Uint8Array; 
       applied.push(`node ${at} op → ${node.opType}`);
     } else if (kind === 2 && node && node.input.length > 0) {
       const slot = rng.nextInt(node.input.length);
-      node.input[slot] = rng.nextFloat() < 0.2 ? '' : rng.nextFloat() < 0.3 ? `missing_${rng.nextInt(9)}` : (pick(names()) ?? '');
+      node.input[slot] =
+        rng.nextFloat() < 0.2 ? '' : rng.nextFloat() < 0.3 ? `missing_${rng.nextInt(9)}` : (pick(names()) ?? '');
       applied.push(`node ${at} input ${slot} → "${node.input[slot]}"`);
     } else if (kind === 3 && node && node.output.length > 0) {
       node.output[0] = rng.nextFloat() < 0.5 ? (pick(names()) ?? '') : (pick(node.input) ?? '');
@@ -223,7 +266,11 @@ export function mutateModel(source: Uint8Array, rng: Rng): { bytes: Uint8Array; 
       [graph.node[at], graph.node[other]] = [graph.node[other], graph.node[at]];
       applied.push(`swap nodes ${at} ${other}`);
     } else if (kind === 5 && node) {
-      graph.node.splice(rng.nextInt(graph.node.length + 1), 0, { ...node, input: [...node.input], output: [...node.output] });
+      graph.node.splice(rng.nextInt(graph.node.length + 1), 0, {
+        ...node,
+        input: [...node.input],
+        output: [...node.output],
+      });
       applied.push(`duplicate node ${at}`);
     } else if (kind === 6 && node && node.input.length > 0) {
       node.input[rng.nextInt(node.input.length)] = node.output[0] ?? '';
@@ -265,29 +312,46 @@ export function mutateModel(source: Uint8Array, rng: Rng): { bytes: Uint8Array; 
  * Decodes `cases` mutated copies of `modelBytes` and runs describe, attention exposure (and re-encoding),
  * MC-dropout insertion (and re-encoding) and the token-embedding read on each that decodes.
  */
-export function fuzzOnnx(modelBytes: Uint8Array, config: Record<string, unknown> | undefined, options: FuzzOptions): FuzzReport {
+export function fuzzOnnx(
+  modelBytes: Uint8Array,
+  config: Record<string, unknown> | undefined,
+  options: FuzzOptions,
+): FuzzReport {
   const report = newReport('onnx', options);
   const structural = structuralRanges(modelBytes);
   for (let caseIndex = 0; caseIndex < options.cases; caseIndex++) {
     const rng = createRng(options.seed * 1_000_003 + caseIndex);
     // Two in five cases change the decoded graph (and so reach the surgery); the rest change bytes.
-    const { bytes, mutation } = rng.nextFloat() < 0.4 ? mutateModel(modelBytes, rng) : mutateBytes(modelBytes, rng, structural);
+    const { bytes, mutation } =
+      rng.nextFloat() < 0.4 ? mutateModel(modelBytes, rng) : mutateBytes(modelBytes, rng, structural);
     timeCase(report, options, caseIndex, mutation, () => {
       let model: OnnxModel | null = null;
-      const results = [
-        step(report, caseIndex, 'decodeModel', mutation, () => void (model = decodeModel(bytes))),
-      ];
+      const results = [step(report, caseIndex, 'decodeModel', mutation, () => void (model = decodeModel(bytes)))];
       if (model) {
         const decoded: OnnxModel = model;
         results.push(
           step(report, caseIndex, 'describeModel', mutation, () => void describeModel(decoded)),
           step(report, caseIndex, 'describeModel(config)', mutation, () => void describeModel(decoded, config)),
           step(report, caseIndex, 'exposeAttention', mutation, () => void encodeModel(exposeAttention(decoded).model)),
-          step(report, caseIndex, 'insertMcDropout', mutation, () => void encodeModel(insertMcDropout(decoded, { stochasticLayers: { lastK: 1 }, tiledPrefix: true }).model)),
-          step(report, caseIndex, 'insertMcDropout(all)', mutation, () => void encodeModel(insertMcDropout(decoded).model)),
+          step(
+            report,
+            caseIndex,
+            'insertMcDropout',
+            mutation,
+            () =>
+              void encodeModel(insertMcDropout(decoded, { stochasticLayers: { lastK: 1 }, tiledPrefix: true }).model),
+          ),
+          step(
+            report,
+            caseIndex,
+            'insertMcDropout(all)',
+            mutation,
+            () => void encodeModel(insertMcDropout(decoded).model),
+          ),
           step(report, caseIndex, 'readTokenEmbeddings', mutation, () => {
             const embeddings = readTokenEmbeddings(decoded);
-            if (embeddings.data.length !== embeddings.vocabSize * embeddings.hiddenSize) throw new Error('embedding size mismatch');
+            if (embeddings.data.length !== embeddings.vocabSize * embeddings.hiddenSize)
+              throw new Error('embedding size mismatch');
           }),
         );
       }
@@ -302,10 +366,55 @@ export function fuzzOnnx(modelBytes: Uint8Array, config: Record<string, unknown>
 
 const ALPHABET = [
   ...'abcdefghijklmnopqrstuvwxyz ABCXYZ 0123456789',
-  ',', ',', ',', '\t', '\t', ';', '|', '"', '"', '"', '\n', '\n', '\n', '\r\n', '\r', ' ', ' ',
-  '{', '}', ':', '[', ']', '\\', "'", '=', '+', '-', '@', '#', '.',
-  '\u0000', '\uFEFF', '\u00e9', '\u200b', '\u202e', '\ud83d\ude00', '\ud800', '\udfff', '\u0301', '\u4e2d', '\u0627',
-  '<script>', 'null', 'true', '1e999', '__proto__', 'constructor', 'text', 'label',
+  ',',
+  ',',
+  ',',
+  '\t',
+  '\t',
+  ';',
+  '|',
+  '"',
+  '"',
+  '"',
+  '\n',
+  '\n',
+  '\n',
+  '\r\n',
+  '\r',
+  ' ',
+  ' ',
+  '{',
+  '}',
+  ':',
+  '[',
+  ']',
+  '\\',
+  "'",
+  '=',
+  '+',
+  '-',
+  '@',
+  '#',
+  '.',
+  '\u0000',
+  '\uFEFF',
+  '\u00e9',
+  '\u200b',
+  '\u202e',
+  '\ud83d\ude00',
+  '\ud800',
+  '\udfff',
+  '\u0301',
+  '\u4e2d',
+  '\u0627',
+  '<script>',
+  'null',
+  'true',
+  '1e999',
+  '__proto__',
+  'constructor',
+  'text',
+  'label',
 ];
 
 function randomString(rng: Rng, length: number): string {
@@ -378,8 +487,10 @@ function randomOptions(rng: Rng): ParseLabeledTextOptions {
   if (rng.nextFloat() < 0.3) options.format = (['auto', 'delimited', 'jsonl'] as const)[rng.nextInt(3)];
   if (rng.nextFloat() < 0.3) options.delimiter = ([',', '\t', ';', '|'] as const)[rng.nextInt(4)];
   if (rng.nextFloat() < 0.3) options.hasHeader = rng.nextFloat() < 0.5;
-  if (rng.nextFloat() < 0.2) options.textColumn = rng.nextFloat() < 0.5 ? rng.nextInt(6) : ['text', 'label', 'nope', ''][rng.nextInt(4)];
-  if (rng.nextFloat() < 0.2) options.labelColumn = rng.nextFloat() < 0.5 ? rng.nextInt(6) : ['text', 'label', 'nope', ''][rng.nextInt(4)];
+  if (rng.nextFloat() < 0.2)
+    options.textColumn = rng.nextFloat() < 0.5 ? rng.nextInt(6) : ['text', 'label', 'nope', ''][rng.nextInt(4)];
+  if (rng.nextFloat() < 0.2)
+    options.labelColumn = rng.nextFloat() < 0.5 ? rng.nextInt(6) : ['text', 'label', 'nope', ''][rng.nextInt(4)];
   if (rng.nextFloat() < 0.2) options.folds = 2 + rng.nextInt(19);
   if (rng.nextFloat() < 0.2) {
     const maxTokens = 1 + rng.nextInt(100);
@@ -392,10 +503,16 @@ function randomOptions(rng: Rng): ParseLabeledTextOptions {
 
 /** The shape every parse result keeps, whatever the input. */
 function checkParsed(parsed: ReturnType<typeof parseLabeledText>): void {
-  if (parsed.rows.length !== parsed.labelIds.length) throw new Error(`invariant: ${parsed.rows.length} rows but ${parsed.labelIds.length} label ids`);
-  for (const id of parsed.labelIds) if (!(id >= 0 && id < parsed.classes.length)) throw new Error(`invariant: label id ${id} outside ${parsed.classes.length} classes`);
-  for (const problem of parsed.problems) if (typeof problem.message !== 'string' || problem.message.length === 0) throw new Error('invariant: a problem without a message');
-  if (parsed.ok && parsed.problems.some((p) => p.severity === 'error')) throw new Error('invariant: ok with an error-level problem');
+  if (parsed.rows.length !== parsed.labelIds.length)
+    throw new Error(`invariant: ${parsed.rows.length} rows but ${parsed.labelIds.length} label ids`);
+  for (const id of parsed.labelIds)
+    if (!(id >= 0 && id < parsed.classes.length))
+      throw new Error(`invariant: label id ${id} outside ${parsed.classes.length} classes`);
+  for (const problem of parsed.problems)
+    if (typeof problem.message !== 'string' || problem.message.length === 0)
+      throw new Error('invariant: a problem without a message');
+  if (parsed.ok && parsed.problems.some((p) => p.severity === 'error'))
+    throw new Error('invariant: ok with an error-level problem');
 }
 
 /** Parses `cases` random inputs: generated tables and JSON lines, small edits of them, raw noise and random bytes. */
@@ -409,12 +526,29 @@ export function fuzzLabels(options: FuzzOptions): FuzzReport {
     timeCase(report, options, caseIndex, mutation, () => {
       if (kind === 4) {
         const bytes = new Uint8Array(rng.nextInt(3000));
-        for (let i = 0; i < bytes.length; i++) bytes[i] = rng.nextFloat() < 0.7 ? ALPHABET[rng.nextInt(ALPHABET.length)].charCodeAt(0) & 0xff : rng.nextInt(256);
+        for (let i = 0; i < bytes.length; i++)
+          bytes[i] =
+            rng.nextFloat() < 0.7 ? ALPHABET[rng.nextInt(ALPHABET.length)].charCodeAt(0) & 0xff : rng.nextInt(256);
         if (rng.nextFloat() < 0.2) bytes.set([0xff, 0xfe].slice(0, bytes.length));
-        return step(report, caseIndex, 'decodeTextBytes+parse', mutation, () => checkParsed(parseLabeledText(decodeTextBytes(bytes).text, parseOptions))) === 'ok';
+        return (
+          step(report, caseIndex, 'decodeTextBytes+parse', mutation, () =>
+            checkParsed(parseLabeledText(decodeTextBytes(bytes).text, parseOptions)),
+          ) === 'ok'
+        );
       }
-      const text = kind === 0 ? randomTable(rng) : kind === 1 ? mutateText(randomTable(rng), rng) : kind === 2 ? mutateText(randomJsonLines(rng), rng) : randomString(rng, rng.nextInt(500));
-      return step(report, caseIndex, 'parseLabeledText', mutation, () => checkParsed(parseLabeledText(text, parseOptions))) === 'ok';
+      const text =
+        kind === 0
+          ? randomTable(rng)
+          : kind === 1
+            ? mutateText(randomTable(rng), rng)
+            : kind === 2
+              ? mutateText(randomJsonLines(rng), rng)
+              : randomString(rng, rng.nextInt(500));
+      return (
+        step(report, caseIndex, 'parseLabeledText', mutation, () =>
+          checkParsed(parseLabeledText(text, parseOptions)),
+        ) === 'ok'
+      );
     });
   }
   return report;

@@ -23,7 +23,11 @@ export interface ExternalDataFiles {
 
 const ALIGNMENT = 4096;
 
-export function externalDataFiles(location = 'model.onnx_data', options: TinyTransformerOptions = {}, threshold = 1024): ExternalDataFiles {
+export function externalDataFiles(
+  location = 'model.onnx_data',
+  options: TinyTransformerOptions = {},
+  threshold = 1024,
+): ExternalDataFiles {
   const tiny = buildTinyTransformer(options);
   const model = decodeModel(tiny.bytes);
   const chunks: { offset: number; bytes: Uint8Array }[] = [];
@@ -47,5 +51,12 @@ export function externalDataFiles(location = 'model.onnx_data', options: TinyTra
   const data = new Uint8Array(size);
   for (const chunk of chunks) data.set(chunk.bytes, chunk.offset);
   const text = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
-  return { onnx: encodeModel(model), data, inline: tiny.bytes, moved, tokenizer: text(tinyTokenizerJson()), config: text(tinyConfigJson(tiny.config)) };
+  return {
+    onnx: encodeModel(model),
+    data,
+    inline: tiny.bytes,
+    moved,
+    tokenizer: text(tinyTokenizerJson()),
+    config: text(tinyConfigJson(tiny.config)),
+  };
 }

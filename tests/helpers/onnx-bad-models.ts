@@ -31,14 +31,28 @@ export function singleMatMulModel(): OnnxModel {
  * optimizer leaves a model): no Softmax anywhere, so attention cannot be exposed.
  */
 export function fusedAttentionModel(vocab = 30): OnnxModel {
-  const model = emptyModel([{ domain: '', version: 17 }, { domain: 'com.microsoft', version: 1 }]);
+  const model = emptyModel([
+    { domain: '', version: 17 },
+    { domain: 'com.microsoft', version: 1 },
+  ]);
   const g = new GraphEditor(model.graph);
   const rng = createRng(9);
   const hidden = 8;
-  model.graph.input.push(makeValueInfo('input_ids', DataType.INT64, ['batch', 'sequence']), makeValueInfo('attention_mask', DataType.INT64, ['batch', 'sequence']));
-  const table = g.addInitializer(makeFloatTensor('embeddings.word_embeddings.weight', [vocab, hidden], rng.fillUniform(new Float32Array(vocab * hidden))));
+  model.graph.input.push(
+    makeValueInfo('input_ids', DataType.INT64, ['batch', 'sequence']),
+    makeValueInfo('attention_mask', DataType.INT64, ['batch', 'sequence']),
+  );
+  const table = g.addInitializer(
+    makeFloatTensor(
+      'embeddings.word_embeddings.weight',
+      [vocab, hidden],
+      rng.fillUniform(new Float32Array(vocab * hidden)),
+    ),
+  );
   const embedded = g.add('Gather', [table, 'input_ids'], { name: '/embeddings/Gather' });
-  const qkvWeight = g.addInitializer(makeFloatTensor('qkv.weight', [hidden, 3 * hidden], rng.fillUniform(new Float32Array(hidden * 3 * hidden))));
+  const qkvWeight = g.addInitializer(
+    makeFloatTensor('qkv.weight', [hidden, 3 * hidden], rng.fillUniform(new Float32Array(hidden * 3 * hidden))),
+  );
   const qkvBias = g.addInitializer(makeFloatTensor('qkv.bias', [3 * hidden], new Float32Array(3 * hidden)));
   const mask = g.add('Cast', ['attention_mask'], { name: '/Cast', attributes: { to: DataType.INT32 } });
   g.add('Attention', [embedded, qkvWeight, qkvBias, mask], {

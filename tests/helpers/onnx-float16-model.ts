@@ -7,12 +7,20 @@ export function convertToFloat16(model: OnnxModel): OnnxModel {
   const graph = model.graph;
   const initializer = graph.initializer.map((tensor) =>
     tensor.dataType === DataType.FLOAT
-      ? makeFloat16Tensor(tensor.name ?? '', tensorDims(tensor), Uint16Array.from(readFloatTensor(tensor), float32ToFloat16Bits))
+      ? makeFloat16Tensor(
+          tensor.name ?? '',
+          tensorDims(tensor),
+          Uint16Array.from(readFloatTensor(tensor), float32ToFloat16Bits),
+        )
       : tensor,
   );
   const node = graph.node.map((n) => ({
     ...n,
-    attribute: n.attribute?.map((attr) => (n.opType === 'Cast' && attr.name === 'to' && Number(attr.i) === DataType.FLOAT ? { ...attr, i: DataType.FLOAT16 } : attr)),
+    attribute: n.attribute?.map((attr) =>
+      n.opType === 'Cast' && attr.name === 'to' && Number(attr.i) === DataType.FLOAT
+        ? { ...attr, i: DataType.FLOAT16 }
+        : attr,
+    ),
   }));
   const output = graph.output.map((info) => {
     const tensorType = info.type?.tensorType;

@@ -76,7 +76,8 @@ export function referenceForward(
   for (let b = 0; b < batch; b++) {
     for (let s = 0; s < seq; s++) {
       for (let i = 0; i < h; i++) {
-        x[(b * seq + s) * h + i] = w.word[inputIds[b][s] * h + i] + w.tokenType[tokenTypeIds[b][s] * h + i] + w.position[s * h + i];
+        x[(b * seq + s) * h + i] =
+          w.word[inputIds[b][s] * h + i] + w.tokenType[tokenTypeIds[b][s] * h + i] + w.position[s * h + i];
       }
     }
   }

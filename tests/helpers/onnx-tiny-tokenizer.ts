@@ -3,9 +3,46 @@
 const SPECIAL_TOKENS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'] as const;
 
 const WORDS = [
-  '.', ',', '!', '?', 'the', 'a', 'is', 'was', 'of', 'and', 'to', 'in', 'on', 'it', 'this', 'i',
-  'cat', 'dog', 'sat', 'mat', 'king', 'queen', 'man', 'woman', 'paris', 'france', 'berlin', 'germany',
-  'good', 'bad', 'great', 'movie', 'film', 'love', 'hate', 'play', 'walk', '##s', '##ing', '##ed',
+  '.',
+  ',',
+  '!',
+  '?',
+  'the',
+  'a',
+  'is',
+  'was',
+  'of',
+  'and',
+  'to',
+  'in',
+  'on',
+  'it',
+  'this',
+  'i',
+  'cat',
+  'dog',
+  'sat',
+  'mat',
+  'king',
+  'queen',
+  'man',
+  'woman',
+  'paris',
+  'france',
+  'berlin',
+  'germany',
+  'good',
+  'bad',
+  'great',
+  'movie',
+  'film',
+  'love',
+  'hate',
+  'play',
+  'walk',
+  '##s',
+  '##ing',
+  '##ed',
 ];
 
 export const TINY_VOCAB: readonly string[] = [...SPECIAL_TOKENS, ...WORDS];
@@ -28,7 +65,13 @@ export function tinyTokenizerJson(): Record<string, unknown> {
       normalized: false,
       special: true,
     })),
-    normalizer: { type: 'BertNormalizer', clean_text: true, handle_chinese_chars: true, strip_accents: null, lowercase: true },
+    normalizer: {
+      type: 'BertNormalizer',
+      clean_text: true,
+      handle_chinese_chars: true,
+      strip_accents: null,
+      lowercase: true,
+    },
     pre_tokenizer: { type: 'BertPreTokenizer' },
     post_processor: {
       type: 'TemplateProcessing',
@@ -53,14 +96,38 @@ export function tinyTokenizerJson(): Record<string, unknown> {
 /** A byte-level BPE tokenizer (GPT-2 / RoBERTa style) with a handful of merges, written for this test. */
 export function tinyBpeTokenizerJson(): Record<string, unknown> {
   const vocab: Record<string, number> = { '<s>': 0, '<pad>': 1, '</s>': 2, '<unk>': 3, '<mask>': 4 };
-  for (const piece of ['t', 'h', 'e', 'c', 'a', 's', 'Ġ', 'th', 'the', 'Ġc', 'Ġca', 'Ġcat', 'at', 'Ġs', 'Ġsat']) vocab[piece] = Object.keys(vocab).length;
+  for (const piece of ['t', 'h', 'e', 'c', 'a', 's', 'Ġ', 'th', 'the', 'Ġc', 'Ġca', 'Ġcat', 'at', 'Ġs', 'Ġsat'])
+    vocab[piece] = Object.keys(vocab).length;
   return {
     version: '1.0',
-    added_tokens: ['<s>', '<pad>', '</s>', '<unk>', '<mask>'].map((content, id) => ({ id, content, special: true, single_word: false, lstrip: content === '<mask>', rstrip: false, normalized: false })),
+    added_tokens: ['<s>', '<pad>', '</s>', '<unk>', '<mask>'].map((content, id) => ({
+      id,
+      content,
+      special: true,
+      single_word: false,
+      lstrip: content === '<mask>',
+      rstrip: false,
+      normalized: false,
+    })),
     normalizer: null,
     pre_tokenizer: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
-    post_processor: { type: 'RobertaProcessing', sep: ['</s>', 2], cls: ['<s>', 0], trim_offsets: true, add_prefix_space: false },
+    post_processor: {
+      type: 'RobertaProcessing',
+      sep: ['</s>', 2],
+      cls: ['<s>', 0],
+      trim_offsets: true,
+      add_prefix_space: false,
+    },
     decoder: { type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true },
-    model: { type: 'BPE', dropout: null, unk_token: '<unk>', continuing_subword_prefix: null, end_of_word_suffix: null, fuse_unk: false, vocab, merges: ['t h', 'th e', 'Ġ c', 'Ġc a', 'a t', 'Ġca t', 'Ġ s', 'Ġs at'] },
+    model: {
+      type: 'BPE',
+      dropout: null,
+      unk_token: '<unk>',
+      continuing_subword_prefix: null,
+      end_of_word_suffix: null,
+      fuse_unk: false,
+      vocab,
+      merges: ['t h', 'th e', 'Ġ c', 'Ġc a', 'a t', 'Ġca t', 'Ġ s', 'Ġs at'],
+    },
   };
 }

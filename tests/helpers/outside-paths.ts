@@ -6,7 +6,8 @@ export interface OutsidePath {
 }
 
 /** Home, temp and workplace folders of a particular machine; a stranger's has none of them. */
-const MACHINE_PATH = /(?<![\w.$/-])((?:\/(?:root|home|Users|tmp|work)|\/var\/tmp|[A-Za-z]:\\Users)(?:[/\\][^\s'"`)\]}>,;]*)?)(?=$|[\s'"`)\]}>,;])/g;
+const MACHINE_PATH =
+  /(?<![\w.$/-])((?:\/(?:root|home|Users|tmp|work)|\/var\/tmp|[A-Za-z]:\\Users)(?:[/\\][^\s'"`)\]}>,;]*)?)(?=$|[\s'"`)\]}>,;])/g;
 /** A relative path that climbs at least one folder, as written in an import, a string or a shell line. */
 const CLIMBING_PATH = /(?<![\w.])((?:\.\.\/)+[^\s'"`)\]}>,;*]*)/g;
 /** Sibling folders the team keeps beside the repository, whatever the file's depth. */

@@ -31,9 +31,26 @@ export interface TinyTransformerOptions {
   preLayerNorm?: boolean;
 }
 
-export interface Dense { w: Float32Array; b: Float32Array; inSize: number; outSize: number }
-export interface LayerNormWeights { gamma: Float32Array; beta: Float32Array }
-export interface TinyLayerWeights { q: Dense; k: Dense; v: Dense; o: Dense; ln1: LayerNormWeights; ffnIn: Dense; ffnOut: Dense; ln2: LayerNormWeights }
+export interface Dense {
+  w: Float32Array;
+  b: Float32Array;
+  inSize: number;
+  outSize: number;
+}
+export interface LayerNormWeights {
+  gamma: Float32Array;
+  beta: Float32Array;
+}
+export interface TinyLayerWeights {
+  q: Dense;
+  k: Dense;
+  v: Dense;
+  o: Dense;
+  ln1: LayerNormWeights;
+  ffnIn: Dense;
+  ffnOut: Dense;
+  ln2: LayerNormWeights;
+}
 
 export interface TinyWeights {
   word: Float32Array;
@@ -139,9 +156,17 @@ export function buildTinyTransformer(options: TinyTransformerOptions = {}): Tiny
   const { hidden: h } = config;
   const headSize = h / heads;
 
-  const graph = { name: 'tiny-transformer', node: [], initializer: [], input: [], output: [], valueInfo: [] } as OnnxModel['graph'];
+  const graph = {
+    name: 'tiny-transformer',
+    node: [],
+    initializer: [],
+    input: [],
+    output: [],
+    valueInfo: [],
+  } as OnnxModel['graph'];
   const g = new GraphEditor(graph);
-  const weight = (name: string, dims: number[], values: Float32Array) => g.addInitializer(makeFloatTensor(name, dims, values));
+  const weight = (name: string, dims: number[], values: Float32Array) =>
+    g.addInitializer(makeFloatTensor(name, dims, values));
   const linear = (x: string, d: Dense, prefix: string) => {
     const w = weight(`${prefix}.weight`, [d.inSize, d.outSize], d.w);
     const b = weight(`${prefix}.bias`, [d.outSize], d.b);
@@ -152,16 +177,24 @@ export function buildTinyTransformer(options: TinyTransformerOptions = {}): Tiny
     const gamma = weight(`${prefix}.weight`, [h], ln.gamma);
     const beta = weight(`${prefix}.bias`, [h], ln.beta);
     if (options.layerNorm !== 'decomposed') {
-      return g.add('LayerNormalization', [x, gamma, beta], { name: `/${prefix}/LayerNormalization`, attributes: { axis: -1, epsilon: { float: LN_EPSILON } } });
+      return g.add('LayerNormalization', [x, gamma, beta], {
+        name: `/${prefix}/LayerNormalization`,
+        attributes: { axis: -1, epsilon: { float: LN_EPSILON } },
+      });
     }
     const mean = g.add('ReduceMean', [x], { name: `/${prefix}/ReduceMean`, attributes: { axes: [-1], keepdims: 1 } });
     const centered = g.add('Sub', [x, mean], { name: `/${prefix}/Sub` });
     const squared = g.add('Pow', [centered, g.constFloat('two', [2], [])], { name: `/${prefix}/Pow` });
-    const variance = g.add('ReduceMean', [squared], { name: `/${prefix}/ReduceMean_1`, attributes: { axes: [-1], keepdims: 1 } });
+    const variance = g.add('ReduceMean', [squared], {
+      name: `/${prefix}/ReduceMean_1`,
+      attributes: { axes: [-1], keepdims: 1 },
+    });
     const shifted = g.add('Add', [variance, g.constFloat('eps', [LN_EPSILON], [])], { name: `/${prefix}/Add` });
     const std = g.add('Sqrt', [shifted], { name: `/${prefix}/Sqrt` });
     const normalized = g.add('Div', [centered, std], { name: `/${prefix}/Div` });
-    return g.add('Add', [g.add('Mul', [normalized, gamma], { name: `/${prefix}/Mul` }), beta], { name: `/${prefix}/Add_1` });
+    return g.add('Add', [g.add('Mul', [normalized, gamma], { name: `/${prefix}/Mul` }), beta], {
+      name: `/${prefix}/Add_1`,
+    });
   };
   const gelu = (x: string, prefix: string) => {
     const scaled = g.add('Div', [x, g.constFloat('sqrt2', [Math.SQRT2], [])], { name: `/${prefix}/Div` });
@@ -171,7 +204,8 @@ export function buildTinyTransformer(options: TinyTransformerOptions = {}): Tiny
     return g.add('Mul', [half, g.constFloat('half', [0.5], [])], { name: `/${prefix}/Mul_1` });
   };
 
-  for (const name of ['input_ids', 'attention_mask', 'token_type_ids']) graph.input.push(makeValueInfo(name, DataType.INT64, ['batch_size', 'sequence_length']));
+  for (const name of ['input_ids', 'attention_mask', 'token_type_ids'])
+    graph.input.push(makeValueInfo(name, DataType.INT64, ['batch_size', 'sequence_length']));
 
   // Embeddings: word + position + token type, then LayerNorm.
   let wordTable: string;
@@ -180,20 +214,38 @@ export function buildTinyTransformer(options: TinyTransformerOptions = {}): Tiny
     const bits = Uint16Array.from(weights.word, (x) => float32ToFloat16Bits(x));
     wordTable = g.addInitializer(makeFloat16Tensor('embeddings.word_embeddings.weight', [config.vocab, h], bits));
     const gathered = g.add('Gather', [wordTable, 'input_ids'], { name: '/embeddings/word_embeddings/Gather' });
-    wordVectors = g.add('Cast', [gathered], { name: '/embeddings/word_embeddings/Cast', attributes: { to: DataType.FLOAT } });
+    wordVectors = g.add('Cast', [gathered], {
+      name: '/embeddings/word_embeddings/Cast',
+      attributes: { to: DataType.FLOAT },
+    });
   } else {
     wordTable = weight('embeddings.word_embeddings.weight', [config.vocab, h], weights.word);
     wordVectors = g.add('Gather', [wordTable, 'input_ids'], { name: '/embeddings/word_embeddings/Gather' });
   }
   const idsShape = g.add('Shape', ['input_ids'], { name: '/embeddings/Shape' });
-  const seqLength = g.add('Gather', [idsShape, g.constInt64('seq_axis', [1], [])], { name: '/embeddings/Gather', attributes: { axis: 0 } });
-  const positionRange = g.add('Range', [g.constInt64('zero', [0], []), seqLength, g.constInt64('step', [1], [])], { name: '/embeddings/Range' });
-  const positionIds = g.add('Unsqueeze', [positionRange, g.constInt64('axes0', [0])], { name: '/embeddings/Unsqueeze' });
+  const seqLength = g.add('Gather', [idsShape, g.constInt64('seq_axis', [1], [])], {
+    name: '/embeddings/Gather',
+    attributes: { axis: 0 },
+  });
+  const positionRange = g.add('Range', [g.constInt64('zero', [0], []), seqLength, g.constInt64('step', [1], [])], {
+    name: '/embeddings/Range',
+  });
+  const positionIds = g.add('Unsqueeze', [positionRange, g.constInt64('axes0', [0])], {
+    name: '/embeddings/Unsqueeze',
+  });
   const positionTable = weight('embeddings.position_embeddings.weight', [config.maxPositions, h], weights.position);
-  const positionVectors = g.add('Gather', [positionTable, positionIds], { name: '/embeddings/position_embeddings/Gather' });
+  const positionVectors = g.add('Gather', [positionTable, positionIds], {
+    name: '/embeddings/position_embeddings/Gather',
+  });
   const typeTable = weight('embeddings.token_type_embeddings.weight', [config.typeVocab, h], weights.tokenType);
-  const typeVectors = g.add('Gather', [typeTable, 'token_type_ids'], { name: '/embeddings/token_type_embeddings/Gather' });
-  const summed = g.add('Add', [g.add('Add', [wordVectors, typeVectors], { name: '/embeddings/Add' }), positionVectors], { name: '/embeddings/Add_1' });
+  const typeVectors = g.add('Gather', [typeTable, 'token_type_ids'], {
+    name: '/embeddings/token_type_embeddings/Gather',
+  });
+  const summed = g.add(
+    'Add',
+    [g.add('Add', [wordVectors, typeVectors], { name: '/embeddings/Add' }), positionVectors],
+    { name: '/embeddings/Add_1' },
+  );
   let hiddenState = norm(summed, weights.embeddingLn, 'embeddings/LayerNorm');
 
   // Additive mask [batch, 1, 1, seq]: 0 where attended, -10000 where padded.
@@ -208,21 +260,39 @@ export function buildTinyTransformer(options: TinyTransformerOptions = {}): Tiny
   weights.layers.forEach((layer, l) => {
     const p = `layers.${l}`;
     const split = (x: string, name: string, perm: number[]) =>
-      g.add('Transpose', [g.add('Reshape', [x, headsShape], { name: `/${p}/attention/${name}/Reshape` })], { name: `/${p}/attention/${name}/Transpose`, attributes: { perm } });
+      g.add('Transpose', [g.add('Reshape', [x, headsShape], { name: `/${p}/attention/${name}/Reshape` })], {
+        name: `/${p}/attention/${name}/Transpose`,
+        attributes: { perm },
+      });
     const attentionInput = config.preLayerNorm ? norm(hiddenState, layer.ln1, `${p}/attention_norm`) : hiddenState;
     const q = split(linear(attentionInput, layer.q, `${p}/attention/query`), 'query', [0, 2, 1, 3]);
     const kT = split(linear(attentionInput, layer.k, `${p}/attention/key`), 'key', [0, 2, 3, 1]);
     const v = split(linear(attentionInput, layer.v, `${p}/attention/value`), 'value', [0, 2, 1, 3]);
-    const scores = g.add('Div', [g.add('MatMul', [q, kT], { name: `/${p}/attention/MatMul` }), scale], { name: `/${p}/attention/Div` });
+    const scores = g.add('Div', [g.add('MatMul', [q, kT], { name: `/${p}/attention/MatMul` }), scale], {
+      name: `/${p}/attention/Div`,
+    });
     const masked = g.add('Add', [scores, extendedMask], { name: `/${p}/attention/Add` });
     const probs = g.add('Softmax', [masked], { name: `/${p}/attention/Softmax`, attributes: { axis: -1 } });
     const context = g.add('MatMul', [probs, v], { name: `/${p}/attention/MatMul_1` });
-    const merged = g.add('Reshape', [g.add('Transpose', [context], { name: `/${p}/attention/Transpose`, attributes: { perm: [0, 2, 1, 3] } }), mergedShape], { name: `/${p}/attention/Reshape` });
+    const merged = g.add(
+      'Reshape',
+      [
+        g.add('Transpose', [context], { name: `/${p}/attention/Transpose`, attributes: { perm: [0, 2, 1, 3] } }),
+        mergedShape,
+      ],
+      { name: `/${p}/attention/Reshape` },
+    );
     const attentionOut = linear(merged, layer.o, `${p}/attention/output/dense`);
     const attended = g.add('Add', [attentionOut, hiddenState], { name: `/${p}/attention/output/Add` });
-    const afterAttention = config.preLayerNorm ? attended : norm(attended, layer.ln1, `${p}/attention/output/LayerNorm`);
+    const afterAttention = config.preLayerNorm
+      ? attended
+      : norm(attended, layer.ln1, `${p}/attention/output/LayerNorm`);
     const ffnInput = config.preLayerNorm ? norm(afterAttention, layer.ln2, `${p}/ffn_norm`) : afterAttention;
-    const ffn = linear(gelu(linear(ffnInput, layer.ffnIn, `${p}/intermediate/dense`), `${p}/intermediate/gelu`), layer.ffnOut, `${p}/output/dense`);
+    const ffn = linear(
+      gelu(linear(ffnInput, layer.ffnIn, `${p}/intermediate/dense`), `${p}/intermediate/gelu`),
+      layer.ffnOut,
+      `${p}/output/dense`,
+    );
     const residual = g.add('Add', [ffn, afterAttention], { name: `/${p}/output/Add` });
     hiddenState = config.preLayerNorm ? residual : norm(residual, layer.ln2, `${p}/output/LayerNorm`);
   });
@@ -230,13 +300,28 @@ export function buildTinyTransformer(options: TinyTransformerOptions = {}): Tiny
 
   g.add('Identity', [hiddenState], { name: '/last_hidden_state/Identity', outputNames: ['last_hidden_state'] });
   // MLM head: transform, then the decoder tied to the word embedding.
-  const transformed = norm(gelu(linear(hiddenState, weights.mlmDense, 'cls/predictions/transform/dense'), 'cls/predictions/transform/gelu'), weights.mlmLn, 'cls/predictions/transform/LayerNorm');
-  const decoderTable = fp16 ? g.add('Cast', [wordTable], { name: '/cls/predictions/decoder/Cast', attributes: { to: DataType.FLOAT } }) : wordTable;
-  const decoderWeight = g.add('Transpose', [decoderTable], { name: '/cls/predictions/decoder/Transpose', attributes: { perm: [1, 0] } });
+  const transformed = norm(
+    gelu(linear(hiddenState, weights.mlmDense, 'cls/predictions/transform/dense'), 'cls/predictions/transform/gelu'),
+    weights.mlmLn,
+    'cls/predictions/transform/LayerNorm',
+  );
+  const decoderTable = fp16
+    ? g.add('Cast', [wordTable], { name: '/cls/predictions/decoder/Cast', attributes: { to: DataType.FLOAT } })
+    : wordTable;
+  const decoderWeight = g.add('Transpose', [decoderTable], {
+    name: '/cls/predictions/decoder/Transpose',
+    attributes: { perm: [1, 0] },
+  });
   const decoded = g.add('MatMul', [transformed, decoderWeight], { name: '/cls/predictions/decoder/MatMul' });
-  g.add('Add', [decoded, weight('cls.predictions.bias', [config.vocab], weights.decoderBias)], { name: '/cls/predictions/decoder/Add', outputNames: ['logits'] });
+  g.add('Add', [decoded, weight('cls.predictions.bias', [config.vocab], weights.decoderBias)], {
+    name: '/cls/predictions/decoder/Add',
+    outputNames: ['logits'],
+  });
   // Classifier on [CLS]: pooler dense + tanh, then a linear layer.
-  const cls = g.add('Gather', [hiddenState, g.constInt64('cls_index', [0], [])], { name: '/pooler/Gather', attributes: { axis: 1 } });
+  const cls = g.add('Gather', [hiddenState, g.constInt64('cls_index', [0], [])], {
+    name: '/pooler/Gather',
+    attributes: { axis: 1 },
+  });
   const pooled = g.add('Tanh', [linear(cls, weights.pooler, 'pooler/dense')], { name: '/pooler/Tanh' });
   const classifier = linear(pooled, weights.classifier, 'classifier');
   g.add('Identity', [classifier], { name: '/classifier/Identity', outputNames: ['classifier_logits'] });
@@ -288,7 +373,20 @@ export function writeTinyModelFolder(dir: string, options: TinyTransformerOption
   writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify(tinyTokenizerJson(), null, 2));
   writeFileSync(
     join(dir, 'tokenizer_config.json'),
-    JSON.stringify({ do_lower_case: true, model_max_length: tiny.config.maxPositions, tokenizer_class: 'BertTokenizer', mask_token: '[MASK]', cls_token: '[CLS]', sep_token: '[SEP]', pad_token: '[PAD]', unk_token: '[UNK]' }, null, 2),
+    JSON.stringify(
+      {
+        do_lower_case: true,
+        model_max_length: tiny.config.maxPositions,
+        tokenizer_class: 'BertTokenizer',
+        mask_token: '[MASK]',
+        cls_token: '[CLS]',
+        sep_token: '[SEP]',
+        pad_token: '[PAD]',
+        unk_token: '[UNK]',
+      },
+      null,
+      2,
+    ),
   );
   return tiny;
 }

@@ -17,7 +17,11 @@ const options = { method: '3CosAdd' as const, k: 10, includeQueryWords: false, w
 const exampleFile = readFileSync(path.join(repoRoot, 'public', 'examples', 'analogies.txt'), 'utf8');
 
 describe(`analogy spaces of the built-in model (${MODEL})`, () => {
-  const engine = new PlaygroundEngine({ appBase: APP_BASE, environment: { crossOriginIsolated: false, hardwareConcurrency: 1 }, fetchImpl: diskFetch });
+  const engine = new PlaygroundEngine({
+    appBase: APP_BASE,
+    environment: { crossOriginIsolated: false, hardwareConcurrency: 1 },
+    fetchImpl: diskFetch,
+  });
 
   beforeAll(async () => {
     await engine.load({ kind: 'embedded', name: MODEL }, { executionProvider: 'wasm' });
@@ -31,7 +35,12 @@ describe(`analogy spaces of the built-in model (${MODEL})`, () => {
 
   it('man : woman :: king : ? in three spaces side by side, with candidates, query-word ranks and a picture', async () => {
     const progress: AnalogyProgress[] = [];
-    const answers = await engine.analogy(['token', 'contextual', 'static'], { a: 'man', b: 'woman', c: 'king' }, options, (p) => progress.push(p));
+    const answers = await engine.analogy(
+      ['token', 'contextual', 'static'],
+      { a: 'man', b: 'woman', c: 'king' },
+      options,
+      (p) => progress.push(p),
+    );
     expect(answers.map((a) => a.space)).toEqual(['token', 'contextual', 'static']);
     for (const answer of answers) {
       expect(answer.ok, answer.error ?? '').toBe(true);
@@ -64,7 +73,11 @@ describe(`analogy spaces of the built-in model (${MODEL})`, () => {
   });
 
   it('3CosMul and mean-centering run; including query words lets one of them rank', async () => {
-    const [mul] = await engine.analogy(['static'], { a: 'man', b: 'woman', c: 'king' }, { ...options, method: '3CosMul', centered: true, includeQueryWords: true });
+    const [mul] = await engine.analogy(
+      ['static'],
+      { a: 'man', b: 'woman', c: 'king' },
+      { ...options, method: '3CosMul', centered: true, includeQueryWords: true },
+    );
     expect(mul).toMatchObject({ ok: true, method: '3CosMul', centered: true });
     expect(mul.queryWords.every((q) => !q.excluded)).toBe(true);
   });
@@ -72,15 +85,25 @@ describe(`analogy spaces of the built-in model (${MODEL})`, () => {
   it('contextual vectors from a chosen layer (a second session exposing every layer output)', async () => {
     const contextual = engine.analogySpaces().find((s) => s.id === 'contextual')!;
     expect(contextual.layers).toEqual([1, 2, 3, 4]);
-    const [layer2] = await engine.analogy(['contextual'], { a: 'man', b: 'woman', c: 'king' }, { ...options, layer: 2 });
+    const [layer2] = await engine.analogy(
+      ['contextual'],
+      { a: 'man', b: 'woman', c: 'king' },
+      { ...options, layer: 2 },
+    );
     const [last] = await engine.analogy(['contextual'], { a: 'man', b: 'woman', c: 'king' }, options);
-    const [layer4] = await engine.analogy(['contextual'], { a: 'man', b: 'woman', c: 'king' }, { ...options, layer: 4 });
+    const [layer4] = await engine.analogy(
+      ['contextual'],
+      { a: 'man', b: 'woman', c: 'king' },
+      { ...options, layer: 4 },
+    );
     expect(layer2.ok, layer2.error ?? '').toBe(true);
     expect(layer2.label).toMatch(/layer 2/);
     expect(layer2.candidates.map((c) => c.score)).not.toEqual(last.candidates.map((c) => c.score));
     // The last layer's output is the last hidden state: same vectors, same answers.
     expect(layer4.candidates).toEqual(last.candidates);
-    await expect(engine.analogy(['contextual'], { a: 'man', b: 'woman', c: 'king' }, { ...options, layer: 9 })).resolves.toMatchObject([{ ok: false, error: expect.stringMatching(/Layer 9 does not exist/) }]);
+    await expect(
+      engine.analogy(['contextual'], { a: 'man', b: 'woman', c: 'king' }, { ...options, layer: 9 }),
+    ).resolves.toMatchObject([{ ok: false, error: expect.stringMatching(/Layer 9 does not exist/) }]);
   });
 
   it('the tensor found for the last layer holds the same values as last_hidden_state (layer detection is right)', async () => {
@@ -92,7 +115,10 @@ describe(`analogy spaces of the built-in model (${MODEL})`, () => {
     for (const name of names) exposed.graph.output.push({ name });
     const { session } = await createSession(encodeModel(exposed), 'wasm');
     const last = model.description.roles.sentenceEmbeddings!;
-    const results = await session.run(textFeeds(session.inputNames, batchOf([model.tokenizer.encode('the king and the queen', null)])), [...names, last]);
+    const results = await session.run(
+      textFeeds(session.inputNames, batchOf([model.tokenizer.encode('the king and the queen', null)])),
+      [...names, last],
+    );
     const layer4 = await tensorToFloat32(results[names[3]]);
     const hidden = await tensorToFloat32(results[last]);
     expect(layer4.length).toBe(hidden.length);
@@ -107,7 +133,11 @@ describe(`analogy spaces of the built-in model (${MODEL})`, () => {
   });
 
   it('nearest neighbours of one word in each space', async () => {
-    const answers = await engine.neighbours(['token', 'contextual', 'static'], 'king', { k: 5, wholeWordsOnly: true, centered: false });
+    const answers = await engine.neighbours(['token', 'contextual', 'static'], 'king', {
+      k: 5,
+      wholeWordsOnly: true,
+      centered: false,
+    });
     for (const answer of answers) {
       expect(answer.ok, answer.error ?? '').toBe(true);
       expect(answer.neighbours).toHaveLength(5);
@@ -117,7 +147,12 @@ describe(`analogy spaces of the built-in model (${MODEL})`, () => {
 
   it('evaluates the example file in every space with per-section accuracy and coverage', async () => {
     const progress: AnalogyProgress[] = [];
-    const result = await engine.evaluateAnalogyFile(exampleFile, ['token', 'contextual', 'static'], { methods: ['3CosAdd', '3CosMul'], centered: false, wholeWordsOnly: true }, (p) => progress.push(p));
+    const result = await engine.evaluateAnalogyFile(
+      exampleFile,
+      ['token', 'contextual', 'static'],
+      { methods: ['3CosAdd', '3CosMul'], centered: false, wholeWordsOnly: true },
+      (p) => progress.push(p),
+    );
     expect(result.sections).toEqual(['family', 'plural', 'comparative', 'capital-of', 'tense']);
     for (const space of result.spaces) {
       expect(space.ok, space.error ?? '').toBe(true);
@@ -146,7 +181,13 @@ describe(`analogy spaces of the built-in model (${MODEL})`, () => {
 
   it('cancels an evaluation by job id', async () => {
     const big = Array.from({ length: 40 }, () => exampleFile).join('\n');
-    const running = engine.evaluateAnalogyFile(big, ['static'], { methods: ['3CosAdd'], centered: false, wholeWordsOnly: true, blockSize: 8 }, undefined, 'eval-job');
+    const running = engine.evaluateAnalogyFile(
+      big,
+      ['static'],
+      { methods: ['3CosAdd'], centered: false, wholeWordsOnly: true, blockSize: 8 },
+      undefined,
+      'eval-job',
+    );
     setTimeout(() => engine.cancel('eval-job'), 5);
     await expect(running).rejects.toThrow(/Cancel/);
   });

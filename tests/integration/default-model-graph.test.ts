@@ -13,8 +13,18 @@ const dir = join(modelsDir, 'playground-bert-mini');
 const onnxPath = join(dir, 'onnx', 'model.onnx');
 const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
 
-interface Node { name: string; opType: string; inputs: string[]; outputs: string[] }
-interface Graph { nodes: Node[]; initializers: { name: string; dims: number[] }[]; inputs: string[]; outputs: string[] }
+interface Node {
+  name: string;
+  opType: string;
+  inputs: string[];
+  outputs: string[];
+}
+interface Graph {
+  nodes: Node[];
+  initializers: { name: string; dims: number[] }[];
+  inputs: string[];
+  outputs: string[];
+}
 
 /** Fields of a protobuf message as [fieldNumber, wireType, value] (length-delimited values as bytes). */
 function fields(buf: Uint8Array): [number, number, Uint8Array | number][] {
@@ -26,7 +36,9 @@ function fields(buf: Uint8Array): [number, number, Uint8Array | number][] {
     const wt = tag & 7;
     if (wt === 2) out.push([f, wt, r.bytes()]);
     else if (wt === 0) out.push([f, wt, Number(r.int64().toString())]);
-    else { r.skipType(wt); }
+    else {
+      r.skipType(wt);
+    }
   }
   return out;
 }
@@ -69,7 +81,9 @@ function readGraph(bytes: Uint8Array): Graph {
 function shippedSize(p: string): number {
   let files: string[];
   try {
-    files = execFileSync('git', ['ls-files', '-co', '--exclude-standard', '--', p], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    files = execFileSync('git', ['ls-files', '-co', '--exclude-standard', '--', p], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean);
   } catch {
     const walk = (d: string): string[] =>
       readdirSync(d).flatMap((e) => {
@@ -106,7 +120,9 @@ describe('default model files and ONNX graph', () => {
     const emb = graph.initializers.filter((t) => t.dims.join() === `${config.vocab_size},${config.hidden_size}`);
     expect(emb.length).toBe(1);
     const users = graph.nodes.filter((n) => n.inputs.includes(emb[0].name));
-    expect(users.some((n) => n.opType === 'Gather' && n.inputs[0] === emb[0].name && n.inputs[1] === 'input_ids')).toBe(true);
+    expect(users.some((n) => n.opType === 'Gather' && n.inputs[0] === emb[0].name && n.inputs[1] === 'input_ids')).toBe(
+      true,
+    );
     expect(users.some((n) => ['Transpose', 'MatMul', 'Gemm'].includes(n.opType))).toBe(true);
   });
 
@@ -130,7 +146,9 @@ describe('default model files and ONNX graph', () => {
       expect(out.logits.dims).toEqual([1, c.input_ids.length, config.vocab_size]);
       const h = out.last_hidden_state.data as Float32Array;
       let maxDiff = 0;
-      (c.last_hidden_state.data as number[]).forEach((v, i) => { maxDiff = Math.max(maxDiff, Math.abs(v - h[i])); });
+      (c.last_hidden_state.data as number[]).forEach((v, i) => {
+        maxDiff = Math.max(maxDiff, Math.abs(v - h[i]));
+      });
       expect(maxDiff).toBeLessThan(1e-4);
       const logits = Array.from(out.classifier_logits.data as Float32Array);
       const m = Math.max(...logits);

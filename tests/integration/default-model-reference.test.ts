@@ -11,7 +11,10 @@ import { APP_BASE, diskFetch, repoRoot } from './disk-fetch';
 
 const MODEL = 'playground-bert-mini';
 
-interface Flat { shape: number[]; data: number[] }
+interface Flat {
+  shape: number[];
+  data: number[];
+}
 interface ReferenceCase {
   name: string;
   text: string;
@@ -25,7 +28,9 @@ interface ReferenceCase {
   mlm: null | { masked_position: number; top10_ids: number[]; top10_tokens: string[]; top10_probs: number[] };
 }
 
-const reference = JSON.parse(readFileSync(path.join(repoRoot, 'models', MODEL, 'reference', 'reference.json'), 'utf8')) as { cases: ReferenceCase[] };
+const reference = JSON.parse(
+  readFileSync(path.join(repoRoot, 'models', MODEL, 'reference', 'reference.json'), 'utf8'),
+) as { cases: ReferenceCase[] };
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   expect(a.length).toBe(b.length);
@@ -43,7 +48,11 @@ function softmax(logits: ArrayLike<number>): number[] {
 
 describe(`the built-in model (${MODEL}) through the app's loader and onnxruntime-web matches PyTorch`, () => {
   let model: PreparedModel;
-  const engine = new PlaygroundEngine({ appBase: APP_BASE, environment: { crossOriginIsolated: false, hardwareConcurrency: 1 }, fetchImpl: diskFetch });
+  const engine = new PlaygroundEngine({
+    appBase: APP_BASE,
+    environment: { crossOriginIsolated: false, hardwareConcurrency: 1 },
+    fetchImpl: diskFetch,
+  });
 
   beforeAll(async () => {
     configureWasm({ crossOriginIsolated: false, hardwareConcurrency: 1 });
@@ -53,8 +62,16 @@ describe(`the built-in model (${MODEL}) through the app's loader and onnxruntime
   });
 
   it('describes the model and finds every tool it supports', () => {
-    expect(model.info).toMatchObject({ layers: 4, heads: 4, hiddenSize: 128, vocabSize: 8000, maxPositions: 128, executionProvider: 'wasm' });
-    for (const tool of ['attention', 'uncertainty', 'analogy', 'labels'] as const) expect(model.info.tools[tool].available, model.info.tools[tool].reason).toBe(true);
+    expect(model.info).toMatchObject({
+      layers: 4,
+      heads: 4,
+      hiddenSize: 128,
+      vocabSize: 8000,
+      maxPositions: 128,
+      executionProvider: 'wasm',
+    });
+    for (const tool of ['attention', 'uncertainty', 'analogy', 'labels'] as const)
+      expect(model.info.tools[tool].available, model.info.tools[tool].reason).toBe(true);
     expect(model.info.classLabels).toHaveLength(8);
     expect(model.info.maskToken).toBe('[MASK]');
   });
@@ -65,12 +82,20 @@ describe(`the built-in model (${MODEL}) through the app's loader and onnxruntime
       expect(encoded.ids).toEqual(testCase.input_ids);
       expect(encoded.typeIds).toEqual(testCase.token_type_ids);
 
-      const view = await engine.attention(testCase.text, testCase.text_pair ?? null, { hideSpecial: false, averageHeads: false, rollout: false });
+      const view = await engine.attention(testCase.text, testCase.text_pair ?? null, {
+        hideSpecial: false,
+        averageHeads: false,
+        rollout: false,
+      });
       expect(view.shape).toEqual(testCase.attentions.shape);
       expect(maxAbsDiff(view.probs, testCase.attentions.data)).toBeLessThan(1e-4);
 
       const roles = model.description.roles;
-      const outputs = await model.session.run(textFeeds(model.session.inputNames, batchOf([encoded])), [roles.sentenceEmbeddings!, roles.classification!, roles.fillMask!]);
+      const outputs = await model.session.run(textFeeds(model.session.inputNames, batchOf([encoded])), [
+        roles.sentenceEmbeddings!,
+        roles.classification!,
+        roles.fillMask!,
+      ]);
       const hidden = await tensorToFloat32(outputs[roles.sentenceEmbeddings!]);
       expect(maxAbsDiff(hidden, testCase.last_hidden_state.data)).toBeLessThan(1e-4);
       const probs = softmax(await tensorToFloat32(outputs[roles.classification!]));
@@ -79,8 +104,14 @@ describe(`the built-in model (${MODEL}) through the app's loader and onnxruntime
       if (testCase.mlm) {
         const logits = await tensorToFloat32(outputs[roles.fillMask!]);
         const vocab = model.info.vocabSize;
-        const row = softmax(logits.subarray(testCase.mlm.masked_position * vocab, (testCase.mlm.masked_position + 1) * vocab));
-        const top5 = row.map((p, id) => [p, id] as const).sort((a, b) => b[0] - a[0]).slice(0, 5).map(([, id]) => id);
+        const row = softmax(
+          logits.subarray(testCase.mlm.masked_position * vocab, (testCase.mlm.masked_position + 1) * vocab),
+        );
+        const top5 = row
+          .map((p, id) => [p, id] as const)
+          .sort((a, b) => b[0] - a[0])
+          .slice(0, 5)
+          .map(([, id]) => id);
         expect(top5).toEqual(testCase.mlm.top10_ids.slice(0, 5));
         expect(top5.map((id) => model.tokenizer.idToToken(id))).toEqual(testCase.mlm.top10_tokens.slice(0, 5));
       }

@@ -14,7 +14,9 @@ import { APP_BASE, diskFetch, repoRoot } from './disk-fetch';
 const MODEL = 'playground-bert-mini';
 const environment = { crossOriginIsolated: false, hardwareConcurrency: 1 };
 const csv = readFileSync(path.join(repoRoot, 'public/examples/wordnet-glosses-noisy.csv'), 'utf8');
-const flips = JSON.parse(readFileSync(path.join(repoRoot, 'public/examples/wordnet-glosses-noisy.flips.json'), 'utf8')) as {
+const flips = JSON.parse(
+  readFileSync(path.join(repoRoot, 'public/examples/wordnet-glosses-noisy.flips.json'), 'utf8'),
+) as {
   flips: { row: number; original: string; given: string }[];
 };
 
@@ -31,7 +33,12 @@ describe('label audit on the default model', () => {
   });
 
   it('mean-pooled batched embeddings equal the mean of last_hidden_state over the attention mask, text by text', async () => {
-    const texts = ['a dog', 'a large domesticated animal kept for riding and pulling loads', 'the sun', 'a hard crystalline rock formed from sand'];
+    const texts = [
+      'a dog',
+      'a large domesticated animal kept for riding and pulling loads',
+      'the sun',
+      'a hard crystalline rock formed from sand',
+    ];
     const result = await embedTexts(model, texts, { batchSize: 4 });
     const output = model.description.roles.sentenceEmbeddings!;
     for (const [i, text] of texts.entries()) {
@@ -48,7 +55,8 @@ describe('label audit on the default model', () => {
         for (let d = 0; d < dim; d++) expected[d] += hidden[s * dim + d];
       }
       let maxDiff = 0;
-      for (let d = 0; d < dim; d++) maxDiff = Math.max(maxDiff, Math.abs(result.embeddings[i * dim + d] - expected[d] / count));
+      for (let d = 0; d < dim; d++)
+        maxDiff = Math.max(maxDiff, Math.abs(result.embeddings[i * dim + d] - expected[d] / count));
       expect(maxDiff, text).toBeLessThan(1e-4);
     }
     expect(result.dim).toBe(model.info.hiddenSize);
@@ -67,17 +75,24 @@ describe('label audit on the default model', () => {
 
   it('cuts texts full of unknown characters to the model maximum too', async () => {
     const unknown = Array.from({ length: 300 }, (_, i) => String.fromCodePoint(0x4e00 + i)).join(' ');
-    expect(model.tokenizer.encode(unknown, null, model.info.maxPositions).untruncatedLength).toBeGreaterThan(model.info.maxPositions);
+    expect(model.tokenizer.encode(unknown, null, model.info.maxPositions).untruncatedLength).toBeGreaterThan(
+      model.info.maxPositions,
+    );
     const result = await embedTexts(model, [unknown, 'a dog'], {});
     expect(result.truncatedRows).toEqual([0]);
   });
 
   it('stops between batches when cancelled (the abort is read mid-job, not after it)', async () => {
-    const texts = Array.from({ length: 640 }, (_, i) => `text number ${i} about a small thing with several words in it`);
+    const texts = Array.from(
+      { length: 640 },
+      (_, i) => `text number ${i} about a small thing with several words in it`,
+    );
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 150);
     let batches = 0;
-    await expect(embedTexts(model, texts, { batchSize: 8, signal: controller.signal, onProgress: () => batches++ })).rejects.toThrow(/Cancelled/);
+    await expect(
+      embedTexts(model, texts, { batchSize: 8, signal: controller.signal, onProgress: () => batches++ }),
+    ).rejects.toThrow(/Cancelled/);
     expect(batches).toBeLessThan(80);
   });
 
@@ -116,16 +131,21 @@ describe('label audit on the default model', () => {
     const found = planted.filter((row) => flagged.has(row));
     const recall = found.length / planted.length;
     const precision = found.length / flagged.size;
-    console.log(`WordNet example: ${flagged.size} flagged, ${found.length}/${planted.length} flips found (recall ${recall.toFixed(2)}, precision ${precision.toFixed(2)}); timings ${JSON.stringify(result.timings)}`);
+    console.log(
+      `WordNet example: ${flagged.size} flagged, ${found.length}/${planted.length} flips found (recall ${recall.toFixed(2)}, precision ${precision.toFixed(2)}); timings ${JSON.stringify(result.timings)}`,
+    );
     // Measured on playground-bert-mini as retrained in 242fbed: 27 of 29 flips flagged, 23 of them with the
     // original label suggested, 9 of the 10 most suspicious rows planted flips with their original label,
     // 27 of 93 flagged rows planted. The bounds leave a row or so of slack, no more.
-    const suggestsOriginal = (f: { row: number; original: string }) => result.classes[result.suggestedLabels[f.row]] === f.original;
+    const suggestsOriginal = (f: { row: number; original: string }) =>
+      result.classes[result.suggestedLabels[f.row]] === f.original;
     expect(recall).toBeGreaterThanOrEqual(0.85);
     expect(precision).toBeGreaterThanOrEqual(0.25);
     const rightSuggestion = flips.flips.filter((f) => flagged.has(f.row) && suggestsOriginal(f));
     expect(rightSuggestion.length / found.length).toBeGreaterThanOrEqual(0.8);
-    const topTen = Array.from(result.ranking.slice(0, 10)).filter((row) => flips.flips.some((f) => f.row === row && suggestsOriginal(f)));
+    const topTen = Array.from(result.ranking.slice(0, 10)).filter((row) =>
+      flips.flips.some((f) => f.row === row && suggestsOriginal(f)),
+    );
     expect(topTen.length).toBeGreaterThanOrEqual(8);
     expect(result.computedTexts).toBeGreaterThan(0);
 

@@ -5,7 +5,13 @@
  */
 import * as ort from 'onnxruntime-web';
 import { beforeAll, afterAll, describe, expect, it, vi } from 'vitest';
-import { runMcPrediction, prepareInput, type McDropoutSettings, type McPredictRequest, type McTask } from '../../src/core/engine/mc-dropout-run';
+import {
+  runMcPrediction,
+  prepareInput,
+  type McDropoutSettings,
+  type McPredictRequest,
+  type McTask,
+} from '../../src/core/engine/mc-dropout-run';
 import { noiseFeeds, sampleProbabilities } from '../../src/core/engine/mc-sampling';
 import { buildMcGraph, McSessionCache, normalizeGraphConfig, type McSession } from '../../src/core/engine/mc-sessions';
 import { PlaygroundEngine } from '../../src/core/engine/playground-engine';
@@ -25,18 +31,37 @@ const cache = new McSessionCache(6);
 
 const classify: McPredictRequest = { task: 'classification', text: 'The old dog slept by the fire.' };
 const fillMask: McPredictRequest = { task: 'fill-mask', text: 'The cat sat on the [MASK] and purred.', topK: 8 };
-const base: McDropoutSettings = { samples: 16, dropout: 0.1, sites: ['attention', 'hidden'], stochasticLayers: 'all', seed: 7 };
+const base: McDropoutSettings = {
+  samples: 16,
+  dropout: 0.1,
+  sites: ['attention', 'hidden'],
+  stochasticLayers: 'all',
+  seed: 7,
+};
 
 /** The session the engine uses for `task` (only that task's output computed); task null keeps every output. */
-const sessionFor = (settings: Pick<McDropoutSettings, 'sites' | 'stochasticLayers'>, task: McTask | null, allowTiling = true): Promise<McSession> =>
-  cache.get(model, normalizeGraphConfig(model.info.layers, settings.sites, settings.stochasticLayers, { task, allowTiling }));
+const sessionFor = (
+  settings: Pick<McDropoutSettings, 'sites' | 'stochasticLayers'>,
+  task: McTask | null,
+  allowTiling = true,
+): Promise<McSession> =>
+  cache.get(
+    model,
+    normalizeGraphConfig(model.info.layers, settings.sites, settings.stochasticLayers, { task, allowTiling }),
+  );
 
 async function predict(request: McPredictRequest, settings: McDropoutSettings, chunkRows?: number) {
   return runMcPrediction(model, await sessionFor(settings, request.task), request, settings, { chunkRows });
 }
 
 /** T sampled probability vectors over the full output (classes or vocabulary). */
-async function rawSamples(request: McPredictRequest, settings: McDropoutSettings, allowTiling = true, chunkRows?: number, task: McTask | null = request.task) {
+async function rawSamples(
+  request: McPredictRequest,
+  settings: McDropoutSettings,
+  allowTiling = true,
+  chunkRows?: number,
+  task: McTask | null = request.task,
+) {
   const mc = await sessionFor(settings, task, allowTiling);
   const { encoded, target } = prepareInput(model, request);
   const run = await sampleProbabilities(model, mc, encoded, target, settings, { chunkRows });
@@ -78,7 +103,8 @@ describe('MC dropout on the built-in model', () => {
       for (const stochasticLayers of ['all', { lastK: 1 }] as const) {
         const result = await predict(request, { ...base, dropout: 0, stochasticLayers, samples: 8 });
         const k = result.ids.length;
-        for (let t = 0; t < 8; t++) expect(Array.from(result.samples.subarray(t * k, (t + 1) * k))).toEqual(Array.from(result.deterministic));
+        for (let t = 0; t < 8; t++)
+          expect(Array.from(result.samples.subarray(t * k, (t + 1) * k))).toEqual(Array.from(result.deterministic));
         expect(result.summary.mutualInformation).toBe(0);
         expect(result.summary.variationRatio).toBe(0);
         expect(Array.from(result.std).every((s) => s === 0)).toBe(true);
@@ -89,29 +115,42 @@ describe('MC dropout on the built-in model', () => {
   it('the deterministic prediction equals the plain model (dropout off)', async () => {
     const encoded = model.tokenizer.encode(classify.text, null, model.info.maxPositions);
     const roles = model.description.roles;
-    const plain = await model.session.run(textFeeds(model.session.inputNames, batchOf([encoded])), [roles.classification!, roles.fillMask!]);
+    const plain = await model.session.run(textFeeds(model.session.inputNames, batchOf([encoded])), [
+      roles.classification!,
+      roles.fillMask!,
+    ]);
     const result = await predict(classify, { ...base, samples: 2 });
     const plainProbs = softmax(await tensorToFloat32(plain[roles.classification!]));
     expect(Array.from(result.deterministic)).toEqual(Array.from(plainProbs));
 
     const masked = model.tokenizer.encode(fillMask.text, null, model.info.maxPositions);
     const position = masked.ids.indexOf(model.tokenizer.maskTokenId!);
-    const plainMask = await model.session.run(textFeeds(model.session.inputNames, batchOf([masked])), [roles.fillMask!]);
+    const plainMask = await model.session.run(textFeeds(model.session.inputNames, batchOf([masked])), [
+      roles.fillMask!,
+    ]);
     const vocab = model.info.vocabSize;
-    const row = softmax((await tensorToFloat32(plainMask[roles.fillMask!])).subarray(position * vocab, (position + 1) * vocab));
+    const row = softmax(
+      (await tensorToFloat32(plainMask[roles.fillMask!])).subarray(position * vocab, (position + 1) * vocab),
+    );
     const mlm = await predict(fillMask, { ...base, samples: 2 });
     expect(mlm.maskPosition).toBe(position);
     for (const [j, id] of mlm.ids.entries()) expect(Math.abs(mlm.deterministic[j] - row[id])).toBeLessThan(1e-5);
-    expect(mlm.deterministicTop.map((c) => c.id)).toEqual([...row.keys()].sort((a, b) => row[b] - row[a] || a - b).slice(0, 8));
+    expect(mlm.deterministicTop.map((c) => c.id)).toEqual(
+      [...row.keys()].sort((a, b) => row[b] - row[a] || a - b).slice(0, 8),
+    );
   });
 
   it('with p > 0 the dropped fraction lies in the 99% binomial interval for p, masks follow the noise, and samples differ', async () => {
     const p = 0.1;
     const rows = 24;
     const config = normalizeGraphConfig(model.info.layers, ['attention', 'hidden'], 'all', { allowTiling: false });
-    const built = buildMcGraph(model.graph, config, model.info.layers, { num_attention_heads: model.info.heads, hidden_size: model.info.hiddenSize });
+    const built = buildMcGraph(model.graph, config, model.info.layers, {
+      num_attention_heads: model.info.heads,
+      hidden_size: model.info.hiddenSize,
+    });
     // Expose every site's input and dropped output.
-    for (const site of built.plan.sites) built.model.graph.output.push({ name: site.droppedTensor }, { name: site.tensor });
+    for (const site of built.plan.sites)
+      built.model.graph.output.push({ name: site.droppedTensor }, { name: site.tensor });
     const session = await ort.InferenceSession.create(encodeModel(built.model), { executionProviders: ['wasm'] });
     try {
       const encoded = model.tokenizer.encode(classify.text, null, model.info.maxPositions);
@@ -133,7 +172,9 @@ describe('MC dropout on the built-in model', () => {
             expect(after[i]).toBe(0);
             dropped++;
           } else {
-            expect(Math.abs(after[i] - before[i] / (1 - p))).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(before[i])));
+            expect(Math.abs(after[i] - before[i] / (1 - p))).toBeLessThanOrEqual(
+              1e-6 * Math.max(1, Math.abs(before[i])),
+            );
           }
         }
         units += after.length;
@@ -147,7 +188,9 @@ describe('MC dropout on the built-in model', () => {
 
     const result = await predict(classify, { ...base, samples: 16 });
     const C = result.ids.length;
-    const distinct = new Set(Array.from({ length: 16 }, (_, t) => Array.from(result.samples.subarray(t * C, (t + 1) * C)).join(',')));
+    const distinct = new Set(
+      Array.from({ length: 16 }, (_, t) => Array.from(result.samples.subarray(t * C, (t + 1) * C)).join(',')),
+    );
     expect(distinct.size).toBe(16);
     expect(Math.max(...result.std)).toBeGreaterThan(0);
     expect(result.summary.mutualInformation).toBeGreaterThan(0);
@@ -214,7 +257,15 @@ describe('MC dropout on the built-in model', () => {
   it('counts its graph runs: untiled, ceil((T + 1) / 32) runs with the dropout-off row in the first; tiled, one run for T = 256', async () => {
     const events: { done: number; total: number }[] = [];
     const batched = await sessionFor(base, 'fill-mask');
-    const { value: result, calls } = await countRuns(batched, () => runMcPrediction(model, batched, fillMask, { ...base, samples: 70 }, { onProgress: (event) => events.push(event) }));
+    const { value: result, calls } = await countRuns(batched, () =>
+      runMcPrediction(
+        model,
+        batched,
+        fillMask,
+        { ...base, samples: 70 },
+        { onProgress: (event) => events.push(event) },
+      ),
+    );
     expect(calls).toBe(3);
     expect(result.run).toMatchObject({ mode: 'batched', graphRuns: calls, chunkRows: 32 });
     expect(events.map((event) => event.done)).toEqual([0, 32, 64, 71]);
@@ -224,7 +275,9 @@ describe('MC dropout on the built-in model', () => {
     const lastLayer = { ...base, stochasticLayers: { lastK: 1 } } as const;
     for (const request of [classify, fillMask]) {
       const tiled = await sessionFor(lastLayer, request.task);
-      const { value: once, calls: tiledCalls } = await countRuns(tiled, () => runMcPrediction(model, tiled, request, { ...lastLayer, samples: 256 }));
+      const { value: once, calls: tiledCalls } = await countRuns(tiled, () =>
+        runMcPrediction(model, tiled, request, { ...lastLayer, samples: 256 }),
+      );
       expect(tiledCalls).toBe(1);
       expect(once.run).toMatchObject({ mode: 'tiled', stochasticLayers: [3], graphRuns: 1, chunkRows: 257 });
       // The folded dropout-off row is the plain model's prediction, as a separate p = 0 run gives it.
@@ -239,10 +292,12 @@ describe('MC dropout on the built-in model', () => {
 
   it('computes only what the task reads: no MLM head in the classification graph, no classifier in the fill-mask graph, same results', async () => {
     const roles = model.description.roles;
-    const config = (task: McTask | null) => normalizeGraphConfig(model.info.layers, base.sites, base.stochasticLayers, { task });
+    const config = (task: McTask | null) =>
+      normalizeGraphConfig(model.info.layers, base.sites, base.stochasticLayers, { task });
     const modelConfig = { num_attention_heads: model.info.heads, hidden_size: model.info.hiddenSize };
     const full = buildMcGraph(model.graph, config(null), model.info.layers, modelConfig).model;
-    const producers = (graph: typeof full) => new Map(graph.graph.node.flatMap((node) => node.output.map((name) => [name, node] as const)));
+    const producers = (graph: typeof full) =>
+      new Map(graph.graph.node.flatMap((node) => node.output.map((name) => [name, node] as const)));
     /** Names of the nodes `output` depends on in the unpruned graph. */
     const upstream = (output: string) => {
       const byOutput = producers(full);
@@ -287,11 +342,17 @@ describe('MC dropout on the built-in model', () => {
 
   it('stops between chunks when cancelled', async () => {
     const controller = new AbortController();
-    const run = runMcPrediction(model, await sessionFor(base, 'classification'), classify, { ...base, samples: 128 }, {
-      signal: controller.signal,
-      chunkRows: 8,
-      onProgress: ({ done }) => done > 1 && controller.abort(),
-    });
+    const run = runMcPrediction(
+      model,
+      await sessionFor(base, 'classification'),
+      classify,
+      { ...base, samples: 128 },
+      {
+        signal: controller.signal,
+        chunkRows: 8,
+        onProgress: ({ done }) => done > 1 && controller.abort(),
+      },
+    );
     await expect(run).rejects.toBeInstanceOf(CancelledError);
   });
 
@@ -299,16 +360,26 @@ describe('MC dropout on the built-in model', () => {
     const encoded = model.tokenizer.encode('The cat sat on the mat.', null, model.info.maxPositions);
     const position = encoded.tokens.indexOf('mat');
     expect(position).toBeGreaterThan(0);
-    const result = await predict({ task: 'fill-mask', text: 'The cat sat on the mat.', maskPosition: position, topK: 5 }, { ...base, samples: 4 });
+    const result = await predict(
+      { task: 'fill-mask', text: 'The cat sat on the mat.', maskPosition: position, topK: 5 },
+      { ...base, samples: 4 },
+    );
     expect(result.maskPosition).toBe(position);
     expect(result.tokens[position]).toBe('[MASK]');
-    await expect(predict({ task: 'fill-mask', text: 'The cat sat on the mat.' }, base)).rejects.toThrow(/Put \[MASK\] in the sentence/);
-    await expect(predict({ task: 'fill-mask', text: 'The cat.', maskPosition: 0 }, base)).rejects.toThrow(/special token/);
+    await expect(predict({ task: 'fill-mask', text: 'The cat sat on the mat.' }, base)).rejects.toThrow(
+      /Put \[MASK\] in the sentence/,
+    );
+    await expect(predict({ task: 'fill-mask', text: 'The cat.', maskPosition: 0 }, base)).rejects.toThrow(
+      /special token/,
+    );
 
     // A clicked word in a sentence that has its own [MASK]: both stay masked, the clicked one is predicted, and a note says so.
     const both = model.tokenizer.encode('The [MASK] sat on the mat.', null, model.info.maxPositions);
     const clicked = both.tokens.indexOf('mat');
-    const twoMasks = await predict({ task: 'fill-mask', text: 'The [MASK] sat on the mat.', maskPosition: clicked, topK: 5 }, { ...base, samples: 2 });
+    const twoMasks = await predict(
+      { task: 'fill-mask', text: 'The [MASK] sat on the mat.', maskPosition: clicked, topK: 5 },
+      { ...base, samples: 2 },
+    );
     expect(twoMasks.maskPosition).toBe(clicked);
     expect(twoMasks.tokens.filter((token) => token === '[MASK]')).toHaveLength(2);
     expect(twoMasks.notes.join(' ')).toMatch(/own \[MASK\] .*stays masked/);
@@ -320,18 +391,27 @@ describe('MC dropout on the built-in model', () => {
     await engine.load({ kind: 'embedded', name: MODEL }, { executionProvider: 'wasm' });
     const result = await engine.predict(classify, { ...base, samples: 8 });
     expect(result.labels).toHaveLength(8);
-    const batch = await engine.predictBatch(['The dog barked.', 'A red apple.', '', 'The [MASK] is green.'], 'classification', { ...base, samples: 8 });
+    const batch = await engine.predictBatch(
+      ['The dog barked.', 'A red apple.', '', 'The [MASK] is green.'],
+      'classification',
+      { ...base, samples: 8 },
+    );
     expect(batch.items).toHaveLength(4);
     expect(batch.items[2].error).toMatch(/empty/);
     expect(batch.items[0].summary!.mutualInformation).toBeGreaterThanOrEqual(0);
-    const masks = await engine.predictBatch(['The [MASK] barked.', 'No mask here.'], 'fill-mask', { ...base, samples: 4 });
+    const masks = await engine.predictBatch(['The [MASK] barked.', 'No mask here.'], 'fill-mask', {
+      ...base,
+      samples: 4,
+    });
     expect(masks.items[0].summary!.predictedLabel).toEqual(expect.any(String));
     expect(masks.items[1].error).toMatch(/MASK/);
   });
 
   it('keeps at most `capacity` sessions, most recently used', async () => {
     const small = new McSessionCache(2);
-    const configs = [{ lastK: 1 }, { lastK: 2 }, { lastK: 3 }].map((layers) => normalizeGraphConfig(model.info.layers, ['hidden'], layers));
+    const configs = [{ lastK: 1 }, { lastK: 2 }, { lastK: 3 }].map((layers) =>
+      normalizeGraphConfig(model.info.layers, ['hidden'], layers),
+    );
     const first = await small.get(model, configs[0]);
     await small.get(model, configs[1]);
     expect(await small.get(model, configs[0])).toBe(first);

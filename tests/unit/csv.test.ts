@@ -11,7 +11,8 @@ describe('CSV export', () => {
   });
 
   it('neutralises cells a spreadsheet would run as formulas', () => {
-    for (const danger of ['=1+1', '+SUM(A1)', '-2+3', '@cmd', '\tx', '\rx']) expect(csvCell(danger).replace(/^"/, '')).toMatch(/^'/);
+    for (const danger of ['=1+1', '+SUM(A1)', '-2+3', '@cmd', '\tx', '\rx'])
+      expect(csvCell(danger).replace(/^"/, '')).toMatch(/^'/);
     expect(csvCell(-2)).toBe('-2');
     expect(csvCell('plain')).toBe('plain');
   });

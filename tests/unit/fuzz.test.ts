@@ -29,7 +29,9 @@ describe('fuzzing (short run)', () => {
     const table = model.graph.initializer.find((t) => t.name === 'embeddings.word_embeddings.weight')!;
     table.rawData = table.rawData!.subarray(0, 3660275);
     expect(() => readTokenEmbeddings(model)).toThrow(OnnxGraphError);
-    expect(() => readTokenEmbeddings(model)).toThrow(/damaged: its 3660275 bytes of float32 data are not a whole number of 4-byte values/);
+    expect(() => readTokenEmbeddings(model)).toThrow(
+      /damaged: its 3660275 bytes of float32 data are not a whole number of 4-byte values/,
+    );
   });
 
   it('labeled-text ingestion survives 300 random inputs', () => {

@@ -16,7 +16,7 @@ const SINKS: [string, RegExp][] = [
   ['insertAdjacentHTML', /insertAdjacentHTML/],
   ['document.write', /document\.write(ln)?\s*\(/],
   ['createContextualFragment', /createContextualFragment/],
-  ["d3 .html(", /\.html\s*\(/],
+  ['d3 .html(', /\.html\s*\(/],
   ['srcdoc', /\bsrcdoc\b/],
 ];
 
@@ -36,7 +36,8 @@ describe('no HTML sinks in src', () => {
     for (const file of files) {
       const lines = readFileSync(file, 'utf8').split('\n');
       lines.forEach((line, i) => {
-        for (const [name, pattern] of SINKS) if (pattern.test(line)) hits.push(`${relative(process.cwd(), file)}:${i + 1} ${name}: ${line.trim()}`);
+        for (const [name, pattern] of SINKS)
+          if (pattern.test(line)) hits.push(`${relative(process.cwd(), file)}:${i + 1} ${name}: ${line.trim()}`);
       });
     }
     expect(hits).toEqual([]);

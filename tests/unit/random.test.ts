@@ -13,10 +13,15 @@ describe('seeded PRNG', () => {
   it('draws uniform floats in [0,1) with the right moments', () => {
     const n = 200_000;
     const xs = createRng(7).fillUniform(new Float32Array(n));
-    let sum = 0, sumSq = 0, min = Infinity, max = -Infinity;
+    let sum = 0,
+      sumSq = 0,
+      min = Infinity,
+      max = -Infinity;
     for (const x of xs) {
-      sum += x; sumSq += x * x;
-      min = Math.min(min, x); max = Math.max(max, x);
+      sum += x;
+      sumSq += x * x;
+      min = Math.min(min, x);
+      max = Math.max(max, x);
     }
     expect(min).toBeGreaterThanOrEqual(0);
     expect(max).toBeLessThan(1);
@@ -27,11 +32,13 @@ describe('seeded PRNG', () => {
 
   it('draws standard normals and fair integers', () => {
     const rng = createRng(1);
-    let sum = 0, sumSq = 0;
+    let sum = 0,
+      sumSq = 0;
     const counts = new Array(6).fill(0);
     for (let i = 0; i < 60_000; i++) {
       const z = rng.nextNormal();
-      sum += z; sumSq += z * z;
+      sum += z;
+      sumSq += z * z;
       counts[rng.nextInt(6)]++;
     }
     expect(Math.abs(sum / 60_000)).toBeLessThan(0.03);

@@ -12,7 +12,8 @@ import { outsidePathsIn } from '../helpers/outside-paths';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const GUARDED_FOLDERS = ['src', 'tests', 'bench', 'scripts', '.ci', 'vite-plugins', 'models/forge', 'public'];
-const TOP_LEVEL_CONFIG = /^(package\.json|tsconfig[\w.-]*\.json|[\w-]+\.config\.[cm]?[jt]s|index\.html|\.[\w-]*rc(\.[\w]+)?)$/;
+const TOP_LEVEL_CONFIG =
+  /^(package\.json|tsconfig[\w.-]*\.json|[\w-]+\.config\.[cm]?[jt]s|index\.html|\.[\w-]*rc(\.[\w]+)?)$/;
 const TEXT_FILE = /\.(ts|js|mjs|cjs|svelte|json|jsonl|md|html|css|sh|py|txt|yml|yaml)$|(^|\/)run$/;
 const SKIPPED_DIRS = new Set(['node_modules', 'dist', '.git', 'work']);
 /** The guard itself spells out what it looks for. */
@@ -49,7 +50,9 @@ describe('paths outside the repository', () => {
   it('the rule catches sibling folders, escaping relative paths, home and temp paths, and nothing inside', () => {
     const file = 'tests/unit/labels/example.test.ts';
     const found = (text: string) => outsidePathsIn(text, file).map((hit) => hit.path);
-    expect(found("readFileSync('../shared/reference/cleanlab/case1.json')")).toEqual(['../shared/reference/cleanlab/case1.json']);
+    expect(found("readFileSync('../shared/reference/cleanlab/case1.json')")).toEqual([
+      '../shared/reference/cleanlab/case1.json',
+    ]);
     expect(found("path.resolve(root, '../shared')")).toEqual(['../shared']);
     expect(found("import x from '../../../../elsewhere/x'")).toEqual(['../../../../elsewhere/x']);
     expect(found("const home = '/root/.cache/models'; cd /work/main")).toEqual(['/root/.cache/models', '/work/main']);
@@ -68,7 +71,9 @@ describe('paths outside the repository', () => {
     expect(files.length).toBeGreaterThan(100);
     expect(files).toContain('tests/fixtures/cleanlab/case1.json');
     const offenders = files.flatMap((file) =>
-      outsidePathsIn(readFileSync(path.join(repoRoot, file), 'utf8'), file).map((hit) => `${file}:${hit.line}: ${hit.path}`),
+      outsidePathsIn(readFileSync(path.join(repoRoot, file), 'utf8'), file).map(
+        (hit) => `${file}:${hit.line}: ${hit.path}`,
+      ),
     );
     expect(offenders).toEqual([]);
   });

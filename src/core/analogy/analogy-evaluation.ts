@@ -56,7 +56,11 @@ interface PendingQuestion {
   rows: [number, number, number, number];
 }
 
-export async function evaluateAnalogies(space: VectorSpace, file: AnalogyFile, options: EvaluationOptions = {}): Promise<AnalogyEvaluation> {
+export async function evaluateAnalogies(
+  space: VectorSpace,
+  file: AnalogyFile,
+  options: EvaluationOptions = {},
+): Promise<AnalogyEvaluation> {
   const methods = options.methods ?? ['3CosAdd', '3CosMul'];
   const blockSize = Math.max(1, Math.floor(options.blockSize ?? 64));
   const epsilon = options.epsilon ?? COSMUL_EPSILON;
@@ -119,7 +123,9 @@ export async function evaluateAnalogies(space: VectorSpace, file: AnalogyFile, o
     sections,
     overall,
     coverage: overall.questions > 0 ? overall.evaluated / overall.questions : 0,
-    missingWords: [...missing].map(([word, questions]) => ({ word, questions })).sort((x, y) => y.questions - x.questions || (x.word < y.word ? -1 : 1)),
+    missingWords: [...missing]
+      .map(([word, questions]) => ({ word, questions }))
+      .sort((x, y) => y.questions - x.questions || (x.word < y.word ? -1 : 1)),
     predictions,
   };
 
@@ -165,15 +171,24 @@ function answerBlock(
   const padded = Math.ceil(vectors / 4) * 4;
   const Q = new Float32Array(padded * D);
   block.forEach(({ rows: [a, b, c] }, q) => {
-    if (doAdd) cosAddTarget(E.subarray(a * D, (a + 1) * D), E.subarray(b * D, (b + 1) * D), E.subarray(c * D, (c + 1) * D), Q, q * D);
+    if (doAdd)
+      cosAddTarget(
+        E.subarray(a * D, (a + 1) * D),
+        E.subarray(b * D, (b + 1) * D),
+        E.subarray(c * D, (c + 1) * D),
+        Q,
+        q * D,
+      );
   });
   for (const [row, slot] of slotOfRow) Q.set(E.subarray(row * D, (row + 1) * D), slot * D);
   const excluded = new Int32Array(3 * B);
   block.forEach(({ rows: [a, b, c] }, q) => excluded.set([a, b, c], 3 * q));
 
   const dots = new Float64Array(padded);
-  const bestAdd = new Int32Array(B).fill(-1), bestMul = new Int32Array(B).fill(-1);
-  const scoreAdd = new Float64Array(B).fill(-Infinity), scoreMul = new Float64Array(B).fill(-Infinity);
+  const bestAdd = new Int32Array(B).fill(-1),
+    bestMul = new Int32Array(B).fill(-1);
+  const scoreAdd = new Float64Array(B).fill(-Infinity),
+    scoreMul = new Float64Array(B).fill(-Infinity);
   for (let v = 0, off = 0; v < V; v++, off += D) {
     if (!eligible[v]) continue;
     for (let m = 0; m < padded; m += 4) dot4(E, off, Q, m * D, D, dots, m);

@@ -29,7 +29,10 @@ export interface AnalogyFile {
 }
 
 export class AnalogyFileError extends Error {
-  constructor(message: string, readonly line: number | null) {
+  constructor(
+    message: string,
+    readonly line: number | null,
+  ) {
     super(message);
     this.name = 'AnalogyFileError';
   }
@@ -40,7 +43,10 @@ export function parseAnalogyFile(text: string): AnalogyFile {
   let current: AnalogySection | null = null;
   let questionCount = 0;
   if (/\u0000/.test(text.slice(0, 1 << 16))) {
-    throw new AnalogyFileError('The analogy file is not text: it contains NUL bytes, so it looks like a binary file. It needs plain-text lines of four words "a b c d".', null);
+    throw new AnalogyFileError(
+      'The analogy file is not text: it contains NUL bytes, so it looks like a binary file. It needs plain-text lines of four words "a b c d".',
+      null,
+    );
   }
   const lines = text.split(/\r?\n/);
   lines.forEach((raw, i) => {
@@ -55,8 +61,13 @@ export function parseAnalogyFile(text: string): AnalogyFile {
     const words = line.split(/\s+/);
     if (words.length !== 4) {
       const headerLike = words.length === 1 || /^\[.*\]$|^=+|:$/.test(line);
-      const hint = headerLike ? ' If it is meant as a section header, start it with a colon, e.g. ": capital-world".' : '';
-      throw new AnalogyFileError(`Line ${lineNumber}: expected 4 words (a b c d), found ${words.length}: "${line.length > 80 ? `${line.slice(0, 80)}…` : line}".${hint}`, lineNumber);
+      const hint = headerLike
+        ? ' If it is meant as a section header, start it with a colon, e.g. ": capital-world".'
+        : '';
+      throw new AnalogyFileError(
+        `Line ${lineNumber}: expected 4 words (a b c d), found ${words.length}: "${line.length > 80 ? `${line.slice(0, 80)}…` : line}".${hint}`,
+        lineNumber,
+      );
     }
     current ??= sectionNamed(sections, DEFAULT_SECTION);
     const [a, b, c, d] = words;

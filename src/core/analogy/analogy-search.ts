@@ -11,7 +11,13 @@
  */
 import { cosAddTarget, cosMulScore, dotAll, dotAllThree } from './dot-kernels';
 import { rankAmong, topKRows } from './ranking';
-import { resolveWord, type LookupOptions, type OutOfVocabulary, type QueryWord, type ResolvedWord } from './query-words';
+import {
+  resolveWord,
+  type LookupOptions,
+  type OutOfVocabulary,
+  type QueryWord,
+  type ResolvedWord,
+} from './query-words';
 import type { VectorSpace } from './vector-space';
 
 export type AnalogyMethod = '3CosAdd' | '3CosMul';
@@ -55,10 +61,20 @@ export interface AnalogyAnswer {
 
 export type AnalogyOutcome = AnalogyAnswer | { ok: false; error: OutOfVocabulary };
 
-export function solveAnalogy(space: VectorSpace, a: QueryWord, b: QueryWord, c: QueryWord, options: AnalogyOptions = {}): AnalogyOutcome {
+export function solveAnalogy(
+  space: VectorSpace,
+  a: QueryWord,
+  b: QueryWord,
+  c: QueryWord,
+  options: AnalogyOptions = {},
+): AnalogyOutcome {
   const method = options.method ?? '3CosAdd';
   const resolved: ResolvedWord[] = [];
-  for (const [role, word] of [['a', a], ['b', b], ['c', c]] as const) {
+  for (const [role, word] of [
+    ['a', a],
+    ['b', b],
+    ['c', c],
+  ] as const) {
     const result = resolveWord(space, word, role, options);
     if (!result.ok) return result;
     resolved.push(result.word);
@@ -68,15 +84,34 @@ export function solveAnalogy(space: VectorSpace, a: QueryWord, b: QueryWord, c: 
   // Score only the rows that can be answers, plus the query words' own rows (for their would-be rank).
   const scored = new Uint8Array(eligible);
   for (const word of resolved) if (word.row !== null) scored[word.row] = 1;
-  const scores = analogyScores(space, ra.vector, rb.vector, rc.vector, method, options.epsilon ?? COSMUL_EPSILON, scored);
+  const scores = analogyScores(
+    space,
+    ra.vector,
+    rb.vector,
+    rc.vector,
+    method,
+    options.epsilon ?? COSMUL_EPSILON,
+    scored,
+  );
   const queryRows = options.includeQueryWords ? [] : resolved.flatMap((word) => word.rows);
   for (const row of queryRows) eligible[row] = 0;
-  const candidates = topKRows(scores, eligible, options.k ?? 10).map((row) => ({ row, word: space.words[row], score: scores[row] }));
+  const candidates = topKRows(scores, eligible, options.k ?? 10).map((row) => ({
+    row,
+    word: space.words[row],
+    score: scores[row],
+  }));
   const queryWordRanks: QueryWordRank[] = [];
   (['a', 'b', 'c'] as const).forEach((role, i) => {
     const { row, label } = resolved[i];
     if (row === null) return;
-    queryWordRanks.push({ role, label, row, score: scores[row], rank: rankAmong(scores, eligible, row), excluded: !options.includeQueryWords });
+    queryWordRanks.push({
+      role,
+      label,
+      row,
+      score: scores[row],
+      rank: rankAmong(scores, eligible, row),
+      excluded: !options.includeQueryWords,
+    });
   });
   return {
     ok: true,
@@ -105,7 +140,9 @@ export function analogyScores(
   const scores = new Float64Array(size);
   if (rows) scores.fill(NaN);
   if (method === '3CosAdd') return dotAll(unit, size, dim, cosAddTarget(a, b, c), scores, rows);
-  const cosA = new Float64Array(size), cosB = new Float64Array(size), cosC = new Float64Array(size);
+  const cosA = new Float64Array(size),
+    cosB = new Float64Array(size),
+    cosC = new Float64Array(size);
   dotAllThree(unit, size, dim, a, b, c, cosA, cosB, cosC, rows);
   for (let v = 0; v < size; v++) if (!rows || rows[v]) scores[v] = cosMulScore(cosA[v], cosB[v], cosC[v], epsilon);
   return scores;
@@ -130,8 +167,19 @@ export function nearestNeighbours(
   const resolved = resolveWord(space, word, 'word', options);
   if (!resolved.ok) return resolved;
   const eligible = candidateMask(space, options.wholeWordsOnly ?? true);
-  const scores = dotAll(space.unit, space.size, space.dim, resolved.word.vector, new Float64Array(space.size).fill(NaN), eligible);
+  const scores = dotAll(
+    space.unit,
+    space.size,
+    space.dim,
+    resolved.word.vector,
+    new Float64Array(space.size).fill(NaN),
+    eligible,
+  );
   for (const row of resolved.word.rows) eligible[row] = 0;
-  const neighbours = topKRows(scores, eligible, options.k ?? 10).map((row) => ({ row, word: space.words[row], score: scores[row] }));
+  const neighbours = topKRows(scores, eligible, options.k ?? 10).map((row) => ({
+    row,
+    word: space.words[row],
+    score: scores[row],
+  }));
   return { ok: true, word: resolved.word, neighbours };
 }

@@ -17,5 +17,10 @@ export function meanCentered(space: VectorSpace): VectorSpace {
   for (let v = 0, off = 0; v < size; v++, off += dim) {
     for (let d = 0; d < dim; d++) centered[off + d] = unit[off + d] * norms[v] - mean[d];
   }
-  return createVectorSpace(space.words, centered, { kind: space.kind, wholeWord: space.wholeWord, inPlace: true, centered: true });
+  return createVectorSpace(space.words, centered, {
+    kind: space.kind,
+    wholeWord: space.wholeWord,
+    inPlace: true,
+    centered: true,
+  });
 }

@@ -20,12 +20,15 @@ export function parseWordList(text: string): string[] {
 export function fromCompactVectors(wordsText: string, binary: ArrayBuffer | Uint8Array, dim?: number): VectorSpace {
   const words = parseWordList(wordsText);
   const bytes = binary instanceof Uint8Array ? binary : new Uint8Array(binary);
-  if (bytes.length % 2 !== 0) throw new Error(`The vector file has ${bytes.length} bytes, not a whole number of float16 values.`);
+  if (bytes.length % 2 !== 0)
+    throw new Error(`The vector file has ${bytes.length} bytes, not a whole number of float16 values.`);
   const values = bytes.length / 2;
   const count = words.length;
   const width = dim ?? values / count;
   if (!Number.isInteger(width) || width <= 0 || width * count !== values) {
-    throw new Error(`The vector file holds ${values} float16 values, which is not ${count} words × ${dim ?? 'a whole dimension'}.`);
+    throw new Error(
+      `The vector file holds ${values} float16 values, which is not ${count} words × ${dim ?? 'a whole dimension'}.`,
+    );
   }
   return createVectorSpace(words, decodeFloat16(bytes, values), { kind: 'static', inPlace: true });
 }

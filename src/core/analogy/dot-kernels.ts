@@ -16,10 +16,12 @@ import { wasmDotAll, wasmDotAllThree, wasmMatrixOf } from './wasm-dot';
 
 /** E_row · q, unrolled by 4. */
 export function dot(E: Float32Array, eOff: number, q: Float32Array, qOff: number, D: number): number {
-  let even = 0, odd = 0;
+  let even = 0,
+    odd = 0;
   let d = 0;
   for (; d + 3 < D; d += 4) {
-    const e = eOff + d, k = qOff + d;
+    const e = eOff + d,
+      k = qOff + d;
     even += E[e] * q[k];
     odd += E[e + 1] * q[k + 1];
     even += E[e + 2] * q[k + 2];
@@ -33,11 +35,26 @@ export function dot(E: Float32Array, eOff: number, q: Float32Array, qOff: number
 }
 
 /** E_row · a, E_row · b, E_row · c in one pass over the row, written to out[o..o+2]. */
-export function dot3(E: Float32Array, eOff: number, a: Float32Array, b: Float32Array, c: Float32Array, D: number, out: Float64Array, o: number): void {
-  let a0 = 0, a1 = 0, b0 = 0, b1 = 0, c0 = 0, c1 = 0;
+export function dot3(
+  E: Float32Array,
+  eOff: number,
+  a: Float32Array,
+  b: Float32Array,
+  c: Float32Array,
+  D: number,
+  out: Float64Array,
+  o: number,
+): void {
+  let a0 = 0,
+    a1 = 0,
+    b0 = 0,
+    b1 = 0,
+    c0 = 0,
+    c1 = 0;
   let d = 0;
   for (; d + 1 < D; d += 2) {
-    const e0 = E[eOff + d], e1 = E[eOff + d + 1];
+    const e0 = E[eOff + d],
+      e1 = E[eOff + d + 1];
     a0 += e0 * a[d];
     a1 += e1 * a[d + 1];
     b0 += e0 * b[d];
@@ -57,12 +74,31 @@ export function dot3(E: Float32Array, eOff: number, a: Float32Array, b: Float32A
 }
 
 /** E_row · Q_m for the four consecutive rows m = 0..3 of Q starting at qOff (row-major [4, D]), to out[o..o+3]. */
-export function dot4(E: Float32Array, eOff: number, Q: Float32Array, qOff: number, D: number, out: Float64Array, o: number): void {
-  let a0 = 0, a1 = 0, b0 = 0, b1 = 0, c0 = 0, c1 = 0, f0 = 0, f1 = 0;
-  const qa = qOff, qb = qOff + D, qc = qOff + 2 * D, qf = qOff + 3 * D;
+export function dot4(
+  E: Float32Array,
+  eOff: number,
+  Q: Float32Array,
+  qOff: number,
+  D: number,
+  out: Float64Array,
+  o: number,
+): void {
+  let a0 = 0,
+    a1 = 0,
+    b0 = 0,
+    b1 = 0,
+    c0 = 0,
+    c1 = 0,
+    f0 = 0,
+    f1 = 0;
+  const qa = qOff,
+    qb = qOff + D,
+    qc = qOff + 2 * D,
+    qf = qOff + 3 * D;
   let d = 0;
   for (; d + 1 < D; d += 2) {
-    const e0 = E[eOff + d], e1 = E[eOff + d + 1];
+    const e0 = E[eOff + d],
+      e1 = E[eOff + d + 1];
     a0 += e0 * Q[qa + d];
     a1 += e1 * Q[qa + d + 1];
     b0 += e0 * Q[qb + d];
@@ -89,12 +125,29 @@ export function dot4(E: Float32Array, eOff: number, Q: Float32Array, qOff: numbe
  * E_r · q for the four consecutive rows r = v..v+3 starting at eOff, to out[v..v+3]. Each q element is loaded
  * once for four rows; this is the single-query hot loop (measured ~1.4× faster than four `dot` calls in V8).
  */
-export function dotRows4(E: Float32Array, eOff: number, q: Float32Array, D: number, out: Float64Array, v: number): void {
-  let a0 = 0, a1 = 0, b0 = 0, b1 = 0, c0 = 0, c1 = 0, f0 = 0, f1 = 0;
-  const r1 = eOff + D, r2 = r1 + D, r3 = r2 + D;
+export function dotRows4(
+  E: Float32Array,
+  eOff: number,
+  q: Float32Array,
+  D: number,
+  out: Float64Array,
+  v: number,
+): void {
+  let a0 = 0,
+    a1 = 0,
+    b0 = 0,
+    b1 = 0,
+    c0 = 0,
+    c1 = 0,
+    f0 = 0,
+    f1 = 0;
+  const r1 = eOff + D,
+    r2 = r1 + D,
+    r3 = r2 + D;
   let d = 0;
   for (; d + 1 < D; d += 2) {
-    const p0 = q[d], p1 = q[d + 1];
+    const p0 = q[d],
+      p1 = q[d + 1];
     a0 += E[eOff + d] * p0;
     a1 += E[eOff + d + 1] * p1;
     b0 += E[r1 + d] * p0;
@@ -121,12 +174,32 @@ export function dotRows4(E: Float32Array, eOff: number, q: Float32Array, D: numb
  * E_r · q for four arbitrary rows r0..r3 (row indices), to out[r0..r3]: dotRows4 for rows that are not
  * adjacent, used when a mask leaves gaps. Same summation order as `dot`.
  */
-export function dotRowsAt4(E: Float32Array, r0: number, r1: number, r2: number, r3: number, q: Float32Array, D: number, out: Float64Array): void {
-  let a0 = 0, a1 = 0, b0 = 0, b1 = 0, c0 = 0, c1 = 0, f0 = 0, f1 = 0;
-  const o0 = r0 * D, o1 = r1 * D, o2 = r2 * D, o3 = r3 * D;
+export function dotRowsAt4(
+  E: Float32Array,
+  r0: number,
+  r1: number,
+  r2: number,
+  r3: number,
+  q: Float32Array,
+  D: number,
+  out: Float64Array,
+): void {
+  let a0 = 0,
+    a1 = 0,
+    b0 = 0,
+    b1 = 0,
+    c0 = 0,
+    c1 = 0,
+    f0 = 0,
+    f1 = 0;
+  const o0 = r0 * D,
+    o1 = r1 * D,
+    o2 = r2 * D,
+    o3 = r3 * D;
   let d = 0;
   for (; d + 1 < D; d += 2) {
-    const p0 = q[d], p1 = q[d + 1];
+    const p0 = q[d],
+      p1 = q[d + 1];
     a0 += E[o0 + d] * p0;
     a1 += E[o0 + d + 1] * p1;
     b0 += E[o1 + d] * p0;
@@ -155,7 +228,14 @@ export function dotRowsAt4(E: Float32Array, r0: number, r1: number, r2: number, 
  * of the pass over E: the wanted rows are taken four at a time wherever they are (dotRowsAt4), so gaps in the
  * mask cost nothing extra. Same summation order everywhere, so a value does not depend on which rows were skipped.
  */
-export function dotAll(E: Float32Array, V: number, D: number, q: Float32Array, out: Float64Array, rows?: Uint8Array): Float64Array {
+export function dotAll(
+  E: Float32Array,
+  V: number,
+  D: number,
+  q: Float32Array,
+  out: Float64Array,
+  rows?: Uint8Array,
+): Float64Array {
   const wasm = wasmMatrixOf(E, V, D);
   if (wasm) {
     wasmDotAll(wasm, E, V, D, q, out, rows);
@@ -186,16 +266,43 @@ export function dotAll(E: Float32Array, V: number, D: number, q: Float32Array, o
  * once for both rows. Same per-pair summation order as dot3. Writes outA/B/C at r and s.
  */
 export function dot3Rows2(
-  E: Float32Array, r: number, s: number, a: Float32Array, b: Float32Array, c: Float32Array, D: number,
-  outA: Float64Array, outB: Float64Array, outC: Float64Array,
+  E: Float32Array,
+  r: number,
+  s: number,
+  a: Float32Array,
+  b: Float32Array,
+  c: Float32Array,
+  D: number,
+  outA: Float64Array,
+  outB: Float64Array,
+  outC: Float64Array,
 ): void {
-  let ra0 = 0, ra1 = 0, rb0 = 0, rb1 = 0, rc0 = 0, rc1 = 0;
-  let sa0 = 0, sa1 = 0, sb0 = 0, sb1 = 0, sc0 = 0, sc1 = 0;
-  const or = r * D, os = s * D;
+  let ra0 = 0,
+    ra1 = 0,
+    rb0 = 0,
+    rb1 = 0,
+    rc0 = 0,
+    rc1 = 0;
+  let sa0 = 0,
+    sa1 = 0,
+    sb0 = 0,
+    sb1 = 0,
+    sc0 = 0,
+    sc1 = 0;
+  const or = r * D,
+    os = s * D;
   let d = 0;
   for (; d + 1 < D; d += 2) {
-    const a0 = a[d], a1 = a[d + 1], b0 = b[d], b1 = b[d + 1], c0 = c[d], c1 = c[d + 1];
-    const e0 = E[or + d], e1 = E[or + d + 1], g0 = E[os + d], g1 = E[os + d + 1];
+    const a0 = a[d],
+      a1 = a[d + 1],
+      b0 = b[d],
+      b1 = b[d + 1],
+      c0 = c[d],
+      c1 = c[d + 1];
+    const e0 = E[or + d],
+      e1 = E[or + d + 1],
+      g0 = E[os + d],
+      g1 = E[os + d + 1];
     ra0 += e0 * a0;
     ra1 += e1 * a1;
     rb0 += e0 * b0;
@@ -210,7 +317,8 @@ export function dot3Rows2(
     sc1 += g1 * c1;
   }
   if (d < D) {
-    const e0 = E[or + d], g0 = E[os + d];
+    const e0 = E[or + d],
+      g0 = E[os + d];
     ra0 += e0 * a[d];
     rb0 += e0 * b[d];
     rc0 += e0 * c[d];
@@ -264,7 +372,13 @@ export function dotAllThree(
 }
 
 /** 3CosAdd direction b − a + c (rounded to float32): its dot with a unit row x is cos(x,b) − cos(x,a) + cos(x,c). */
-export function cosAddTarget(a: Float32Array, b: Float32Array, c: Float32Array, out = new Float32Array(a.length), outOff = 0): Float32Array {
+export function cosAddTarget(
+  a: Float32Array,
+  b: Float32Array,
+  c: Float32Array,
+  out = new Float32Array(a.length),
+  outOff = 0,
+): Float32Array {
   for (let d = 0; d < a.length; d++) out[outOff + d] = b[d] - a[d] + c[d];
   return out;
 }

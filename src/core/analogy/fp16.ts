@@ -24,7 +24,9 @@ function halfTable(): Float32Array {
  */
 export function decodeFloat16(bytes: Uint8Array, count = Math.floor(bytes.length / 2), byteOffset = 0): Float32Array {
   if (byteOffset + 2 * count > bytes.length) {
-    throw new Error(`Need ${2 * count} bytes of float16 data from offset ${byteOffset}, only ${bytes.length - byteOffset} available.`);
+    throw new Error(
+      `Need ${2 * count} bytes of float16 data from offset ${byteOffset}, only ${bytes.length - byteOffset} available.`,
+    );
   }
   const lookup = halfTable();
   const out = new Float32Array(count);

@@ -13,10 +13,29 @@ export { WordVectorTextParser, parseWordVectorText } from './word-vector-text';
 export { meanCentered } from './centering';
 export type { QueryWord, ResolvedWord, OutOfVocabulary, Resolution, LookupOptions } from './query-words';
 export { resolveWord, findRow } from './query-words';
-export type { AnalogyMethod, AnalogyOptions, AnalogyAnswer, AnalogyOutcome, ScoredWord, QueryWordRank, NeighbourOptions } from './analogy-search';
+export type {
+  AnalogyMethod,
+  AnalogyOptions,
+  AnalogyAnswer,
+  AnalogyOutcome,
+  ScoredWord,
+  QueryWordRank,
+  NeighbourOptions,
+} from './analogy-search';
 export { solveAnalogy, analogyScores, nearestNeighbours, candidateMask, COSMUL_EPSILON } from './analogy-search';
 export { topKRows, rankAmong, ranksAhead } from './ranking';
-export { dot, dot3, dot4, dotRows4, dotRowsAt4, dot3Rows2, dotAll, dotAllThree, cosAddTarget, cosMulScore } from './dot-kernels';
+export {
+  dot,
+  dot3,
+  dot4,
+  dotRows4,
+  dotRowsAt4,
+  dot3Rows2,
+  dotAll,
+  dotAllThree,
+  cosAddTarget,
+  cosMulScore,
+} from './dot-kernels';
 export { allocateMatrix, wasmKernelsAvailable } from './wasm-dot';
 export type { Projection2D } from './pca';
 export { projectTo2D, symmetricEigen } from './pca';

@@ -19,7 +19,8 @@ export interface Projection2D {
 }
 
 export function projectTo2D(vectors: ArrayLike<number>, n: number, dim: number): Projection2D {
-  if (!(n >= 1) || vectors.length !== n * dim) throw new Error(`Expected ${n} vectors of dimension ${dim} (${n * dim} values), got ${vectors.length}.`);
+  if (!(n >= 1) || vectors.length !== n * dim)
+    throw new Error(`Expected ${n} vectors of dimension ${dim} (${n * dim} values), got ${vectors.length}.`);
   const mean = new Float64Array(dim);
   for (let i = 0; i < n; i++) for (let d = 0; d < dim; d++) mean[d] += vectors[i * dim + d] / n;
   const x = new Float64Array(n * dim);
@@ -50,7 +51,8 @@ export function projectTo2D(vectors: ArrayLike<number>, n: number, dim: number):
       components[k * dim + d] = s / root;
     }
     let largest = 0;
-    for (let d = 1; d < dim; d++) if (Math.abs(components[k * dim + d]) > Math.abs(components[k * dim + largest])) largest = d;
+    for (let d = 1; d < dim; d++)
+      if (Math.abs(components[k * dim + d]) > Math.abs(components[k * dim + largest])) largest = d;
     const sign = components[k * dim + largest] < 0 ? -1 : 1;
     for (let d = 0; d < dim; d++) components[k * dim + d] *= sign;
     for (let i = 0; i < n; i++) points[i * 2 + k] = sign * eigenvectors[i * n + e] * root;
@@ -65,7 +67,8 @@ export function symmetricEigen(matrix: Float64Array, n: number): { values: Float
   const v = new Float64Array(n * n);
   for (let i = 0; i < n; i++) v[i * n + i] = 1;
   for (let sweep = 0; sweep < 100; sweep++) {
-    let off = 0, diag = 0;
+    let off = 0,
+      diag = 0;
     for (let p = 0; p < n; p++) {
       diag += a[p * n + p] ** 2;
       for (let q = p + 1; q < n; q++) off += a[p * n + q] ** 2;
@@ -81,17 +84,20 @@ export function symmetricEigen(matrix: Float64Array, n: number): { values: Float
         const c = 1 / Math.sqrt(t * t + 1);
         const s = t * c;
         for (let k = 0; k < n; k++) {
-          const akp = a[k * n + p], akq = a[k * n + q];
+          const akp = a[k * n + p],
+            akq = a[k * n + q];
           a[k * n + p] = c * akp - s * akq;
           a[k * n + q] = s * akp + c * akq;
         }
         for (let k = 0; k < n; k++) {
-          const apk = a[p * n + k], aqk = a[q * n + k];
+          const apk = a[p * n + k],
+            aqk = a[q * n + k];
           a[p * n + k] = c * apk - s * aqk;
           a[q * n + k] = s * apk + c * aqk;
         }
         for (let k = 0; k < n; k++) {
-          const vkp = v[k * n + p], vkq = v[k * n + q];
+          const vkp = v[k * n + p],
+            vkq = v[k * n + q];
           v[k * n + p] = c * vkp - s * vkq;
           v[k * n + q] = s * vkp + c * vkq;
         }

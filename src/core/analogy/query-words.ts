@@ -41,24 +41,49 @@ export function findRow(space: VectorSpace, label: string, options: LookupOption
   return space.index.get(label.toLowerCase());
 }
 
-export function resolveWord(space: VectorSpace, word: QueryWord, role = 'query', options: LookupOptions = {}): Resolution {
+export function resolveWord(
+  space: VectorSpace,
+  word: QueryWord,
+  role = 'query',
+  options: LookupOptions = {},
+): Resolution {
   if (typeof word === 'string') {
     const row = findRow(space, word, options);
-    if (row === undefined) return outOfVocabulary(word, role, `"${word}" (${role}) is not in the vocabulary of this space.`);
+    if (row === undefined)
+      return outOfVocabulary(word, role, `"${word}" (${role}) is not in the vocabulary of this space.`);
     return {
       ok: true,
-      word: { label: word, row, matched: space.words[row], averagedPieces: false, rows: [row], vector: space.unit.slice(row * space.dim, (row + 1) * space.dim) },
+      word: {
+        label: word,
+        row,
+        matched: space.words[row],
+        averagedPieces: false,
+        rows: [row],
+        vector: space.unit.slice(row * space.dim, (row + 1) * space.dim),
+      },
     };
   }
   const { label, pieces } = word;
   if (pieces.length === 0) return outOfVocabulary(label, role, `"${label}" (${role}) has no pieces to average.`);
   const bad = pieces.find((id) => !Number.isInteger(id) || id < 0 || id >= space.size);
-  if (bad !== undefined) return outOfVocabulary(label, role, `"${label}" (${role}): piece id ${bad} is outside the vocabulary (0..${space.size - 1}).`);
+  if (bad !== undefined)
+    return outOfVocabulary(
+      label,
+      role,
+      `"${label}" (${role}): piece id ${bad} is outside the vocabulary (0..${space.size - 1}).`,
+    );
   if (pieces.length === 1) {
     const row = pieces[0];
     return {
       ok: true,
-      word: { label, row, matched: space.words[row], averagedPieces: false, rows: [row], vector: space.unit.slice(row * space.dim, (row + 1) * space.dim) },
+      word: {
+        label,
+        row,
+        matched: space.words[row],
+        averagedPieces: false,
+        rows: [row],
+        vector: space.unit.slice(row * space.dim, (row + 1) * space.dim),
+      },
     };
   }
   const { dim, unit, norms } = space;
@@ -70,7 +95,14 @@ export function resolveWord(space: VectorSpace, word: QueryWord, role = 'query',
   const vector = Float32Array.from(sum, (x) => (norm > 0 ? x / norm : 0));
   return {
     ok: true,
-    word: { label, row: null, matched: pieces.map((id) => space.words[id]).join(' '), averagedPieces: true, rows: [...new Set(pieces)], vector },
+    word: {
+      label,
+      row: null,
+      matched: pieces.map((id) => space.words[id]).join(' '),
+      averagedPieces: true,
+      rows: [...new Set(pieces)],
+      vector,
+    },
   };
 }
 

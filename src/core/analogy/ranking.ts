@@ -22,7 +22,7 @@ export function topKRows(scores: ArrayLike<number>, eligible: Uint8Array, k: num
     if (!eligible[v] || Number.isNaN(scores[v])) continue;
     if (heap.length < k) {
       heap.push(v);
-      for (let i = heap.length - 1; i > 0; ) {
+      for (let i = heap.length - 1; i > 0;) {
         const parent = (i - 1) >> 1;
         if (!weaker(heap[i], heap[parent])) break;
         swap(i, parent);
@@ -30,8 +30,9 @@ export function topKRows(scores: ArrayLike<number>, eligible: Uint8Array, k: num
       }
     } else if (weaker(heap[0], v)) {
       heap[0] = v;
-      for (let i = 0; ; ) {
-        const l = 2 * i + 1, r = l + 1;
+      for (let i = 0; ;) {
+        const l = 2 * i + 1,
+          r = l + 1;
         let m = i;
         if (l < heap.length && weaker(heap[l], heap[m])) m = l;
         if (r < heap.length && weaker(heap[r], heap[m])) m = r;

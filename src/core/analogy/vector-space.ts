@@ -39,7 +39,11 @@ export interface VectorSpaceOptions {
   centered?: boolean;
 }
 
-export function createVectorSpace(words: readonly string[], vectors: Float32Array, options: VectorSpaceOptions = {}): VectorSpace {
+export function createVectorSpace(
+  words: readonly string[],
+  vectors: Float32Array,
+  options: VectorSpaceOptions = {},
+): VectorSpace {
   const size = words.length;
   if (size === 0) throw new Error('A vector space needs at least one word.');
   if (vectors.length % size !== 0) {
@@ -89,7 +93,8 @@ function unitStorage(vectors: Float32Array, size: number, dim: number, inPlace: 
 
 function wholeWordFlags(words: readonly string[], rule: VectorSpaceOptions['wholeWord']): Uint8Array {
   if (rule instanceof Uint8Array) {
-    if (rule.length !== words.length) throw new Error(`Whole-word flags have ${rule.length} entries, expected ${words.length}.`);
+    if (rule.length !== words.length)
+      throw new Error(`Whole-word flags have ${rule.length} entries, expected ${words.length}.`);
     return new Uint8Array(rule);
   }
   const test = rule ?? isWholeWordToken;
@@ -97,7 +102,11 @@ function wholeWordFlags(words: readonly string[], rule: VectorSpaceOptions['whol
 }
 
 /** (a) The model's token-embedding matrix [V, D] with its tokenizer vocabulary (row i = token id i). */
-export function fromTokenEmbeddings(matrix: Float32Array, vocabulary: readonly string[], options: { inPlace?: boolean } = {}): VectorSpace {
+export function fromTokenEmbeddings(
+  matrix: Float32Array,
+  vocabulary: readonly string[],
+  options: { inPlace?: boolean } = {},
+): VectorSpace {
   return createVectorSpace(vocabulary, matrix, { kind: 'token-embeddings', inPlace: options.inPlace });
 }
 

@@ -36,7 +36,8 @@ const THREE_ROWS = 3;
 
 // ---- a tiny wasm assembler -------------------------------------------------------------------------------
 
-const I32 = 0x7f, V128 = 0x7b;
+const I32 = 0x7f,
+  V128 = 0x7b;
 
 function uleb(value: number): number[] {
   const out: number[] = [];
@@ -104,8 +105,13 @@ const v128Zero = op.simd(0x0c, ...new Array<number>(16).fill(0));
 function macc(acc: number, row: number, k: number, offset: number, q: number): number[] {
   return [
     ...op.get(acc),
-    ...op.get(row), ...op.get(k), ...op.add, ...v128Load64Zero(offset), ...promoteLow,
-    ...op.get(q), ...f64x2Mul,
+    ...op.get(row),
+    ...op.get(k),
+    ...op.add,
+    ...v128Load64Zero(offset),
+    ...promoteLow,
+    ...op.get(q),
+    ...f64x2Mul,
     ...f64x2Add,
     ...op.set(acc),
   ];
@@ -113,7 +119,15 @@ function macc(acc: number, row: number, k: number, offset: number, q: number): n
 
 /** res[offset] = lane0(acc) + lane1(acc), with res + j on the stack first. */
 function storeSum(acc: number, resPtr: number, offset: number): number[] {
-  return [...op.get(resPtr), ...op.get(acc), ...lane(0), ...op.get(acc), ...lane(1), ...op.f64Add, ...op.f64Store(offset)];
+  return [
+    ...op.get(resPtr),
+    ...op.get(acc),
+    ...lane(0),
+    ...op.get(acc),
+    ...lane(1),
+    ...op.f64Add,
+    ...op.f64Store(offset),
+  ];
 }
 
 /**
@@ -126,50 +140,102 @@ function rowsBody(rowCount: number, pairsPerStep: number): number[] {
   // params: 0 q, 1 rowBytes, 2 idx, 3 n, 4 res
   const [Q, ROW_BYTES, IDX, N, RES] = [0, 1, 2, 3, 4];
   // locals: end (idx end), p0..p(R−1), k (byte offset in row), qp, main (rowBytes rounded down to a whole step), acc0..acc(R−1), qv
-  const END = 5, P = Array.from({ length: rowCount }, (_, m) => 6 + m);
-  const K = 6 + rowCount, QP = K + 1, MAIN = K + 2;
-  const ACC = Array.from({ length: rowCount }, (_, m) => MAIN + 1 + m), QV = MAIN + 1 + rowCount;
+  const END = 5,
+    P = Array.from({ length: rowCount }, (_, m) => 6 + m);
+  const K = 6 + rowCount,
+    QP = K + 1,
+    MAIN = K + 2;
+  const ACC = Array.from({ length: rowCount }, (_, m) => MAIN + 1 + m),
+    QV = MAIN + 1 + rowCount;
   const stepBytes = 8 * pairsPerStep;
-  const locals = vec([[...uleb(4 + rowCount), I32], [...uleb(rowCount + 1), V128]]);
-  const pairs = (count: number) => Array.from({ length: count }, (_, j) => [
-    ...op.get(QP), ...v128Load(16 * j), ...op.set(QV),
-    ...P.flatMap((p, m) => macc(ACC[m], p, K, 8 * j, QV)),
-  ]).flat();
+  const locals = vec([
+    [...uleb(4 + rowCount), I32],
+    [...uleb(rowCount + 1), V128],
+  ]);
+  const pairs = (count: number) =>
+    Array.from({ length: count }, (_, j) => [
+      ...op.get(QP),
+      ...v128Load(16 * j),
+      ...op.set(QV),
+      ...P.flatMap((p, m) => macc(ACC[m], p, K, 8 * j, QV)),
+    ]).flat();
   const code: number[] = [
     // end = idx + 4n; main = rowBytes rounded down to a multiple of stepBytes
-    ...op.get(IDX), ...op.get(N), ...op.i32(2), 0x74 /* shl */, ...op.add, ...op.set(END),
-    ...op.get(ROW_BYTES), ...op.i32(-stepBytes), ...op.and, ...op.set(MAIN),
+    ...op.get(IDX),
+    ...op.get(N),
+    ...op.i32(2),
+    0x74 /* shl */,
+    ...op.add,
+    ...op.set(END),
+    ...op.get(ROW_BYTES),
+    ...op.i32(-stepBytes),
+    ...op.and,
+    ...op.set(MAIN),
     ...op.block,
-    ...op.get(IDX), ...op.get(END), 0x4f /* ge_u */, ...op.brIf(0),
+    ...op.get(IDX),
+    ...op.get(END),
+    0x4f /* ge_u */,
+    ...op.brIf(0),
     ...op.loop,
     ...P.flatMap((p, m) => [...op.get(IDX), ...op.i32Load(4 * m), ...op.set(p)]),
     ...ACC.flatMap((acc) => [...v128Zero, ...op.set(acc)]),
-    ...op.i32(0), ...op.set(K),
-    ...op.get(Q), ...op.set(QP),
+    ...op.i32(0),
+    ...op.set(K),
+    ...op.get(Q),
+    ...op.set(QP),
     // main loop: pairsPerStep coordinate pairs per step
     ...op.block,
-    ...op.get(MAIN), 0x45 /* eqz */, ...op.brIf(0),
+    ...op.get(MAIN),
+    0x45 /* eqz */,
+    ...op.brIf(0),
     ...op.loop,
     ...pairs(pairsPerStep),
-    ...op.get(QP), ...op.i32(2 * stepBytes), ...op.add, ...op.set(QP),
-    ...op.get(K), ...op.i32(stepBytes), ...op.add, ...op.tee(K),
-    ...op.get(MAIN), ...op.ltU, ...op.brIf(0),
+    ...op.get(QP),
+    ...op.i32(2 * stepBytes),
+    ...op.add,
+    ...op.set(QP),
+    ...op.get(K),
+    ...op.i32(stepBytes),
+    ...op.add,
+    ...op.tee(K),
+    ...op.get(MAIN),
+    ...op.ltU,
+    ...op.brIf(0),
     ...op.end,
     ...op.end,
     // the remaining pairs, one at a time
     ...op.block,
-    ...op.get(K), ...op.get(ROW_BYTES), 0x4f /* ge_u */, ...op.brIf(0),
+    ...op.get(K),
+    ...op.get(ROW_BYTES),
+    0x4f /* ge_u */,
+    ...op.brIf(0),
     ...op.loop,
     ...pairs(1),
-    ...op.get(QP), ...op.i32(16), ...op.add, ...op.set(QP),
-    ...op.get(K), ...op.i32(8), ...op.add, ...op.tee(K),
-    ...op.get(ROW_BYTES), ...op.ltU, ...op.brIf(0),
+    ...op.get(QP),
+    ...op.i32(16),
+    ...op.add,
+    ...op.set(QP),
+    ...op.get(K),
+    ...op.i32(8),
+    ...op.add,
+    ...op.tee(K),
+    ...op.get(ROW_BYTES),
+    ...op.ltU,
+    ...op.brIf(0),
     ...op.end,
     ...op.end,
     ...ACC.flatMap((acc, m) => storeSum(acc, RES, 8 * m)),
-    ...op.get(RES), ...op.i32(8 * rowCount), ...op.add, ...op.set(RES),
-    ...op.get(IDX), ...op.i32(4 * rowCount), ...op.add, ...op.tee(IDX),
-    ...op.get(END), ...op.ltU, ...op.brIf(0),
+    ...op.get(RES),
+    ...op.i32(8 * rowCount),
+    ...op.add,
+    ...op.set(RES),
+    ...op.get(IDX),
+    ...op.i32(4 * rowCount),
+    ...op.add,
+    ...op.tee(IDX),
+    ...op.get(END),
+    ...op.ltU,
+    ...op.brIf(0),
     ...op.end,
     ...op.end,
   ];
@@ -183,38 +249,97 @@ function rowsBody(rowCount: number, pairsPerStep: number): number[] {
  */
 function threeBody(rowCount: number): number[] {
   // params: 0 qa, 1 qb, 2 qc, 3 rowBytes, 4 idx, 5 n, 6 res
-  const QS = [0, 1, 2], ROW_BYTES = 3, IDX = 4, N = 5, RES = 6;
+  const QS = [0, 1, 2],
+    ROW_BYTES = 3,
+    IDX = 4,
+    N = 5,
+    RES = 6;
   // locals: end, row addresses, k (byte offset in a row), qoff (byte offset into the queries, 2k); then
   // qv, the widened E pairs of each row, and the accumulators (row r, query m at 3r + m)
-  const END = 7, P = Array.from({ length: rowCount }, (_, r) => 8 + r), K = 8 + rowCount, QOFF = K + 1;
-  const QV = QOFF + 1, EV = P.map((_, r) => QV + 1 + r), ACC = Array.from({ length: 3 * rowCount }, (_, j) => QV + 1 + rowCount + j);
-  const locals = vec([[...uleb(3 + rowCount), I32], [...uleb(1 + 4 * rowCount), V128]]);
+  const END = 7,
+    P = Array.from({ length: rowCount }, (_, r) => 8 + r),
+    K = 8 + rowCount,
+    QOFF = K + 1;
+  const QV = QOFF + 1,
+    EV = P.map((_, r) => QV + 1 + r),
+    ACC = Array.from({ length: 3 * rowCount }, (_, j) => QV + 1 + rowCount + j);
+  const locals = vec([
+    [...uleb(3 + rowCount), I32],
+    [...uleb(1 + 4 * rowCount), V128],
+  ]);
   const code: number[] = [
-    ...op.get(IDX), ...op.get(N), ...op.i32(2), 0x74, ...op.add, ...op.set(END),
+    ...op.get(IDX),
+    ...op.get(N),
+    ...op.i32(2),
+    0x74,
+    ...op.add,
+    ...op.set(END),
     ...op.block,
-    ...op.get(IDX), ...op.get(END), 0x4f, ...op.brIf(0),
+    ...op.get(IDX),
+    ...op.get(END),
+    0x4f,
+    ...op.brIf(0),
     ...op.loop,
     ...P.flatMap((p, r) => [...op.get(IDX), ...op.i32Load(4 * r), ...op.set(p)]),
     ...ACC.flatMap((acc) => [...v128Zero, ...op.set(acc)]),
-    ...op.i32(0), ...op.set(K),
-    ...op.i32(0), ...op.set(QOFF),
+    ...op.i32(0),
+    ...op.set(K),
+    ...op.i32(0),
+    ...op.set(QOFF),
     ...op.block,
-    ...op.get(ROW_BYTES), ...op.i32(8), ...op.ltU, ...op.brIf(0),
+    ...op.get(ROW_BYTES),
+    ...op.i32(8),
+    ...op.ltU,
+    ...op.brIf(0),
     ...op.loop,
-    ...P.flatMap((p, r) => [...op.get(p), ...op.get(K), ...op.add, ...v128Load64Zero(0), ...promoteLow, ...op.set(EV[r])]),
-    ...QS.flatMap((q, m) => [
-      ...op.get(q), ...op.get(QOFF), ...op.add, ...v128Load(0), ...op.set(QV),
-      ...EV.flatMap((ev, r) => [...op.get(ACC[3 * r + m]), ...op.get(ev), ...op.get(QV), ...f64x2Mul, ...f64x2Add, ...op.set(ACC[3 * r + m])]),
+    ...P.flatMap((p, r) => [
+      ...op.get(p),
+      ...op.get(K),
+      ...op.add,
+      ...v128Load64Zero(0),
+      ...promoteLow,
+      ...op.set(EV[r]),
     ]),
-    ...op.get(QOFF), ...op.i32(16), ...op.add, ...op.set(QOFF),
-    ...op.get(K), ...op.i32(8), ...op.add, ...op.tee(K),
-    ...op.get(ROW_BYTES), ...op.ltU, ...op.brIf(0),
+    ...QS.flatMap((q, m) => [
+      ...op.get(q),
+      ...op.get(QOFF),
+      ...op.add,
+      ...v128Load(0),
+      ...op.set(QV),
+      ...EV.flatMap((ev, r) => [
+        ...op.get(ACC[3 * r + m]),
+        ...op.get(ev),
+        ...op.get(QV),
+        ...f64x2Mul,
+        ...f64x2Add,
+        ...op.set(ACC[3 * r + m]),
+      ]),
+    ]),
+    ...op.get(QOFF),
+    ...op.i32(16),
+    ...op.add,
+    ...op.set(QOFF),
+    ...op.get(K),
+    ...op.i32(8),
+    ...op.add,
+    ...op.tee(K),
+    ...op.get(ROW_BYTES),
+    ...op.ltU,
+    ...op.brIf(0),
     ...op.end,
     ...op.end,
     ...ACC.flatMap((acc, j) => storeSum(acc, RES, 8 * j)),
-    ...op.get(RES), ...op.i32(24 * rowCount), ...op.add, ...op.set(RES),
-    ...op.get(IDX), ...op.i32(4 * rowCount), ...op.add, ...op.tee(IDX),
-    ...op.get(END), ...op.ltU, ...op.brIf(0),
+    ...op.get(RES),
+    ...op.i32(24 * rowCount),
+    ...op.add,
+    ...op.set(RES),
+    ...op.get(IDX),
+    ...op.i32(4 * rowCount),
+    ...op.add,
+    ...op.tee(IDX),
+    ...op.get(END),
+    ...op.ltU,
+    ...op.brIf(0),
     ...op.end,
     ...op.end,
   ];
@@ -223,16 +348,39 @@ function threeBody(rowCount: number): number[] {
 
 /** The module: imports env.memory, exports rows and three. */
 export function kernelModuleBytes(): Uint8Array<ArrayBuffer> {
-  const types = section(1, vec([
-    [0x60, ...vec([[I32], [I32], [I32], [I32], [I32]]), ...vec([])],
-    [0x60, ...vec([[I32], [I32], [I32], [I32], [I32], [I32], [I32]]), ...vec([])],
-  ]));
+  const types = section(
+    1,
+    vec([
+      [0x60, ...vec([[I32], [I32], [I32], [I32], [I32]]), ...vec([])],
+      [0x60, ...vec([[I32], [I32], [I32], [I32], [I32], [I32], [I32]]), ...vec([])],
+    ]),
+  );
   const imports = section(2, vec([[...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(1)]]));
   const functions = section(3, vec([[0], [1]]));
-  const exports = section(7, vec([[...name('rows'), 0x00, 0], [...name('three'), 0x00, 1]]));
+  const exports = section(
+    7,
+    vec([
+      [...name('rows'), 0x00, 0],
+      [...name('three'), 0x00, 1],
+    ]),
+  );
   const bodies = [rowsBody(ROWS, PAIRS_PER_STEP), threeBody(THREE_ROWS)];
   const code = section(10, vec(bodies.map((body) => [...uleb(body.length), ...body])));
-  return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...imports, ...functions, ...exports, ...code]);
+  return new Uint8Array([
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
+    ...types,
+    ...imports,
+    ...functions,
+    ...exports,
+    ...code,
+  ]);
 }
 
 // ---- matrices in wasm memory ----------------------------------------------------------------------------
@@ -336,7 +484,8 @@ export function isWasmMatrix(E: Float32Array, rows: number, dim: number): boolea
 
 function arenaFor(E: Float32Array, V: number, D: number): WasmMatrix | null {
   const arena = arenas.get(E.buffer);
-  if (!arena || arena.dim !== D || D % 2 !== 0 || E.byteOffset + V * D * 4 > arena.queryPtr || V > arena.rows) return null;
+  if (!arena || arena.dim !== D || D % 2 !== 0 || E.byteOffset + V * D * 4 > arena.queryPtr || V > arena.rows)
+    return null;
   return arena;
 }
 
@@ -349,7 +498,15 @@ export function wasmMatrixOf(E: Float32Array, V: number, D: number): WasmMatrix 
  * out[v] = E_v · q for v in 0..V−1, or only where rows[v] is non-zero, with the wasm kernel (values identical
  * to dot-kernels.ts). `arena` from wasmMatrixOf(E, V, D).
  */
-export function wasmDotAll(arena: WasmMatrix, E: Float32Array, V: number, D: number, q: Float32Array, out: Float64Array, rows?: Uint8Array): void {
+export function wasmDotAll(
+  arena: WasmMatrix,
+  E: Float32Array,
+  V: number,
+  D: number,
+  q: Float32Array,
+  out: Float64Array,
+  rows?: Uint8Array,
+): void {
   const { idx, res, queries } = arena;
   for (let d = 0; d < D; d++) queries[d] = q[d];
   const n = fillRowList(idx, E.byteOffset, V, D, rows);
@@ -361,14 +518,24 @@ export function wasmDotAll(arena: WasmMatrix, E: Float32Array, V: number, D: num
     out.set(res.subarray(0, V));
     return;
   }
-  const base = E.byteOffset, rowBytes = D * 4;
+  const base = E.byteOffset,
+    rowBytes = D * 4;
   for (let i = 0; i < n; i++) out[(idx[i] - base) / rowBytes] = res[i];
 }
 
 /** outA/B/C[v] = E_v · a, b, c for every row or the rows flagged in `rows`, with the wasm kernel. */
 export function wasmDotAllThree(
-  arena: WasmMatrix, E: Float32Array, V: number, D: number, a: Float32Array, b: Float32Array, c: Float32Array,
-  outA: Float64Array, outB: Float64Array, outC: Float64Array, rows?: Uint8Array,
+  arena: WasmMatrix,
+  E: Float32Array,
+  V: number,
+  D: number,
+  a: Float32Array,
+  b: Float32Array,
+  c: Float32Array,
+  outA: Float64Array,
+  outB: Float64Array,
+  outC: Float64Array,
+  rows?: Uint8Array,
 ): void {
   const { idx, res, queries } = arena;
   for (let d = 0; d < D; d++) {
@@ -382,7 +549,8 @@ export function wasmDotAllThree(
   for (let i = n; i < padded; i++) idx[i] = idx[n - 1];
   const q = arena.queryPtr;
   arena.kernels.three(q, q + D * 8, q + 2 * D * 8, D * 4, arena.idxPtr, padded, arena.resPtr);
-  const base = E.byteOffset, rowBytes = D * 4;
+  const base = E.byteOffset,
+    rowBytes = D * 4;
   for (let i = 0; i < n; i++) {
     const v = rows ? (idx[i] - base) / rowBytes : i;
     outA[v] = res[3 * i];

@@ -44,10 +44,14 @@ export class WordVectorTextParser {
     if (this.remainder.length > 0) this.parseLine(this.remainder);
     this.remainder = '';
     if (this.words.length === 0) {
-      throw new Error(this.lineNumber === 0 ? 'The word-vector file is empty.' : 'The word-vector file has no vectors.');
+      throw new Error(
+        this.lineNumber === 0 ? 'The word-vector file is empty.' : 'The word-vector file has no vectors.',
+      );
     }
     if (this.headerCount !== null && this.headerCount !== this.words.length) {
-      throw new Error(`The header announces ${this.headerCount} vectors but the file holds ${this.words.length} (truncated?).`);
+      throw new Error(
+        `The header announces ${this.headerCount} vectors but the file holds ${this.words.length} (truncated?).`,
+      );
     }
     const vectors = this.data.length === this.used ? this.data : this.data.slice(0, this.used);
     return createVectorSpace(this.words, vectors, { kind: 'static', inPlace: true });
@@ -76,13 +80,17 @@ export class WordVectorTextParser {
       this.dim = values;
     }
     if (values !== this.dim) {
-      throw new Error(`Line ${this.lineNumber}: "${fields[0]}" has ${values} numbers, expected ${this.dim} like the lines before it.`);
+      throw new Error(
+        `Line ${this.lineNumber}: "${fields[0]}" has ${values} numbers, expected ${this.dim} like the lines before it.`,
+      );
     }
     this.reserve(this.used + this.dim);
     for (let d = 1; d <= values; d++) {
       const value = Number(fields[d]);
       if (!Number.isFinite(value)) {
-        throw new Error(`Line ${this.lineNumber}: value ${d} of "${fields[0]}" is "${fields[d]}", not a finite number.`);
+        throw new Error(
+          `Line ${this.lineNumber}: value ${d} of "${fields[0]}" is "${fields[d]}", not a finite number.`,
+        );
       }
       this.data[this.used++] = value;
     }

@@ -65,7 +65,11 @@ function matrixStats(
   const n = kept.length;
   const isKept = new Uint8Array(seq);
   for (const j of kept) isKept[j] = 1;
-  let entropy = 0, distance = 0, special = 0, previous = 0, self = 0;
+  let entropy = 0,
+    distance = 0,
+    special = 0,
+    previous = 0,
+    self = 0;
   for (const i of kept) {
     const row = offset + i * seq;
     let mass = 0;
@@ -73,7 +77,9 @@ function matrixStats(
     // Zero mass on real keys: fall back to uniform rather than divide by zero.
     const uniform = !(mass > 0);
     const scale = uniform ? 0 : 1 / mass;
-    let h = 0, d = 0, s = 0;
+    let h = 0,
+      d = 0,
+      s = 0;
     for (const j of kept) {
       const p = uniform ? 1 / n : probs[row + j] * scale;
       if (p > 0) h -= p * Math.log(p);
@@ -105,7 +111,11 @@ function matrixStats(
  * "previous-token heads" (key 'previousTokenShare') or "[SEP] sink heads" ('specialShare' with a
  * [SEP]-only mask). Ties keep layer-major order, so the result is deterministic.
  */
-export function sortHeads(summaries: readonly HeadSummary[], key: HeadStatKey, order: 'desc' | 'asc' = 'desc'): HeadSummary[] {
+export function sortHeads(
+  summaries: readonly HeadSummary[],
+  key: HeadStatKey,
+  order: 'desc' | 'asc' = 'desc',
+): HeadSummary[] {
   const sign = order === 'desc' ? -1 : 1;
   return [...summaries].sort((x, y) => sign * (x[key] - y[key]) || x.layer - y.layer || x.head - y.head);
 }
@@ -119,6 +129,7 @@ export function topHeads(
 ): HeadSummary[] {
   const order = options.order ?? 'desc';
   const { threshold } = options;
-  const passes = (s: HeadSummary) => threshold === undefined || (order === 'desc' ? s[key] >= threshold : s[key] <= threshold);
+  const passes = (s: HeadSummary) =>
+    threshold === undefined || (order === 'desc' ? s[key] >= threshold : s[key] <= threshold);
   return sortHeads(summaries, key, order).filter(passes).slice(0, k);
 }

@@ -21,7 +21,11 @@ const ZERO_MASS = 1e-30;
 /** Rescaling by a factor this close to 1 is rounding, not renormalisation worth reporting. */
 const RESCALE_REPORT_TOLERANCE = 1e-6;
 
-export function hidePositions(probs: ArrayLike<number>, shape: AttentionShape, hide: ArrayLike<boolean | number>): HiddenPositionsResult {
+export function hidePositions(
+  probs: ArrayLike<number>,
+  shape: AttentionShape,
+  hide: ArrayLike<boolean | number>,
+): HiddenPositionsResult {
   checkAttentionShape(probs, shape);
   const [layers, heads, seq] = shape;
   if (hide.length !== seq) throw new Error(`Hide mask has ${hide.length} entries, expected ${seq}.`);

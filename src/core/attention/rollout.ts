@@ -32,7 +32,11 @@ export interface RolloutResult {
   kept: number[];
 }
 
-export function attentionRollout(probs: ArrayLike<number>, shape: AttentionShape, options: RolloutOptions = {}): RolloutResult {
+export function attentionRollout(
+  probs: ArrayLike<number>,
+  shape: AttentionShape,
+  options: RolloutOptions = {},
+): RolloutResult {
   checkAttentionShape(probs, shape);
   const [layers, heads, seq] = shape;
   const startLayer = options.startLayer ?? 0;
@@ -56,7 +60,14 @@ export function attentionRollout(probs: ArrayLike<number>, shape: AttentionShape
 }
 
 /** Â_l restricted to the kept positions: head mean (rows renormalised over kept keys), plus α·I, rows renormalised. */
-function residualMixedLayer(probs: ArrayLike<number>, layer: number, heads: number, seq: number, kept: readonly number[], alpha: number): Float64Array {
+function residualMixedLayer(
+  probs: ArrayLike<number>,
+  layer: number,
+  heads: number,
+  seq: number,
+  kept: readonly number[],
+  alpha: number,
+): Float64Array {
   const k = kept.length;
   const mean = new Float64Array(k * k);
   for (let head = 0; head < heads; head++) {

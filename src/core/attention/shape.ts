@@ -17,7 +17,8 @@ export type PaddingSpec = number | ArrayLike<number | boolean>;
 export function checkAttentionShape(probs: ArrayLike<number>, shape: AttentionShape): void {
   const [layers, heads, seq, seq2] = shape;
   for (const n of shape) {
-    if (!Number.isInteger(n) || n < 0) throw new Error(`Attention shape must be non-negative integers, got [${shape.join(', ')}].`);
+    if (!Number.isInteger(n) || n < 0)
+      throw new Error(`Attention shape must be non-negative integers, got [${shape.join(', ')}].`);
   }
   if (seq !== seq2) throw new Error(`Attention matrices must be square, got [${shape.join(', ')}].`);
   const expected = layers * heads * seq * seq;

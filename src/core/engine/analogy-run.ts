@@ -112,20 +112,53 @@ export async function runAnalogyQuery(
   const answers: AnalogySpaceAnswer[] = [];
   for (const id of ids) {
     throwIfAborted(signal);
-    const base = { space: id, label: labelWithLayer(labels, id, options.layer), method: options.method, centered: options.centered };
+    const base = {
+      space: id,
+      label: labelWithLayer(labels, id, options.layer),
+      method: options.method,
+      centered: options.centered,
+    };
     let space: VectorSpace;
     try {
-      space = await spaces.get(id, { centered: options.centered, extraWords: triple, layer: options.layer, onProgress, signal });
+      space = await spaces.get(id, {
+        centered: options.centered,
+        extraWords: triple,
+        layer: options.layer,
+        onProgress,
+        signal,
+      });
     } catch (error) {
       if ((error as Error).name === 'CancelledError') throw error;
-      answers.push({ ...base, ok: false, error: (error as Error).message, size: 0, dim: 0, candidates: [], queryWords: [], usedPieceAverage: false, picture: null });
+      answers.push({
+        ...base,
+        ok: false,
+        error: (error as Error).message,
+        size: 0,
+        dim: 0,
+        candidates: [],
+        queryWords: [],
+        usedPieceAverage: false,
+        picture: null,
+      });
       continue;
     }
-    const empty = { ...base, size: space.size, dim: space.dim, candidates: [], queryWords: [], usedPieceAverage: false, picture: null };
+    const empty = {
+      ...base,
+      size: space.size,
+      dim: space.dim,
+      candidates: [],
+      queryWords: [],
+      usedPieceAverage: false,
+      picture: null,
+    };
     const queries = triple.map((word) => spaces.queryWord(id, space, word));
     const missing = triple.find((_, i) => queries[i] === null);
     if (missing !== undefined) {
-      answers.push({ ...empty, ok: false, error: `"${missing}" cannot be represented in the ${labels[id].toLowerCase()} space (its pieces include an unknown token).` });
+      answers.push({
+        ...empty,
+        ok: false,
+        error: `"${missing}" cannot be represented in the ${labels[id].toLowerCase()} space (its pieces include an unknown token).`,
+      });
       continue;
     }
     const outcome = solveAnalogy(space, queries[0]!.query, queries[1]!.query, queries[2]!.query, {
@@ -158,7 +191,11 @@ export async function runAnalogyQuery(
       candidates: outcome.candidates.map(({ word, score }) => ({ word, score })),
       queryWords,
       usedPieceAverage: outcome.usedPieceAverage,
-      picture: picture(space, resolved, outcome.candidates.slice(0, PICTURE_CANDIDATES).map((c) => c.row)),
+      picture: picture(
+        space,
+        resolved,
+        outcome.candidates.slice(0, PICTURE_CANDIDATES).map((c) => c.row),
+      ),
     });
   }
   return answers;
@@ -193,7 +230,12 @@ export function picture(space: VectorSpace, resolved: ResolvedWord[], candidateR
   vectors.forEach((vector, i) => packed.set(vector, i * dim));
   const projection = projectTo2D(packed, vectors.length, dim);
   return {
-    points: names.map((label, i) => ({ label, role: labels[i], x: projection.points[2 * i], y: projection.points[2 * i + 1] })),
+    points: names.map((label, i) => ({
+      label,
+      role: labels[i],
+      x: projection.points[2 * i],
+      y: projection.points[2 * i + 1],
+    })),
     explained: projection.explainedVarianceRatio,
   };
 }
@@ -210,19 +252,37 @@ export async function runNeighbours(
   const answers: NeighbourAnswer[] = [];
   const trimmed = word.trim();
   for (const id of ids) {
-    const base = { space: id, label: labelWithLayer(labels, id, options.layer), matched: null, pieces: null, neighbours: [] };
+    const base = {
+      space: id,
+      label: labelWithLayer(labels, id, options.layer),
+      matched: null,
+      pieces: null,
+      neighbours: [],
+    };
     let space: VectorSpace;
     try {
-      space = await spaces.get(id, { centered: options.centered, extraWords: [trimmed], layer: options.layer, onProgress, signal });
+      space = await spaces.get(id, {
+        centered: options.centered,
+        extraWords: [trimmed],
+        layer: options.layer,
+        onProgress,
+        signal,
+      });
     } catch (error) {
       if ((error as Error).name === 'CancelledError') throw error;
       answers.push({ ...base, ok: false, error: (error as Error).message });
       continue;
     }
     const query = spaces.queryWord(id, space, trimmed);
-    const result = query ? nearestNeighbours(space, query.query, { k: options.k, wholeWordsOnly: options.wholeWordsOnly }) : null;
+    const result = query
+      ? nearestNeighbours(space, query.query, { k: options.k, wholeWordsOnly: options.wholeWordsOnly })
+      : null;
     if (!result || !result.ok) {
-      answers.push({ ...base, ok: false, error: result ? result.error.message : `"${trimmed}" cannot be represented in this space.` });
+      answers.push({
+        ...base,
+        ok: false,
+        error: result ? result.error.message : `"${trimmed}" cannot be represented in this space.`,
+      });
       continue;
     }
     answers.push({
@@ -256,7 +316,8 @@ export interface FileEvaluation {
 
 const EVALUATION_RULES: Record<AnalogySpaceId, string> = {
   token: 'Words must be single vocabulary entries; a question with a word the tokenizer splits into pieces is skipped.',
-  contextual: 'Candidates are the whole-word tokens of the vocabulary plus every word of the file, each run through the model alone.',
+  contextual:
+    'Candidates are the whole-word tokens of the vocabulary plus every word of the file, each run through the model alone.',
   static: 'Words must be in the static vocabulary.',
   user: 'Words must be in your file.',
 };
@@ -279,7 +340,13 @@ export async function runEvaluation(
     const stage = `${labels[id]} (${i + 1}/${ids.length})`;
     let space: VectorSpace;
     try {
-      space = await spaces.get(id, { centered: options.centered, extraWords: id === 'contextual' ? fileWords : [], layer: options.layer, onProgress, signal });
+      space = await spaces.get(id, {
+        centered: options.centered,
+        extraWords: id === 'contextual' ? fileWords : [],
+        layer: options.layer,
+        onProgress,
+        signal,
+      });
     } catch (error) {
       if ((error as Error).name === 'CancelledError') throw error;
       results.push({ ...base, ok: false, error: (error as Error).message, result: null });

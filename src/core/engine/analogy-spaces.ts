@@ -52,7 +52,11 @@ export interface AnalogyProgress {
 }
 export type AnalogyProgressCallback = (progress: AnalogyProgress) => void;
 
-export const STATIC_VECTOR_FILES = { meta: 'static-vectors/meta.json', words: 'static-vectors/words.txt', vectors: 'static-vectors/vectors.f16.bin' } as const;
+export const STATIC_VECTOR_FILES = {
+  meta: 'static-vectors/meta.json',
+  words: 'static-vectors/words.txt',
+  vectors: 'static-vectors/vectors.f16.bin',
+} as const;
 
 /** Words per model run when computing contextual vectors. */
 const CONTEXT_BATCH = 128;
@@ -92,7 +96,7 @@ export class AnalogySpaces {
         available: tokenAvailable,
         note: tokenAvailable
           ? `The model's input embedding matrix (${info.vocabSize} word pieces). A word the tokenizer splits is the average of its pieces.`
-          : this.tokenError ?? info.tools.analogy.reason,
+          : (this.tokenError ?? info.tools.analogy.reason),
         size: this.tokenSpace?.size ?? null,
         dim: this.tokenSpace?.dim ?? null,
       },
@@ -100,9 +104,10 @@ export class AnalogySpaces {
         id: 'contextual',
         label: 'Contextual',
         available: contextOutput !== null,
-        note: contextOutput !== null
-          ? `Each word run through the model alone; mean of its pieces in the last hidden state ("${contextOutput}") or a chosen layer. Candidates: the whole-word tokens of the vocabulary plus the words you ask about.`
-          : 'The model has no [batch, sequence, hidden] output to read hidden states from.',
+        note:
+          contextOutput !== null
+            ? `Each word run through the model alone; mean of its pieces in the last hidden state ("${contextOutput}") or a chosen layer. Candidates: the whole-word tokens of the vocabulary plus the words you ask about.`
+            : 'The model has no [batch, sequence, hidden] output to read hidden states from.',
         size: this.contexts.get(-1)?.space?.size ?? null,
         dim: this.contexts.get(-1)?.space?.dim ?? null,
         layers: contextOutput !== null ? this.hiddenLayers() : [],
@@ -111,7 +116,8 @@ export class AnalogySpaces {
         id: 'static',
         label: 'Static word vectors',
         available: this.staticSpace !== null && (info.baseUrl !== null || this.staticSpace !== undefined),
-        note: this.staticNote ??
+        note:
+          this.staticNote ??
           (info.baseUrl === null
             ? 'A model loaded from local files has no static word vectors beside it; drop a word2vec/GloVe text file instead.'
             : 'Classic word vectors shipped with the model (static-vectors/), downloaded on first use.'),
@@ -122,7 +128,9 @@ export class AnalogySpaces {
         id: 'user',
         label: this.userSpace ? `Your vectors (${this.userName})` : 'Your vectors',
         available: this.userSpace !== null,
-        note: this.userSpace ? `${this.userSpace.size} words × ${this.userSpace.dim} dimensions from ${this.userName}.` : 'Drop a word2vec / GloVe text file to add it.',
+        note: this.userSpace
+          ? `${this.userSpace.size} words × ${this.userSpace.dim} dimensions from ${this.userName}.`
+          : 'Drop a word2vec / GloVe text file to add it.',
         size: this.userSpace?.size ?? null,
         dim: this.userSpace?.dim ?? null,
       },
@@ -132,13 +140,22 @@ export class AnalogySpaces {
   /** The token-embedding space; whole words are vocabulary entries that are not ## pieces or special tokens. */
   token(): VectorSpace {
     if (this.tokenSpace) return this.tokenSpace;
-    if (!this.model.info.tools.analogy.available) throw new Error(`Token embeddings are not available for this model: ${this.model.info.tools.analogy.reason}`);
+    if (!this.model.info.tools.analogy.available)
+      throw new Error(`Token embeddings are not available for this model: ${this.model.info.tools.analogy.reason}`);
     try {
       const { vocabSize, data } = readTokenEmbeddings(this.model.graph);
       const tokenizer = this.model.tokenizer;
-      const vocabulary = Array.from({ length: vocabSize }, (_, id) => (id < tokenizer.vocabSize ? tokenizer.idToToken(id) : `[${id}]`));
-      const flags = Uint8Array.from(vocabulary, (token, id) => (isWholeWordToken(token) && !tokenizer.isSpecialId(id) ? 1 : 0));
-      this.tokenSpace = createVectorSpace(vocabulary, data, { kind: 'token-embeddings', wholeWord: flags, inPlace: true });
+      const vocabulary = Array.from({ length: vocabSize }, (_, id) =>
+        id < tokenizer.vocabSize ? tokenizer.idToToken(id) : `[${id}]`,
+      );
+      const flags = Uint8Array.from(vocabulary, (token, id) =>
+        isWholeWordToken(token) && !tokenizer.isSpecialId(id) ? 1 : 0,
+      );
+      this.tokenSpace = createVectorSpace(vocabulary, data, {
+        kind: 'token-embeddings',
+        wholeWord: flags,
+        inPlace: true,
+      });
       return this.tokenSpace;
     } catch (error) {
       this.tokenError = (error as Error).message;
@@ -175,25 +192,35 @@ export class AnalogySpaces {
     const metaBytes = await fetchOne(STATIC_VECTOR_FILES.meta, true);
     if (metaBytes === null) {
       this.staticSpace = null;
-      this.staticNote = 'This model ships no static word vectors (no static-vectors/ folder beside it). Drop a word2vec/GloVe text file to compare with classic vectors.';
+      this.staticNote =
+        'This model ships no static word vectors (no static-vectors/ folder beside it). Drop a word2vec/GloVe text file to compare with classic vectors.';
       return null;
     }
     const meta = JSON.parse(new TextDecoder().decode(metaBytes)) as { count?: number; dim?: number; dtype?: string };
-    if (meta.dtype !== undefined && meta.dtype !== 'float16') throw new Error(`static-vectors/meta.json says dtype "${meta.dtype}"; only float16 is supported.`);
+    if (meta.dtype !== undefined && meta.dtype !== 'float16')
+      throw new Error(`static-vectors/meta.json says dtype "${meta.dtype}"; only float16 is supported.`);
     const words = await fetchOne(STATIC_VECTOR_FILES.words, false);
     const vectors = await fetchOne(STATIC_VECTOR_FILES.vectors, false);
     throwIfAborted(signal);
     const space = fromCompactVectors(new TextDecoder().decode(words!), vectors!, meta.dim);
-    if (meta.count !== undefined && meta.count !== space.size) throw new Error(`static-vectors/meta.json announces ${meta.count} words, words.txt holds ${space.size}.`);
+    if (meta.count !== undefined && meta.count !== space.size)
+      throw new Error(`static-vectors/meta.json announces ${meta.count} words, words.txt holds ${space.size}.`);
     this.staticSpace = space;
     this.staticNote = `${space.size.toLocaleString('en-US')} words × ${space.dim} dimensions shipped with the model (trained on the same corpus).`;
     return space;
   }
 
   /** Parses a dropped word2vec / GloVe text file (streamed when given a Blob) and keeps it as the "user" space. */
-  async loadUserVectors(source: string | Blob, name: string, onProgress?: AnalogyProgressCallback, signal?: AbortSignal): Promise<AnalogySpaceSummary> {
+  async loadUserVectors(
+    source: string | Blob,
+    name: string,
+    onProgress?: AnalogyProgressCallback,
+    signal?: AbortSignal,
+  ): Promise<AnalogySpaceSummary> {
     const total = typeof source === 'string' ? source.length : source.size;
-    const parser = new WordVectorTextParser((p) => onProgress?.({ stage: `Reading ${name}`, done: p.characters, total }));
+    const parser = new WordVectorTextParser((p) =>
+      onProgress?.({ stage: `Reading ${name}`, done: p.characters, total }),
+    );
     if (typeof source === 'string') {
       const chunk = 1 << 20;
       for (let start = 0; start < source.length; start += chunk) {
@@ -229,13 +256,25 @@ export class AnalogySpaces {
    * last hidden state (`layer` null or the last layer) or from a chosen layer (1-based). Rebuilt only when new
    * words were added.
    */
-  async contextual(extraWords: readonly string[], layer: number | null = null, onProgress?: AnalogyProgressCallback, signal?: AbortSignal): Promise<VectorSpace> {
+  async contextual(
+    extraWords: readonly string[],
+    layer: number | null = null,
+    onProgress?: AnalogyProgressCallback,
+    signal?: AbortSignal,
+  ): Promise<VectorSpace> {
     const outputName = this.model.description.roles.sentenceEmbeddings;
-    if (outputName === null) throw new Error('Contextual vectors need a [batch, sequence, hidden] output such as last_hidden_state; this model has none.');
+    if (outputName === null)
+      throw new Error(
+        'Contextual vectors need a [batch, sequence, hidden] output such as last_hidden_state; this model has none.',
+      );
     const layers = this.layerTensors();
     const key = layer === null || layer === layers.length ? -1 : layer;
     if (key !== -1 && (!Number.isInteger(key) || key < 1 || key > layers.length)) {
-      throw new Error(layers.length === 0 ? 'The layers of this model could not be located; only the last hidden state is available.' : `Layer ${layer} does not exist (1–${layers.length}).`);
+      throw new Error(
+        layers.length === 0
+          ? 'The layers of this model could not be located; only the last hidden state is available.'
+          : `Layer ${layer} does not exist (1–${layers.length}).`,
+      );
     }
     let state = this.contexts.get(key);
     if (!state) {
@@ -253,9 +292,10 @@ export class AnalogySpaces {
     for (const word of extraWords) wanted.push(word);
     const missing = [...new Set(wanted)].filter((word) => !state.vectors.has(word));
     if (missing.length > 0) {
-      const source = key === -1
-        ? { session: this.model.session, output: outputName }
-        : { session: (await this.layerSessionFor(signal)).session, output: layers[key - 1] };
+      const source =
+        key === -1
+          ? { session: this.model.session, output: outputName }
+          : { session: (await this.layerSessionFor(signal)).session, output: layers[key - 1] };
       await this.embedWords(missing, source, state.vectors, onProgress, signal);
       state.vocabularyEmbedded = true;
       state.space = null;
@@ -364,11 +404,23 @@ export class AnalogySpaces {
   /** A space by id, built (or fetched) on demand; `extraWords` matter only for the contextual space. */
   async get(
     id: AnalogySpaceId,
-    options: { centered?: boolean; extraWords?: readonly string[]; layer?: number | null; onProgress?: AnalogyProgressCallback; signal?: AbortSignal } = {},
+    options: {
+      centered?: boolean;
+      extraWords?: readonly string[];
+      layer?: number | null;
+      onProgress?: AnalogyProgressCallback;
+      signal?: AbortSignal;
+    } = {},
   ): Promise<VectorSpace> {
     let space: VectorSpace | null;
     if (id === 'token') space = this.token();
-    else if (id === 'contextual') space = await this.contextual(options.extraWords ?? [], options.layer ?? null, options.onProgress, options.signal);
+    else if (id === 'contextual')
+      space = await this.contextual(
+        options.extraWords ?? [],
+        options.layer ?? null,
+        options.onProgress,
+        options.signal,
+      );
     else if (id === 'static') {
       space = await this.static(options.onProgress, options.signal);
       if (!space) throw new Error(this.staticNote ?? 'This model has no static word vectors.');
@@ -390,7 +442,11 @@ export class AnalogySpaces {
    * becomes the average of its word pieces (the tokenizer's split); elsewhere it is looked up as is.
    * Returns null when it cannot be represented at all.
    */
-  queryWord(id: AnalogySpaceId, space: VectorSpace, word: string): { query: QueryWord; pieces: string[] | null } | null {
+  queryWord(
+    id: AnalogySpaceId,
+    space: VectorSpace,
+    word: string,
+  ): { query: QueryWord; pieces: string[] | null } | null {
     if (id !== 'token') return { query: word, pieces: null };
     if (space.index.has(word) || space.index.has(word.toLowerCase())) return { query: word, pieces: null };
     const { ids, tokens } = this.model.tokenizer.pieces(word);

@@ -21,7 +21,12 @@ export interface AttentionResult {
   maxPositions: number;
 }
 
-export async function runAttention(model: PreparedModel, text: string, pair: string | null, signal?: AbortSignal): Promise<AttentionResult> {
+export async function runAttention(
+  model: PreparedModel,
+  text: string,
+  pair: string | null,
+  signal?: AbortSignal,
+): Promise<AttentionResult> {
   if (model.attentionOutputs.length === 0) {
     throw new Error(`Attention is not available for this model: ${model.info.tools.attention.reason}`);
   }
@@ -35,14 +40,18 @@ export async function runAttention(model: PreparedModel, text: string, pair: str
   });
   throwIfAborted(signal);
 
-  const heads = Math.max(...model.attentionOutputs.map((output) => output.heads ?? Number(results[output.outputName].dims[1])));
+  const heads = Math.max(
+    ...model.attentionOutputs.map((output) => output.heads ?? Number(results[output.outputName].dims[1])),
+  );
   const expected = heads * seq * seq;
   const layers: Float32Array[] = [];
   try {
     for (const output of model.attentionOutputs) {
       const data = await tensorToFloat32(results[output.outputName]);
       if (data.length !== expected) {
-        throw new Error(`Attention output ${output.outputName} has ${data.length} values, expected ${heads}×${seq}×${seq}.`);
+        throw new Error(
+          `Attention output ${output.outputName} has ${data.length} values, expected ${heads}×${seq}×${seq}.`,
+        );
       }
       layers.push(data);
     }

@@ -1,4 +1,11 @@
-import { attentionRollout, averageHeads, headSummaries, hidePositions, type AttentionShape, type HeadSummary } from '../attention';
+import {
+  attentionRollout,
+  averageHeads,
+  headSummaries,
+  hidePositions,
+  type AttentionShape,
+  type HeadSummary,
+} from '../attention';
 import { stackLayers, type AttentionResult } from './attention-run';
 
 export interface AttentionDisplayOptions {
@@ -34,7 +41,9 @@ export function buildAttentionView(result: AttentionResult, options: AttentionDi
   const [layers, heads, seq] = result.shape;
   const notes: string[] = [];
   if (result.untruncatedLength > seq) {
-    notes.push(`The input has ${result.untruncatedLength} tokens; the model reads at most ${result.maxPositions}, so it was cut to ${seq}.`);
+    notes.push(
+      `The input has ${result.untruncatedLength} tokens; the model reads at most ${result.maxPositions}, so it was cut to ${seq}.`,
+    );
   }
   // A fresh array on every call: the worker transfers it, and the cached raw run must stay intact.
   const stacked = stackLayers(result);
@@ -47,7 +56,9 @@ export function buildAttentionView(result: AttentionResult, options: AttentionDi
     probs = attentionRollout(stacked, result.shape).rollout;
     shape = [layers, 1, seq, seq];
     mode = 'rollout';
-    notes.push('Rollout: layer n shows attention multiplied through layers 1..n, with heads averaged and the residual added.');
+    notes.push(
+      'Rollout: layer n shows attention multiplied through layers 1..n, with heads averaged and the residual added.',
+    );
   } else if (options.averageHeads) {
     probs = averageHeads(stacked, result.shape);
     shape = [layers, 1, seq, seq];
@@ -63,8 +74,12 @@ export function buildAttentionView(result: AttentionResult, options: AttentionDi
       probs = hidden.probs;
       shape = hidden.shape;
       positions = hidden.kept;
-      if (hidden.renormalized) notes.push('Special tokens are hidden and every row was renormalised to sum to 1 over the remaining tokens.');
-      if (hidden.uniformRows.length > 0) notes.push(`${hidden.uniformRows.length} rows put all their attention on special tokens and are shown as uniform.`);
+      if (hidden.renormalized)
+        notes.push('Special tokens are hidden and every row was renormalised to sum to 1 over the remaining tokens.');
+      if (hidden.uniformRows.length > 0)
+        notes.push(
+          `${hidden.uniformRows.length} rows put all their attention on special tokens and are shown as uniform.`,
+        );
     }
   }
   const pick = <T>(values: T[]) => positions.map((i) => values[i]);

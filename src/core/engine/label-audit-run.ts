@@ -45,7 +45,6 @@ export interface LabelAuditSettings {
   tfidfMaxFeatures?: number;
 }
 
-
 export interface LabelAuditProgress {
   stage: AuditStage;
   /** Plain-English stage name. */
@@ -106,7 +105,12 @@ export interface LabelAuditDeps {
   onProgress?: (progress: LabelAuditProgress) => void;
 }
 
-const WEIGHTS: Record<AuditStage, number> = { embeddings: 6, tfidf: 0.5, 'cross-validation': 3, 'confident-learning': 0.3 };
+const WEIGHTS: Record<AuditStage, number> = {
+  embeddings: 6,
+  tfidf: 0.5,
+  'cross-validation': 3,
+  'confident-learning': 0.3,
+};
 
 function now(): number {
   return typeof performance !== 'undefined' ? performance.now() : Date.now();
@@ -123,7 +127,10 @@ export async function runLabelAuditOnTexts(
   if (texts.length === 0) throw new Error('There are no rows to audit.');
   const { signal } = deps;
   const classes = [...new Set(labels)].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
-  if (classes.length < 2) throw new Error(`Every row has the same label ("${classes[0]}"). Finding mislabeled rows needs at least 2 classes.`);
+  if (classes.length < 2)
+    throw new Error(
+      `Every row has the same label ("${classes[0]}"). Finding mislabeled rows needs at least 2 classes.`,
+    );
   const classIndex = new Map(classes.map((c, i) => [c, i]));
   const givenLabels = Int32Array.from(labels, (l) => classIndex.get(l)!);
   const labelList = Array.from(givenLabels);
@@ -164,7 +171,11 @@ export async function runLabelAuditOnTexts(
       cache: deps.cache,
       signal,
       onProgress: (p) =>
-        report('embeddings', p.total > 0 ? p.done / p.total : 1, `${p.done.toLocaleString('en-US')} of ${p.total.toLocaleString('en-US')} distinct texts${p.cached ? ` (${p.cached.toLocaleString('en-US')} from the cache)` : ''}`),
+        report(
+          'embeddings',
+          p.total > 0 ? p.done / p.total : 1,
+          `${p.done.toLocaleString('en-US')} of ${p.total.toLocaleString('en-US')} distinct texts${p.cached ? ` (${p.cached.toLocaleString('en-US')} from the cache)` : ''}`,
+        ),
     });
     truncatedRows = embedded.truncatedRows;
     cachedTexts = embedded.cachedTexts;
@@ -182,7 +193,10 @@ export async function runLabelAuditOnTexts(
     const start = now();
     report('tfidf', 0, 'tokenizing words');
     const tfidf = tfidfFeatures(texts, { maxFeatures: settings.tfidfMaxFeatures ?? 1024 });
-    if (tfidf.cols === 0) throw new Error('The texts have no words of two or more letters, so TF-IDF has nothing to count. Use model embeddings.');
+    if (tfidf.cols === 0)
+      throw new Error(
+        'The texts have no words of two or more letters, so TF-IDF has nothing to count. Use model embeddings.',
+      );
     blocks.push({ data: tfidf.features, rows: tfidf.rows, cols: tfidf.cols });
     report('tfidf', 1, `${tfidf.cols.toLocaleString('en-US')} terms`);
     timings.tfidf = now() - start;
@@ -204,7 +218,8 @@ export async function runLabelAuditOnTexts(
       classNames: classes,
       smallClassPolicy: 'reduce-folds',
       signal,
-      onProgress: (p) => report('cross-validation', p.fraction, `fold ${p.fold + 1} of ${p.folds}, iteration ${p.iteration}`),
+      onProgress: (p) =>
+        report('cross-validation', p.fraction, `fold ${p.fold + 1} of ${p.folds}, iteration ${p.iteration}`),
     });
   } catch (error) {
     if (signal?.aborted) throw new CancelledError();
@@ -243,7 +258,13 @@ export async function runLabelAuditOnTexts(
     confidentJoint: audit.confidentJoint,
     flaggedConfusion: audit.flaggedConfusion,
     estimatedJoint: audit.estimatedJoint,
-    classSummaries: audit.classSummaries.map(({ label, rows, issues, issueRate, mostConfusedWith }) => ({ label, rows, issues, issueRate, mostConfusedWith })),
+    classSummaries: audit.classSummaries.map(({ label, rows, issues, issueRate, mostConfusedWith }) => ({
+      label,
+      rows,
+      issues,
+      issueRate,
+      mostConfusedWith,
+    })),
     settings,
     folds: cv.folds,
     featureDim: X.cols,

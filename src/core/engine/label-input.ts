@@ -4,7 +4,14 @@
  * labels core (papaparse for CSV / TSV, JSON lines), every problem reported. With a model loaded,
  * texts its tokenizer will cut are named before the run.
  */
-import { decodeTextBytes, parseLabeledText, type EncodingChoice, type ParsedLabeledText, type ParseLabeledTextOptions, type TokenCounter } from '../labels';
+import {
+  decodeTextBytes,
+  parseLabeledText,
+  type EncodingChoice,
+  type ParsedLabeledText,
+  type ParseLabeledTextOptions,
+  type TokenCounter,
+} from '../labels';
 import type { ModelTokenizer } from '../model/tokenizer';
 
 export interface LabeledDataParse {
@@ -33,10 +40,18 @@ export function tokenCounterFor(model: ParsingModel): TokenCounter {
   };
 }
 
-export function parseLabeledData(input: string | Uint8Array, options: LabeledDataOptions = {}, model: ParsingModel | null = null): LabeledDataParse {
+export function parseLabeledData(
+  input: string | Uint8Array,
+  options: LabeledDataOptions = {},
+  model: ParsingModel | null = null,
+): LabeledDataParse {
   const { encoding, ...rest } = options;
   // The audit's cross-validation needs two rows of a class: smaller classes are caught here, before the run.
-  const parseOptions: ParseLabeledTextOptions = { minRowsPerClass: 2, ...rest, tokenCounter: model ? tokenCounterFor(model) : undefined };
+  const parseOptions: ParseLabeledTextOptions = {
+    minRowsPerClass: 2,
+    ...rest,
+    tokenCounter: model ? tokenCounterFor(model) : undefined,
+  };
   if (typeof input === 'string') return { parsed: parseLabeledText(input, parseOptions), text: null };
   const decoded = decodeTextBytes(input, encoding);
   const parsed = parseLabeledText(decoded.text, parseOptions);
@@ -87,6 +102,7 @@ export interface PackedRows {
 
 export function unpackRows(rows: PackedRows): { texts: string[]; labels: string[] } {
   const texts = unpackTexts(rows.texts, rows.count);
-  if (texts.length !== rows.count || rows.labelIds.length !== rows.count) throw new Error('The rows to audit arrived damaged; parse the data again.');
+  if (texts.length !== rows.count || rows.labelIds.length !== rows.count)
+    throw new Error('The rows to audit arrived damaged; parse the data again.');
   return { texts, labels: Array.from(rows.labelIds, (k) => rows.classes[k]) };
 }

@@ -15,7 +15,14 @@
 import { throwIfAborted } from '../model/errors';
 import type { EncodedText } from '../model/tokenizer';
 import type { DropoutSiteKind } from '../onnx';
-import { mcStatistics, rankByUncertainty, runningEstimates, topKByMeanProbability, type McStatistics, type UncertaintyMeasure } from '../uncertainty';
+import {
+  mcStatistics,
+  rankByUncertainty,
+  runningEstimates,
+  topKByMeanProbability,
+  type McStatistics,
+  type UncertaintyMeasure,
+} from '../uncertainty';
 import { sampleProbabilities, type SampleTarget } from './mc-sampling';
 import type { McSession } from './mc-sessions';
 import type { PreparedModel } from './prepare-model';
@@ -59,12 +66,18 @@ export const MAX_DROPOUT = 0.95;
 
 export function validateSettings(settings: McDropoutSettings, layers: number): McDropoutSettings {
   const { samples, dropout, seed } = settings;
-  if (!Number.isInteger(samples) || samples < 1 || samples > MAX_SAMPLES) throw new RangeError(`The number of samples T must be a whole number from 1 to ${MAX_SAMPLES}, got ${samples}.`);
-  if (!(dropout >= 0 && dropout <= MAX_DROPOUT)) throw new RangeError(`The dropout probability p must be between 0 and ${MAX_DROPOUT}, got ${dropout}.`);
-  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new RangeError(`The seed must be a whole number from 0 to 4294967295, got ${seed}.`);
+  if (!Number.isInteger(samples) || samples < 1 || samples > MAX_SAMPLES)
+    throw new RangeError(`The number of samples T must be a whole number from 1 to ${MAX_SAMPLES}, got ${samples}.`);
+  if (!(dropout >= 0 && dropout <= MAX_DROPOUT))
+    throw new RangeError(`The dropout probability p must be between 0 and ${MAX_DROPOUT}, got ${dropout}.`);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
+    throw new RangeError(`The seed must be a whole number from 0 to 4294967295, got ${seed}.`);
   if (settings.sites.length === 0) throw new RangeError('Choose at least one dropout site.');
   const layersSetting = settings.stochasticLayers;
-  if (layersSetting !== 'all' && !(Number.isInteger(layersSetting.lastK) && layersSetting.lastK >= 1 && layersSetting.lastK <= layers)) {
+  if (
+    layersSetting !== 'all' &&
+    !(Number.isInteger(layersSetting.lastK) && layersSetting.lastK >= 1 && layersSetting.lastK <= layers)
+  ) {
     throw new RangeError(`The number of stochastic layers must be from 1 to ${layers}, got ${layersSetting.lastK}.`);
   }
   return settings;
@@ -95,7 +108,9 @@ export function summarize(stats: McStatistics): McSummary {
     modalIndex: stats.modalClass,
     modalCount: stats.modalCount,
     deterministicIndex: stats.deterministic?.predictedClass ?? null,
-    deterministicProbability: stats.deterministic ? stats.deterministic.probs[stats.deterministic.predictedClass] : null,
+    deterministicProbability: stats.deterministic
+      ? stats.deterministic.probs[stats.deterministic.predictedClass]
+      : null,
   };
 }
 
@@ -120,14 +135,31 @@ export interface McPredictionResult {
   /** The dropout-off prediction's own top classes/tokens (fill-mask: its top k). */
   deterministicTop: { id: number; label: string; probability: number }[];
   /** Statistics over the full distribution (all classes, or the whole vocabulary). */
-  summary: McSummary & { predictedLabel: string; modalLabel: string; deterministicLabel: string | null; classes: number };
+  summary: McSummary & {
+    predictedLabel: string;
+    modalLabel: string;
+    deterministicLabel: string | null;
+    classes: number;
+  };
   /** Running estimates after t = 1..T samples (convergence plot), for the MC-predicted class/token. */
-  running: { label: string; meanOfClass: Float64Array; predictiveEntropy: Float64Array; expectedEntropy: Float64Array; mutualInformation: Float64Array };
+  running: {
+    label: string;
+    meanOfClass: Float64Array;
+    predictiveEntropy: Float64Array;
+    expectedEntropy: Float64Array;
+    mutualInformation: Float64Array;
+  };
   /**
    * How the rows ran: `graphRuns` session.run calls of at most `chunkRows` rows each, over T + 1 rows
    * (the dropout-off row first, then the samples).
    */
-  run: { mode: 'tiled' | 'batched'; stochasticLayers: number[]; graphRuns: number; chunkRows: number; milliseconds: number };
+  run: {
+    mode: 'tiled' | 'batched';
+    stochasticLayers: number[];
+    graphRuns: number;
+    chunkRows: number;
+    milliseconds: number;
+  };
   notes: string[];
 }
 
@@ -145,13 +177,20 @@ export function prepareInput(model: PreparedModel, request: McPredictRequest): P
   const tokenizer = model.tokenizer;
   const encoded = tokenizer.encode(request.text, request.pair ?? null, model.info.maxPositions);
   if (request.task === 'classification') {
-    if (!roles.classification) throw new Error('This model has no classifier head, so there are no class probabilities to sample.');
+    if (!roles.classification)
+      throw new Error('This model has no classifier head, so there are no class probabilities to sample.');
     const labels = model.info.classLabels;
     const width = roles.numLabels ?? labels?.length ?? 0;
     if (!width) throw new Error('The number of classes of the classifier is unknown.');
-    return { encoded, target: { output: roles.classification, position: null, width }, labelOf: (i) => labels?.[i] ?? `class ${i}`, notes: [] };
+    return {
+      encoded,
+      target: { output: roles.classification, position: null, width },
+      labelOf: (i) => labels?.[i] ?? `class ${i}`,
+      notes: [],
+    };
   }
-  if (!roles.fillMask || tokenizer.maskTokenId === null) throw new Error('This model has no fill-mask head (or its tokenizer has no mask token).');
+  if (!roles.fillMask || tokenizer.maskTokenId === null)
+    throw new Error('This model has no fill-mask head (or its tokenizer has no mask token).');
   const maskId = tokenizer.maskTokenId;
   const maskText = tokenizer.maskToken ?? '[MASK]';
   const notes: string[] = [];
@@ -159,10 +198,16 @@ export function prepareInput(model: PreparedModel, request: McPredictRequest): P
   if (position !== null) {
     const ownMasks = encoded.ids.filter((id, i) => id === maskId && i !== position).length;
     if (ownMasks > 0) {
-      notes.push(`The sentence's own ${maskText} stays masked too (it is part of the text): the model sees ${ownMasks + 1} masked positions and the candidates are for the word you clicked. Edit the text to remove ${maskText} if you want only the clicked word masked.`);
+      notes.push(
+        `The sentence's own ${maskText} stays masked too (it is part of the text): the model sees ${ownMasks + 1} masked positions and the candidates are for the word you clicked. Edit the text to remove ${maskText} if you want only the clicked word masked.`,
+      );
     }
-    if (!Number.isInteger(position) || position < 0 || position >= encoded.ids.length) throw new RangeError(`Token position ${position} is outside the sentence (0..${encoded.ids.length - 1}).`);
-    if (encoded.special[position] && encoded.ids[position] !== maskId) throw new RangeError(`Token ${position} (${encoded.tokens[position]}) is a special token; choose a word to mask.`);
+    if (!Number.isInteger(position) || position < 0 || position >= encoded.ids.length)
+      throw new RangeError(`Token position ${position} is outside the sentence (0..${encoded.ids.length - 1}).`);
+    if (encoded.special[position] && encoded.ids[position] !== maskId)
+      throw new RangeError(
+        `Token ${position} (${encoded.tokens[position]}) is a special token; choose a word to mask.`,
+      );
     encoded.ids = encoded.ids.slice();
     encoded.tokens = encoded.tokens.slice();
     encoded.ids[position] = maskId;
@@ -172,10 +217,16 @@ export function prepareInput(model: PreparedModel, request: McPredictRequest): P
   } else {
     position = encoded.ids.indexOf(maskId);
     if (position < 0) throw new Error(`Put ${maskText} in the sentence, or click a word to mask it.`);
-    if (encoded.ids.indexOf(maskId, position + 1) >= 0) notes.push(`The sentence has more than one ${maskText}; the candidates are for the first.`);
+    if (encoded.ids.indexOf(maskId, position + 1) >= 0)
+      notes.push(`The sentence has more than one ${maskText}; the candidates are for the first.`);
   }
   const width = model.info.vocabSize;
-  return { encoded, target: { output: roles.fillMask, position, width }, labelOf: (i) => tokenizer.idToToken(i), notes };
+  return {
+    encoded,
+    target: { output: roles.fillMask, position, width },
+    labelOf: (i) => tokenizer.idToToken(i),
+    notes,
+  };
 }
 
 /** One input, T samples plus the deterministic prediction, with every statistic the tool shows. */
@@ -214,7 +265,9 @@ export async function runMcPrediction(
     ids = Array.from({ length: width }, (_, c) => c);
     mean = stats.mean;
     std = stats.std;
-    deterministicTop = ids.map((c) => ({ id: c, label: labelOf(c), probability: deterministic[c] })).sort((a, b) => b.probability - a.probability);
+    deterministicTop = ids
+      .map((c) => ({ id: c, label: labelOf(c), probability: deterministic[c] }))
+      .sort((a, b) => b.probability - a.probability);
   } else {
     const k = Math.max(1, Math.min(request.topK ?? 10, 50, width));
     const candidates = topKByMeanProbability(samples, [T, width], k);
@@ -226,10 +279,17 @@ export async function runMcPrediction(
     deterministicTop = detTop.map((c) => ({ id: c.index, label: labelOf(c.index), probability: c.mean }));
   }
   const shown = new Float64Array(T * ids.length);
-  for (let t = 0; t < T; t++) for (let j = 0; j < ids.length; j++) shown[t * ids.length + j] = samples[t * width + ids[j]];
+  for (let t = 0; t < T; t++)
+    for (let j = 0; j < ids.length; j++) shown[t * ids.length + j] = samples[t * width + ids[j]];
   const notes = [...inputNotes];
-  if (encoded.untruncatedLength > encoded.ids.length) notes.push(`The input has ${encoded.untruncatedLength} tokens; the model reads at most ${model.info.maxPositions}, so it was cut to ${encoded.ids.length}.`);
-  if (request.task === 'fill-mask' && mc.restrictionNote) notes.push(`The fill-mask head could not be limited to the masked position (${mc.restrictionNote}); all positions were computed.`);
+  if (encoded.untruncatedLength > encoded.ids.length)
+    notes.push(
+      `The input has ${encoded.untruncatedLength} tokens; the model reads at most ${model.info.maxPositions}, so it was cut to ${encoded.ids.length}.`,
+    );
+  if (request.task === 'fill-mask' && mc.restrictionNote)
+    notes.push(
+      `The fill-mask head could not be limited to the masked position (${mc.restrictionNote}); all positions were computed.`,
+    );
   if (settings.dropout === 0) notes.push('p = 0: dropout is off, so every sample equals the deterministic prediction.');
 
   return {
@@ -294,7 +354,8 @@ export async function runMcBatch(
 ): Promise<McBatchResult> {
   validateSettings(settings, model.info.layers);
   if (texts.length === 0) throw new Error('Enter at least one input (one per line).');
-  if (texts.length > MAX_BATCH_INPUTS) throw new Error(`Batch mode takes at most ${MAX_BATCH_INPUTS} inputs; got ${texts.length}.`);
+  if (texts.length > MAX_BATCH_INPUTS)
+    throw new Error(`Batch mode takes at most ${MAX_BATCH_INPUTS} inputs; got ${texts.length}.`);
   const started = performance.now();
   const T = settings.samples;
   const total = texts.length * (T + 1);
@@ -318,7 +379,11 @@ export async function runMcBatch(
         index: n,
         text,
         error: null,
-        summary: { ...summary, predictedLabel: labelOf(summary.predictedIndex), deterministicLabel: summary.deterministicIndex === null ? null : labelOf(summary.deterministicIndex) },
+        summary: {
+          ...summary,
+          predictedLabel: labelOf(summary.predictedIndex),
+          deterministicLabel: summary.deterministicIndex === null ? null : labelOf(summary.deterministicIndex),
+        },
       });
     } catch (error) {
       if ((error as Error).name === 'CancelledError') throw error;
@@ -332,5 +397,11 @@ export async function runMcBatch(
     predictiveEntropy: rankByUncertainty(scores, 'predictiveEntropy'),
     variationRatio: rankByUncertainty(scores, 'variationRatio'),
   };
-  return { task, settings: { ...settings, sites: [...settings.sites] }, items, ranking, milliseconds: performance.now() - started };
+  return {
+    task,
+    settings: { ...settings, sites: [...settings.sites] },
+    items,
+    ranking,
+    milliseconds: performance.now() - started,
+  };
 }

@@ -55,7 +55,12 @@ export interface ModelDims {
  * noise and the 4·hidden feed-forward of the hidden path) plus the output read per row. Tiled, only the
  * stochastic layers count; untiled, every layer, capped at DEFAULT_CHUNK_ROWS.
  */
-export function rowsPerRun(dims: ModelDims, plan: Pick<McDropoutPlan, 'tiledPrefix' | 'stochasticLayers' | 'layers'>, seq: number, outputFloatsPerRow: number): number {
+export function rowsPerRun(
+  dims: ModelDims,
+  plan: Pick<McDropoutPlan, 'tiledPrefix' | 'stochasticLayers' | 'layers'>,
+  seq: number,
+  outputFloatsPerRow: number,
+): number {
   const hidden = dims.hiddenSize ?? 768;
   const heads = Math.max(1, dims.heads);
   const layersPerRow = plan.tiledPrefix ? plan.stochasticLayers.length : Math.max(plan.layers, dims.layers);
@@ -122,7 +127,10 @@ export async function sampleProbabilities(
   const lead = options.withDeterministic ? 1 : 0;
   const totalRows = T + lead;
   const outputFloatsPerRow = target.position !== null && !mc.restriction ? seq * target.width : target.width;
-  const chunkRows = Math.max(1, Math.min(options.chunkRows ?? rowsPerRun(model.info, mc.plan, seq, outputFloatsPerRow), totalRows));
+  const chunkRows = Math.max(
+    1,
+    Math.min(options.chunkRows ?? rowsPerRun(model.info, mc.plan, seq, outputFloatsPerRow), totalRows),
+  );
   const yieldBetween = options.yieldBetweenRuns ?? (options.signal !== undefined || options.onChunk !== undefined);
   const samples = new Float64Array(T * target.width);
   const deterministic = lead ? new Float64Array(target.width) : null;
@@ -136,14 +144,29 @@ export async function sampleProbabilities(
     const rows = Math.min(chunkRows, totalRows - start);
     let text = feedCache.get(rows);
     if (!text) {
-      text = textFeeds(mc.session.inputNames, batchOf(Array.from({ length: mc.plan.tiledPrefix ? 1 : rows }, () => encoded)));
+      text = textFeeds(
+        mc.session.inputNames,
+        batchOf(Array.from({ length: mc.plan.tiledPrefix ? 1 : rows }, () => encoded)),
+      );
       if (mc.restriction) {
-        text[mc.restriction.positionsInput] = new ort.Tensor('int64', new BigInt64Array(rows).fill(BigInt(target.position ?? 0)), [rows]);
+        text[mc.restriction.positionsInput] = new ort.Tensor(
+          'int64',
+          new BigInt64Array(rows).fill(BigInt(target.position ?? 0)),
+          [rows],
+        );
       }
       feedCache.set(rows, text);
     }
     const withLead = start === 0 && lead === 1;
-    const noise = noiseFeeds(mc.plan, seq, withLead ? 0 : start - lead, withLead ? rows - 1 : rows, settings, options.input ?? 0, withLead);
+    const noise = noiseFeeds(
+      mc.plan,
+      seq,
+      withLead ? 0 : start - lead,
+      withLead ? rows - 1 : rows,
+      settings,
+      options.input ?? 0,
+      withLead,
+    );
     const feeds = { ...text, ...noise };
     const results = await model.runs.run(() => {
       throwIfAborted(options.signal);
@@ -187,16 +210,27 @@ export function noiseFeeds(
 ): Record<string, ort.Tensor> {
   const lead = deterministicRow ? 1 : 0;
   const totalRows = rows + lead;
-  const p = deterministicRow ? Float32Array.from({ length: totalRows }, (_, r) => (r === 0 ? 0 : settings.dropout)) : Float32Array.of(settings.dropout);
+  const p = deterministicRow
+    ? Float32Array.from({ length: totalRows }, (_, r) => (r === 0 ? 0 : settings.dropout))
+    : Float32Array.of(settings.dropout);
   const feeds: Record<string, ort.Tensor> = { [plan.dropoutInput]: new ort.Tensor('float32', p, [p.length]) };
   const buffers = plan.sites.map((site) => {
-    const perRow = site.noiseShape.reduce<number>((size, dim) => size * (dim === 'rows' ? 1 : dim === 'seq' ? seq : dim), 1);
+    const perRow = site.noiseShape.reduce<number>(
+      (size, dim) => size * (dim === 'rows' ? 1 : dim === 'seq' ? seq : dim),
+      1,
+    );
     return { site, perRow, data: new Float32Array(perRow * totalRows) };
   });
   if (settings.dropout > 0) {
     for (let r = 0; r < rows; r++) {
-      const one = makeDropoutFeeds(plan, { rows: 1, seq }, createRng(sampleSeed(settings.seed, start + r, input)), settings.dropout);
-      for (const buffer of buffers) buffer.data.set(one[buffer.site.noiseInput].data as Float32Array, (r + lead) * buffer.perRow);
+      const one = makeDropoutFeeds(
+        plan,
+        { rows: 1, seq },
+        createRng(sampleSeed(settings.seed, start + r, input)),
+        settings.dropout,
+      );
+      for (const buffer of buffers)
+        buffer.data.set(one[buffer.site.noiseInput].data as Float32Array, (r + lead) * buffer.perRow);
     }
   }
   // At p = 0 every unit is kept whatever the noise (noise ≥ 0 = p), so the zeros are exact.
@@ -207,18 +241,30 @@ export function noiseFeeds(
   return feeds;
 }
 
-function pickRows(logits: Float32Array, dims: number[], rows: number, target: SampleTarget, mc: McSession): Float32Array {
+function pickRows(
+  logits: Float32Array,
+  dims: number[],
+  rows: number,
+  target: SampleTarget,
+  mc: McSession,
+): Float32Array {
   const width = target.width;
   if (dims.length === 2) {
-    if (dims[0] !== rows || dims[1] !== width) throw new Error(`Output ${target.output} is [${dims.join(', ')}], expected [${rows}, ${width}].`);
+    if (dims[0] !== rows || dims[1] !== width)
+      throw new Error(`Output ${target.output} is [${dims.join(', ')}], expected [${rows}, ${width}].`);
     return logits;
   }
   if (dims.length === 3 && target.position !== null && !mc.restriction) {
     // Unrestricted head: [rows, seq, vocab], read the masked position of every row.
     const [r, seq, vocab] = dims;
-    if (r !== rows || vocab !== width) throw new Error(`Output ${target.output} is [${dims.join(', ')}], expected [${rows}, seq, ${width}].`);
+    if (r !== rows || vocab !== width)
+      throw new Error(`Output ${target.output} is [${dims.join(', ')}], expected [${rows}, seq, ${width}].`);
     const picked = new Float32Array(rows * width);
-    for (let row = 0; row < rows; row++) picked.set(logits.subarray((row * seq + target.position) * vocab, (row * seq + target.position + 1) * vocab), row * width);
+    for (let row = 0; row < rows; row++)
+      picked.set(
+        logits.subarray((row * seq + target.position) * vocab, (row * seq + target.position + 1) * vocab),
+        row * width,
+      );
     return picked;
   }
   throw new Error(`Output ${target.output} has an unexpected shape [${dims.join(', ')}].`);

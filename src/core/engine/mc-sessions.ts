@@ -56,9 +56,15 @@ export interface McGraphOptions {
   allowTiling?: boolean;
 }
 
-export function normalizeGraphConfig(layers: number, sites: readonly DropoutSiteKind[], stochasticLayers: 'all' | { lastK: number }, options: McGraphOptions = {}): McGraphConfig {
+export function normalizeGraphConfig(
+  layers: number,
+  sites: readonly DropoutSiteKind[],
+  stochasticLayers: 'all' | { lastK: number },
+  options: McGraphOptions = {},
+): McGraphConfig {
   const unique = [...new Set(sites)].sort() as DropoutSiteKind[];
-  if (unique.length === 0) throw new Error('Choose at least one dropout site (attention probabilities or sub-layer outputs).');
+  if (unique.length === 0)
+    throw new Error('Choose at least one dropout site (attention probabilities or sub-layer outputs).');
   const lastK = stochasticLayers === 'all' ? layers : Math.max(1, Math.min(layers, Math.floor(stochasticLayers.lastK)));
   return { sites: unique, lastK, tiled: (options.allowTiling ?? true) && lastK < layers, task: options.task ?? null };
 }
@@ -72,7 +78,12 @@ export function graphConfigKey(config: McGraphConfig): string {
  * (when the model has one and the task reads it), then the dropout sites, then, for a task, every
  * output and node the task does not read removed.
  */
-export function buildMcGraph(graph: OnnxModel, config: McGraphConfig, layers: number, modelConfig: Record<string, unknown>) {
+export function buildMcGraph(
+  graph: OnnxModel,
+  config: McGraphConfig,
+  layers: number,
+  modelConfig: Record<string, unknown>,
+) {
   const roles = describeModel(graph).roles;
   let source = graph;
   let restriction: MlmRestriction | null = null;
@@ -93,8 +104,12 @@ export function buildMcGraph(graph: OnnxModel, config: McGraphConfig, layers: nu
     tiledPrefix: config.tiled,
     config: modelConfig,
   });
-  const taskOutput = config.task === 'classification' ? roles.classification : config.task === 'fill-mask' ? roles.fillMask : null;
-  if (config.task && !taskOutput) throw new OnnxGraphError(`The model has no ${config.task === 'classification' ? 'classifier' : 'fill-mask'} output.`);
+  const taskOutput =
+    config.task === 'classification' ? roles.classification : config.task === 'fill-mask' ? roles.fillMask : null;
+  if (config.task && !taskOutput)
+    throw new OnnxGraphError(
+      `The model has no ${config.task === 'classification' ? 'classifier' : 'fill-mask'} output.`,
+    );
   const model = taskOutput ? pruneToOutputs(inserted.model, [taskOutput]).model : inserted.model;
   return { model, plan: inserted.plan, restriction, restrictionNote };
 }
@@ -159,5 +174,12 @@ async function createMcSession(model: PreparedModel, config: McGraphConfig, key:
   if (model.info.hiddenSize) modelConfig.hidden_size = model.info.hiddenSize;
   const built = buildMcGraph(model.graph, config, layers, modelConfig);
   const created = await createSession(encodeModel(built.model), model.info.executionProvider);
-  return { key, config, session: created.session, plan: built.plan, restriction: built.restriction, restrictionNote: built.restrictionNote };
+  return {
+    key,
+    config,
+    session: created.session,
+    plan: built.plan,
+    restriction: built.restriction,
+    restrictionNote: built.restrictionNote,
+  };
 }

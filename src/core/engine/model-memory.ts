@@ -49,7 +49,10 @@ export function formatBytes(bytes: number): string {
 const ADVICE = 'Use a smaller or quantized model (int8 or float16 weights), or close other tabs and try again.';
 
 export function memoryError(label: string, detail: string): ModelLoadError {
-  return new ModelLoadError(`The model needs more memory than this browser gives the page: ${label} ${detail} ${ADVICE}`, 'memory');
+  return new ModelLoadError(
+    `The model needs more memory than this browser gives the page: ${label} ${detail} ${ADVICE}`,
+    'memory',
+  );
 }
 
 /** Throws the memory error when the weights cannot fit in onnxruntime's WebAssembly heap. */
@@ -66,8 +69,8 @@ export function checkModelFitsMemory(model: OnnxModel, label: string, limit = MA
 /** Errors that mean "out of memory" as the browser, V8 or onnxruntime's WASM module word them. */
 export function isOutOfMemoryError(error: unknown): boolean {
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return (
-    /out of memory|\bOOM\b|bad_alloc|Array buffer allocation failed|allocation failed|Cannot enlarge memory|could not (allocate|grow)|failed to grow|Maximum memory size exceeded|Invalid typed array length|Invalid array buffer length/i.test(message)
+  return /out of memory|\bOOM\b|bad_alloc|Array buffer allocation failed|allocation failed|Cannot enlarge memory|could not (allocate|grow)|failed to grow|Maximum memory size exceeded|Invalid typed array length|Invalid array buffer length/i.test(
+    message,
   );
 }
 
@@ -76,7 +79,10 @@ export function explainSessionError(error: unknown, label: string): ModelLoadErr
   if (error instanceof ModelLoadError) return error;
   const message = error instanceof Error ? error.message : String(error);
   if (isOutOfMemoryError(error)) {
-    return memoryError(label, `could not be loaded: the browser ran out of memory while onnxruntime created the session (${message}).`);
+    return memoryError(
+      label,
+      `could not be loaded: the browser ran out of memory while onnxruntime created the session (${message}).`,
+    );
   }
   return new ModelLoadError(`onnxruntime could not create a session for ${label}: ${message}`, 'unsupported');
 }

@@ -3,15 +3,41 @@ import { deleteCachedModel, listCachedModels, type CacheStorageLike, type Cached
 import type { ProgressCallback } from '../model/progress';
 import type { ModelSource } from '../model/sources';
 import { configureWasm, type ExecutionProviderChoice, type RuntimeEnvironment } from '../runtime/execution-provider';
-import { AnalogySpaces, type AnalogyProgressCallback, type AnalogySpaceId, type AnalogySpaceSummary } from './analogy-spaces';
-import { runAnalogyQuery, runEvaluation, runNeighbours, type AnalogyEvaluationOptions, type AnalogyNeighbourOptions, type AnalogyQueryOptions } from './analogy-run';
+import {
+  AnalogySpaces,
+  type AnalogyProgressCallback,
+  type AnalogySpaceId,
+  type AnalogySpaceSummary,
+} from './analogy-spaces';
+import {
+  runAnalogyQuery,
+  runEvaluation,
+  runNeighbours,
+  type AnalogyEvaluationOptions,
+  type AnalogyNeighbourOptions,
+  type AnalogyQueryOptions,
+} from './analogy-run';
 import { runAttention, type AttentionResult } from './attention-run';
 import { buildAttentionView, type AttentionDisplayOptions, type AttentionView } from './attention-view';
 import { JobRegistry } from './jobs';
 import type { EmbeddingCache } from './embedding-cache';
-import { runLabelAuditOnTexts, type LabelAuditOutput, type LabelAuditProgress, type LabelAuditSettings } from './label-audit-run';
+import {
+  runLabelAuditOnTexts,
+  type LabelAuditOutput,
+  type LabelAuditProgress,
+  type LabelAuditSettings,
+} from './label-audit-run';
 import { parseLabeledData, type LabeledDataOptions, type LabeledDataParse } from './label-input';
-import { runMcBatch, runMcPrediction, type McBatchResult, type McDropoutSettings, type McPredictionResult, type McPredictRequest, type McProgressCallback, type McTask } from './mc-dropout-run';
+import {
+  runMcBatch,
+  runMcPrediction,
+  type McBatchResult,
+  type McDropoutSettings,
+  type McPredictionResult,
+  type McPredictRequest,
+  type McProgressCallback,
+  type McTask,
+} from './mc-dropout-run';
 import { McSessionCache, normalizeGraphConfig } from './mc-sessions';
 import { prepareModel, type PreparedModel } from './prepare-model';
 import type { ModelInfo } from './model-info';
@@ -45,7 +71,12 @@ export class PlaygroundEngine {
   constructor(private readonly options: EngineOptions) {}
 
   /** Loads a model; the previously loaded one stays in use until the new one is ready. */
-  async load(source: ModelSource, loadOptions: LoadOptions, onProgress?: ProgressCallback, jobId?: string): Promise<ModelInfo> {
+  async load(
+    source: ModelSource,
+    loadOptions: LoadOptions,
+    onProgress?: ProgressCallback,
+    jobId?: string,
+  ): Promise<ModelInfo> {
     const threads = configureWasm(this.options.environment, loadOptions.threads);
     return this.jobs.run(jobId, async (signal) => {
       const fileOptions: LoadFilesOptions = {
@@ -82,7 +113,12 @@ export class PlaygroundEngine {
    * Attention for a text (or pair) shaped for display. The raw run is kept, so flipping a display
    * toggle does not run the model again.
    */
-  async attention(text: string, pair: string | null, display: AttentionDisplayOptions, jobId?: string): Promise<AttentionView> {
+  async attention(
+    text: string,
+    pair: string | null,
+    display: AttentionDisplayOptions,
+    jobId?: string,
+  ): Promise<AttentionView> {
     const model = this.requireModel();
     return this.jobs.run(jobId, async (signal) => {
       const key = JSON.stringify([text, pair]);
@@ -94,21 +130,38 @@ export class PlaygroundEngine {
   }
 
   /** MC dropout on one input: T samples, the deterministic prediction and their statistics. */
-  async predict(request: McPredictRequest, settings: McDropoutSettings, onProgress?: McProgressCallback, jobId?: string): Promise<McPredictionResult> {
+  async predict(
+    request: McPredictRequest,
+    settings: McDropoutSettings,
+    onProgress?: McProgressCallback,
+    jobId?: string,
+  ): Promise<McPredictionResult> {
     const model = this.requireModel();
     return this.jobs.run(jobId, async (signal) => {
       onProgress?.({ done: 0, total: settings.samples + 1, phase: 'preparing' });
-      const mc = await this.mcSessions.get(model, normalizeGraphConfig(model.info.layers, settings.sites, settings.stochasticLayers, { task: request.task }));
+      const mc = await this.mcSessions.get(
+        model,
+        normalizeGraphConfig(model.info.layers, settings.sites, settings.stochasticLayers, { task: request.task }),
+      );
       return runMcPrediction(model, mc, request, settings, { signal, onProgress });
     });
   }
 
   /** MC dropout on many inputs (batch mode), each summarised for ranking by uncertainty. */
-  async predictBatch(texts: string[], task: McTask, settings: McDropoutSettings, onProgress?: McProgressCallback, jobId?: string): Promise<McBatchResult> {
+  async predictBatch(
+    texts: string[],
+    task: McTask,
+    settings: McDropoutSettings,
+    onProgress?: McProgressCallback,
+    jobId?: string,
+  ): Promise<McBatchResult> {
     const model = this.requireModel();
     return this.jobs.run(jobId, async (signal) => {
       onProgress?.({ done: 0, total: texts.length * (settings.samples + 1), phase: 'preparing' });
-      const mc = await this.mcSessions.get(model, normalizeGraphConfig(model.info.layers, settings.sites, settings.stochasticLayers, { task }));
+      const mc = await this.mcSessions.get(
+        model,
+        normalizeGraphConfig(model.info.layers, settings.sites, settings.stochasticLayers, { task }),
+      );
       return runMcBatch(model, mc, texts, task, settings, { signal, onProgress });
     });
   }
@@ -119,12 +172,24 @@ export class PlaygroundEngine {
   }
 
   /** a : b :: c : ? in each requested space, side by side, with the 2-D picture. */
-  async analogy(spaceIds: AnalogySpaceId[], words: { a: string; b: string; c: string }, options: AnalogyQueryOptions, onProgress?: AnalogyProgressCallback, jobId?: string) {
+  async analogy(
+    spaceIds: AnalogySpaceId[],
+    words: { a: string; b: string; c: string },
+    options: AnalogyQueryOptions,
+    onProgress?: AnalogyProgressCallback,
+    jobId?: string,
+  ) {
     const spaces = this.spacesFor();
     return this.jobs.run(jobId, (signal) => runAnalogyQuery(spaces, spaceIds, words, options, onProgress, signal));
   }
 
-  async neighbours(spaceIds: AnalogySpaceId[], word: string, options: AnalogyNeighbourOptions, onProgress?: AnalogyProgressCallback, jobId?: string) {
+  async neighbours(
+    spaceIds: AnalogySpaceId[],
+    word: string,
+    options: AnalogyNeighbourOptions,
+    onProgress?: AnalogyProgressCallback,
+    jobId?: string,
+  ) {
     const spaces = this.spacesFor();
     return this.jobs.run(jobId, (signal) => runNeighbours(spaces, spaceIds, word, options, onProgress, signal));
   }
@@ -142,7 +207,12 @@ export class PlaygroundEngine {
   }
 
   /** Parses a word2vec / GloVe text file (streamed from a Blob) into the "user" space. */
-  async loadWordVectors(source: string | Blob, name: string, onProgress?: AnalogyProgressCallback, jobId?: string): Promise<AnalogySpaceSummary> {
+  async loadWordVectors(
+    source: string | Blob,
+    name: string,
+    onProgress?: AnalogyProgressCallback,
+    jobId?: string,
+  ): Promise<AnalogySpaceSummary> {
     const spaces = this.spacesFor();
     return this.jobs.run(jobId, (signal) => spaces.loadUserVectors(source, name, onProgress, signal));
   }
@@ -151,7 +221,13 @@ export class PlaygroundEngine {
     const model = this.requireModel();
     if (this.analogyState?.model !== model) {
       void this.analogyState?.spaces.release();
-      this.analogyState = { model, spaces: new AnalogySpaces(model, { cacheStorage: this.options.cacheStorage, fetchImpl: this.options.fetchImpl }) };
+      this.analogyState = {
+        model,
+        spaces: new AnalogySpaces(model, {
+          cacheStorage: this.options.cacheStorage,
+          fetchImpl: this.options.fetchImpl,
+        }),
+      };
     }
     return this.analogyState.spaces;
   }
@@ -170,7 +246,12 @@ export class PlaygroundEngine {
   ): Promise<LabelAuditOutput> {
     const model = settings.features === 'tfidf' ? this.model : this.requireModel();
     return this.jobs.run(jobId, (signal) =>
-      runLabelAuditOnTexts(rows.texts, rows.labels, settings, { model, cache: this.options.embeddingCache, signal, onProgress }),
+      runLabelAuditOnTexts(rows.texts, rows.labels, settings, {
+        model,
+        cache: this.options.embeddingCache,
+        signal,
+        onProgress,
+      }),
     );
   }
 

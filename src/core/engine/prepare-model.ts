@@ -1,5 +1,12 @@
 import type * as ort from 'onnxruntime-web';
-import { decodeModel, describeModel, encodeModel, exposeAttention, type AttentionOutput, type ModelDescription } from '../onnx';
+import {
+  decodeModel,
+  describeModel,
+  encodeModel,
+  exposeAttention,
+  type AttentionOutput,
+  type ModelDescription,
+} from '../onnx';
 import { contentDigest } from '../model/content-digest';
 import { ModelLoadError, throwIfAborted } from '../model/errors';
 import { externalDataLocations, inlineExternalData } from '../onnx/external-data';
@@ -51,7 +58,10 @@ export async function prepareModel(
     );
   }
   if (unknownInputs.length > 0) {
-    throw new ModelLoadError(`${files.label} needs inputs the playground cannot fill from text: ${unknownInputs.join(', ')}.`, 'unsupported');
+    throw new ModelLoadError(
+      `${files.label} needs inputs the playground cannot fill from text: ${unknownInputs.join(', ')}.`,
+      'unsupported',
+    );
   }
 
   let attentionOutputs: AttentionOutput[] = [];
@@ -82,7 +92,14 @@ export async function prepareModel(
       ).asInferenceSession()
     : created.session;
 
-  const info = buildInfo(files, description, { contentDigest: await digest, sizeBytes: totalBytes([files.onnxBytes, ...externalFiles]) }, created.executionProvider, created.fallbackReason, threads);
+  const info = buildInfo(
+    files,
+    description,
+    { contentDigest: await digest, sizeBytes: totalBytes([files.onnxBytes, ...externalFiles]) },
+    created.executionProvider,
+    created.fallbackReason,
+    threads,
+  );
   const runs = new RunQueue();
   return {
     info,
@@ -101,7 +118,11 @@ export async function prepareModel(
  * Fetches the external data files the graph names and moves their bytes into it, so the graph is
  * whole from here on; returns the files' bytes (for the content digest).
  */
-async function withExternalData(graph: ReturnType<typeof decodeModel>, files: LoadedModelFiles, signal?: AbortSignal): Promise<Uint8Array[]> {
+async function withExternalData(
+  graph: ReturnType<typeof decodeModel>,
+  files: LoadedModelFiles,
+  signal?: AbortSignal,
+): Promise<Uint8Array[]> {
   let locations: string[];
   try {
     locations = externalDataLocations(graph);
@@ -125,7 +146,11 @@ function decodeOrExplain(bytes: Uint8Array, label: string) {
   try {
     return decodeModel(bytes);
   } catch (error) {
-    if (isOutOfMemoryError(error)) throw memoryError(label, `could not be read: the browser ran out of memory decoding it (${(error as Error).message}).`);
+    if (isOutOfMemoryError(error))
+      throw memoryError(
+        label,
+        `could not be read: the browser ran out of memory decoding it (${(error as Error).message}).`,
+      );
     throw new ModelLoadError(`${label}: ${(error as Error).message}`, 'format');
   }
 }
@@ -153,15 +178,23 @@ function buildInfo(
   const hasOutput = (status: CapabilityStatus) => status.available;
   const tools: Record<ToolName, CapabilityStatus> = {
     attention: caps.attention,
-    uncertainty: hasOutput(caps.mcDropout) && (caps.fillMask.available || caps.classification.available)
-      ? { available: true, reason: 'dropout sites found; fill-mask and/or classification outputs present' }
-      : { available: false, reason: caps.mcDropout.available ? 'the model has neither a fill-mask nor a classifier output' : caps.mcDropout.reason },
+    uncertainty:
+      hasOutput(caps.mcDropout) && (caps.fillMask.available || caps.classification.available)
+        ? { available: true, reason: 'dropout sites found; fill-mask and/or classification outputs present' }
+        : {
+            available: false,
+            reason: caps.mcDropout.available
+              ? 'the model has neither a fill-mask nor a classifier output'
+              : caps.mcDropout.reason,
+          },
     analogy: caps.tokenEmbeddings,
     labels: caps.sentenceEmbeddings,
   };
   const warnings: string[] = [...description.warnings];
   if (files.tokenizer.vocabSize < (description.vocabSize ?? 0)) {
-    warnings.push(`The tokenizer has ${files.tokenizer.vocabSize} tokens and the model's embedding ${description.vocabSize} rows; extra rows are never used.`);
+    warnings.push(
+      `The tokenizer has ${files.tokenizer.vocabSize} tokens and the model's embedding ${description.vocabSize} rows; extra rows are never used.`,
+    );
   }
   return {
     label: files.label,

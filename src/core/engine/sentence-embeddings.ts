@@ -46,7 +46,13 @@ export function embeddingModelKey(model: Pick<PreparedModel, 'info' | 'descripti
 }
 
 /** Mean over positions with mask 1 of hidden [batch, seq, dim]; rows with no token stay zero. */
-export function meanPool(hidden: ArrayLike<number>, mask: ArrayLike<number>, batch: number, seq: number, dim: number): Float32Array {
+export function meanPool(
+  hidden: ArrayLike<number>,
+  mask: ArrayLike<number>,
+  batch: number,
+  seq: number,
+  dim: number,
+): Float32Array {
   const out = new Float32Array(batch * dim);
   const sum = new Float64Array(dim);
   for (let b = 0; b < batch; b++) {
@@ -65,9 +71,14 @@ export function meanPool(hidden: ArrayLike<number>, mask: ArrayLike<number>, bat
 
 const CACHE_CHUNK = 500;
 
-export async function embedTexts(model: PreparedModel, texts: readonly string[], options: EmbedTextsOptions = {}): Promise<EmbeddingResult> {
+export async function embedTexts(
+  model: PreparedModel,
+  texts: readonly string[],
+  options: EmbedTextsOptions = {},
+): Promise<EmbeddingResult> {
   const output = model.description.roles.sentenceEmbeddings;
-  if (!output) throw new Error(`Sentence embeddings are not available for this model: ${model.info.tools.labels.reason}`);
+  if (!output)
+    throw new Error(`Sentence embeddings are not available for this model: ${model.info.tools.labels.reason}`);
   const batchSize = Math.max(1, options.batchSize ?? 32);
   const { signal, cache } = options;
   const modelKey = embeddingModelKey(model);
@@ -172,7 +183,10 @@ export async function embedTexts(model: PreparedModel, texts: readonly string[],
   const truncatedRows: number[] = [];
   for (let i = 0; i < texts.length; i++) {
     const vector = vectors[rowSlot[i]]!;
-    if (vector.length !== dim) throw new Error(`A cached embedding has ${vector.length} values, the model gives ${dim}; clear the embedding cache.`);
+    if (vector.length !== dim)
+      throw new Error(
+        `A cached embedding has ${vector.length} values, the model gives ${dim}; clear the embedding cache.`,
+      );
     embeddings.set(vector, i * dim);
     if (truncatedSlots.has(rowSlot[i])) truncatedRows.push(i);
   }

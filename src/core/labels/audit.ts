@@ -68,7 +68,11 @@ export interface AuditResult {
   classSummaries: ClassSummary[];
 }
 
-export function auditLabels(labels: readonly number[], predProbs: ProbabilityRows, options: AuditOptions = {}): AuditResult {
+export function auditLabels(
+  labels: readonly number[],
+  predProbs: ProbabilityRows,
+  options: AuditOptions = {},
+): AuditResult {
   const numClasses = validateLabelInputs(labels, predProbs, { allowSingleClass: 'no' });
   const rankBy = options.rankBy ?? 'self_confidence';
   const mask = findLabelIssues(labels, predProbs, options);

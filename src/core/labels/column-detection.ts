@@ -66,11 +66,42 @@ export function detectDelimiter(text: string): Delimiter | null {
   return bestScore >= 0.5 ? best : null;
 }
 
-const TEXT_HEADER_NAMES = ['text', 'sentence', 'content', 'review', 'document', 'comment', 'message', 'tweet', 'body', 'input', 'utterance', 'question', 'title', 'description'];
-const LABEL_HEADER_NAMES = ['label', 'labels', 'class', 'category', 'target', 'y', 'sentiment', 'intent', 'tag', 'topic', 'gold', 'annotation'];
+const TEXT_HEADER_NAMES = [
+  'text',
+  'sentence',
+  'content',
+  'review',
+  'document',
+  'comment',
+  'message',
+  'tweet',
+  'body',
+  'input',
+  'utterance',
+  'question',
+  'title',
+  'description',
+];
+const LABEL_HEADER_NAMES = [
+  'label',
+  'labels',
+  'class',
+  'category',
+  'target',
+  'y',
+  'sentiment',
+  'intent',
+  'tag',
+  'topic',
+  'gold',
+  'annotation',
+];
 
 function normalizeName(name: string): string {
-  return name.trim().toLowerCase().replace(/[\s_-]+/g, '');
+  return name
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, '');
 }
 
 export function isTextColumnName(name: string): boolean {
@@ -88,7 +119,8 @@ interface ColumnStats {
 }
 
 function columnStats(records: readonly string[][], column: number): ColumnStats {
-  let total = 0, filled = 0;
+  let total = 0,
+    filled = 0;
   const values = new Set<string>();
   for (const record of records) {
     const value = (record[column] ?? '').trim();
@@ -153,7 +185,8 @@ export function detectColumns(records: readonly string[][], header: readonly str
       labelColumn = c;
       continue;
     }
-    const a = stats[c], b = stats[labelColumn];
+    const a = stats[c],
+      b = stats[labelColumn];
     const better = a.distinct < b.distinct || (a.distinct === b.distinct && a.averageLength < b.averageLength);
     if (better) labelColumn = c;
   }

@@ -65,8 +65,7 @@ export function confidentJointUnchecked(
     if (guess !== labels[i]) offDiagonalIndices.push(i);
   }
   for (let k = 0; k < numClasses; k++) joint[k][k] = Math.max(joint[k][k], 1);
-  const calibrated =
-    options.calibrate === false ? joint : calibrateConfidentJoint(joint, labels, 'column-major');
+  const calibrated = options.calibrate === false ? joint : calibrateConfidentJoint(joint, labels, 'column-major');
   return { confidentJoint: calibrated, offDiagonalIndices };
 }
 
@@ -128,7 +127,9 @@ export function estimateJointUnchecked(
   options: EstimateJointOptions = {},
 ): number[][] {
   if (options.confidentJoint && options.confidentJoint.length !== numClasses) {
-    throw new Error(`confidentJoint is ${options.confidentJoint.length}×${options.confidentJoint.length} but there are ${numClasses} classes.`);
+    throw new Error(
+      `confidentJoint is ${options.confidentJoint.length}×${options.confidentJoint.length} but there are ${numClasses} classes.`,
+    );
   }
   const calibrated = options.confidentJoint
     ? calibrateConfidentJoint(options.confidentJoint, labels, 'row-major')

@@ -82,7 +82,9 @@ function resolveFolds(
     );
     return smallest.count;
   }
-  const small = present.filter((c) => c.count < requested).map((c) => `${named(c.k)} has ${c.count} ${c.count === 1 ? 'row' : 'rows'}`);
+  const small = present
+    .filter((c) => c.count < requested)
+    .map((c) => `${named(c.k)} has ${c.count} ${c.count === 1 ? 'row' : 'rows'}`);
   throw new FoldError(
     `Each class needs at least ${requested} rows for ${requested}-fold cross-validation, but ${small.join(', ')}. ` +
       'Add rows, merge or drop those classes, or use fewer folds.',
@@ -104,7 +106,8 @@ export function crossValPredictProba(
   const numClasses = options.numClasses ?? maxLabel + 1;
   if (maxLabel >= numClasses) throw new Error(`Label ${maxLabel} is outside 0..${numClasses - 1}.`);
   const counts = classCounts(labels, numClasses);
-  if (counts.filter((c) => c > 0).length < 2) throw new Error('Cross-validation needs at least 2 classes in the labels.');
+  if (counts.filter((c) => c > 0).length < 2)
+    throw new Error('Cross-validation needs at least 2 classes in the labels.');
   const notes: string[] = [];
   let assignment: Int32Array;
   let folds: number;
@@ -147,16 +150,28 @@ export function crossValPredictProba(
         const done = span > 0 ? Math.log(startNorm / state.gradientNorm) / span : 1;
         // The gradient norm is not monotone; never report going backwards.
         withinFold = Math.max(withinFold, Math.min(0.99, done));
-        options.onProgress({ fold, folds, iteration: state.iteration, gradientNorm: state.gradientNorm, fraction: (fold + withinFold) / folds });
+        options.onProgress({
+          fold,
+          folds,
+          iteration: state.iteration,
+          gradientNorm: state.gradientNorm,
+          fraction: (fold + withinFold) / folds,
+        });
       },
     });
     if (model.status !== 'converged') {
-      notes.push(`Fold ${fold + 1}: the solver stopped before converging (${model.status}, max |gradient| ${model.gradientNorm.toExponential(2)}).`);
+      notes.push(
+        `Fold ${fold + 1}: the solver stopped before converging (${model.status}, max |gradient| ${model.gradientNorm.toExponential(2)}).`,
+      );
     }
-    const missing = Array.from({ length: numClasses }, (_, k) => k).filter((k) => counts[k] > 0 && !model.classes.includes(k));
+    const missing = Array.from({ length: numClasses }, (_, k) => k).filter(
+      (k) => counts[k] > 0 && !model.classes.includes(k),
+    );
     if (missing.length > 0) {
       const names = missing.map((k) => classDisplayName(k, options.classNames)).join(', ');
-      notes.push(`Fold ${fold + 1}: ${missing.length === 1 ? `${names} had no training rows; it gets` : `${names} had no training rows; they get`} probability 0 there.`);
+      notes.push(
+        `Fold ${fold + 1}: ${missing.length === 1 ? `${names} had no training rows; it gets` : `${names} had no training rows; they get`} probability 0 there.`,
+      );
     }
     iterationsPerFold.push(model.iterations);
     previous = model;
@@ -164,7 +179,13 @@ export function crossValPredictProba(
     for (let r = 0; r < test.length; r++) {
       probabilities.set(scratch.subarray(r * numClasses, (r + 1) * numClasses), test[r] * numClasses);
     }
-    options.onProgress?.({ fold, folds, iteration: model.iterations, gradientNorm: model.gradientNorm, fraction: (fold + 1) / folds });
+    options.onProgress?.({
+      fold,
+      folds,
+      iteration: model.iterations,
+      gradientNorm: model.gradientNorm,
+      fraction: (fold + 1) / folds,
+    });
   }
   const probabilityRows = Array.from({ length: labels.length }, (_, i) =>
     probabilities.subarray(i * numClasses, (i + 1) * numClasses),

@@ -24,7 +24,10 @@ export interface ConcatOptions {
   weights?: readonly number[];
 }
 
-export function concatFeatureBlocks(blocks: readonly FeatureMatrix[], options: ConcatOptions = {}): FeatureMatrix & { data: Float32Array } {
+export function concatFeatureBlocks(
+  blocks: readonly FeatureMatrix[],
+  options: ConcatOptions = {},
+): FeatureMatrix & { data: Float32Array } {
   if (blocks.length === 0) throw new Error('No feature blocks to concatenate.');
   const rows = blocks[0].rows;
   const bad = blocks.findIndex((b) => b.rows !== rows);

@@ -133,7 +133,8 @@ export function findLabelIssues(
   const minExamples = options.minExamplesPerClass ?? 1;
   if (!(minExamples >= 0)) throw new LabelInputError(`minExamplesPerClass must be ≥ 0, got ${minExamples}.`);
   const warn = options.onWarning ?? (() => {});
-  const warnTooFew = (k: number) => warn(`May not flag all label issues in ${classDisplayName(k, options.classNames)}: it has too few examples.`);
+  const warnTooFew = (k: number) =>
+    warn(`May not flag all label issues in ${classDisplayName(k, options.classNames)}: it has too few examples.`);
   const pruning = filterBy === 'prune_by_class' || filterBy === 'prune_by_noise_rate' || filterBy === 'both';
   if (options.numToRemovePerClass && !pruning) warn(`numToRemovePerClass is ignored by filterBy "${filterBy}".`);
   const tieRank = options.tieRank;
@@ -162,13 +163,15 @@ export function findLabelIssues(
       { minExamplesPerClass: minExamples, fracNoise, numToRemovePerClass: options.numToRemovePerClass },
     );
     const byClassMask =
-      filterBy === 'prune_by_noise_rate' ? null : pruneByClass(byClass, pcm, predProbs, minExamples, tieRank, warnTooFew);
+      filterBy === 'prune_by_noise_rate'
+        ? null
+        : pruneByClass(byClass, pcm, predProbs, minExamples, tieRank, warnTooFew);
     const byNoiseMask =
-      filterBy === 'prune_by_class' ? null : pruneByNoiseRate(byClass, pcm, predProbs, minExamples, tieRank, warnTooFew);
+      filterBy === 'prune_by_class'
+        ? null
+        : pruneByNoiseRate(byClass, pcm, predProbs, minExamples, tieRank, warnTooFew);
     mask =
-      byClassMask && byNoiseMask
-        ? byClassMask.map((flag, i) => flag && byNoiseMask[i])
-        : (byClassMask ?? byNoiseMask)!;
+      byClassMask && byNoiseMask ? byClassMask.map((flag, i) => flag && byNoiseMask[i]) : (byClassMask ?? byNoiseMask)!;
   }
   return mask.map((flag, i) => flag && !givenLabelIsTopPrediction(predProbs[i], labels[i]));
 }

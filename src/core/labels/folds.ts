@@ -30,7 +30,8 @@ export function stratifiedFoldAssignment(
   options: StratifiedFoldsOptions = {},
 ): Int32Array {
   const folds = options.folds ?? 5;
-  if (!Number.isInteger(folds) || folds < 2) throw new FoldError(`The number of folds must be an integer ≥ 2, got ${folds}.`);
+  if (!Number.isInteger(folds) || folds < 2)
+    throw new FoldError(`The number of folds must be an integer ≥ 2, got ${folds}.`);
   if (labels.length < folds) throw new FoldError(`Cannot split ${labels.length} rows into ${folds} folds.`);
   const counts = classCounts(labels, numClasses);
   // Deal the class-sorted rows round robin: fold f receives sorted positions f, f+folds, ...
@@ -62,7 +63,8 @@ export function foldSplit(assignment: Int32Array, fold: number): { train: Int32A
   for (let i = 0; i < assignment.length; i++) if (assignment[i] === fold) testCount++;
   const train = new Int32Array(assignment.length - testCount);
   const test = new Int32Array(testCount);
-  let a = 0, b = 0;
+  let a = 0,
+    b = 0;
   for (let i = 0; i < assignment.length; i++) {
     if (assignment[i] === fold) test[b++] = i;
     else train[a++] = i;

@@ -82,9 +82,7 @@ interface Table {
   unreadable: IncompleteRow[];
 }
 
-function finish(
-  base: Omit<ParsedLabeledText, 'classes' | 'labelIds' | 'ok'>,
-): ParsedLabeledText {
+function finish(base: Omit<ParsedLabeledText, 'classes' | 'labelIds' | 'ok'>): ParsedLabeledText {
   const classes = [...new Set(base.rows.map((r) => r.label))].sort((a, b) =>
     a.localeCompare(b, 'en', { numeric: true }),
   );
@@ -146,14 +144,16 @@ function parseJsonLines(text: string): Table {
     if (line === '') return;
     try {
       const value: unknown = JSON.parse(line);
-      if (value && typeof value === 'object' && !Array.isArray(value)) objects.push({ line: i + 1, value: value as Record<string, unknown> });
+      if (value && typeof value === 'object' && !Array.isArray(value))
+        objects.push({ line: i + 1, value: value as Record<string, unknown> });
       else unreadable.push({ sourceRow: i + 1, text: line, label: '', reason: 'not a JSON object' });
     } catch {
       unreadable.push({ sourceRow: i + 1, text: line, label: '', reason: 'not valid JSON' });
     }
   });
   const keys: string[] = [];
-  for (const { value } of objects.slice(0, 1000)) for (const key of Object.keys(value)) if (!keys.includes(key)) keys.push(key);
+  for (const { value } of objects.slice(0, 1000))
+    for (const key of Object.keys(value)) if (!keys.includes(key)) keys.push(key);
   const records = objects.map(({ value }) => keys.map((key) => jsonValueToCell(value[key]) ?? NESTED_VALUE));
   return { records, sourceRows: objects.map((o) => o.line), header: keys, unreadable };
 }
@@ -171,10 +171,15 @@ export function parseLabeledText(input: string, options: ParseLabeledTextOptions
     columns: null as ParsedLabeledText['columns'],
     problems,
   };
-  const format = options.format && options.format !== 'auto' ? options.format : /^\s*\{/.test(text) ? 'jsonl' : 'delimited';
+  const format =
+    options.format && options.format !== 'auto' ? options.format : /^\s*\{/.test(text) ? 'jsonl' : 'delimited';
 
   if (text.trim() === '') {
-    problems.push({ code: 'empty-input', severity: 'error', message: 'The input is empty. Paste rows of text with a label, e.g. "text,label".' });
+    problems.push({
+      code: 'empty-input',
+      severity: 'error',
+      message: 'The input is empty. Paste rows of text with a label, e.g. "text,label".',
+    });
     return finish({ ...empty, format });
   }
   problems.push(...checkRawText(text));
@@ -202,9 +207,15 @@ export function parseLabeledText(input: string, options: ParseLabeledTextOptions
       problems.push({
         code: 'no-label-column',
         severity: 'error',
-        message: 'Could not find a second column: no line is split by a comma, tab, semicolon or pipe. Each row needs a text and a label, e.g. "great film,positive".',
+        message:
+          'Could not find a second column: no line is split by a comma, tab, semicolon or pipe. Each row needs a text and a label, e.g. "great film,positive".',
       });
-      return finish({ ...empty, format, delimiterCandidates: candidates, columns: { names: ['column 1'], textColumn: -1, labelColumn: -1 } });
+      return finish({
+        ...empty,
+        format,
+        delimiterCandidates: candidates,
+        columns: { names: ['column 1'], textColumn: -1, labelColumn: -1 },
+      });
     }
     const records = parseDelimited(text, delimiter, problems);
     hasHeader = options.hasHeader ?? detectHeader(records);
@@ -226,7 +237,15 @@ export function parseLabeledText(input: string, options: ParseLabeledTextOptions
     problems.push({ code, severity: 'error', message });
     const names = table.header ?? [];
     const columns = names.length > 0 ? { names, textColumn: -1, labelColumn: -1 } : null;
-    return finish({ ...empty, format, delimiter, delimiterCandidates: candidates, hasHeader, columns, incompleteRows: table.unreadable });
+    return finish({
+      ...empty,
+      format,
+      delimiter,
+      delimiterCandidates: candidates,
+      hasHeader,
+      columns,
+      incompleteRows: table.unreadable,
+    });
   }
 
   const width = table.records.reduce((max, r) => Math.max(max, r.length), table.header?.length ?? 0);
@@ -237,9 +256,19 @@ export function parseLabeledText(input: string, options: ParseLabeledTextOptions
   const quotedNames = names.map((n) => `"${n}"`).join(', ');
   const failed = (problem: Problem) => {
     problems.push(problem);
-    return finish({ ...empty, format, delimiter, delimiterCandidates: candidates, hasHeader, columns: { names, textColumn, labelColumn } });
+    return finish({
+      ...empty,
+      format,
+      delimiter,
+      delimiterCandidates: candidates,
+      hasHeader,
+      columns: { names, textColumn, labelColumn },
+    });
   };
-  for (const [which, choice] of [['text', options.textColumn], ['label', options.labelColumn]] as const) {
+  for (const [which, choice] of [
+    ['text', options.textColumn],
+    ['label', options.labelColumn],
+  ] as const) {
     if (choice === undefined) continue;
     const column = resolveColumn(choice, table.header, width);
     if (column < 0) {
@@ -284,7 +313,13 @@ export function parseLabeledText(input: string, options: ParseLabeledTextOptions
     } else if (rowText === '' && label === '') reason = 'empty text and label';
     else if (rowText === '') reason = 'empty text';
     else if (label === '') reason = 'empty label';
-    if (reason) incompleteRows.push({ sourceRow, text: rowText.replace(NESTED_VALUE, ''), label: label.replace(NESTED_VALUE, ''), reason });
+    if (reason)
+      incompleteRows.push({
+        sourceRow,
+        text: rowText.replace(NESTED_VALUE, ''),
+        label: label.replace(NESTED_VALUE, ''),
+        reason,
+      });
     else rows.push({ text: rowText, label, sourceRow });
   });
   // Rows that are one field wide but split by another delimiter: the data mixes delimiters.
@@ -320,21 +355,41 @@ export function parseLabeledText(input: string, options: ParseLabeledTextOptions
   else if (single.rows.length > 0) {
     const setAside = new Set(single.rows);
     rows = rows.filter((row) => !setAside.has(row));
-    for (const row of single.rows) incompleteRows.push({ sourceRow: row.sourceRow, text: row.text, label: row.label, reason: `the only row labeled "${row.label}"` });
+    for (const row of single.rows)
+      incompleteRows.push({
+        sourceRow: row.sourceRow,
+        text: row.text,
+        label: row.label,
+        reason: `the only row labeled "${row.label}"`,
+      });
   }
   incompleteRows.sort((a, b) => a.sourceRow - b.sourceRow);
-  if (incompleteRows.length > 0) problems.push(incompleteRowsProblem(incompleteRows, single.blocking ? [] : single.rows, options));
+  if (incompleteRows.length > 0)
+    problems.push(incompleteRowsProblem(incompleteRows, single.blocking ? [] : single.rows, options));
   // A blocking single-row-class problem already names the small classes.
   problems.push(...checkRows(rows, { folds }).filter((p) => !(single.blocking && p.code === 'small-classes')));
   if (options.tokenCounter) {
     const long = longTextProblem(rows, options.tokenCounter);
     if (long) problems.push(long);
   }
-  return finish({ rows, incompleteRows, format, delimiter, delimiterCandidates: candidates, hasHeader, columns, problems });
+  return finish({
+    rows,
+    incompleteRows,
+    format,
+    delimiter,
+    delimiterCandidates: candidates,
+    hasHeader,
+    columns,
+    problems,
+  });
 }
 
 /** One message for every row the audit cannot take as it is, asking for consent to leave them out. */
-function incompleteRowsProblem(incompleteRows: IncompleteRow[], singleRows: readonly LabeledRow[], options: ParseLabeledTextOptions): Problem {
+function incompleteRowsProblem(
+  incompleteRows: IncompleteRow[],
+  singleRows: readonly LabeledRow[],
+  options: ParseLabeledTextOptions,
+): Problem {
   const singles = new Set(singleRows.map((r) => r.sourceRow));
   const broken = incompleteRows.filter((r) => !singles.has(r.sourceRow)).map((r) => r.sourceRow);
   const all = incompleteRows.map((r) => r.sourceRow);
@@ -349,7 +404,8 @@ function incompleteRowsProblem(incompleteRows: IncompleteRow[], singleRows: read
   }
   if (singleRows.length > 0) {
     const named = singleRows.map((r) => `"${r.label}" (row ${r.sourceRow})`);
-    const shown = named.length > 10 ? `${named.slice(0, 10).join(', ')} and ${named.length - 10} more` : named.join(', ');
+    const shown =
+      named.length > 10 ? `${named.slice(0, 10).join(', ')} and ${named.length - 10} more` : named.join(', ');
     const minimum = options.minRowsPerClass ?? 2;
     parts.push(
       options.excludeIncomplete
@@ -370,7 +426,8 @@ function incompleteRowsProblem(incompleteRows: IncompleteRow[], singleRows: read
 
 function modeOf(values: readonly number[]): number {
   const counts = new Map<number, number>();
-  let best = values[0] ?? 0, bestCount = 0;
+  let best = values[0] ?? 0,
+    bestCount = 0;
   for (const v of values) {
     const c = (counts.get(v) ?? 0) + 1;
     counts.set(v, c);

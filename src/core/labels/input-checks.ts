@@ -20,7 +20,8 @@ export function checkRawText(text: string): Problem[] {
   // UTF-16 read as UTF-8: its byte-order mark turns into two replacement (or Latin-1) characters and
   // every ASCII letter is followed or preceded by a NUL.
   const utf16Misread =
-    /^(\uFFFD\uFFFD|\u00FF\u00FE|\u00FE\u00FF)/.test(text) || /^(?:[^\u0000]\u0000){4}|^(?:\u0000[^\u0000]){4}/.test(sample);
+    /^(\uFFFD\uFFFD|\u00FF\u00FE|\u00FE\u00FF)/.test(text) ||
+    /^(?:[^\u0000]\u0000){4}|^(?:\u0000[^\u0000]){4}/.test(sample);
   if (utf16Misread) {
     problems.push({
       code: 'utf16-bom',
@@ -109,7 +110,9 @@ export function checkRows(rows: readonly LabeledRow[], options: RowCheckOptions)
       message: `Every row has the same label ("${only}"). Finding mislabeled rows needs at least 2 classes.`,
     });
   }
-  const small = [...counts].filter(([, n]) => n < options.folds).sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0]));
+  const small = [...counts]
+    .filter(([, n]) => n < options.folds)
+    .sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0]));
   if (small.length > 0 && counts.size > 1) {
     const list = small.map(([label, n]) => `"${label}" has ${plural(n, 'row')}`).join(', ');
     problems.push({

@@ -63,7 +63,9 @@ function interpolate(a: number, fa: number, da: number, b: number, fb: number, d
   } else {
     t = (a + b) / 2;
   }
-  const lo = Math.min(a, b), hi = Math.max(a, b), margin = 0.1 * (hi - lo);
+  const lo = Math.min(a, b),
+    hi = Math.max(a, b),
+    margin = 0.1 * (hi - lo);
   if (!Number.isFinite(t) || t < lo + margin || t > hi - margin) t = (a + b) / 2;
   return t;
 }
@@ -109,20 +111,28 @@ export function minimizeLbfgs(
 
   /** Strong-Wolfe step length; leaves trialX/trialGrad at the returned step, or returns 0 on failure. */
   const lineSearch = (f0: number, slope0: number, initial: number): number => {
-    let prevAlpha = 0, prevF = f0, prevSlope = slope0;
+    let prevAlpha = 0,
+      prevF = f0,
+      prevSlope = slope0;
     let alpha = initial;
     const zoom = (lo: number, fLo: number, sLo: number, hi: number, fHi: number, sHi: number): number => {
       for (let step = 0; step < MAX_LINE_SEARCH_STEPS; step++) {
         const a = interpolate(lo, fLo, sLo, hi, fHi, sHi);
         const { f, slope } = evaluateAt(a);
         if (f > f0 + ARMIJO * a * slope0 || f >= fLo) {
-          hi = a; fHi = f; sHi = slope;
+          hi = a;
+          fHi = f;
+          sHi = slope;
         } else {
           if (Math.abs(slope) <= -CURVATURE * slope0) return a;
           if (slope * (hi - lo) >= 0) {
-            hi = lo; fHi = fLo; sHi = sLo;
+            hi = lo;
+            fHi = fLo;
+            sHi = sLo;
           }
-          lo = a; fLo = f; sLo = slope;
+          lo = a;
+          fLo = f;
+          sLo = slope;
         }
         if (Math.abs(hi - lo) <= 1e-16 * Math.max(1, Math.abs(lo))) break;
       }
@@ -144,7 +154,9 @@ export function minimizeLbfgs(
       }
       if (Math.abs(slope) <= -CURVATURE * slope0) return alpha;
       if (slope >= 0) return zoom(alpha, f, slope, prevAlpha, prevF, prevSlope);
-      prevAlpha = alpha; prevF = f; prevSlope = slope;
+      prevAlpha = alpha;
+      prevF = f;
+      prevSlope = slope;
       alpha *= 2;
     }
     return 0;
@@ -197,14 +209,20 @@ export function minimizeLbfgs(
     }
     // Keep the pair only with positive curvature (always true for a strictly convex objective, but
     // rounding near the optimum can break it); write it only then, so a full ring keeps its oldest pair.
-    let sy = 0, ss = 0, yy = 0;
+    let sy = 0,
+      ss = 0,
+      yy = 0;
     for (let i = 0; i < dim; i++) {
-      const si = trialX[i] - x[i], yi = trialGrad[i] - grad[i];
-      sy += si * yi; ss += si * si; yy += yi * yi;
+      const si = trialX[i] - x[i],
+        yi = trialGrad[i] - grad[i];
+      sy += si * yi;
+      ss += si * si;
+      yy += yi * yi;
     }
     if (sy > 1e-12 * Math.sqrt(ss * yy) && sy > 0) {
       newest = (newest + 1) % memory;
-      const sv = sHistory[newest], yv = yHistory[newest];
+      const sv = sHistory[newest],
+        yv = yHistory[newest];
       for (let i = 0; i < dim; i++) {
         sv[i] = trialX[i] - x[i];
         yv[i] = trialGrad[i] - grad[i];

@@ -86,7 +86,10 @@ export function abortError(signal: AbortSignalLike): Error {
 }
 
 function dotRow(x: Float32Array | Float64Array, xOffset: number, w: Float64Array, wOffset: number, d: number): number {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0;
   const end = d - (d % 4);
   let j = 0;
   for (; j < end; j += 4) {
@@ -96,11 +99,12 @@ function dotRow(x: Float32Array | Float64Array, xOffset: number, w: Float64Array
     s3 += x[xOffset + j + 3] * w[wOffset + j + 3];
   }
   for (; j < d; j++) s0 += x[xOffset + j] * w[wOffset + j];
-  return (s0 + s1) + (s2 + s3);
+  return s0 + s1 + (s2 + s3);
 }
 
 function columnMeans(X: FeatureMatrix, rows: ArrayLike<number>): Float64Array {
-  const d = X.cols, mean = new Float64Array(d);
+  const d = X.cols,
+    mean = new Float64Array(d);
   for (let r = 0; r < rows.length; r++) {
     const off = rows[r] * d;
     for (let j = 0; j < d; j++) mean[j] += X.data[off + j];
@@ -116,7 +120,13 @@ const ROW_BLOCK = 8;
  * Softmax of the logits of `count` rows held in `logits` (row-major, m per row), replaced in place
  * by the residuals p − onehot(label). Returns the rows' summed log-loss.
  */
-function residualsInPlace(logits: Float64Array, count: number, m: number, target: Int32Array, firstRow: number): number {
+function residualsInPlace(
+  logits: Float64Array,
+  count: number,
+  m: number,
+  target: Int32Array,
+  firstRow: number,
+): number {
   let loss = 0;
   for (let b = 0; b < count; b++) {
     const base = b * m;
@@ -152,7 +162,9 @@ export function makeObjective(
   mean: Float64Array,
   C: number,
 ): (theta: Float64Array, grad: Float64Array) => number {
-  const d = X.cols, n = rows.length, x = X.data;
+  const d = X.cols,
+    n = rows.length,
+    x = X.data;
   const block = new Float64Array(ROW_BLOCK * m);
   const shift = new Float64Array(m);
   const residualTotals = new Float64Array(m);
@@ -167,11 +179,24 @@ export function makeObjective(
     let loss = 0;
     let r = 0;
     for (; r + ROW_BLOCK <= n; r += ROW_BLOCK) {
-      const o0 = rows[r] * d, o1 = rows[r + 1] * d, o2 = rows[r + 2] * d, o3 = rows[r + 3] * d;
-      const o4 = rows[r + 4] * d, o5 = rows[r + 5] * d, o6 = rows[r + 6] * d, o7 = rows[r + 7] * d;
+      const o0 = rows[r] * d,
+        o1 = rows[r + 1] * d,
+        o2 = rows[r + 2] * d,
+        o3 = rows[r + 3] * d;
+      const o4 = rows[r + 4] * d,
+        o5 = rows[r + 5] * d,
+        o6 = rows[r + 6] * d,
+        o7 = rows[r + 7] * d;
       for (let k = 0; k < m; k++) {
         const wOff = k * d;
-        let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        let s0 = 0,
+          s1 = 0,
+          s2 = 0,
+          s3 = 0,
+          s4 = 0,
+          s5 = 0,
+          s6 = 0,
+          s7 = 0;
         for (let j = 0; j < d; j++) {
           const w = theta[wOff + j];
           s0 += x[o0 + j] * w;
@@ -195,13 +220,22 @@ export function makeObjective(
       }
       loss += residualsInPlace(block, ROW_BLOCK, m, target, r);
       for (let k = 0; k < m; k++) {
-        const r0 = block[k], r1 = block[m + k], r2 = block[2 * m + k], r3 = block[3 * m + k];
-        const r4 = block[4 * m + k], r5 = block[5 * m + k], r6 = block[6 * m + k], r7 = block[7 * m + k];
-        residualTotals[k] += ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
+        const r0 = block[k],
+          r1 = block[m + k],
+          r2 = block[2 * m + k],
+          r3 = block[3 * m + k];
+        const r4 = block[4 * m + k],
+          r5 = block[5 * m + k],
+          r6 = block[6 * m + k],
+          r7 = block[7 * m + k];
+        residualTotals[k] += r0 + r1 + (r2 + r3) + (r4 + r5 + (r6 + r7));
         const gOff = k * d;
         for (let j = 0; j < d; j++) {
           grad[gOff + j] +=
-            (r0 * x[o0 + j] + r1 * x[o1 + j] + r2 * x[o2 + j] + r3 * x[o3 + j]) +
+            r0 * x[o0 + j] +
+            r1 * x[o1 + j] +
+            r2 * x[o2 + j] +
+            r3 * x[o3 + j] +
             (r4 * x[o4 + j] + r5 * x[o5 + j] + r6 * x[o6 + j] + r7 * x[o7 + j]);
         }
       }
@@ -218,7 +252,8 @@ export function makeObjective(
       }
     }
     let penalty = 0;
-    const invN = 1 / n, ridge = 1 / (C * n);
+    const invN = 1 / n,
+      ridge = 1 / (C * n);
     for (let k = 0; k < m; k++) {
       const total = residualTotals[k];
       for (let j = 0; j < d; j++) {
@@ -243,7 +278,8 @@ export function fitLogisticRegression(
   const C = options.C ?? 1;
   if (!(C > 0)) throw new Error(`C must be positive, got ${C}.`);
   if (labels.length !== X.rows) throw new Error(`Shape mismatch: ${labels.length} labels for ${X.rows} feature rows.`);
-  if (X.data.length !== X.rows * X.cols) throw new Error(`Feature data has ${X.data.length} values, expected ${X.rows}×${X.cols}.`);
+  if (X.data.length !== X.rows * X.cols)
+    throw new Error(`Feature data has ${X.data.length} values, expected ${X.rows}×${X.cols}.`);
   const rows = options.rowIndices
     ? Int32Array.from(options.rowIndices)
     : Int32Array.from({ length: X.rows }, (_, i) => i);
@@ -253,7 +289,8 @@ export function fitLogisticRegression(
   const present = new Array<boolean>(numClasses).fill(false);
   for (let r = 0; r < rows.length; r++) {
     const y = labels[rows[r]];
-    if (!Number.isInteger(y) || y < 0 || y >= numClasses) throw new Error(`Row ${rows[r]} has label ${y}, outside 0..${numClasses - 1}.`);
+    if (!Number.isInteger(y) || y < 0 || y >= numClasses)
+      throw new Error(`Row ${rows[r]} has label ${y}, outside 0..${numClasses - 1}.`);
     present[y] = true;
   }
   const classes = present.flatMap((p, k) => (p ? [k] : []));
@@ -286,7 +323,9 @@ export function fitLogisticRegression(
     gradientTolerance: options.tolerance ?? 1e-7,
     maxIterations: options.maxIterations ?? 10_000,
     preconditioner:
-      options.precondition === false ? undefined : buildPreconditioner(X, rows, m, effectiveC, options.featureCovariance),
+      options.precondition === false
+        ? undefined
+        : buildPreconditioner(X, rows, m, effectiveC, options.featureCovariance),
     onIteration: (state) => {
       options.onIteration?.(state);
       if (signal?.aborted) throw abortError(signal);
@@ -317,10 +356,17 @@ export function fitLogisticRegression(
  * Class probabilities for the given rows (default all), written row-major into a [rows × numClasses]
  * Float64Array; classes without training rows get 0.
  */
-export function predictProba(model: LogisticModel, X: FeatureMatrix, rowIndices?: ArrayLike<number>, out?: Float64Array): Float64Array {
+export function predictProba(
+  model: LogisticModel,
+  X: FeatureMatrix,
+  rowIndices?: ArrayLike<number>,
+  out?: Float64Array,
+): Float64Array {
   if (X.cols !== model.numFeatures) throw new Error(`Model expects ${model.numFeatures} features, got ${X.cols}.`);
   const rows = rowIndices ?? Int32Array.from({ length: X.rows }, (_, i) => i);
-  const K = model.numClasses, m = model.classes.length, d = X.cols;
+  const K = model.numClasses,
+    m = model.classes.length,
+    d = X.cols;
   const result = out ?? new Float64Array(rows.length * K);
   const logits = new Float64Array(m);
   for (let r = 0; r < rows.length; r++) {

@@ -44,7 +44,11 @@ function prefixAtWord(text: string, length: number): string {
   return text.slice(0, space > length / 2 ? space : length);
 }
 
-export function findLongTexts(rows: readonly LabeledRow[], counter: TokenCounter, budgetChars = TOKENIZE_BUDGET_CHARS): LongTexts {
+export function findLongTexts(
+  rows: readonly LabeledRow[],
+  counter: TokenCounter,
+  budgetChars = TOKENIZE_BUDGET_CHARS,
+): LongTexts {
   const overhead = counter.count('');
   // One more than the content can take: a SentencePiece word-start marker may add a token.
   const contentLimit = counter.maxTokens - overhead - 1;

@@ -38,7 +38,10 @@ export function noiseMatricesOf(output: AuditArrays): NoiseMatrices {
   labels.forEach((given, i) => {
     if (output.isIssue[i] === 1) flaggedConfusion[given][output.suggestedLabels[i]]++;
   });
-  return { confidentJoint: output.confidentJoint ?? computeConfidentJoint(labels, rows), flaggedConfusion: output.flaggedConfusion ?? flaggedConfusion };
+  return {
+    confidentJoint: output.confidentJoint ?? computeConfidentJoint(labels, rows),
+    flaggedConfusion: output.flaggedConfusion ?? flaggedConfusion,
+  };
 }
 
 export interface NoiseMatrixDisplay {
@@ -84,7 +87,10 @@ export function noiseMatrixDisplay(view: NoiseMatrixView, matrices: NoiseMatrice
 }
 
 /** The displayed matrix as a table for CSV export: one row per given label, one column per class. */
-export function noiseMatrixTable(classes: readonly string[], display: NoiseMatrixDisplay): { header: string[]; rows: (string | number)[][] } {
+export function noiseMatrixTable(
+  classes: readonly string[],
+  display: NoiseMatrixDisplay,
+): { header: string[]; rows: (string | number)[][] } {
   return {
     header: [`${display.rowAxis} \\ ${display.columnAxis}`, ...classes],
     rows: display.counts.map((row, i) => [classes[i], ...row]),

@@ -18,14 +18,26 @@ function pairwise(at: ValueAt, start: number, n: number): number {
     return res;
   }
   if (n <= PAIRWISE_BLOCK) {
-    let r0 = at(start), r1 = at(start + 1), r2 = at(start + 2), r3 = at(start + 3);
-    let r4 = at(start + 4), r5 = at(start + 5), r6 = at(start + 6), r7 = at(start + 7);
+    let r0 = at(start),
+      r1 = at(start + 1),
+      r2 = at(start + 2),
+      r3 = at(start + 3);
+    let r4 = at(start + 4),
+      r5 = at(start + 5),
+      r6 = at(start + 6),
+      r7 = at(start + 7);
     const blocked = n - (n % 8);
     for (let i = 8; i < blocked; i += 8) {
-      r0 += at(start + i); r1 += at(start + i + 1); r2 += at(start + i + 2); r3 += at(start + i + 3);
-      r4 += at(start + i + 4); r5 += at(start + i + 5); r6 += at(start + i + 6); r7 += at(start + i + 7);
+      r0 += at(start + i);
+      r1 += at(start + i + 1);
+      r2 += at(start + i + 2);
+      r3 += at(start + i + 3);
+      r4 += at(start + i + 4);
+      r5 += at(start + i + 5);
+      r6 += at(start + i + 6);
+      r7 += at(start + i + 7);
     }
-    let res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
+    let res = r0 + r1 + (r2 + r3) + (r4 + r5 + (r6 + r7));
     for (let i = blocked; i < n; i++) res += at(start + i);
     return res;
   }
@@ -90,10 +102,12 @@ export function argmaxFirst(row: ArrayLike<number>): number {
 export function stableArgsort(keys: ArrayLike<number>, tieRank?: ArrayLike<number>): number[] {
   const order = Array.from({ length: keys.length }, (_, i) => i);
   order.sort((a, b) => {
-    const ka = keys[a], kb = keys[b];
+    const ka = keys[a],
+      kb = keys[b];
     if (ka < kb) return -1;
     if (ka > kb) return 1;
-    const aNaN = Number.isNaN(ka), bNaN = Number.isNaN(kb);
+    const aNaN = Number.isNaN(ka),
+      bNaN = Number.isNaN(kb);
     if (aNaN !== bNaN) return aNaN ? 1 : -1;
     if (tieRank) {
       const d = tieRank[a] - tieRank[b];

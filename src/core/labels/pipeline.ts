@@ -14,7 +14,11 @@ export interface LabelAuditRun {
   audit: AuditResult;
 }
 
-export function runLabelAudit(X: FeatureMatrix, labels: readonly number[], options: LabelAuditRunOptions = {}): LabelAuditRun {
+export function runLabelAudit(
+  X: FeatureMatrix,
+  labels: readonly number[],
+  options: LabelAuditRunOptions = {},
+): LabelAuditRun {
   const crossValidation = crossValPredictProba(X, labels, options);
   const audit = auditLabels(labels, crossValidation.probabilityRows, options);
   return { crossValidation, audit };

@@ -24,9 +24,11 @@ export function covarianceRows(totalRows: number, d: number): Int32Array {
 
 /** Per-feature variances of the given rows: the preconditioner for wide inputs such as TF-IDF. */
 export function featureVariances(X: FeatureMatrix, rows?: Int32Array): Float64Array {
-  const d = X.cols, x = X.data;
+  const d = X.cols,
+    x = X.data;
   const count = rows ? rows.length : X.rows;
-  const sum = new Float64Array(d), sumSq = new Float64Array(d);
+  const sum = new Float64Array(d),
+    sumSq = new Float64Array(d);
   for (let r = 0; r < count; r++) {
     const off = (rows ? rows[r] : r) * d;
     for (let j = 0; j < d; j++) {
@@ -63,7 +65,8 @@ export function diagonalSoftmaxPreconditioner(
  * covariance is computed once per cross-validation and shared by the folds.
  */
 export function featureCovariance(X: FeatureMatrix, rows?: Int32Array): Float64Array {
-  const d = X.cols, x = X.data;
+  const d = X.cols,
+    x = X.data;
   const count = rows ? rows.length : X.rows;
   const rowAt = (r: number) => (rows ? rows[r] : r) * d;
   const mean = new Float64Array(d);
@@ -73,11 +76,17 @@ export function featureCovariance(X: FeatureMatrix, rows?: Int32Array): Float64A
   }
   for (let j = 0; j < d; j++) mean[j] /= count;
   const cov = new Float64Array(d * d);
-  const c0 = new Float64Array(d), c1 = new Float64Array(d), c2 = new Float64Array(d), c3 = new Float64Array(d);
+  const c0 = new Float64Array(d),
+    c1 = new Float64Array(d),
+    c2 = new Float64Array(d),
+    c3 = new Float64Array(d);
   let r = 0;
   // Four rows per pass over the lower triangle, so each covariance entry is loaded once per 4 rows.
   for (; r + 4 <= count; r += 4) {
-    const o0 = rowAt(r), o1 = rowAt(r + 1), o2 = rowAt(r + 2), o3 = rowAt(r + 3);
+    const o0 = rowAt(r),
+      o1 = rowAt(r + 1),
+      o2 = rowAt(r + 2),
+      o3 = rowAt(r + 3);
     for (let j = 0; j < d; j++) {
       c0[j] = x[o0 + j] - mean[j];
       c1[j] = x[o1 + j] - mean[j];
@@ -85,7 +94,10 @@ export function featureCovariance(X: FeatureMatrix, rows?: Int32Array): Float64A
       c3[j] = x[o3 + j] - mean[j];
     }
     for (let a = 0; a < d; a++) {
-      const a0 = c0[a], a1 = c1[a], a2 = c2[a], a3 = c3[a];
+      const a0 = c0[a],
+        a1 = c1[a],
+        a2 = c2[a],
+        a3 = c3[a];
       const rowOff = a * d;
       for (let b = 0; b <= a; b++) cov[rowOff + b] += a0 * c0[b] + a1 * c1[b] + a2 * c2[b] + a3 * c3[b];
     }
@@ -180,5 +192,8 @@ export function buildPreconditioner(
   const d = X.cols;
   const stats = statistics ?? featureStatistics(X, rows);
   if (stats.length === d && d > 1) return diagonalSoftmaxPreconditioner(stats, m, C, rows.length);
-  return softmaxPreconditioner(stats, d, m, C, rows.length) ?? diagonalSoftmaxPreconditioner(featureVariances(X, rows), m, C, rows.length);
+  return (
+    softmaxPreconditioner(stats, d, m, C, rows.length) ??
+    diagonalSoftmaxPreconditioner(featureVariances(X, rows), m, C, rows.length)
+  );
 }

@@ -23,11 +23,7 @@ export function transpose(matrix: readonly (readonly number[])[]): number[][] {
  * Moves counts from off-diagonal cells of each column onto its diagonal until the diagonal holds
  * at least `minKeep`, then keeps only `fracNoise` of what remains off the diagonal.
  */
-export function keepAtLeastN(
-  pcm: readonly (readonly number[])[],
-  minKeep: number,
-  fracNoise: number,
-): number[][] {
+export function keepAtLeastN(pcm: readonly (readonly number[])[], minKeep: number, fracNoise: number): number[][] {
   const k = pcm.length;
   const kept = pcm.map((row) => row.slice());
   for (let j = 0; j < k; j++) {

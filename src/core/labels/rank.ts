@@ -20,11 +20,7 @@ export const RANK_METHODS: readonly RankBy[] = ['self_confidence', 'normalized_m
 /** Lower bound on the self-confidence used as a divisor in the entropy score. */
 const MIN_SELF_CONFIDENCE = 1e-6;
 
-function adjustedProbabilities(
-  labels: readonly number[],
-  predProbs: ProbabilityRows,
-  numClasses: number,
-): number[][] {
+function adjustedProbabilities(labels: readonly number[], predProbs: ProbabilityRows, numClasses: number): number[][] {
   const thresholds = confidentThresholdsUnchecked(labels, predProbs, numClasses);
   const maxThreshold = Math.max(...thresholds);
   return predProbs.map((row) => {
@@ -85,7 +81,11 @@ export function getLabelQualityScores(
   }
   const rows = options.adjustPredProbs ? adjustedProbabilities(labels, predProbs, numClasses) : predProbs;
   const score =
-    method === 'self_confidence' ? selfConfidence : method === 'normalized_margin' ? normalizedMargin : confidenceWeightedEntropy;
+    method === 'self_confidence'
+      ? selfConfidence
+      : method === 'normalized_margin'
+        ? normalizedMargin
+        : confidenceWeightedEntropy;
   return labels.map((y, i) => score(rows[i], y));
 }
 

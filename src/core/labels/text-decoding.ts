@@ -26,8 +26,9 @@ function utf8Replacing(body: Uint8Array): string {
  * here because Node's TextDecoder reads "windows-1252" as ISO-8859-1, which turns "€" into U+0080.
  */
 const CP1252_80_9F = [
-  0x20ac, 0x81, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8d, 0x017d, 0x8f,
-  0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0x9d, 0x017e, 0x0178,
+  0x20ac, 0x81, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8d, 0x017d,
+  0x8f, 0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0x9d,
+  0x017e, 0x0178,
 ];
 const DECODE_CHUNK = 8192;
 
@@ -61,7 +62,11 @@ export function decodeTextBytes(bytes: Uint8Array, choice: EncodingChoice = 'aut
     return { text: new TextDecoder(bom).decode(bytes.subarray(2)), encoding: bom, problems };
   }
   if (choice === 'windows-1252') {
-    problems.push({ code: 'legacy-encoding', severity: 'info', message: 'The file was read as Windows-1252, as you chose.' });
+    problems.push({
+      code: 'legacy-encoding',
+      severity: 'info',
+      message: 'The file was read as Windows-1252, as you chose.',
+    });
     return { text: windows1252(body), encoding: 'windows-1252', problems };
   }
   let valid = true;

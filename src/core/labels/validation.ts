@@ -67,9 +67,7 @@ export function validateLabelInputs(
     for (let k = 0; k < numClasses; k++) {
       const p = row[k];
       if (!(p >= -PROBABILITY_SLACK && p <= 1 + PROBABILITY_SLACK)) {
-        throw new LabelInputError(
-          `Probabilities must lie in [0, 1]; row ${i}, class ${k} is ${String(p)}.`,
-        );
+        throw new LabelInputError(`Probabilities must lie in [0, 1]; row ${i}, class ${k} is ${String(p)}.`);
       }
     }
   }

@@ -59,7 +59,10 @@ class BrokenDownload extends Error {
  * Range request when the host honours it and starts over otherwise. `cache: 'no-store'` keeps the
  * browser's HTTP cache out of it: the Cache API copy is the one the app reads back.
  */
-async function downloadWithResume(url: string, options: FetchFileOptions): Promise<{ bytes: Uint8Array; contentType: string | null } | null> {
+async function downloadWithResume(
+  url: string,
+  options: FetchFileOptions,
+): Promise<{ bytes: Uint8Array; contentType: string | null } | null> {
   const { file, onProgress, signal } = options;
   let received: Uint8Array[] = [];
   let loaded = 0;
@@ -98,7 +101,13 @@ async function fetchOrExplain(
   const { signal, optional } = options;
   let response: Response;
   try {
-    response = await (options.fetchImpl ?? fetch)(url, { signal, mode: 'cors', credentials: 'omit', cache: 'no-store', headers });
+    response = await (options.fetchImpl ?? fetch)(url, {
+      signal,
+      mode: 'cors',
+      credentials: 'omit',
+      cache: 'no-store',
+      headers,
+    });
   } catch (error) {
     if (signal?.aborted) throw new CancelledError();
     throw new ModelLoadError(
@@ -113,9 +122,17 @@ async function fetchOrExplain(
       return null;
     }
     if (response.status === 404) {
-      throw new ModelLoadError(`${file} was not found on ${hostOf(url)} (404). Check the repo id, revision and host.`, 'not-found', url);
+      throw new ModelLoadError(
+        `${file} was not found on ${hostOf(url)} (404). Check the repo id, revision and host.`,
+        'not-found',
+        url,
+      );
     }
-    throw new ModelLoadError(`Downloading ${file} from ${hostOf(url)} failed with HTTP ${response.status} ${response.statusText}`.trim() + '.', 'network', url);
+    throw new ModelLoadError(
+      `Downloading ${file} from ${hostOf(url)} failed with HTTP ${response.status} ${response.statusText}`.trim() + '.',
+      'network',
+      url,
+    );
   }
   return response;
 }
@@ -157,10 +174,20 @@ async function readWithProgress(
     }
   } catch (error) {
     if (error instanceof CancelledError || signal?.aborted) throw new CancelledError();
-    throw new BrokenDownload(received, loaded, `The download of ${file} broke off after ${loaded} bytes.`, String(error));
+    throw new BrokenDownload(
+      received,
+      loaded,
+      `The download of ${file} broke off after ${loaded} bytes.`,
+      String(error),
+    );
   }
   if (total !== null && loaded !== total && !response.headers.get('content-encoding')) {
-    throw new BrokenDownload(received, loaded, `The download of ${file} is incomplete: ${loaded} of ${total} bytes arrived.`, 'ended early');
+    throw new BrokenDownload(
+      received,
+      loaded,
+      `The download of ${file} is incomplete: ${loaded} of ${total} bytes arrived.`,
+      'ended early',
+    );
   }
   return { received, loaded };
 }
@@ -178,10 +205,14 @@ function concatenate(chunks: Uint8Array[], length: number): Uint8Array {
 function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(new CancelledError());
-    }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(new CancelledError());
+      },
+      { once: true },
+    );
   });
 }
 

@@ -2,7 +2,8 @@
 export class ModelLoadError extends Error {
   constructor(
     message: string,
-    readonly kind: 'network' | 'not-found' | 'format' | 'tokenizer' | 'config' | 'mismatch' | 'cancelled' | 'unsupported' | 'memory',
+    readonly kind:
+      'network' | 'not-found' | 'format' | 'tokenizer' | 'config' | 'mismatch' | 'cancelled' | 'unsupported' | 'memory',
     readonly detail?: string,
   ) {
     super(message);

@@ -14,7 +14,12 @@ export interface CachedModel {
 }
 
 /** Files known to live in a model folder; static-vectors/ is fetched by the analogy tool next to the model. */
-const KNOWN_SUFFIXES = [...Object.values(MODEL_FILES), 'static-vectors/meta.json', 'static-vectors/words.txt', 'static-vectors/vectors.f16.bin'];
+const KNOWN_SUFFIXES = [
+  ...Object.values(MODEL_FILES),
+  'static-vectors/meta.json',
+  'static-vectors/words.txt',
+  'static-vectors/vectors.f16.bin',
+];
 
 function splitModelUrl(url: string): { baseUrl: string; file: string } {
   for (const suffix of KNOWN_SUFFIXES) {

@@ -19,7 +19,14 @@ export type ProgressCallback = (event: ProgressEvent) => void;
 export class ProgressAggregator {
   private readonly files = new Map<string, { loaded: number; total: number | null; finished: boolean }>();
 
-  constructor(private readonly listener: (overall: { loaded: number; total: number | null; fraction: number | null; file: string }) => void) {}
+  constructor(
+    private readonly listener: (overall: {
+      loaded: number;
+      total: number | null;
+      fraction: number | null;
+      file: string;
+    }) => void,
+  ) {}
 
   readonly handle = (event: ProgressEvent): void => {
     const previous = this.files.get(event.file);
@@ -36,6 +43,11 @@ export class ProgressAggregator {
         sum += file.loaded;
       } else sum += file.total;
     }
-    this.listener({ loaded, total: known ? sum : null, fraction: known && sum > 0 ? loaded / sum : null, file: event.file });
+    this.listener({
+      loaded,
+      total: known ? sum : null,
+      fraction: known && sum > 0 ? loaded / sum : null,
+      file: event.file,
+    });
   };
 }

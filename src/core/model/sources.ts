@@ -37,12 +37,15 @@ const HUB_REPO_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-
 export function modelBaseUrl(source: Exclude<ModelSource, { kind: 'files' }>, appBase: string): string {
   switch (source.kind) {
     case 'embedded':
-      if (!/^[A-Za-z0-9._-]+$/.test(source.name)) throw new Error(`"${source.name}" is not a valid embedded model name.`);
+      if (!/^[A-Za-z0-9._-]+$/.test(source.name))
+        throw new Error(`"${source.name}" is not a valid embedded model name.`);
       return new URL(`${EMBEDDED_MODELS_PATH}${source.name}/`, appBase).href;
     case 'hub': {
       const repo = source.repo.trim();
       if (!HUB_REPO_PATTERN.test(repo)) {
-        throw new Error(`"${source.repo}" is not a Hugging Face repo id (expected "owner/name", letters, digits, . _ -).`);
+        throw new Error(
+          `"${source.repo}" is not a Hugging Face repo id (expected "owner/name", letters, digits, . _ -).`,
+        );
       }
       const host = (source.host ?? DEFAULT_HUB_HOST).replace(/\/+$/, '');
       const revision = encodeURIComponent(source.revision?.trim() || DEFAULT_REVISION);
@@ -55,7 +58,8 @@ export function modelBaseUrl(source: Exclude<ModelSource, { kind: 'files' }>, ap
       } catch {
         throw new Error(`"${source.url}" is not a valid URL.`);
       }
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`Only http(s) URLs can be loaded, not ${url.protocol}`);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:')
+        throw new Error(`Only http(s) URLs can be loaded, not ${url.protocol}`);
       if (url.pathname.endsWith('/onnx/model.onnx')) url.pathname = url.pathname.slice(0, -'onnx/model.onnx'.length);
       if (!url.pathname.endsWith('/')) url.pathname += '/';
       url.search = '';
@@ -67,9 +71,13 @@ export function modelBaseUrl(source: Exclude<ModelSource, { kind: 'files' }>, ap
 
 export function describeSource(source: ModelSource): string {
   switch (source.kind) {
-    case 'embedded': return `${source.name} (built in)`;
-    case 'hub': return `${source.repo}${source.revision && source.revision !== DEFAULT_REVISION ? `@${source.revision}` : ''}`;
-    case 'url': return source.url;
-    case 'files': return source.files.onnx.name;
+    case 'embedded':
+      return `${source.name} (built in)`;
+    case 'hub':
+      return `${source.repo}${source.revision && source.revision !== DEFAULT_REVISION ? `@${source.revision}` : ''}`;
+    case 'url':
+      return source.url;
+    case 'files':
+      return source.files.onnx.name;
   }
 }

@@ -28,8 +28,11 @@ export class ModelTokenizer {
     const tokenizerJson = parseJsonObject(tokenizerJsonText, 'tokenizer.json');
     const config = tokenizerConfigText === null ? {} : parseJsonObject(tokenizerConfigText, 'tokenizer_config.json');
     const model = tokenizerJson.model as Record<string, unknown> | undefined;
-    if (!model || typeof model !== 'object' || typeof model.type !== 'string' && !model.vocab) {
-      throw new ModelLoadError('tokenizer.json has no "model" section with a vocabulary: it is not a Hugging Face tokenizer file.', 'tokenizer');
+    if (!model || typeof model !== 'object' || (typeof model.type !== 'string' && !model.vocab)) {
+      throw new ModelLoadError(
+        'tokenizer.json has no "model" section with a vocabulary: it is not a Hugging Face tokenizer file.',
+        'tokenizer',
+      );
     }
     try {
       this.tokenizer = new Tokenizer(tokenizerJson, config);
@@ -39,11 +42,12 @@ export class ModelTokenizer {
     this.specialIds = new Set(
       [...this.tokenizer.get_added_tokens_decoder()].filter(([, token]) => token.special).map(([id]) => id),
     );
-    this.continuationPrefix = typeof model.continuing_subword_prefix === 'string' ? model.continuing_subword_prefix : null;
+    this.continuationPrefix =
+      typeof model.continuing_subword_prefix === 'string' ? model.continuing_subword_prefix : null;
     const vocab = this.tokenizer.get_vocab(true);
     this.vocabSize = vocab.size === 0 ? 0 : Math.max(...vocab.values()) + 1;
     this.maskToken = findMaskToken(config, vocab);
-    this.maskTokenId = this.maskToken === null ? null : vocab.get(this.maskToken) ?? null;
+    this.maskTokenId = this.maskToken === null ? null : (vocab.get(this.maskToken) ?? null);
   }
 
   idToToken(id: number): string {
@@ -69,7 +73,11 @@ export class ModelTokenizer {
    * longer segment loses its last tokens first (as Hugging Face's "longest_first"); special tokens stay.
    */
   encode(text: string, pair: string | null = null, maxLength = Infinity): EncodedText {
-    const encoded = this.tokenizer.encode(text, { text_pair: pair, add_special_tokens: true, return_token_type_ids: true });
+    const encoded = this.tokenizer.encode(text, {
+      text_pair: pair,
+      add_special_tokens: true,
+      return_token_type_ids: true,
+    });
     const contentA = this.tokenizer.encode(text, { add_special_tokens: false }).ids;
     const contentB = pair === null ? [] : this.tokenizer.encode(pair, { add_special_tokens: false }).ids;
     const segments = contentSegments(encoded.ids, contentA, contentB);
@@ -84,7 +92,9 @@ export class ModelTokenizer {
       typeIds: pick(typeIds),
       attentionMask: ids.map(() => 1),
       special: pick(segments).map((segment) => segment === -1),
-      continuation: tokens.map((token) => this.continuationPrefix !== null && token.startsWith(this.continuationPrefix)),
+      continuation: tokens.map(
+        (token) => this.continuationPrefix !== null && token.startsWith(this.continuationPrefix),
+      ),
       untruncatedLength: encoded.ids.length,
     };
   }
@@ -148,9 +158,14 @@ function parseJsonObject(text: string, file: string): Record<string, unknown> {
 
 function findMaskToken(config: Record<string, unknown>, vocab: Map<string, number>): string | null {
   const configured = config.mask_token;
-  const name = typeof configured === 'string' ? configured
-    : configured && typeof configured === 'object' && typeof (configured as { content?: unknown }).content === 'string'
-      ? (configured as { content: string }).content : null;
+  const name =
+    typeof configured === 'string'
+      ? configured
+      : configured &&
+          typeof configured === 'object' &&
+          typeof (configured as { content?: unknown }).content === 'string'
+        ? (configured as { content: string }).content
+        : null;
   if (name && vocab.has(name)) return name;
   for (const candidate of ['[MASK]', '<mask>']) if (vocab.has(candidate)) return candidate;
   return null;

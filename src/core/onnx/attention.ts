@@ -22,9 +22,20 @@ export interface AttentionOutput {
 
 /** Ops that compute attention internally, so no Softmax output can be exposed. */
 export const FUSED_ATTENTION_OPS = new Set([
-  'Attention', 'MultiHeadAttention', 'PackedAttention', 'PackedMultiHeadAttention', 'GroupQueryAttention',
-  'DecoderAttention', 'DecoderMaskedMultiHeadAttention', 'DecoderMaskedSelfAttention', 'QAttention',
-  'LongformerAttention', 'SparseAttention', 'PagedAttention', 'QOrderedAttention', 'RelativePositionBias',
+  'Attention',
+  'MultiHeadAttention',
+  'PackedAttention',
+  'PackedMultiHeadAttention',
+  'GroupQueryAttention',
+  'DecoderAttention',
+  'DecoderMaskedMultiHeadAttention',
+  'DecoderMaskedSelfAttention',
+  'QAttention',
+  'LongformerAttention',
+  'SparseAttention',
+  'PagedAttention',
+  'QOrderedAttention',
+  'RelativePositionBias',
 ]);
 
 /** Fused attention nodes by op name (com.microsoft ones are prefixed with their domain). */
@@ -39,7 +50,19 @@ export function findFusedAttentionOps(index: GraphIndex): Map<string, number> {
 }
 
 // Ops a score tensor passes through between QKᵀ and Softmax (scaling, masking, bias, casts).
-const SCORE_PASSTHROUGH = new Set(['Add', 'Sub', 'Mul', 'Div', 'Where', 'Cast', 'Identity', 'Max', 'Min', 'Clip', 'Tanh']);
+const SCORE_PASSTHROUGH = new Set([
+  'Add',
+  'Sub',
+  'Mul',
+  'Div',
+  'Where',
+  'Cast',
+  'Identity',
+  'Max',
+  'Min',
+  'Clip',
+  'Tanh',
+]);
 
 /** True when `node` multiplies two activations (not activation × weight), as QKᵀ does. */
 function isActivationMatMul(index: GraphIndex, node: OnnxNode): boolean {
@@ -58,7 +81,8 @@ function findScoreMatMul(index: GraphIndex, softmax: OnnxNode): OnnxNode | null 
     const producer = index.producer.get(name);
     if (!producer) continue;
     if (isActivationMatMul(index, producer)) return producer;
-    if (producer.opType && SCORE_PASSTHROUGH.has(producer.opType)) queue.push(...producer.input.filter((input) => !index.isStatic(input)));
+    if (producer.opType && SCORE_PASSTHROUGH.has(producer.opType))
+      queue.push(...producer.input.filter((input) => !index.isStatic(input)));
   }
   return null;
 }
@@ -157,7 +181,10 @@ export function findAttentionSoftmaxes(model: OnnxModel, index = new GraphIndex(
  * type and shape, and rejects a declared shape that is wrong or empty. One run then returns each
  * layer's probabilities [batch, heads, seq, seq]. The input model is not modified.
  */
-export function exposeAttention(model: OnnxModel, options: { heads?: number | null } = {}): { model: OnnxModel; attentionOutputs: AttentionOutput[] } {
+export function exposeAttention(
+  model: OnnxModel,
+  options: { heads?: number | null } = {},
+): { model: OnnxModel; attentionOutputs: AttentionOutput[] } {
   const softmaxes = findAttentionSoftmaxes(model);
   if (softmaxes.length === 0) {
     throw new OnnxGraphError('No attention Softmax nodes found, so attention cannot be exposed.');
@@ -178,4 +205,3 @@ export function exposeAttention(model: OnnxModel, options: { heads?: number | nu
     })),
   };
 }
-

@@ -7,7 +7,6 @@ import { int64ToNumber, type OnnxModel } from './types';
 
 const NOT_ONNX = 'This file is not an ONNX model';
 
-
 /**
  * Decodes ONNX bytes into a model object (protobufjs messages typed as OnnxModel).
  * Throws OnnxFormatError when the bytes are not protobuf, are cut short, or decode to something

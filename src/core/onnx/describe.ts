@@ -50,7 +50,12 @@ export interface ModelDescription {
   /** False when the graph has no attention structure at all (no Softmax over MatMul scores, no fused attention, no attention MatMuls feeding residual branches). */
   looksLikeTransformer: boolean;
   /** Output names by role, null when the model has none. */
-  roles: { fillMask: string | null; classification: string | null; sentenceEmbeddings: string | null; numLabels: number | null };
+  roles: {
+    fillMask: string | null;
+    classification: string | null;
+    sentenceEmbeddings: string | null;
+    numLabels: number | null;
+  };
   capabilities: ModelCapabilities;
   warnings: string[];
 }
@@ -85,12 +90,24 @@ function mostCommon(values: (number | null)[]): number | null {
   return best;
 }
 
-function findRoles(outputs: TensorDescription[], vocabSize: number | null, hiddenSize: number | null): ModelDescription['roles'] {
+function findRoles(
+  outputs: TensorDescription[],
+  vocabSize: number | null,
+  hiddenSize: number | null,
+): ModelDescription['roles'] {
   const lastDim = (output: TensorDescription) => output.shape[output.shape.length - 1];
-  const fillMask = outputs.find((o) => o.shape.length === 3 && vocabSize !== null && lastDim(o) === vocabSize && vocabSize !== hiddenSize);
-  const sentence = outputs.find((o) => o.shape.length === 3 && hiddenSize !== null && lastDim(o) === hiddenSize && o !== fillMask);
+  const fillMask = outputs.find(
+    (o) => o.shape.length === 3 && vocabSize !== null && lastDim(o) === vocabSize && vocabSize !== hiddenSize,
+  );
+  const sentence = outputs.find(
+    (o) => o.shape.length === 3 && hiddenSize !== null && lastDim(o) === hiddenSize && o !== fillMask,
+  );
   const classifier = outputs.find(
-    (o) => o.shape.length === 2 && typeof lastDim(o) === 'number' && lastDim(o) !== hiddenSize && !/pool|embed/i.test(o.name),
+    (o) =>
+      o.shape.length === 2 &&
+      typeof lastDim(o) === 'number' &&
+      lastDim(o) !== hiddenSize &&
+      !/pool|embed/i.test(o.name),
   );
   return {
     fillMask: fillMask?.name ?? null,
@@ -126,7 +143,9 @@ export function describeModel(model: OnnxModel, config?: RawConfig): ModelDescri
 
   const graphHeads = mostCommon(softmaxes.map((softmax) => softmax.heads));
   const graphHeadSize = mostCommon(softmaxes.map((softmax) => softmax.headSize));
-  const layers = configNumber(config, 'num_hidden_layers', 'n_layer', 'num_layers') ?? (softmaxes.length || [...fused.values()].reduce((a, b) => a + b, 0) || residualLayers || null);
+  const layers =
+    configNumber(config, 'num_hidden_layers', 'n_layer', 'num_layers') ??
+    (softmaxes.length || [...fused.values()].reduce((a, b) => a + b, 0) || residualLayers || null);
   const headsPerLayer = configNumber(config, 'num_attention_heads', 'n_head', 'num_heads') ?? graphHeads;
   const hiddenSize =
     configNumber(config, 'hidden_size', 'n_embd', 'd_model', 'dim') ??
@@ -138,7 +157,9 @@ export function describeModel(model: OnnxModel, config?: RawConfig): ModelDescri
     warnings.push(`config.json says ${layers} layers but the graph has ${softmaxes.length} attention Softmax nodes.`);
   }
   if (config && graphHeads !== null && headsPerLayer !== null && graphHeads !== headsPerLayer) {
-    warnings.push(`config.json says ${headsPerLayer} heads per layer but the graph splits attention into ${graphHeads}.`);
+    warnings.push(
+      `config.json says ${headsPerLayer} heads per layer but the graph splits attention into ${graphHeads}.`,
+    );
   }
   if (externalInitializers.length > 0) {
     warnings.push(
@@ -146,7 +167,9 @@ export function describeModel(model: OnnxModel, config?: RawConfig): ModelDescri
     );
   }
   if (!looksLikeTransformer) {
-    warnings.push('This graph does not look like a transformer: it has no attention (no Softmax over query·key scores and no fused attention op).');
+    warnings.push(
+      'This graph does not look like a transformer: it has no attention (no Softmax over query·key scores and no fused attention op).',
+    );
   }
 
   const roles = findRoles(outputs, vocabSize, hiddenSize);
@@ -154,28 +177,42 @@ export function describeModel(model: OnnxModel, config?: RawConfig): ModelDescri
 
   let attention: CapabilityStatus;
   if (softmaxes.length > 0) {
-    attention = available(`${softmaxes.length} attention Softmax node(s), one per layer${headsPerLayer ? `, ${headsPerLayer} heads each` : ''}.`);
+    attention = available(
+      `${softmaxes.length} attention Softmax node(s), one per layer${headsPerLayer ? `, ${headsPerLayer} heads each` : ''}.`,
+    );
   } else if (fused.size > 0) {
-    attention = unavailable(`the model uses fused attention ops (${fusedList}) that compute attention internally, so its attention probabilities cannot be read: attention view unavailable.`);
+    attention = unavailable(
+      `the model uses fused attention ops (${fusedList}) that compute attention internally, so its attention probabilities cannot be read: attention view unavailable.`,
+    );
   } else if (!looksLikeTransformer) {
-    attention = unavailable(`not a transformer: no attention ${hasSoftmax ? 'Softmax over query·key scores' : 'Softmax nodes'} found, so there is nothing to show in the attention view.`);
+    attention = unavailable(
+      `not a transformer: no attention ${hasSoftmax ? 'Softmax over query·key scores' : 'Softmax nodes'} found, so there is nothing to show in the attention view.`,
+    );
   } else {
-    attention = unavailable('attention weights are not computed by a Softmax node, so the attention view and attention-site dropout are unavailable.');
+    attention = unavailable(
+      'attention weights are not computed by a Softmax node, so the attention view and attention-site dropout are unavailable.',
+    );
   }
   if (!attention.available && embeddingReachable) attention.reason += ' Embeddings and analogies still work.';
 
   let mcDropout: CapabilityStatus;
   if (softmaxes.length > 0) {
-    mcDropout = available(`dropout can be inserted after ${softmaxes.length} attention Softmax node(s) and on ${residualSites.length} residual branch(es).`);
+    mcDropout = available(
+      `dropout can be inserted after ${softmaxes.length} attention Softmax node(s) and on ${residualSites.length} residual branch(es).`,
+    );
   } else if (fused.size > 0) {
-    mcDropout = unavailable(`the fused attention ops (${fusedList}) leave no attention Softmax or residual branch to insert dropout at.`);
+    mcDropout = unavailable(
+      `the fused attention ops (${fusedList}) leave no attention Softmax or residual branch to insert dropout at.`,
+    );
   } else if (residualSites.length > 0) {
     // insertMcDropout lays out its layers (and the tiled prefix) by the attention Softmax nodes.
     mcDropout = unavailable(
       `attention weights are not computed by a Softmax node, and MC dropout places its layers by those nodes: the ${residualSites.length} residual branch(es) found in ${residualLayers} layer(s) cannot take dropout in this model.`,
     );
   } else {
-    mcDropout = unavailable('no attention Softmax nodes and no residual Add → LayerNorm branches found to insert dropout at.');
+    mcDropout = unavailable(
+      'no attention Softmax nodes and no residual Add → LayerNorm branches found to insert dropout at.',
+    );
   }
 
   const tokenEmbeddings = embeddingReachable
@@ -194,7 +231,9 @@ export function describeModel(model: OnnxModel, config?: RawConfig): ModelDescri
     ? noText
     : roles.fillMask
       ? available(`output "${roles.fillMask}" gives vocabulary logits at every position.`)
-      : unavailable(`no output shaped [batch, sequence, ${vocabSize ?? 'vocabulary'}]: the model has no masked-language-model head.`);
+      : unavailable(
+          `no output shaped [batch, sequence, ${vocabSize ?? 'vocabulary'}]: the model has no masked-language-model head.`,
+        );
   const classification = !takesText
     ? noText
     : roles.classification
@@ -203,8 +242,12 @@ export function describeModel(model: OnnxModel, config?: RawConfig): ModelDescri
   const sentenceEmbeddings = !takesText
     ? noText
     : roles.sentenceEmbeddings
-      ? available(`sentence embeddings pooled from output "${roles.sentenceEmbeddings}" [batch, sequence, ${hiddenSize}].`)
-      : unavailable(`no output shaped [batch, sequence, ${hiddenSize ?? 'hidden'}] (such as last_hidden_state) to pool sentence embeddings from.`);
+      ? available(
+          `sentence embeddings pooled from output "${roles.sentenceEmbeddings}" [batch, sequence, ${hiddenSize}].`,
+        )
+      : unavailable(
+          `no output shaped [batch, sequence, ${hiddenSize ?? 'hidden'}] (such as last_hidden_state) to pool sentence embeddings from.`,
+        );
 
   return {
     inputs,
@@ -227,8 +270,7 @@ export function describeModel(model: OnnxModel, config?: RawConfig): ModelDescri
 }
 
 export type ModelInspection =
-  | { ok: true; model: OnnxModel; description: ModelDescription }
-  | { ok: false; error: OnnxFormatError; reason: string };
+  { ok: true; model: OnnxModel; description: ModelDescription } | { ok: false; error: OnnxFormatError; reason: string };
 
 /** Decodes and describes in one step, reporting (not throwing) when the bytes are not ONNX at all. */
 export function inspectModelBytes(bytes: Uint8Array, config?: RawConfig): ModelInspection {

@@ -70,14 +70,19 @@ function configNumber(config: Record<string, unknown> | undefined, key: string):
  * The noise comes from graph inputs (one per site) so a seeded PRNG gives the same masks on every
  * backend; see makeDropoutFeeds. The input model is not modified.
  */
-export function insertMcDropout(model: OnnxModel, options: McDropoutOptions = {}): { model: OnnxModel; plan: McDropoutPlan } {
+export function insertMcDropout(
+  model: OnnxModel,
+  options: McDropoutOptions = {},
+): { model: OnnxModel; plan: McDropoutPlan } {
   const kinds = new Set(options.sites ?? ['attention', 'hidden']);
   const result = cloneForSurgery(model);
   const graph = result.graph;
   const index = new GraphIndex(graph);
   const softmaxes = findAttentionSoftmaxes(result, index);
-  if (softmaxes.length === 0) throw new OnnxGraphError('MC dropout needs attention Softmax nodes to locate the layers, and none were found.');
-  if (index.feedInputs.has(DROPOUT_P_INPUT)) throw new OnnxGraphError(`The model already has a "${DROPOUT_P_INPUT}" input: MC dropout was inserted before.`);
+  if (softmaxes.length === 0)
+    throw new OnnxGraphError('MC dropout needs attention Softmax nodes to locate the layers, and none were found.');
+  if (index.feedInputs.has(DROPOUT_P_INPUT))
+    throw new OnnxGraphError(`The model already has a "${DROPOUT_P_INPUT}" input: MC dropout was inserted before.`);
 
   const layers = softmaxes.length;
   const requested = options.stochasticLayers ?? 'all';
@@ -91,9 +96,13 @@ export function insertMcDropout(model: OnnxModel, options: McDropoutOptions = {}
     configNumber(options.config, 'hidden_size') ??
     (embedding ? tensorDims(embedding)[1] : null) ??
     (softmaxes[0].heads && softmaxes[0].headSize ? softmaxes[0].heads * softmaxes[0].headSize : null);
-  if (kinds.has('attention') && heads === null) throw new OnnxGraphError('The number of attention heads is unknown: pass config.json (num_attention_heads).');
-  const residualSites = kinds.has('hidden') ? findResidualSites(index, softmaxes).filter((site) => isStochastic(site.layer)) : [];
-  if (residualSites.length > 0 && hidden === null) throw new OnnxGraphError('The hidden size is unknown: pass config.json (hidden_size).');
+  if (kinds.has('attention') && heads === null)
+    throw new OnnxGraphError('The number of attention heads is unknown: pass config.json (num_attention_heads).');
+  const residualSites = kinds.has('hidden')
+    ? findResidualSites(index, softmaxes).filter((site) => isStochastic(site.layer))
+    : [];
+  if (residualSites.length > 0 && hidden === null)
+    throw new OnnxGraphError('The hidden size is unknown: pass config.json (hidden_size).');
 
   const editor = new GraphEditor(graph);
   // dropout_p is [1] (one p for every row) or [rows] (a p per row, e.g. a p = 0 row for the deterministic
@@ -102,17 +111,25 @@ export function insertMcDropout(model: OnnxModel, options: McDropoutOptions = {}
   const one = editor.constFloat('mc_dropout/one', [1], []);
   let zero = editor.constFloat('mc_dropout/zero', [0], []);
   const activationType = activationElementType(index, softmaxes[0].node);
-  if (activationType !== DataType.FLOAT) zero = editor.add('Cast', [zero], { name: 'mc_dropout/zero_cast', attributes: { to: activationType } });
+  if (activationType !== DataType.FLOAT)
+    zero = editor.add('Cast', [zero], { name: 'mc_dropout/zero_cast', attributes: { to: activationType } });
   const perRank = new Map<number, { p: string; scale: string }>();
   const dropoutForRank = (rank: number) => {
     let entry = perRank.get(rank);
     if (!entry) {
-      const shape = editor.constInt64(`mc_dropout/p_shape_rank${rank}`, [-1, ...Array.from({ length: rank - 1 }, () => 1)]);
+      const shape = editor.constInt64(`mc_dropout/p_shape_rank${rank}`, [
+        -1,
+        ...Array.from({ length: rank - 1 }, () => 1),
+      ]);
       const p = editor.add('Reshape', [DROPOUT_P_INPUT, shape], { name: `mc_dropout/p_rank${rank}` });
       const oneMinusP = editor.add('Sub', [one, p], { name: `mc_dropout/one_minus_p_rank${rank}` });
       let scale = editor.add('Div', [one, oneMinusP], { name: `mc_dropout/scale_rank${rank}` });
       // 1/(1−p) is exactly 1 at p = 0 in every float format, so the cast keeps p = 0 exact.
-      if (activationType !== DataType.FLOAT) scale = editor.add('Cast', [scale], { name: `mc_dropout/scale_cast_rank${rank}`, attributes: { to: activationType } });
+      if (activationType !== DataType.FLOAT)
+        scale = editor.add('Cast', [scale], {
+          name: `mc_dropout/scale_cast_rank${rank}`,
+          attributes: { to: activationType },
+        });
       entry = { p, scale };
       perRank.set(rank, entry);
     }
@@ -121,14 +138,29 @@ export function insertMcDropout(model: OnnxModel, options: McDropoutOptions = {}
   const hasGreaterOrEqual = (defaultOpset(result) ?? 17) >= 12;
 
   const sites: DropoutSite[] = [];
-  const addSite = (kind: DropoutSiteKind, layer: number, role: string, tensor: string, noiseShape: NoiseDim[], rewire: (dropped: string) => void) => {
+  const addSite = (
+    kind: DropoutSiteKind,
+    layer: number,
+    role: string,
+    tensor: string,
+    noiseShape: NoiseDim[],
+    rewire: (dropped: string) => void,
+  ) => {
     const prefix = `mc_dropout/layer${layer}/${role}`;
     const noiseInput = editor.freshName(`mc_noise_layer${layer}_${role}`);
-    graph.input.push(makeValueInfo(noiseInput, DataType.FLOAT, noiseShape.map((dim) => (typeof dim === 'number' ? dim : dim === 'rows' ? 'mc_rows' : 'sequence'))));
+    graph.input.push(
+      makeValueInfo(
+        noiseInput,
+        DataType.FLOAT,
+        noiseShape.map((dim) => (typeof dim === 'number' ? dim : dim === 'rows' ? 'mc_rows' : 'sequence')),
+      ),
+    );
     const { p, scale } = dropoutForRank(noiseShape.length);
     const keep = hasGreaterOrEqual
       ? editor.add('GreaterOrEqual', [noiseInput, p], { name: `${prefix}/keep` })
-      : editor.add('Not', [editor.add('Less', [noiseInput, p], { name: `${prefix}/drop` })], { name: `${prefix}/keep` });
+      : editor.add('Not', [editor.add('Less', [noiseInput, p], { name: `${prefix}/drop` })], {
+          name: `${prefix}/keep`,
+        });
     const scaled = editor.add('Mul', [tensor, scale], { name: `${prefix}/scale` });
     const dropped = editor.add('Where', [keep, scaled, zero], { name: `${prefix}/Where` });
     rewire(dropped);
@@ -140,13 +172,21 @@ export function insertMcDropout(model: OnnxModel, options: McDropoutOptions = {}
     if (kinds.has('attention')) {
       const consumers = index.consumersOf(softmax.outputName);
       addSite('attention', layer, 'attention_probs', softmax.outputName, ['rows', heads!, 'seq', 'seq'], (dropped) => {
-        for (const node of consumers) node.input = node.input.map((name) => (name === softmax.outputName ? dropped : name));
+        for (const node of consumers)
+          node.input = node.input.map((name) => (name === softmax.outputName ? dropped : name));
       });
     }
     for (const site of residualSites.filter((candidate) => candidate.layer === layer)) {
-      addSite('hidden', layer, RESIDUAL_ROLES[site.position] ?? `residual${site.position}`, site.branchTensor, ['rows', 'seq', hidden!], (dropped) => {
-        site.addNode.input[site.branchInput] = dropped;
-      });
+      addSite(
+        'hidden',
+        layer,
+        RESIDUAL_ROLES[site.position] ?? `residual${site.position}`,
+        site.branchTensor,
+        ['rows', 'seq', hidden!],
+        (dropped) => {
+          site.addNode.input[site.branchInput] = dropped;
+        },
+      );
     }
   }
   if (sites.length === 0) throw new OnnxGraphError('No dropout sites were found in the requested layers.');
@@ -163,7 +203,14 @@ export function insertMcDropout(model: OnnxModel, options: McDropoutOptions = {}
   sortTopologically(graph);
   return {
     model: result,
-    plan: { sites, dropoutInput: DROPOUT_P_INPUT, layers, stochasticLayers, tiledPrefix: options.tiledPrefix ?? false, tiledTensors },
+    plan: {
+      sites,
+      dropoutInput: DROPOUT_P_INPUT,
+      layers,
+      stochasticLayers,
+      tiledPrefix: options.tiledPrefix ?? false,
+      tiledTensors,
+    },
   };
 }
 
@@ -191,14 +238,18 @@ export interface NoiseShape {
 
 /** A feed as plain data: wrap with `new ort.Tensor(feed.type, feed.data, feed.dims)`. */
 export type FeedData =
-  | { type: 'float32'; data: Float32Array; dims: number[] }
-  | { type: 'int64'; data: BigInt64Array; dims: number[] };
+  { type: 'float32'; data: Float32Array; dims: number[] } | { type: 'int64'; data: BigInt64Array; dims: number[] };
 
 /**
  * The dropout_p feed and one uniform-noise feed per site, drawn from `rng` in plan order, so the
  * same seed gives the same masks on every backend.
  */
-export function makeDropoutFeeds(plan: McDropoutPlan, shape: NoiseShape, rng: Rng, p: number): Record<string, FeedData> {
+export function makeDropoutFeeds(
+  plan: McDropoutPlan,
+  shape: NoiseShape,
+  rng: Rng,
+  p: number,
+): Record<string, FeedData> {
   if (!(p >= 0 && p < 1)) throw new RangeError(`Dropout probability must be in [0, 1), got ${p}.`);
   const feeds: Record<string, FeedData> = {
     [plan.dropoutInput]: { type: 'float32', data: Float32Array.of(p), dims: [1] },

@@ -47,12 +47,16 @@ export function readTokenEmbeddings(model: OnnxModel): TokenEmbeddings {
     );
   }
   if (isExternalTensor(table)) {
-    throw new OnnxGraphError(`The token-embedding table "${table.name}" is stored as ONNX external data, outside the .onnx file.`);
+    throw new OnnxGraphError(
+      `The token-embedding table "${table.name}" is stored as ONNX external data, outside the .onnx file.`,
+    );
   }
   const [vocabSize, hiddenSize] = tensorDims(table);
   const data = readFloatTensor(table);
   if (data.length !== vocabSize * hiddenSize) {
-    throw new OnnxGraphError(`The token-embedding table "${table.name}" holds ${data.length} values, expected ${vocabSize}×${hiddenSize}.`);
+    throw new OnnxGraphError(
+      `The token-embedding table "${table.name}" holds ${data.length} values, expected ${vocabSize}×${hiddenSize}.`,
+    );
   }
   return { vocabSize, hiddenSize, data, initializerName: table.name ?? '', storedType: dataTypeName(table.dataType) };
 }

@@ -18,7 +18,10 @@ export function externalDataLocations(model: OnnxModel): string[] {
   for (const tensor of model.graph.initializer) {
     if (!isExternalTensor(tensor)) continue;
     const location = entry(tensor, 'location');
-    if (!location) throw new OnnxGraphError(`Initializer "${tensor.name}" is marked as external data but names no file (its "location" is missing).`);
+    if (!location)
+      throw new OnnxGraphError(
+        `Initializer "${tensor.name}" is marked as external data but names no file (its "location" is missing).`,
+      );
     locations.add(location);
   }
   return [...locations];
@@ -34,12 +37,19 @@ export function inlineExternalData(model: OnnxModel, files: ReadonlyMap<string, 
     if (!isExternalTensor(tensor)) continue;
     const location = entry(tensor, 'location') ?? '';
     const bytes = files.get(location);
-    if (!bytes) throw new OnnxGraphError(`The external data file ${location} for initializer "${tensor.name}" was not given.`);
+    if (!bytes)
+      throw new OnnxGraphError(`The external data file ${location} for initializer "${tensor.name}" was not given.`);
     const offset = Number(entry(tensor, 'offset') ?? 0);
     const lengthEntry = entry(tensor, 'length');
     // Without a length the data runs to the end of the file, as the ONNX reference reader takes it.
     const length = lengthEntry === undefined ? bytes.byteLength - offset : Number(lengthEntry);
-    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > bytes.byteLength) {
+    if (
+      !Number.isSafeInteger(offset) ||
+      !Number.isSafeInteger(length) ||
+      offset < 0 ||
+      length < 0 ||
+      offset + length > bytes.byteLength
+    ) {
       throw new OnnxGraphError(
         `The external data file ${location} holds ${bytes.byteLength} bytes, but initializer "${tensor.name}" needs bytes ${offset} to ${offset + length}: the file is incomplete or belongs to another export of the model.`,
       );

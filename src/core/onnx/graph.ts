@@ -1,8 +1,23 @@
 import { OnnxGraphError } from './errors';
 import { readFloatTensor, readIntTensor } from './tensor-data';
-import { int64ToNumber, type OnnxAttribute, type OnnxGraph, type OnnxModel, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from './types';
+import {
+  int64ToNumber,
+  type OnnxAttribute,
+  type OnnxGraph,
+  type OnnxModel,
+  type OnnxNode,
+  type OnnxTensor,
+  type OnnxValueInfo,
+} from './types';
 
-const RANDOM_OPS = new Set(['RandomUniform', 'RandomNormal', 'RandomUniformLike', 'RandomNormalLike', 'Multinomial', 'Bernoulli']);
+const RANDOM_OPS = new Set([
+  'RandomUniform',
+  'RandomNormal',
+  'RandomUniformLike',
+  'RandomNormalLike',
+  'Multinomial',
+  'Bernoulli',
+]);
 
 /** Lookup tables over one graph: who produces and who consumes each tensor name. */
 export class GraphIndex {
@@ -47,7 +62,9 @@ export class GraphIndex {
   declaredShape(name: string): (number | string)[] | null {
     const dims = this.declared.get(name)?.type?.tensorType?.shape?.dim;
     if (!dims) return null;
-    return dims.map((dim, axis) => (dim.dimParam ? dim.dimParam : dim.dimValue != null ? int64ToNumber(dim.dimValue) : `d${axis}`));
+    return dims.map((dim, axis) =>
+      dim.dimParam ? dim.dimParam : dim.dimValue != null ? int64ToNumber(dim.dimValue) : `d${axis}`,
+    );
   }
 
   /** Value of a constant tensor: an initializer (not overridable by an input) or a Constant node's output. */
@@ -82,7 +99,8 @@ export class GraphIndex {
       result =
         producer !== undefined &&
         !RANDOM_OPS.has(producer.opType ?? '') &&
-        (producer.opType === 'Constant' || (producer.input.length > 0 && producer.input.every((input) => this.isStatic(input))));
+        (producer.opType === 'Constant' ||
+          (producer.input.length > 0 && producer.input.every((input) => this.isStatic(input))));
     }
     this.staticMemo.set(name, result);
     return result;
@@ -112,7 +130,7 @@ export class GraphIndex {
         return this.constantInts(producer.input[0], depth + 1);
       case 'Concat': {
         const parts = producer.input.map((input) => this.constantInts(input, depth + 1));
-        return parts.every((part) => part !== null) ? parts.flat() as number[] : null;
+        return parts.every((part) => part !== null) ? (parts.flat() as number[]) : null;
       }
       default:
         return null;
@@ -155,7 +173,8 @@ export class UniqueNames {
 
   constructor(graph: OnnxGraph) {
     for (const tensor of graph.initializer) if (tensor.name) this.taken.add(tensor.name);
-    for (const info of [...graph.input, ...graph.output, ...(graph.valueInfo ?? [])]) if (info.name) this.taken.add(info.name);
+    for (const info of [...graph.input, ...graph.output, ...(graph.valueInfo ?? [])])
+      if (info.name) this.taken.add(info.name);
     for (const node of graph.node) {
       if (node.name) this.taken.add(node.name);
       for (const name of [...node.input, ...node.output]) if (name) this.taken.add(name);
@@ -201,7 +220,7 @@ export function sortTopologically(graph: OnnxGraph): void {
   const sorted: OnnxNode[] = [];
   while (pending.length > 0) {
     const before = pending.length;
-    for (let i = 0; i < pending.length; ) {
+    for (let i = 0; i < pending.length;) {
       if (ready(pending[i])) {
         const [node] = pending.splice(i, 1);
         sorted.push(node);

@@ -14,7 +14,8 @@ function subgraphReads(attributes: OnnxAttribute[] | undefined): string[] {
   const names: string[] = [];
   for (const attribute of attributes ?? []) {
     const graphs = [attribute.g, ...((attribute.graphs as unknown[]) ?? [])].filter(Boolean) as OnnxGraph[];
-    for (const graph of graphs) for (const node of graph.node) names.push(...node.input, ...subgraphReads(node.attribute));
+    for (const graph of graphs)
+      for (const node of graph.node) names.push(...node.input, ...subgraphReads(node.attribute));
   }
   return names;
 }
@@ -32,7 +33,8 @@ export function pruneToOutputs(
   const wanted = new Set(keep);
   const declared = model.graph.output.map((output) => output.name ?? '');
   const missing = keep.filter((name) => !declared.includes(name));
-  if (missing.length > 0) throw new OnnxGraphError(`The graph has no output ${missing.map((name) => `"${name}"`).join(', ')} to keep.`);
+  if (missing.length > 0)
+    throw new OnnxGraphError(`The graph has no output ${missing.map((name) => `"${name}"`).join(', ')} to keep.`);
   const result = cloneForSurgery(model);
   const graph = result.graph;
 
@@ -52,7 +54,9 @@ export function pruneToOutputs(
       stack.push(name);
     }
   }
-  const removedNodes = graph.node.flatMap((node, i) => (keptNodes.has(i) ? [] : [node.name ?? `${node.opType ?? 'node'}#${i}`]));
+  const removedNodes = graph.node.flatMap((node, i) =>
+    keptNodes.has(i) ? [] : [node.name ?? `${node.opType ?? 'node'}#${i}`],
+  );
   graph.node = graph.node.filter((_, i) => keptNodes.has(i));
   const droppedOutputs = declared.filter((name) => !wanted.has(name));
   graph.output = graph.output.filter((output) => wanted.has(output.name ?? ''));

@@ -29,7 +29,8 @@ const FUSED_NORMS = new Set(['LayerNormalization', 'SimplifiedLayerNormalization
 function layerNormConsuming(index: GraphIndex, tensor: string): ResidualSite['normKind'] | null {
   const consumers = index.consumersOf(tensor);
   for (const node of consumers) {
-    if (node.opType && FUSED_NORMS.has(node.opType) && node.input[0] === tensor) return node.opType as ResidualSite['normKind'];
+    if (node.opType && FUSED_NORMS.has(node.opType) && node.input[0] === tensor)
+      return node.opType as ResidualSite['normKind'];
   }
   const hasMean = consumers.some((node) => isOp(node, 'ReduceMean') && node.input[0] === tensor);
   const hasCentering = consumers.some((node) => isOp(node, 'Sub') && node.input[0] === tensor);
@@ -42,7 +43,9 @@ function isLinearOutput(index: GraphIndex, tensor: string): boolean {
   if (!producer) return false;
   const byWeight = (node: OnnxNode | undefined) =>
     node !== undefined &&
-    (isOp(node, 'MatMul') || isOp(node, 'Gemm') || (node.opType === 'FusedMatMul' && node.domain === 'com.microsoft')) &&
+    (isOp(node, 'MatMul') ||
+      isOp(node, 'Gemm') ||
+      (node.opType === 'FusedMatMul' && node.domain === 'com.microsoft')) &&
     index.isStatic(node.input[1]);
   if (byWeight(producer)) return true;
   if (!isOp(producer, 'Add')) return false;
@@ -97,7 +100,8 @@ export function activationMatMulDepth(graph: OnnxGraph, index: GraphIndex): Map<
  * the attention Softmax nodes, or, in a graph without them, from its attention MatMuls.
  */
 export function findResidualSites(index: GraphIndex, softmaxes: AttentionSoftmax[]): ResidualSite[] {
-  const depth = softmaxes.length > 0 ? attentionDepth(index.graph, softmaxes) : activationMatMulDepth(index.graph, index);
+  const depth =
+    softmaxes.length > 0 ? attentionDepth(index.graph, softmaxes) : activationMatMulDepth(index.graph, index);
   const sites: ResidualSite[] = [];
   const perLayer = new Map<number, number>();
   for (const node of index.graph.node) {

@@ -75,7 +75,9 @@ export function readFloatTensor(tensor: OnnxTensor): Float32Array {
     case DataType.DOUBLE:
       return Float32Array.from(raw ? new Float64Array(raw) : (tensor.doubleData ?? []));
     default:
-      throw new OnnxGraphError(`Tensor "${tensor.name}" holds ${dataTypeName(tensor.dataType)}, not floating-point values.`);
+      throw new OnnxGraphError(
+        `Tensor "${tensor.name}" holds ${dataTypeName(tensor.dataType)}, not floating-point values.`,
+      );
   }
 }
 

@@ -19,11 +19,48 @@ const INT64_MAX = Number.MAX_SAFE_INTEGER;
 
 // Ops that broadcast a batch-1 operand against T rows on their own, so such operands need no tiling.
 const BROADCASTING_OPS = new Set([
-  'Add', 'Sub', 'Mul', 'Div', 'Pow', 'Where', 'MatMul', 'Equal', 'Less', 'Greater', 'LessOrEqual', 'GreaterOrEqual',
-  'And', 'Or', 'Xor', 'Max', 'Min', 'Mod', 'Sum', 'Mean', 'PRelu',
+  'Add',
+  'Sub',
+  'Mul',
+  'Div',
+  'Pow',
+  'Where',
+  'MatMul',
+  'Equal',
+  'Less',
+  'Greater',
+  'LessOrEqual',
+  'GreaterOrEqual',
+  'And',
+  'Or',
+  'Xor',
+  'Max',
+  'Min',
+  'Mod',
+  'Sum',
+  'Mean',
+  'PRelu',
 ]);
 // Integer ops that shape computations (Shape → Gather → Unsqueeze → Concat → Reshape) are built from.
-const SHAPE_OPS = new Set(['Gather', 'Unsqueeze', 'Squeeze', 'Concat', 'Slice', 'Cast', 'Mul', 'Add', 'Sub', 'Div', 'Equal', 'Where', 'Identity', 'Max', 'Min', 'Neg', 'Abs']);
+const SHAPE_OPS = new Set([
+  'Gather',
+  'Unsqueeze',
+  'Squeeze',
+  'Concat',
+  'Slice',
+  'Cast',
+  'Mul',
+  'Add',
+  'Sub',
+  'Div',
+  'Equal',
+  'Where',
+  'Identity',
+  'Max',
+  'Min',
+  'Neg',
+  'Abs',
+]);
 
 function descendants(index: GraphIndex, start: string): Set<OnnxNode> {
   const region = new Set<OnnxNode>();
@@ -49,12 +86,19 @@ export function tileStochasticSuffix(model: OnnxModel, editor: GraphEditor, requ
   const graph = model.graph;
   let index = new GraphIndex(graph);
   const projection = findScoreProjection(index, request.firstStochasticSoftmax);
-  if (!projection) throw new OnnxGraphError('Could not find the query projection of the first stochastic layer, so the prefix cannot be tiled.');
+  if (!projection)
+    throw new OnnxGraphError(
+      'Could not find the query projection of the first stochastic layer, so the prefix cannot be tiled.',
+    );
   const entering = projection.input[0];
   const consumersOfEntering = index.consumersOf(entering);
 
   const noiseShape = editor.add('Shape', [request.samplesFrom], { name: 'mc_tile/noise_shape' });
-  const samples = editor.add('Slice', [noiseShape, editor.constInt64('mc_tile/zero', [0]), editor.constInt64('mc_tile/one', [1])], { name: 'mc_tile/samples' });
+  const samples = editor.add(
+    'Slice',
+    [noiseShape, editor.constInt64('mc_tile/zero', [0]), editor.constInt64('mc_tile/one', [1])],
+    { name: 'mc_tile/samples' },
+  );
   const restStart = editor.constInt64('mc_tile/rest_start', [1]);
   const restEnd = editor.constInt64('mc_tile/rest_end', [INT64_MAX]);
   /** [T, dims of `tensor` after the first]. */
@@ -66,11 +110,14 @@ export function tileStochasticSuffix(model: OnnxModel, editor: GraphEditor, requ
   const expanded: string[] = [];
   const expandToSamples = (tensor: string) => {
     expanded.push(tensor);
-    return editor.add('Expand', [tensor, tiledShapeOf(tensor, `mc_tile/${tensor}`)], { name: `mc_tile/${tensor}/expand` });
+    return editor.add('Expand', [tensor, tiledShapeOf(tensor, `mc_tile/${tensor}`)], {
+      name: `mc_tile/${tensor}/expand`,
+    });
   };
 
   const tiledEntering = expandToSamples(entering);
-  for (const node of consumersOfEntering) node.input = node.input.map((name) => (name === entering ? tiledEntering : name));
+  for (const node of consumersOfEntering)
+    node.input = node.input.map((name) => (name === entering ? tiledEntering : name));
 
   sortTopologically(graph);
   index = new GraphIndex(graph);
@@ -87,14 +134,23 @@ export function tileStochasticSuffix(model: OnnxModel, editor: GraphEditor, requ
     twins.set(tensor, null);
     const producer = index.producer.get(tensor);
     let twin: string | null = null;
-    if (producer && isOp(producer, 'Shape') && intAttribute(producer, 'start', 0) === 0 && !index.isStatic(producer.input[0])) {
+    if (
+      producer &&
+      isOp(producer, 'Shape') &&
+      intAttribute(producer, 'start', 0) === 0 &&
+      !index.isStatic(producer.input[0])
+    ) {
       twin = tiledShapeOf(producer.input[0], `mc_tile/${tensor}`);
     } else if (producer && SHAPE_OPS.has(producer.opType ?? '') && !producer.domain) {
       const inputs = producer.input.map((input) => (input ? shapeTwin(input) : null));
       if (inputs.some((input) => input !== null)) {
-        const copy = editor.addNode(producer.opType!, producer.input.map((input, i) => inputs[i] ?? input), {
-          name: `mc_tile/${producer.name ?? producer.opType}`,
-        });
+        const copy = editor.addNode(
+          producer.opType!,
+          producer.input.map((input, i) => inputs[i] ?? input),
+          {
+            name: `mc_tile/${producer.name ?? producer.opType}`,
+          },
+        );
         copy.attribute = producer.attribute;
         twin = copy.output[0];
       }

@@ -15,7 +15,9 @@ const WARM_UP_WAIT_MS = 20_000;
 
 /** An 84-byte ONNX model, y = Identity(x) on float[1], for the warm-up session. */
 const IDENTITY_MODEL = new Uint8Array([
-  8, 8, 18, 7, 119, 97, 114, 109, 45, 117, 112, 26, 1, 49, 58, 62, 10, 20, 10, 1, 120, 18, 1, 121, 26, 2, 105, 100, 34, 8, 73, 100, 101, 110, 116, 105, 116, 121, 18, 4, 119, 97, 114, 109, 90, 15, 10, 1, 120, 18, 10, 10, 8, 8, 1, 18, 4, 10, 2, 8, 1, 98, 15, 10, 1, 121, 18, 10, 10, 8, 8, 1, 18, 4, 10, 2, 8, 1, 66, 4, 10, 0, 16, 17,
+  8, 8, 18, 7, 119, 97, 114, 109, 45, 117, 112, 26, 1, 49, 58, 62, 10, 20, 10, 1, 120, 18, 1, 121, 26, 2, 105, 100, 34,
+  8, 73, 100, 101, 110, 116, 105, 116, 121, 18, 4, 119, 97, 114, 109, 90, 15, 10, 1, 120, 18, 10, 10, 8, 8, 1, 18, 4,
+  10, 2, 8, 1, 98, 15, 10, 1, 121, 18, 10, 10, 8, 8, 1, 18, 4, 10, 2, 8, 1, 66, 4, 10, 0, 16, 17,
 ]);
 
 /**
@@ -60,7 +62,9 @@ export async function detectWebGpu(): Promise<{ available: boolean; reason: stri
   if (!gpu) return { available: false, reason: 'this browser exposes no WebGPU (navigator.gpu is missing)' };
   try {
     const adapter = await gpu.requestAdapter();
-    return adapter ? { available: true, reason: 'a WebGPU adapter is available' } : { available: false, reason: 'WebGPU gave no adapter' };
+    return adapter
+      ? { available: true, reason: 'a WebGPU adapter is available' }
+      : { available: false, reason: 'WebGPU gave no adapter' };
   } catch (error) {
     return { available: false, reason: `WebGPU adapter request failed: ${(error as Error).message}` };
   }
@@ -82,7 +86,10 @@ export async function createSession(modelBytes: Uint8Array, choice: ExecutionPro
     const webgpu = await detectWebGpu();
     if (webgpu.available) {
       try {
-        const session = await ort.InferenceSession.create(modelBytes, { executionProviders: ['webgpu'], graphOptimizationLevel: 'all' });
+        const session = await ort.InferenceSession.create(modelBytes, {
+          executionProviders: ['webgpu'],
+          graphOptimizationLevel: 'all',
+        });
         return { session, executionProvider: 'webgpu', fallbackReason: null };
       } catch (error) {
         fallbackReason = `WebGPU failed to create a session (${(error as Error).message}); using WASM`;
@@ -91,6 +98,9 @@ export async function createSession(modelBytes: Uint8Array, choice: ExecutionPro
       fallbackReason = `${webgpu.reason}; using WASM`;
     }
   }
-  const session = await ort.InferenceSession.create(modelBytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+  const session = await ort.InferenceSession.create(modelBytes, {
+    executionProviders: ['wasm'],
+    graphOptimizationLevel: 'all',
+  });
   return { session, executionProvider: 'wasm', fallbackReason };
 }

@@ -52,14 +52,23 @@ export class OutputRoutingSession {
     return fetches !== undefined && fetches.length > 0 && fetches.every((name) => this.leanOutputs.has(name));
   }
 
-  async run(feeds: Feeds, fetchesOrOptions?: readonly string[] | Record<string, unknown> | RunOptions, options?: RunOptions): Promise<ort.InferenceSession.ReturnType> {
+  async run(
+    feeds: Feeds,
+    fetchesOrOptions?: readonly string[] | Record<string, unknown> | RunOptions,
+    options?: RunOptions,
+  ): Promise<ort.InferenceSession.ReturnType> {
     const names = Array.isArray(fetchesOrOptions)
       ? (fetchesOrOptions as string[])
-      : fetchesOrOptions && Object.keys(fetchesOrOptions).length > 0 && Object.keys(fetchesOrOptions).every((key) => this.outputNames.includes(key))
+      : fetchesOrOptions &&
+          Object.keys(fetchesOrOptions).length > 0 &&
+          Object.keys(fetchesOrOptions).every((key) => this.outputNames.includes(key))
         ? Object.keys(fetchesOrOptions)
         : undefined;
     const session = this.servesFromPrunedGraph(names) ? this.lean : await this.fullSession();
-    return (session.run as (...args: unknown[]) => Promise<ort.InferenceSession.ReturnType>)(feeds, ...[fetchesOrOptions, options].filter((arg) => arg !== undefined));
+    return (session.run as (...args: unknown[]) => Promise<ort.InferenceSession.ReturnType>)(
+      feeds,
+      ...[fetchesOrOptions, options].filter((arg) => arg !== undefined),
+    );
   }
 
   private fullSession(): Promise<ort.InferenceSession> {

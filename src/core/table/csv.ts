@@ -30,7 +30,12 @@ export function csvCell(value: unknown, delimiter = ','): string {
   else if (typeof value === 'number') cell = Number.isFinite(value) ? String(value) : '';
   else if (typeof value === 'boolean') cell = value ? 'true' : 'false';
   else cell = escapeFormula(String(value));
-  const needsQuotes = cell.includes(delimiter) || cell.includes('"') || cell.includes('\n') || cell.includes('\r') || /^\s|\s$/.test(cell);
+  const needsQuotes =
+    cell.includes(delimiter) ||
+    cell.includes('"') ||
+    cell.includes('\n') ||
+    cell.includes('\r') ||
+    /^\s|\s$/.test(cell);
   return needsQuotes ? `"${cell.replace(/"/g, '""')}"` : cell;
 }
 
@@ -51,7 +56,11 @@ export function objectsToCsv<Row extends object>(
 }
 
 /** Array rows under a header row. */
-export function toCsv(header: readonly string[], rows: readonly (readonly CsvCell[])[], options: CsvOptions = {}): string {
+export function toCsv(
+  header: readonly string[],
+  rows: readonly (readonly CsvCell[])[],
+  options: CsvOptions = {},
+): string {
   const delimiter = options.delimiter ?? ',';
   const newline = options.newline ?? '\r\n';
   const lines = [header.map((h) => csvCell(h, delimiter)).join(delimiter)];

@@ -2,7 +2,11 @@
 import type { McStatistics } from './mc-statistics';
 
 export type UncertaintyMeasure = 'mutualInformation' | 'predictiveEntropy' | 'variationRatio';
-export const UNCERTAINTY_MEASURES: readonly UncertaintyMeasure[] = ['mutualInformation', 'predictiveEntropy', 'variationRatio'];
+export const UNCERTAINTY_MEASURES: readonly UncertaintyMeasure[] = [
+  'mutualInformation',
+  'predictiveEntropy',
+  'variationRatio',
+];
 
 /** What ranking reads of an input's statistics (McStatistics or a summary of them). */
 export type UncertaintyScores = Pick<McStatistics, UncertaintyMeasure>;

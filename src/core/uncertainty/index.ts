@@ -15,4 +15,11 @@ export type { TokenCandidate } from './top-k';
 export { topKByMeanProbability, selectTopK } from './top-k';
 export type { ProportionInterval, KsTestResult } from './statistical-tests';
 export { binomialInterval, twoSampleKsTest } from './statistical-tests';
-export { logGamma, regularizedBeta, inverseRegularizedBeta, normalCdf, normalQuantile, kolmogorovSurvival } from './special-functions';
+export {
+  logGamma,
+  regularizedBeta,
+  inverseRegularizedBeta,
+  normalCdf,
+  normalQuantile,
+  kolmogorovSurvival,
+} from './special-functions';

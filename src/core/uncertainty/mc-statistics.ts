@@ -46,7 +46,11 @@ export interface McStatistics {
 export const MUTUAL_INFORMATION_TOLERANCE = 1e-12;
 
 /** Statistics of one input's samples, [T, C] row-major. `deterministic` is the p = 0 prediction, length C. */
-export function mcStatistics(samples: ArrayLike<number>, shape: readonly [samples: number, classes: number], deterministic?: ArrayLike<number>): McStatistics {
+export function mcStatistics(
+  samples: ArrayLike<number>,
+  shape: readonly [samples: number, classes: number],
+  deterministic?: ArrayLike<number>,
+): McStatistics {
   const [T, C] = shape;
   checkSamples(samples.length, T * C, `[${T}, ${C}]`);
   return statisticsAt(samples, 0, C, T, C, deterministic);
@@ -104,10 +108,19 @@ export function mutualInformation(predictiveEntropy: number, expectedEntropy: nu
   const mi = predictiveEntropy - expectedEntropy;
   if (mi >= 0) return mi;
   if (mi >= -MUTUAL_INFORMATION_TOLERANCE) return 0;
-  throw new Error(`Mutual information came out negative (${mi}); H[E p] must be ≥ E[H p]. Inputs are not probabilities?`);
+  throw new Error(
+    `Mutual information came out negative (${mi}); H[E p] must be ≥ E[H p]. Inputs are not probabilities?`,
+  );
 }
 
-function sampleStd(samples: ArrayLike<number>, offset: number, stride: number, T: number, C: number, mean: Float64Array): Float64Array {
+function sampleStd(
+  samples: ArrayLike<number>,
+  offset: number,
+  stride: number,
+  T: number,
+  C: number,
+  mean: Float64Array,
+): Float64Array {
   const std = new Float64Array(C);
   if (T < 2) return std;
   for (let t = 0; t < T; t++) {

@@ -14,7 +14,11 @@ export interface RunningEstimates {
   mutualInformation: Float64Array;
 }
 
-export function runningEstimates(samples: ArrayLike<number>, shape: readonly [samples: number, classes: number], chosenClass: number): RunningEstimates {
+export function runningEstimates(
+  samples: ArrayLike<number>,
+  shape: readonly [samples: number, classes: number],
+  chosenClass: number,
+): RunningEstimates {
   const [T, C] = shape;
   checkSamples(samples.length, T * C, `[${T}, ${C}]`);
   if (!Number.isInteger(chosenClass) || chosenClass < 0 || chosenClass >= C) {

@@ -77,7 +77,8 @@ function betaContinuedFraction(x: number, a: number, b: number): number {
 export function inverseRegularizedBeta(probability: number, a: number, b: number): number {
   if (probability <= 0) return 0;
   if (probability >= 1) return 1;
-  let lo = 0, hi = 1;
+  let lo = 0,
+    hi = 1;
   for (let i = 0; i < 200 && hi - lo > 1e-16; i++) {
     const mid = 0.5 * (lo + hi);
     if (regularizedBeta(mid, a, b) < probability) lo = mid;
@@ -90,7 +91,8 @@ export function inverseRegularizedBeta(probability: number, a: number, b: number
 function erfcNonNegative(x: number): number {
   if (x < 3) {
     // erf(x) = 2/√π · e^{−x²} · Σ_n 2ⁿ x^{2n+1} / (1·3·…·(2n+1))
-    let term = x, sum = x;
+    let term = x,
+      sum = x;
     for (let n = 1; n < 200; n++) {
       term *= (2 * x * x) / (2 * n + 1);
       sum += term;
@@ -114,7 +116,8 @@ export function normalCdf(z: number): number {
 /** Standard normal quantile Φ⁻¹(p), by bisection on Φ. */
 export function normalQuantile(p: number): number {
   if (!(p > 0 && p < 1)) throw new Error(`normalQuantile needs 0 < p < 1, got ${p}.`);
-  let lo = -40, hi = 40;
+  let lo = -40,
+    hi = 40;
   for (let i = 0; i < 200 && hi - lo > 1e-15; i++) {
     const mid = 0.5 * (lo + hi);
     if (normalCdf(mid) < p) lo = mid;

@@ -24,7 +24,8 @@ export function binomialInterval(
   confidence = 0.99,
   method: 'clopper-pearson' | 'wilson' = 'clopper-pearson',
 ): ProportionInterval {
-  if (!Number.isInteger(n) || n < 1) throw new Error(`binomialInterval needs a positive whole number of trials, got ${n}.`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`binomialInterval needs a positive whole number of trials, got ${n}.`);
   if (!(p >= 0 && p <= 1)) throw new Error(`Observed proportion must be in [0, 1], got ${p}.`);
   if (!(confidence > 0 && confidence < 1)) throw new Error(`Confidence must be in (0, 1), got ${confidence}.`);
   const alpha = 1 - confidence;
@@ -56,12 +57,15 @@ export interface KsTestResult {
 
 /** Two-sample Kolmogorov–Smirnov test. Ties (equal values in either sample) are handled by stepping both CDFs together. */
 export function twoSampleKsTest(a: ArrayLike<number>, b: ArrayLike<number>): KsTestResult {
-  const n = a.length, m = b.length;
+  const n = a.length,
+    m = b.length;
   if (n === 0 || m === 0) throw new Error(`The KS test needs two non-empty samples, got sizes ${n} and ${m}.`);
   const x = Float64Array.from(a).sort();
   const y = Float64Array.from(b).sort();
   if (Number.isNaN(x[n - 1]) || Number.isNaN(y[m - 1])) throw new Error('The KS test samples contain NaN.');
-  let i = 0, j = 0, statistic = 0;
+  let i = 0,
+    j = 0,
+    statistic = 0;
   while (i < n && j < m) {
     const v = Math.min(x[i], y[j]);
     while (i < n && x[i] === v) i++;

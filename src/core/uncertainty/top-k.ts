@@ -14,7 +14,11 @@ export interface TokenCandidate {
 }
 
 /** Top-k tokens by mean probability, best first; ties go to the lower token index. */
-export function topKByMeanProbability(samples: ArrayLike<number>, shape: readonly [samples: number, vocab: number], k: number): TokenCandidate[] {
+export function topKByMeanProbability(
+  samples: ArrayLike<number>,
+  shape: readonly [samples: number, vocab: number],
+  k: number,
+): TokenCandidate[] {
   const [T, V] = shape;
   checkSamples(samples.length, T * V, `[${T}, ${V}]`);
   if (T < 1) return [];
@@ -44,7 +48,8 @@ export function selectTopK(scores: ArrayLike<number>, k: number): number[] {
   const siftDown = (start: number) => {
     let i = start;
     for (;;) {
-      const l = 2 * i + 1, r = l + 1;
+      const l = 2 * i + 1,
+        r = l + 1;
       let m = i;
       if (l < heap.length && worse(heap[l], heap[m])) m = l;
       if (r < heap.length && worse(heap[r], heap[m])) m = r;

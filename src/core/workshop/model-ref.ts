@@ -23,15 +23,18 @@ export function parseModelRef(ref: string): ShareableModelSource | { error: stri
   const text = ref.trim();
   if (text.startsWith('hub:')) {
     const [repo, revision] = text.slice(4).split('@');
-    if (!/^[\w.-]+(\/[\w.-]+)?$/.test(repo)) return { error: `"${repo.slice(0, 60)}" is not a Hugging Face repo id (owner/name)` };
-    if (revision !== undefined && !/^[\w./-]{1,100}$/.test(revision)) return { error: `"${revision.slice(0, 60)}" is not a revision name` };
+    if (!/^[\w.-]+(\/[\w.-]+)?$/.test(repo))
+      return { error: `"${repo.slice(0, 60)}" is not a Hugging Face repo id (owner/name)` };
+    if (revision !== undefined && !/^[\w./-]{1,100}$/.test(revision))
+      return { error: `"${revision.slice(0, 60)}" is not a revision name` };
     return revision ? { kind: 'hub', repo, revision } : { kind: 'hub', repo };
   }
   if (text.startsWith('url:')) {
     const url = text.slice(4);
     try {
       const parsed = new URL(url);
-      if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return { error: 'a model address must start with https://' };
+      if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+        return { error: 'a model address must start with https://' };
       return { kind: 'url', url: parsed.href };
     } catch {
       return { error: `"${url.slice(0, 60)}" is not a web address` };

@@ -18,7 +18,12 @@ export interface SessionLabels {
   parse: Record<string, unknown>;
   settings: Record<string, unknown>;
   /** The last audit exactly as the tool holds it (typed arrays included), or null before the first run. */
-  audit: { result: Record<string, unknown>; audited: Record<string, unknown>; decisions: Uint8Array; stale: boolean } | null;
+  audit: {
+    result: Record<string, unknown>;
+    audited: Record<string, unknown>;
+    decisions: Uint8Array;
+    stale: boolean;
+  } | null;
 }
 
 export interface Session {
@@ -55,37 +60,61 @@ export interface DecodedSession {
 }
 
 export function decodeSession(text: string): DecodedSession {
-  if (text.length > MAX_SESSION_BYTES) throw new SessionFileError(`This file is ${Math.round(text.length / 1048576)} MB; a session file is at most ${MAX_SESSION_BYTES / 1048576} MB.`);
+  if (text.length > MAX_SESSION_BYTES)
+    throw new SessionFileError(
+      `This file is ${Math.round(text.length / 1048576)} MB; a session file is at most ${MAX_SESSION_BYTES / 1048576} MB.`,
+    );
   let raw: unknown;
   try {
     raw = JSON.parse(text, (_key, value: unknown) => {
       if (isRecord(value) && typeof value.$typed === 'string' && Array.isArray(value.data)) {
         const Ctor = TYPED[value.$typed as TypedName];
-        if (!Ctor || !value.data.every((n) => typeof n === 'number')) throw new SessionFileError(`The file has an array of an unknown kind ("${String(value.$typed).slice(0, 30)}").`);
+        if (!Ctor || !value.data.every((n) => typeof n === 'number'))
+          throw new SessionFileError(
+            `The file has an array of an unknown kind ("${String(value.$typed).slice(0, 30)}").`,
+          );
         return Ctor.from(value.data as number[]);
       }
       return value;
     });
   } catch (error) {
     if (error instanceof SessionFileError) throw error;
-    throw new SessionFileError(text.trim() === '' ? 'The file is empty.' : 'This is not a session file: it is not valid JSON (it may be cut short).');
+    throw new SessionFileError(
+      text.trim() === ''
+        ? 'The file is empty.'
+        : 'This is not a session file: it is not valid JSON (it may be cut short).',
+    );
   }
   if (!isRecord(raw) || raw.app !== SESSION_APP || raw.kind !== SESSION_KIND) {
-    throw new SessionFileError('This JSON file is not a Transformer Playground session (it was not saved by "Export session").');
+    throw new SessionFileError(
+      'This JSON file is not a Transformer Playground session (it was not saved by "Export session").',
+    );
   }
   if (typeof raw.version !== 'number' || raw.version > SESSION_VERSION) {
-    throw new SessionFileError(`This session was saved by a newer version of the playground (format ${String(raw.version)}); this one reads format ${SESSION_VERSION}. Reload to update.`);
+    throw new SessionFileError(
+      `This session was saved by a newer version of the playground (format ${String(raw.version)}); this one reads format ${SESSION_VERSION}. Reload to update.`,
+    );
   }
   const notes: string[] = [];
   const known = new Set(['app', 'kind', 'version', 'savedAt', 'state', 'labels']);
   const extra = Object.keys(raw).filter((key) => !known.has(key));
-  if (extra.length > 0) notes.push(`Ignored fields this version does not know: ${extra.slice(0, 5).join(', ')}${extra.length > 5 ? '…' : ''}.`);
+  if (extra.length > 0)
+    notes.push(
+      `Ignored fields this version does not know: ${extra.slice(0, 5).join(', ')}${extra.length > 5 ? '…' : ''}.`,
+    );
 
   if (!isRecord(raw.state) || !Object.values(raw.state).every((v) => typeof v === 'string')) {
     throw new SessionFileError('The session file is damaged: its "state" is not a list of settings.');
   }
   const labels = raw.labels === null || raw.labels === undefined ? null : readLabels(raw.labels);
-  return { session: { savedAt: typeof raw.savedAt === 'string' ? raw.savedAt : '', state: raw.state as Record<string, string>, labels }, notes };
+  return {
+    session: {
+      savedAt: typeof raw.savedAt === 'string' ? raw.savedAt : '',
+      state: raw.state as Record<string, string>,
+      labels,
+    },
+    notes,
+  };
 }
 
 function readLabels(value: unknown): SessionLabels {
@@ -96,11 +125,18 @@ function readLabels(value: unknown): SessionLabels {
   let audit: SessionLabels['audit'] = null;
   if (value.audit !== null && value.audit !== undefined) {
     const a = value.audit;
-    if (!isRecord(a) || !isRecord(a.result) || !isRecord(a.audited) || !(a.decisions instanceof Uint8Array)) throw damaged('the audit result is incomplete');
+    if (!isRecord(a) || !isRecord(a.result) || !isRecord(a.audited) || !(a.decisions instanceof Uint8Array))
+      throw damaged('the audit result is incomplete');
     const { result, audited, decisions } = a;
     const rows = result.rows;
     const classes = result.numClasses;
-    if (typeof rows !== 'number' || typeof classes !== 'number' || !Array.isArray(result.classes) || result.classes.length !== classes) throw damaged('the audit result has no row or class count');
+    if (
+      typeof rows !== 'number' ||
+      typeof classes !== 'number' ||
+      !Array.isArray(result.classes) ||
+      result.classes.length !== classes
+    )
+      throw damaged('the audit result has no row or class count');
     const lengths: [string, unknown, number][] = [
       ['givenLabels', result.givenLabels, rows],
       ['suggestedLabels', result.suggestedLabels, rows],
@@ -109,13 +145,26 @@ function readLabels(value: unknown): SessionLabels {
       ['probabilities', result.probabilities, rows * classes],
     ];
     for (const [name, array, length] of lengths) {
-      if (!ArrayBuffer.isView(array) || (array as unknown as ArrayLike<number>).length !== length) throw damaged(`the audit's ${name} do not match its ${rows} rows`);
+      if (!ArrayBuffer.isView(array) || (array as unknown as ArrayLike<number>).length !== length)
+        throw damaged(`the audit's ${name} do not match its ${rows} rows`);
     }
-    if (!(result.ranking instanceof Int32Array) || !(audited.sourceRows instanceof Int32Array) || typeof audited.packedTexts !== 'string') throw damaged('the audited rows are missing');
-    if (decisions.length !== rows || decisions.some((d) => d > 3)) throw damaged('the decisions do not match the audited rows');
+    if (
+      !(result.ranking instanceof Int32Array) ||
+      !(audited.sourceRows instanceof Int32Array) ||
+      typeof audited.packedTexts !== 'string'
+    )
+      throw damaged('the audited rows are missing');
+    if (decisions.length !== rows || decisions.some((d) => d > 3))
+      throw damaged('the decisions do not match the audited rows');
     audit = { result, audited, decisions, stale: a.stale === true };
   }
-  return { input: value.input, sourceName: typeof value.sourceName === 'string' ? value.sourceName : '', parse: value.parse, settings: value.settings, audit };
+  return {
+    input: value.input,
+    sourceName: typeof value.sourceName === 'string' ? value.sourceName : '',
+    parse: value.parse,
+    settings: value.settings,
+    audit,
+  };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -62,13 +62,18 @@ export function parseStateHash(hash: string, table: readonly StateProperty[]): P
   const body = hash.startsWith('#') ? hash.slice(1) : hash;
   if (body.trim() === '') return { values: {}, problems: [] };
   if (body.length > MAX_HASH_LENGTH) {
-    return { values: {}, problems: [`The link's state is ${body.length.toLocaleString('en-US')} characters long (at most ${MAX_HASH_LENGTH.toLocaleString('en-US')}); it was ignored and the defaults are used.`] };
+    return {
+      values: {},
+      problems: [
+        `The link's state is ${body.length.toLocaleString('en-US')} characters long (at most ${MAX_HASH_LENGTH.toLocaleString('en-US')}); it was ignored and the defaults are used.`,
+      ],
+    };
   }
   let params: URLSearchParams;
   try {
     params = new URLSearchParams(body);
   } catch {
-    return { values: {}, problems: ['The link\'s state could not be read; the defaults are used.'] };
+    return { values: {}, problems: ["The link's state could not be read; the defaults are used."] };
   }
   return parseStateParams(params, table);
 }
@@ -86,7 +91,8 @@ export function serializeStateHash(values: StateValues, table: readonly StatePro
 }
 
 export function sameValue(a: StateValue, b: StateValue): boolean {
-  if (Array.isArray(a) || Array.isArray(b)) return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, i) => item === b[i]);
+  if (Array.isArray(a) || Array.isArray(b))
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, i) => item === b[i]);
   return a === b;
 }
 
@@ -104,14 +110,21 @@ function parseValue(raw: string, property: StateProperty): Parsed {
   if (raw === '' && property.nullable) return { ok: true, value: null };
   switch (type.kind) {
     case 'string':
-      if (raw.length > type.maxLength) return { ok: false, reason: `${raw.length.toLocaleString('en-US')} characters is longer than the ${type.maxLength.toLocaleString('en-US')} allowed` };
+      if (raw.length > type.maxLength)
+        return {
+          ok: false,
+          reason: `${raw.length.toLocaleString('en-US')} characters is longer than the ${type.maxLength.toLocaleString('en-US')} allowed`,
+        };
       return { ok: true, value: raw };
     case 'int':
     case 'number': {
       const n = raw.trim() === '' ? Number.NaN : Number(raw);
       const whole = type.kind === 'int';
       if (!Number.isFinite(n) || (whole && !Number.isInteger(n)) || n < type.min || n > type.max) {
-        return { ok: false, reason: `"${clip(raw)}" is not ${whole ? 'a whole number' : 'a number'} from ${type.min} to ${type.max}` };
+        return {
+          ok: false,
+          reason: `"${clip(raw)}" is not ${whole ? 'a whole number' : 'a number'} from ${type.min} to ${type.max}`,
+        };
       }
       return { ok: true, value: n };
     }
@@ -124,11 +137,15 @@ function parseValue(raw: string, property: StateProperty): Parsed {
       return { ok: false, reason: `"${clip(raw)}" is not one of ${type.values.join(', ')}` };
     case 'list': {
       const items = raw === '' ? [] : raw.split(',');
-      if (items.length > type.maxItems) return { ok: false, reason: `${items.length} items is more than the ${type.maxItems} allowed` };
+      if (items.length > type.maxItems)
+        return { ok: false, reason: `${items.length} items is more than the ${type.maxItems} allowed` };
       const unknown = type.values ? items.filter((item) => !type.values!.includes(item)) : [];
-      if (unknown.length > 0) return { ok: false, reason: `"${clip(unknown[0])}" is not one of ${type.values!.join(', ')}` };
-      const tooLong = type.maxItemLength !== undefined ? items.find((item) => item.length > type.maxItemLength!) : undefined;
-      if (tooLong !== undefined) return { ok: false, reason: `an item is longer than ${type.maxItemLength} characters` };
+      if (unknown.length > 0)
+        return { ok: false, reason: `"${clip(unknown[0])}" is not one of ${type.values!.join(', ')}` };
+      const tooLong =
+        type.maxItemLength !== undefined ? items.find((item) => item.length > type.maxItemLength!) : undefined;
+      if (tooLong !== undefined)
+        return { ok: false, reason: `an item is longer than ${type.maxItemLength} characters` };
       return { ok: true, value: items };
     }
   }
@@ -143,5 +160,8 @@ function clip(text: string, max = 40): string {
 
 function summarise(problems: string[]): string[] {
   if (problems.length <= MAX_LISTED_PROBLEMS) return problems;
-  return [...problems.slice(0, MAX_LISTED_PROBLEMS), `…and ${problems.length - MAX_LISTED_PROBLEMS} more settings were ignored.`];
+  return [
+    ...problems.slice(0, MAX_LISTED_PROBLEMS),
+    `…and ${problems.length - MAX_LISTED_PROBLEMS} more settings were ignored.`,
+  ];
 }

@@ -2,7 +2,17 @@ import type { FileEvaluation } from '../../core/engine/analogy-run';
 
 /** The evaluation as one CSV table: a row per space and section, plus each space's overall row. */
 export function evaluationTable(evaluation: FileEvaluation): { header: string[]; rows: (string | number | null)[][] } {
-  const header = ['space', 'section', 'questions', 'evaluated', 'skipped_oov', 'correct_3cosadd', 'accuracy_3cosadd', 'correct_3cosmul', 'accuracy_3cosmul'];
+  const header = [
+    'space',
+    'section',
+    'questions',
+    'evaluated',
+    'skipped_oov',
+    'correct_3cosadd',
+    'accuracy_3cosadd',
+    'correct_3cosmul',
+    'accuracy_3cosmul',
+  ];
   const rows: (string | number | null)[][] = [];
   for (const space of evaluation.spaces) {
     if (!space.ok || !space.result) continue;

@@ -11,9 +11,20 @@ export interface ExportSelection {
 /** The exact numbers the current view shows, as long-format records: one per (layer, head, query, key). */
 export function shownRecords(result: AttentionView, selection: ExportSelection) {
   const [layers, heads, seq] = result.shape;
-  const records: { layer: number; head: number | 'mean'; query: number; queryToken: string; key: number; keyToken: string; probability: number }[] = [];
+  const records: {
+    layer: number;
+    head: number | 'mean';
+    query: number;
+    queryToken: string;
+    key: number;
+    keyToken: string;
+    probability: number;
+  }[] = [];
   const layerRange = selection.view === 'model' ? [...Array(layers).keys()] : [selection.layer];
-  const headRange = selection.view === 'model' || selection.view === 'head' ? [...Array(heads).keys()] : [Math.min(selection.head, heads - 1)];
+  const headRange =
+    selection.view === 'model' || selection.view === 'head'
+      ? [...Array(heads).keys()]
+      : [Math.min(selection.head, heads - 1)];
   const queryRange = selection.view === 'row' ? [selection.row] : [...Array(seq).keys()];
   for (const l of layerRange) {
     for (const h of headRange) {
@@ -36,7 +47,11 @@ export function shownRecords(result: AttentionView, selection: ExportSelection) 
 }
 
 /** The shown numbers plus where they came from: the model and execution provider that computed them, not whatever is loaded now. */
-export function shownTensorJson(result: AttentionViewWithSource, selection: ExportSelection, meta: { text: string; pair: string | null }): string {
+export function shownTensorJson(
+  result: AttentionViewWithSource,
+  selection: ExportSelection,
+  meta: { text: string; pair: string | null },
+): string {
   const [layers, heads, seq] = result.shape;
   const records = shownRecords(result, selection);
   return JSON.stringify(
@@ -48,7 +63,8 @@ export function shownTensorJson(result: AttentionViewWithSource, selection: Expo
       view: selection.view,
       mode: result.mode,
       layer: selection.view === 'model' ? null : selection.layer + 1,
-      head: selection.view === 'model' || selection.view === 'head' || result.mode !== 'heads' ? null : selection.head + 1,
+      head:
+        selection.view === 'model' || selection.view === 'head' || result.mode !== 'heads' ? null : selection.head + 1,
       tokens: result.tokens,
       positions: result.positions,
       fullShape: [layers, heads, seq, seq],

@@ -60,7 +60,13 @@ export function probabilityRgb(p: number): [number, number, number] {
  * Colours `count` probabilities, values[from …], into RGBA pixels starting at pixel `at` of `pixels`
  * (an ImageData's data). One table look-up and one 32-bit store per cell.
  */
-export function paintProbabilities(pixels: Uint8ClampedArray, values: ArrayLike<number>, from = 0, count = values.length - from, at = 0): void {
+export function paintProbabilities(
+  pixels: Uint8ClampedArray,
+  values: ArrayLike<number>,
+  from = 0,
+  count = values.length - from,
+  at = 0,
+): void {
   const { rgba } = tables();
   if (pixels.byteOffset % 4 !== 0) throw new Error('paintProbabilities needs a 4-byte-aligned pixel buffer.');
   const out = new Uint32Array(pixels.buffer, pixels.byteOffset + at * 4, count);

@@ -21,7 +21,20 @@ export function serializeSvg(svg: SVGSVGElement): string {
   const clone = svg.cloneNode(true) as SVGSVGElement;
   const sourceNodes = [svg, ...svg.querySelectorAll('*')];
   const cloneNodes = [clone, ...clone.querySelectorAll('*')];
-  const properties = ['fill', 'stroke', 'stroke-width', 'stroke-opacity', 'fill-opacity', 'opacity', 'font-family', 'font-size', 'font-weight', 'text-anchor', 'dominant-baseline', 'visibility'];
+  const properties = [
+    'fill',
+    'stroke',
+    'stroke-width',
+    'stroke-opacity',
+    'fill-opacity',
+    'opacity',
+    'font-family',
+    'font-size',
+    'font-weight',
+    'text-anchor',
+    'dominant-baseline',
+    'visibility',
+  ];
   sourceNodes.forEach((node, i) => {
     const style = getComputedStyle(node as Element);
     const target = cloneNodes[i] as SVGElement;
@@ -48,7 +61,13 @@ export async function downloadSvgAsPng(svg: SVGSVGElement, fileName: string, sca
 }
 
 /** Renders a standalone SVG document of the given size onto a canvas at `scale` and downloads it as PNG. */
-export async function downloadSvgTextAsPng(text: string, width: number, height: number, fileName: string, scale = 2): Promise<void> {
+export async function downloadSvgTextAsPng(
+  text: string,
+  width: number,
+  height: number,
+  fileName: string,
+  scale = 2,
+): Promise<void> {
   const image = new Image();
   const url = URL.createObjectURL(new Blob([text], { type: 'image/svg+xml' }));
   try {

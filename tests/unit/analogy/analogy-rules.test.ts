@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { analogyScores, COSMUL_EPSILON, createVectorSpace, dot, dot3, dot3Rows2, dotRowsAt4, solveAnalogy, topKRows, type AnalogyAnswer, type AnalogyOutcome } from '../../../src/core/analogy';
+import {
+  analogyScores,
+  COSMUL_EPSILON,
+  createVectorSpace,
+  dot,
+  dot3,
+  dot3Rows2,
+  dotRowsAt4,
+  solveAnalogy,
+  topKRows,
+  type AnalogyAnswer,
+  type AnalogyOutcome,
+} from '../../../src/core/analogy';
 import { createRng } from '../../../src/core/random';
 import { handSpace } from './fixtures';
 
@@ -24,10 +36,14 @@ describe('3CosMul: exclusion rule and ties on the hand-built space', () => {
     expect(excluded.candidates.map((c) => c.word)).not.toContain('woman');
     expect(excluded.candidates.map((c) => c.word)).not.toContain('boy');
     const ranks = Object.fromEntries(excluded.queryWordRanks.map((r) => [r.label, r]));
-    const included = answer(solveAnalogy(space, 'man', 'boy', 'woman', { method: '3CosMul', k: 11, includeQueryWords: true }));
+    const included = answer(
+      solveAnalogy(space, 'man', 'boy', 'woman', { method: '3CosMul', k: 11, includeQueryWords: true }),
+    );
     // The would-be rank is among the candidates plus that one word (the other two query words stay out).
     const position = (word: string) =>
-      included.candidates.filter((c) => c.word === word || !['man', 'boy', 'woman'].includes(c.word)).findIndex((c) => c.word === word) + 1;
+      included.candidates
+        .filter((c) => c.word === word || !['man', 'boy', 'woman'].includes(c.word))
+        .findIndex((c) => c.word === word) + 1;
     for (const word of ['man', 'boy', 'woman']) {
       expect(ranks[word].excluded).toBe(true);
       expect(ranks[word].rank).toBe(position(word));
@@ -51,10 +67,16 @@ describe('skipping rows that cannot be answers', () => {
       const V = 203;
       const data = new Float32Array(V * D);
       for (let i = 0; i < data.length; i++) data[i] = rng.nextNormal();
-      const words = Array.from({ length: V }, (_, v) => (v % 3 === 1 ? `##p${v}` : v % 17 === 0 ? `[unused${v}]` : `w${v}`));
+      const words = Array.from({ length: V }, (_, v) =>
+        v % 3 === 1 ? `##p${v}` : v % 17 === 0 ? `[unused${v}]` : `w${v}`,
+      );
       const space = createVectorSpace(words, data);
       for (const method of ['3CosAdd', '3CosMul'] as const) {
-        const [a, b, c] = [space.unit.subarray(2 * D, 3 * D), space.unit.subarray(3 * D, 4 * D), space.unit.subarray(5 * D, 6 * D)];
+        const [a, b, c] = [
+          space.unit.subarray(2 * D, 3 * D),
+          space.unit.subarray(3 * D, 4 * D),
+          space.unit.subarray(5 * D, 6 * D),
+        ];
         const full = analogyScores(space, a, b, c, method);
         const masked = analogyScores(space, a, b, c, method, COSMUL_EPSILON, space.wholeWord);
         for (let v = 0; v < V; v++) {
@@ -86,7 +108,9 @@ describe('gathered kernels', () => {
       const out = new Float64Array(V);
       dotRowsAt4(E, 1, 4, 5, 8, q[0], D, out);
       for (const r of [1, 4, 5, 8]) expect(out[r]).toBe(dot(E, r * D, q[0], 0, D));
-      const A = new Float64Array(V), B = new Float64Array(V), C = new Float64Array(V);
+      const A = new Float64Array(V),
+        B = new Float64Array(V),
+        C = new Float64Array(V);
       dot3Rows2(E, 2, 7, q[0], q[1], q[2], D, A, B, C);
       const three = new Float64Array(3);
       for (const r of [2, 7]) {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { nearestNeighbours, resolveWord, solveAnalogy, type AnalogyAnswer, type AnalogyOutcome } from '../../../src/core/analogy';
+import {
+  nearestNeighbours,
+  resolveWord,
+  solveAnalogy,
+  type AnalogyAnswer,
+  type AnalogyOutcome,
+} from '../../../src/core/analogy';
 import { cosine, HAND_WORDS, handSpace } from './fixtures';
 
 function answer(outcome: AnalogyOutcome): AnalogyAnswer {

@@ -12,7 +12,9 @@ import { handSpace, randomSpace } from './fixtures';
 
 describe('parseAnalogyFile', () => {
   it('sections, comments, blank lines and a default section for questions before any header', () => {
-    const file = parseAnalogyFile('# comment\na b c d\n\n: family\nman woman king queen\r\n: capitals\n  athens greece oslo norway  \n: family\nboy girl man woman\n');
+    const file = parseAnalogyFile(
+      '# comment\na b c d\n\n: family\nman woman king queen\r\n: capitals\n  athens greece oslo norway  \n: family\nboy girl man woman\n',
+    );
     expect(file.questionCount).toBe(4);
     expect(file.sections.map((s) => [s.name, s.questions.length])).toEqual([
       [DEFAULT_SECTION, 1],
@@ -32,7 +34,9 @@ describe('parseAnalogyFile', () => {
 
 describe('evaluateAnalogies', () => {
   it('hand-built space: accuracy per section, coverage and missing words', async () => {
-    const file = parseAnalogyFile(': royal\nman king woman queen\nwoman queen man king\n: people\nman woman boy girl\nman woman dog cat\n');
+    const file = parseAnalogyFile(
+      ': royal\nman king woman queen\nwoman queen man king\n: people\nman woman boy girl\nman woman dog cat\n',
+    );
     const result = await evaluateAnalogies(handSpace(), file);
     expect(result.overall).toMatchObject({ questions: 4, evaluated: 3, skipped: 1 });
     expect(result.coverage).toBe(0.75);
@@ -61,7 +65,8 @@ describe('evaluateAnalogies', () => {
       const progress: number[] = [];
       const result = await evaluateAnalogies(space, file, { blockSize: 16, onProgress: (p) => progress.push(p.done) });
       expect(progress.at(-1)).toBe(result.overall.evaluated);
-      let correctAdd = 0, correctMul = 0;
+      let correctAdd = 0,
+        correctMul = 0;
       questions.forEach(([a, b, c, d], i) => {
         for (const method of ['3CosAdd', '3CosMul'] as const) {
           const single = solveAnalogy(space, a, b, c, { method, k: 1 });
@@ -82,7 +87,9 @@ describe('evaluateAnalogies', () => {
 
   it('stops between blocks when cancelled', async () => {
     const space = randomSpace(3, 50, 8);
-    const file = parseAnalogyFile(Array.from({ length: 40 }, (_, i) => `w${i} w${i + 1} w${i + 2} w${i + 3}`).join('\n'));
+    const file = parseAnalogyFile(
+      Array.from({ length: 40 }, (_, i) => `w${i} w${i + 1} w${i + 2} w${i + 3}`).join('\n'),
+    );
     let blocks = 0;
     await expect(
       evaluateAnalogies(space, file, { blockSize: 8, onProgress: () => blocks++, isCancelled: () => blocks >= 2 }),
@@ -94,7 +101,7 @@ describe('evaluateAnalogies', () => {
 describe('projectTo2D', () => {
   it('recovers axis-aligned spread with the sign convention and variance ratios', () => {
     const { points, components, explainedVarianceRatio } = projectTo2D([1, 0, -1, 0, 0, 0.5, 0, -0.5], 4, 2);
-    expect(Array.from(components).map((x) => Math.abs(x) < 1e-12 ? 0 : x)).toEqual([1, 0, 0, 1]);
+    expect(Array.from(components).map((x) => (Math.abs(x) < 1e-12 ? 0 : x))).toEqual([1, 0, 0, 1]);
     [1, 0, -1, 0, 0, 0.5, 0, -0.5].forEach((x, i) => expect(points[i]).toBeCloseTo(x, 12));
     expect(explainedVarianceRatio[0]).toBeCloseTo(0.8, 12);
     expect(explainedVarianceRatio[1]).toBeCloseTo(0.2, 12);
@@ -102,7 +109,10 @@ describe('projectTo2D', () => {
 
   it('vectors in a 2-D subspace of R^6 keep their pairwise distances; components are unit and positive-led', () => {
     const rng = createRng(8);
-    const basis = [Array.from({ length: 6 }, () => rng.nextNormal()), Array.from({ length: 6 }, () => rng.nextNormal())];
+    const basis = [
+      Array.from({ length: 6 }, () => rng.nextNormal()),
+      Array.from({ length: 6 }, () => rng.nextNormal()),
+    ];
     const coords = Array.from({ length: 7 }, () => [rng.nextNormal(), rng.nextNormal()]);
     const vectors = coords.flatMap(([s, t]) => basis[0].map((b0, d) => s * b0 + t * basis[1][d] + 3));
     const { points, components, explainedVarianceRatio } = projectTo2D(vectors, 7, 6);
@@ -110,7 +120,10 @@ describe('projectTo2D', () => {
     for (let i = 0; i < 7; i++) {
       for (let j = 0; j < 7; j++) {
         const original = Math.hypot(...Array.from({ length: 6 }, (_, d) => vectors[i * 6 + d] - vectors[j * 6 + d]));
-        expect(Math.hypot(points[2 * i] - points[2 * j], points[2 * i + 1] - points[2 * j + 1])).toBeCloseTo(original, 9);
+        expect(Math.hypot(points[2 * i] - points[2 * j], points[2 * i + 1] - points[2 * j + 1])).toBeCloseTo(
+          original,
+          9,
+        );
       }
     }
     for (let k = 0; k < 2; k++) {

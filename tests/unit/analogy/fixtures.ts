@@ -30,12 +30,17 @@ export function randomSpace(seed: number, V: number, D: number): VectorSpace {
   const rng = createRng(seed);
   const data = new Float32Array(V * D);
   for (let i = 0; i < data.length; i++) data[i] = rng.nextNormal();
-  return createVectorSpace(Array.from({ length: V }, (_, i) => `w${i}`), data);
+  return createVectorSpace(
+    Array.from({ length: V }, (_, i) => `w${i}`),
+    data,
+  );
 }
 
 /** Cosine of two plain vectors in float64 (the direct computation tests compare against). */
 export function cosine(x: readonly number[], y: readonly number[]): number {
-  let xy = 0, xx = 0, yy = 0;
+  let xy = 0,
+    xx = 0,
+    yy = 0;
   for (let d = 0; d < x.length; d++) {
     xy += x[d] * y[d];
     xx += x[d] * x[d];

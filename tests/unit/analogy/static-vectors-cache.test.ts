@@ -11,13 +11,19 @@ describe('static vectors in the model cache', () => {
       [`${base}static-vectors/words.txt`]: new TextEncoder().encode('a\nb\n'),
       [`${base}static-vectors/vectors.f16.bin`]: new Uint8Array(8),
     };
-    const fetchImpl = (async (input: RequestInfo | URL) => new Response(files[String(input)] as unknown as BodyInit)) as typeof fetch;
+    const fetchImpl = (async (input: RequestInfo | URL) =>
+      new Response(files[String(input)] as unknown as BodyInit)) as typeof fetch;
     const cacheStorage = createFakeCacheStorage();
-    for (const [url] of Object.entries(files)) await fetchModelFile(url, { file: url.slice(base.length), cacheStorage, fetchImpl });
+    for (const [url] of Object.entries(files))
+      await fetchModelFile(url, { file: url.slice(base.length), cacheStorage, fetchImpl });
     const listed = await listCachedModels(cacheStorage);
     expect(listed).toHaveLength(1);
     expect(listed[0].baseUrl).toBe(base);
-    expect(listed[0].files.map((f) => f.file).sort()).toEqual(['onnx/model.onnx', 'static-vectors/vectors.f16.bin', 'static-vectors/words.txt']);
+    expect(listed[0].files.map((f) => f.file).sort()).toEqual([
+      'onnx/model.onnx',
+      'static-vectors/vectors.f16.bin',
+      'static-vectors/words.txt',
+    ]);
     expect(await deleteCachedModel(cacheStorage, base)).toBe(3);
   });
 });

@@ -55,7 +55,9 @@ describe('vector spaces', () => {
     expect(Array.from(space.wholeWord)).toEqual([0, 0, 0, 1, 0, 1, 1]);
     expect(space.kind).toBe('token-embeddings');
     expect(isWholeWordToken('[MASK]')).toBe(false);
-    expect(Array.from(fromContextualVectors(['##a', '[X]'], Float32Array.from([1, 0, 0, 1])).wholeWord)).toEqual([1, 1]);
+    expect(Array.from(fromContextualVectors(['##a', '[X]'], Float32Array.from([1, 0, 0, 1])).wholeWord)).toEqual([
+      1, 1,
+    ]);
   });
 
   it('compact format: words.txt + float16 [count, dim]', () => {
@@ -102,7 +104,9 @@ describe('word2vec / GloVe text', () => {
   });
 
   it('clear errors: inconsistent dimension names the line, non-numeric values, empty file, short file', async () => {
-    await expect(parseWordVectorText('a 1 2 3\nb 1 2 3\nc 1 2\n')).rejects.toThrow(/Line 3: "c" has 2 numbers, expected 3/);
+    await expect(parseWordVectorText('a 1 2 3\nb 1 2 3\nc 1 2\n')).rejects.toThrow(
+      /Line 3: "c" has 2 numbers, expected 3/,
+    );
     await expect(parseWordVectorText('2 3\na 1 2 3\nb 1 2\n')).rejects.toThrow(/Line 3/);
     await expect(parseWordVectorText('a 1 x 3\n')).rejects.toThrow(/Line 1: value 2 of "a" is "x"/);
     await expect(parseWordVectorText('')).rejects.toThrow(/empty/);

@@ -1,7 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRng } from '../../../src/core/random';
 import { createVectorSpace, dot, dotAll, dotAllThree, solveAnalogy } from '../../../src/core/analogy';
-import { allocateMatrix, isWasmMatrix, kernelModuleBytes, setWasmKernelsDisabled, wasmKernelsAvailable, WASM_MIN_VALUES } from '../../../src/core/analogy/wasm-dot';
+import {
+  allocateMatrix,
+  isWasmMatrix,
+  kernelModuleBytes,
+  setWasmKernelsDisabled,
+  wasmKernelsAvailable,
+  WASM_MIN_VALUES,
+} from '../../../src/core/analogy/wasm-dot';
 
 /** A wasm-backed matrix of random normal values (minValues 0: even tiny matrices go to wasm memory here). */
 function wasmMatrix(seed: number, V: number, D: number): Float32Array {
@@ -34,7 +41,16 @@ describe('WebAssembly SIMD dot kernels', () => {
 
   it('dotAll gives the JS kernel values bit for bit (all rows and masked; D ≡ 0 and 2 mod 4), within 1e-5 of a plain sum', () => {
     const rng = createRng(5);
-    for (const [V, D] of [[1, 2], [3, 2], [5, 6], [7, 8], [9, 10], [13, 64], [37, 768], [11, 770]]) {
+    for (const [V, D] of [
+      [1, 2],
+      [3, 2],
+      [5, 6],
+      [7, 8],
+      [9, 10],
+      [13, 64],
+      [37, 768],
+      [11, 770],
+    ]) {
       const E = wasmMatrix(V * 1000 + D, V, D);
       expect(isWasmMatrix(E, V, D)).toBe(true);
       const q = Float32Array.from({ length: D }, () => rng.nextNormal());
@@ -57,7 +73,13 @@ describe('WebAssembly SIMD dot kernels', () => {
 
   it('dotAllThree gives the JS kernel values bit for bit, all rows and masked', () => {
     const rng = createRng(6);
-    for (const [V, D] of [[1, 2], [4, 6], [9, 8], [31, 768], [6, 770]]) {
+    for (const [V, D] of [
+      [1, 2],
+      [4, 6],
+      [9, 8],
+      [31, 768],
+      [6, 770],
+    ]) {
       const E = wasmMatrix(V * 7 + D, V, D);
       const [a, b, c] = [0, 1, 2].map(() => Float32Array.from({ length: D }, () => rng.nextNormal()));
       for (const rows of [undefined, Uint8Array.from({ length: V }, () => (rng.nextFloat() < 0.5 ? 1 : 0))]) {
@@ -74,7 +96,8 @@ describe('WebAssembly SIMD dot kernels', () => {
   });
 
   it('works on a view that starts inside the wasm matrix (byte offset), and odd D stays in the JS heap', () => {
-    const V = 12, D = 8;
+    const V = 12,
+      D = 8;
     const E = wasmMatrix(3, V, D);
     const view = E.subarray(3 * D);
     const q = Float32Array.from({ length: D }, (_, d) => d - 3.5);
@@ -86,7 +109,8 @@ describe('WebAssembly SIMD dot kernels', () => {
   });
 
   it('a large vector space lives in wasm memory and solveAnalogy ranks exactly as with the JS kernels', () => {
-    const V = 3000, D = 64;
+    const V = 3000,
+      D = 64;
     const rng = createRng(11);
     const data = Float32Array.from({ length: V * D }, () => rng.nextNormal());
     const words = Array.from({ length: V }, (_, v) => (v % 5 === 0 ? `##p${v}` : `w${v}`));

@@ -27,7 +27,13 @@ function attentionFrom(executionProvider: 'webgpu' | 'wasm'): AttentionViewWithS
 describe('attention JSON export', () => {
   it('names the model and execution provider that computed the numbers', () => {
     for (const provider of ['webgpu', 'wasm'] as const) {
-      const exported = JSON.parse(shownTensorJson(attentionFrom(provider), { view: 'model', layer: 0, head: 0, row: 0 }, { text: 'cat', pair: null }));
+      const exported = JSON.parse(
+        shownTensorJson(
+          attentionFrom(provider),
+          { view: 'model', layer: 0, head: 0, row: 0 },
+          { text: 'cat', pair: null },
+        ),
+      );
       expect(exported.executionProvider).toBe(provider);
       expect(exported.model).toBe('tests/tiny-bert');
     }
@@ -35,11 +41,15 @@ describe('attention JSON export', () => {
 
   it('exports every (layer, head, query, key) of the model view with its probability', () => {
     const attention = attentionFrom('wasm');
-    const exported = JSON.parse(shownTensorJson(attention, { view: 'model', layer: 0, head: 0, row: 0 }, { text: 'cat', pair: null }));
+    const exported = JSON.parse(
+      shownTensorJson(attention, { view: 'model', layer: 0, head: 0, row: 0 }, { text: 'cat', pair: null }),
+    );
     expect(exported.fullShape).toEqual([2, 2, 3, 3]);
     expect(exported.values).toHaveLength(2 * 2 * 3 * 3);
     // Layer 2, head 1, query 3, key 2 (1-based layer and head, positions as shown).
-    const record = exported.values.find((row: number[]) => row[0] === 2 && row[1] === 1 && row[2] === 2 && row[3] === 1);
+    const record = exported.values.find(
+      (row: number[]) => row[0] === 2 && row[1] === 1 && row[2] === 2 && row[3] === 1,
+    );
     expect(record[4]).toBeCloseTo(attention.probs[((1 * 2 + 0) * 3 + 2) * 3 + 1], 7);
   });
 });

@@ -14,7 +14,9 @@ import {
 
 /** Stacks [layer][head] matrices (each S×S, array of rows) into a flat [L, H, S, S] tensor. */
 function stack(layers: number[][][][]): { probs: Float32Array; shape: AttentionShape } {
-  const L = layers.length, H = layers[0].length, S = layers[0][0].length;
+  const L = layers.length,
+    H = layers[0].length,
+    S = layers[0][0].length;
   const flat = layers.flat(3);
   return { probs: Float32Array.from(flat), shape: [L, H, S, S] };
 }
@@ -98,12 +100,20 @@ describe('headSummaries', () => {
       [prev, self],
     ]);
     const all = headSummaries(probs, shape);
-    expect(all.map((s) => [s.layer, s.head])).toEqual([[0, 0], [0, 1], [1, 0], [1, 1]]);
+    expect(all.map((s) => [s.layer, s.head])).toEqual([
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [1, 1],
+    ]);
     const byPrev = sortHeads(all, 'previousTokenShare');
     expect([byPrev[0].layer, byPrev[0].head]).toEqual([1, 0]);
     // Ties (two identity heads, self share 1) keep layer-major order.
     const bySelf = sortHeads(all, 'selfShare');
-    expect(bySelf.slice(0, 2).map((s) => [s.layer, s.head])).toEqual([[0, 0], [1, 1]]);
+    expect(bySelf.slice(0, 2).map((s) => [s.layer, s.head])).toEqual([
+      [0, 0],
+      [1, 1],
+    ]);
     expect(topHeads(all, 'selfShare', 5, { threshold: 0.9 })).toHaveLength(2);
     expect(sortHeads(all, 'meanEntropy', 'asc').at(-1)?.head).toBe(1);
   });
@@ -224,6 +234,7 @@ describe('attentionRollout', () => {
     const b = attentionRollout(padded.probs, padded.shape, { padding: [1, 1, 1, 0] });
     expect(b.kept).toEqual([0, 1, 2]);
     Array.from(b.rollout).forEach((v, e) => expect(v).toBeCloseTo(a.rollout[e], 7));
-    for (let r = 0; r < 6; r++) expect(b.rollout[3 * r] + b.rollout[3 * r + 1] + b.rollout[3 * r + 2]).toBeCloseTo(1, 6);
+    for (let r = 0; r < 6; r++)
+      expect(b.rollout[3 * r] + b.rollout[3 * r + 1] + b.rollout[3 * r + 2]).toBeCloseTo(1, 6);
   });
 });

@@ -42,7 +42,11 @@ describe('attention layers as onnxruntime returned them', () => {
 });
 
 describe('heatmap colours from the table', () => {
-  const channels = (css: string) => css.slice(css.indexOf('(') + 1, css.indexOf(')')).split(',').map(Number);
+  const channels = (css: string) =>
+    css
+      .slice(css.indexOf('(') + 1, css.indexOf(')'))
+      .split(',')
+      .map(Number);
 
   it('match d3 interpolateBlues on the sqrt scale to within one colour step', () => {
     for (const p of [0, 1e-4, 0.003, 0.02, 0.1, 0.33, 0.5, 0.9, 1]) {

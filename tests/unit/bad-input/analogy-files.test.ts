@@ -23,27 +23,32 @@ describe('bad analogy files', () => {
     {
       name: 'an unknown section header syntax ([section] instead of ": section")',
       text: '[capital-world]\nathens greece baghdad iraq\n',
-      message: 'Line 1: expected 4 words (a b c d), found 1: "[capital-world]". If it is meant as a section header, start it with a colon, e.g. ": capital-world".',
+      message:
+        'Line 1: expected 4 words (a b c d), found 1: "[capital-world]". If it is meant as a section header, start it with a colon, e.g. ": capital-world".',
     },
     {
       name: 'a section header written "name:"',
       text: 'capital world:\nathens greece baghdad iraq\n',
-      message: 'Line 1: expected 4 words (a b c d), found 2: "capital world:". If it is meant as a section header, start it with a colon, e.g. ": capital-world".',
+      message:
+        'Line 1: expected 4 words (a b c d), found 2: "capital world:". If it is meant as a section header, start it with a colon, e.g. ": capital-world".',
     },
     {
       name: 'an empty file',
       text: '',
-      message: 'The analogy file is empty. It needs lines of four words "a b c d", optionally under ": section" headers.',
+      message:
+        'The analogy file is empty. It needs lines of four words "a b c d", optionally under ": section" headers.',
     },
     {
       name: 'only section headers and comments',
       text: ': capital-world\n# nothing yet\n: family\n',
-      message: 'The analogy file has no questions, only section headers or comments. It needs lines of four words "a b c d".',
+      message:
+        'The analogy file has no questions, only section headers or comments. It needs lines of four words "a b c d".',
     },
     {
       name: 'a binary file',
       text: binary,
-      message: 'The analogy file is not text: it contains NUL bytes, so it looks like a binary file. It needs plain-text lines of four words "a b c d".',
+      message:
+        'The analogy file is not text: it contains NUL bytes, so it looks like a binary file. It needs plain-text lines of four words "a b c d".',
     },
   ])('$name', ({ text, message }) => {
     expect(() => parseAnalogyFile(text)).toThrow(AnalogyFileError);
@@ -56,8 +61,13 @@ describe('bad analogy files', () => {
   });
 
   it('sections of any name are read, and empty ones are left out', () => {
-    const file = parseAnalogyFile(': my own section\nathens greece baghdad iraq\n: empty\n: another\nking queen man woman\n');
-    expect(file.sections.map((s) => [s.name, s.questions.length])).toEqual([['my own section', 1], ['another', 1]]);
+    const file = parseAnalogyFile(
+      ': my own section\nathens greece baghdad iraq\n: empty\n: another\nking queen man woman\n',
+    );
+    expect(file.sections.map((s) => [s.name, s.questions.length])).toEqual([
+      ['my own section', 1],
+      ['another', 1],
+    ]);
   });
 });
 
@@ -96,7 +106,8 @@ describe('bad word-vector files', () => {
     {
       name: 'a binary file (word2vec .bin)',
       text: `3 4\n${binary}`,
-      message: "Line 2 contains NUL bytes: this is a binary file (perhaps word2vec's .bin format), not the text format. Convert it to text (one word and its numbers per line) and load that.",
+      message:
+        "Line 2 contains NUL bytes: this is a binary file (perhaps word2vec's .bin format), not the text format. Convert it to text (one word and its numbers per line) and load that.",
     },
   ])('$name', async ({ text, message }) => {
     await expect(parseWordVectorText(text)).rejects.toThrow(message);

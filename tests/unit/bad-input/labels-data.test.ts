@@ -28,8 +28,22 @@ const utf16le = (text: string) => {
 /** A model that reads at most 128 tokens: one per word plus [CLS] and [SEP]. */
 const wordModel: ParsingModel = {
   tokenizer: {
-    pieces: (text) => ({ ids: text.split(/\s+/).filter(Boolean).map(() => 1), tokens: [] }),
-    encode: () => ({ ids: [0, 1], tokens: [], typeIds: [], attentionMask: [], special: [], continuation: [], untruncatedLength: 2 }),
+    pieces: (text) => ({
+      ids: text
+        .split(/\s+/)
+        .filter(Boolean)
+        .map(() => 1),
+      tokens: [],
+    }),
+    encode: () => ({
+      ids: [0, 1],
+      tokens: [],
+      typeIds: [],
+      attentionMask: [],
+      special: [],
+      continuation: [],
+      untruncatedLength: 2,
+    }),
   },
   info: { maxPositions: 128 },
 };
@@ -53,7 +67,8 @@ const cases: DataCase[] = [
     input: csv('"fine film",pos', '"broken film,neg', 'another,pos'),
     code: 'malformed-quotes',
     severity: 'error',
-    message: 'A quoted field is never closed (opening quote on line 3); everything after it was read as one cell. Add the missing closing quote, or double quotes inside a quoted field ("").',
+    message:
+      'A quoted field is never closed (opening quote on line 3); everything after it was read as one cell. Add the missing closing quote, or double quotes inside a quoted field ("").',
     ok: false,
   },
   {
@@ -61,7 +76,8 @@ const cases: DataCase[] = [
     input: csv(...films, 'a late tab-separated row\tpositive', 'another tab row\tnegative'),
     code: 'mixed-delimiters',
     severity: 'warning',
-    message: 'The data mixes delimiters: most rows are split by commas, but rows 8 and 9 use tabs. Use one delimiter throughout (or choose it above); those rows cannot be read as they are.',
+    message:
+      'The data mixes delimiters: most rows are split by commas, but rows 8 and 9 use tabs. Use one delimiter throughout (or choose it above); those rows cannot be read as they are.',
     ok: false,
   },
   {
@@ -93,7 +109,8 @@ const cases: DataCase[] = [
     input: csv('a cat,animal'),
     code: 'too-few-rows',
     severity: 'error',
-    message: 'There is only one data row (row 2). Finding mislabeled rows needs many rows of at least 2 classes: at least 5 per class for 5-fold cross-validation.',
+    message:
+      'There is only one data row (row 2). Finding mislabeled rows needs many rows of at least 2 classes: at least 5 per class for 5-fold cross-validation.',
     ok: false,
   },
   {
@@ -101,7 +118,8 @@ const cases: DataCase[] = [
     input: csv(...films, `${'word '.repeat(1_000_000)},positive`),
     code: 'long-texts',
     severity: 'info',
-    message: "1 text is longer than the model's maximum of 128 tokens (row 8) and will be truncated: the model embeddings see only the first 128 tokens of it (TF-IDF uses the whole text).",
+    message:
+      "1 text is longer than the model's maximum of 128 tokens (row 8) and will be truncated: the model embeddings see only the first 128 tokens of it (TF-IDF uses the whole text).",
     ok: true,
     model: wordModel,
   },
@@ -110,15 +128,30 @@ const cases: DataCase[] = [
     input: garbage(4096),
     code: 'binary-data',
     severity: 'error',
-    message: /^The input contains \d+ NUL bytes: it looks like a binary file \(a spreadsheet, archive or image\), not text\. Export it as CSV or TSV first\.$/,
+    message:
+      /^The input contains \d+ NUL bytes: it looks like a binary file \(a spreadsheet, archive or image\), not text\. Export it as CSV or TSV first\.$/,
     ok: false,
   },
   {
     name: 'a zip archive (an .xlsx saved as .csv)',
-    input: new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, ...new TextEncoder().encode('[Content_Types].xml'), 0, 0, 0]),
+    input: new Uint8Array([
+      0x50,
+      0x4b,
+      0x03,
+      0x04,
+      0x14,
+      0x00,
+      0x06,
+      0x00,
+      ...new TextEncoder().encode('[Content_Types].xml'),
+      0,
+      0,
+      0,
+    ]),
     code: 'binary-data',
     severity: 'error',
-    message: 'The input contains 5 NUL bytes: it looks like a binary file (a spreadsheet, archive or image), not text. Export it as CSV or TSV first.',
+    message:
+      'The input contains 5 NUL bytes: it looks like a binary file (a spreadsheet, archive or image), not text. Export it as CSV or TSV first.',
     ok: false,
   },
   {
@@ -134,12 +167,20 @@ const cases: DataCase[] = [
     input: new TextDecoder('utf-8').decode(utf16le(csv(...films))),
     code: 'utf16-bom',
     severity: 'error',
-    message: 'This looks like a UTF-16 file read as UTF-8 (byte-order mark at the start, NUL bytes between letters). Load the file itself rather than pasting, or re-save it as UTF-8.',
+    message:
+      'This looks like a UTF-16 file read as UTF-8 (byte-order mark at the start, NUL bytes between letters). Load the file itself rather than pasting, or re-save it as UTF-8.',
     ok: false,
   },
   {
     name: 'a Latin-1 file (not valid UTF-8)',
-    input: Uint8Array.from([...new TextEncoder().encode('text,label\n'), 0x63, 0x61, 0x66, 0xe9, ...new TextEncoder().encode(' au lait,positive\n' + films.join('\n'))]),
+    input: Uint8Array.from([
+      ...new TextEncoder().encode('text,label\n'),
+      0x63,
+      0x61,
+      0x66,
+      0xe9,
+      ...new TextEncoder().encode(' au lait,positive\n' + films.join('\n')),
+    ]),
     code: 'legacy-encoding',
     severity: 'warning',
     message:
@@ -151,7 +192,8 @@ const cases: DataCase[] = [
     input: csv(...films, 'a documentary about bees,nature'),
     code: 'incomplete-rows',
     severity: 'error',
-    message: '1 class has fewer than 2 rows, the least cross-validation can work with: "nature" (row 8). Fix it, or confirm that it should be left out of the audit.',
+    message:
+      '1 class has fewer than 2 rows, the least cross-validation can work with: "nature" (row 8). Fix it, or confirm that it should be left out of the audit.',
     ok: false,
   },
   {
@@ -159,7 +201,8 @@ const cases: DataCase[] = [
     input: csv(...films, '=HYPERLINK("http://example.invalid"),negative', '@SUM(A1:A9),positive'),
     code: 'formula-cells',
     severity: 'info',
-    message: '2 rows start with =, +, -, @ or similar (rows 8 and 9). They are treated as plain text; exported CSV files escape them so a spreadsheet will not run them as formulas.',
+    message:
+      '2 rows start with =, +, -, @ or similar (rows 8 and 9). They are treated as plain text; exported CSV files escape them so a spreadsheet will not run them as formulas.',
     ok: true,
   },
   {
@@ -167,7 +210,8 @@ const cases: DataCase[] = [
     input: 'just some text\nand more text\nwithout labels\n',
     code: 'no-label-column',
     severity: 'error',
-    message: 'Could not find a second column: no line is split by a comma, tab, semicolon or pipe. Each row needs a text and a label, e.g. "great film,positive".',
+    message:
+      'Could not find a second column: no line is split by a comma, tab, semicolon or pipe. Each row needs a text and a label, e.g. "great film,positive".',
     ok: false,
   },
   {
@@ -175,7 +219,8 @@ const cases: DataCase[] = [
     input: csv(...films, ',positive', 'no label here,'),
     code: 'incomplete-rows',
     severity: 'error',
-    message: '2 rows have an empty text or label, or could not be read (rows 8 and 9). Fix them, or confirm that they should be left out of the audit.',
+    message:
+      '2 rows have an empty text or label, or could not be read (rows 8 and 9). Fix them, or confirm that they should be left out of the audit.',
     ok: false,
   },
   {
@@ -202,12 +247,17 @@ describe('bad labeled data: one clear message each', () => {
   it('mixed delimiters are named once, not also as rows with the wrong number of fields', () => {
     const { parsed } = parseLabeledData(csv(...films, 'a late tab-separated row\tpositive'), {});
     expect(parsed.problems.map((p) => p.code)).toEqual(['mixed-delimiters', 'incomplete-rows', 'small-classes']);
-    expect(parsed.incompleteRows).toEqual([{ sourceRow: 8, text: 'a late tab-separated row\tpositive', label: '', reason: 'has 1 field, expected 2' }]);
+    expect(parsed.incompleteRows).toEqual([
+      { sourceRow: 8, text: 'a late tab-separated row\tpositive', label: '', reason: 'has 1 field, expected 2' },
+    ]);
   });
 
   it('reads 100,000 rows in one go, losing none', () => {
     const lines = ['text\tlabel'];
-    for (let i = 0; i < 100_000; i++) lines.push(`row ${i} ${i % 3 === 0 ? 'river boat water' : i % 3 === 1 ? 'engine wheel road' : 'flower leaf seed'}\t${['water', 'road', 'garden'][i % 3]}`);
+    for (let i = 0; i < 100_000; i++)
+      lines.push(
+        `row ${i} ${i % 3 === 0 ? 'river boat water' : i % 3 === 1 ? 'engine wheel road' : 'flower leaf seed'}\t${['water', 'road', 'garden'][i % 3]}`,
+      );
     const { parsed } = parseLabeledData(new TextEncoder().encode(lines.join('\n')), {});
     expect(parsed.ok).toBe(true);
     expect(parsed.rows).toHaveLength(100_000);
@@ -225,7 +275,14 @@ describe('bad labeled data: one clear message each', () => {
 
 describe('bad labeled data: nothing the user had is lost', () => {
   it('a Latin-1 file keeps its "é" in the parsed rows, and the decoded text goes back to the page', () => {
-    const bytes = Uint8Array.from([...new TextEncoder().encode('text,label\n'), 0x63, 0x61, 0x66, 0xe9, ...new TextEncoder().encode(' au lait,positive\n' + films.join('\n'))]);
+    const bytes = Uint8Array.from([
+      ...new TextEncoder().encode('text,label\n'),
+      0x63,
+      0x61,
+      0x66,
+      0xe9,
+      ...new TextEncoder().encode(' au lait,positive\n' + films.join('\n')),
+    ]);
     const { parsed, text } = parseLabeledData(bytes, {});
     expect(parsed.rows[0]).toEqual({ text: 'café au lait', label: 'positive', sourceRow: 2 });
     expect(text?.startsWith('text,label\ncafé au lait,positive\n')).toBe(true);
@@ -241,13 +298,20 @@ describe('bad labeled data: nothing the user had is lost', () => {
     expect(parsed.ok).toBe(true);
     expect(parsed.rows).toHaveLength(6);
     expect(parsed.classes).toEqual(['negative', 'positive']);
-    expect(parsed.incompleteRows).toEqual([{ sourceRow: 8, text: 'a documentary about bees', label: 'nature', reason: 'the only row labeled "nature"' }]);
+    expect(parsed.incompleteRows).toEqual([
+      { sourceRow: 8, text: 'a documentary about bees', label: 'nature', reason: 'the only row labeled "nature"' },
+    ]);
   });
 
   it("counts long texts with the default model's own tokenizer and maximum", () => {
     const dir = join(process.cwd(), 'models', 'playground-bert-mini');
-    const tokenizer = new ModelTokenizer(readFileSync(join(dir, 'tokenizer.json'), 'utf8'), readFileSync(join(dir, 'tokenizer_config.json'), 'utf8'));
-    const maxPositions = (JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { max_position_embeddings: number }).max_position_embeddings;
+    const tokenizer = new ModelTokenizer(
+      readFileSync(join(dir, 'tokenizer.json'), 'utf8'),
+      readFileSync(join(dir, 'tokenizer_config.json'), 'utf8'),
+    );
+    const maxPositions = (
+      JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { max_position_embeddings: number }
+    ).max_position_embeddings;
     const texts = [
       'a short text',
       'antidisestablishmentarianism '.repeat(20).trim(),
@@ -255,7 +319,11 @@ describe('bad labeled data: nothing the user had is lost', () => {
       'the cat sat on the mat. '.repeat(15).trim(),
       `${'word '.repeat(200_000)}`.trim(),
     ];
-    const { parsed } = parseLabeledData(csv(...texts.map((t, i) => `${t},${i % 2 === 0 ? 'a' : 'b'}`)), {}, { tokenizer, info: { maxPositions } });
+    const { parsed } = parseLabeledData(
+      csv(...texts.map((t, i) => `${t},${i % 2 === 0 ? 'a' : 'b'}`)),
+      {},
+      { tokenizer, info: { maxPositions } },
+    );
     const expected = texts.flatMap((t, i) => (tokenizer.encode(t).untruncatedLength > maxPositions ? [i + 2] : []));
     expect(expected.length).toBeGreaterThan(0);
     expect(expected.length).toBeLessThan(texts.length - 1);

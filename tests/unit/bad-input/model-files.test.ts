@@ -14,13 +14,21 @@ import {
 } from '../../../src/core/engine/model-memory';
 import { ModelLoadError } from '../../../src/core/model/errors';
 import { encodeModel } from '../../../src/core/onnx';
-import { externalDataModel, fusedAttentionModel, oversizedModel, randomBytes, singleMatMulModel, truncatedModelBytes } from '../../helpers/onnx-bad-models';
+import {
+  externalDataModel,
+  fusedAttentionModel,
+  oversizedModel,
+  randomBytes,
+  singleMatMulModel,
+  truncatedModelBytes,
+} from '../../helpers/onnx-bad-models';
 import { TINY_VOCAB, tinyTokenizerJson } from '../../helpers/onnx-tiny-tokenizer';
 import { buildTinyTransformer } from '../../helpers/tiny-transformer';
 import { tinyModelFiles } from '../../e2e/tiny-model-files';
 
 const tiny = tinyModelFiles();
-const buffer = (bytes: Uint8Array | string) => (typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes).slice().buffer as ArrayBuffer;
+const buffer = (bytes: Uint8Array | string) =>
+  (typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes).slice().buffer as ArrayBuffer;
 const goodTokenizer = { name: 'tokenizer.json', bytes: buffer(tiny['tokenizer.json']) };
 
 /** tokenizer.json with `extra` more WordPiece entries than the tiny model's embedding has rows. */
@@ -43,12 +51,14 @@ const cases: ModelCase[] = [
   {
     name: 'a truncated ONNX file',
     onnx: truncatedModelBytes(0.6),
-    message: /^model\.onnx: This file is not an ONNX model, or it is incomplete \(protobuf decode failed at byte \d+ of \d+: .*probably truncated, e\.g\. by an interrupted download\)\.$/,
+    message:
+      /^model\.onnx: This file is not an ONNX model, or it is incomplete \(protobuf decode failed at byte \d+ of \d+: .*probably truncated, e\.g\. by an interrupted download\)\.$/,
   },
   {
     name: 'random bytes named .onnx',
     onnx: randomBytes(5000),
-    message: 'model.onnx: This file is not an ONNX model (protobuf decode failed at byte 4 of 5000: invalid end group tag).',
+    message:
+      'model.onnx: This file is not an ONNX model (protobuf decode failed at byte 4 of 5000: invalid end group tag).',
   },
   {
     name: 'an empty .onnx file',
@@ -58,7 +68,8 @@ const cases: ModelCase[] = [
   {
     name: 'a non-transformer model (a single MatMul)',
     onnx: encodeModel(singleMatMulModel()),
-    message: 'model.onnx has no "input_ids" input (its inputs: x), so it cannot take text: it does not look like a transformer language model.',
+    message:
+      'model.onnx has no "input_ids" input (its inputs: x), so it cannot take text: it does not look like a transformer language model.',
   },
   {
     name: 'a model over the memory the browser allows (4 GB of declared weights)',
@@ -76,7 +87,8 @@ const cases: ModelCase[] = [
     name: 'a missing tokenizer.json',
     onnx: tiny['onnx/model.onnx'],
     tokenizer: null,
-    message: 'A tokenizer.json is needed next to model.onnx: pick or drop both files together (config.json and tokenizer_config.json are optional).',
+    message:
+      'A tokenizer.json is needed next to model.onnx: pick or drop both files together (config.json and tokenizer_config.json are optional).',
   },
   {
     name: 'a malformed tokenizer.json (cut off)',
@@ -99,18 +111,32 @@ const cases: ModelCase[] = [
 ];
 
 describe('bad model files: one clear message each, and the previous model stays', () => {
-  const engine = new PlaygroundEngine({ appBase: 'http://localhost/', environment: { crossOriginIsolated: false, hardwareConcurrency: 1 } });
+  const engine = new PlaygroundEngine({
+    appBase: 'http://localhost/',
+    environment: { crossOriginIsolated: false, hardwareConcurrency: 1 },
+  });
   let previousLabel = '';
 
   beforeAll(async () => {
-    const info = await engine.load({ kind: 'files', files: { onnx: { name: 'good.onnx', bytes: buffer(tiny['onnx/model.onnx']) }, tokenizer: goodTokenizer } }, { executionProvider: 'wasm' });
+    const info = await engine.load(
+      {
+        kind: 'files',
+        files: { onnx: { name: 'good.onnx', bytes: buffer(tiny['onnx/model.onnx']) }, tokenizer: goodTokenizer },
+      },
+      { executionProvider: 'wasm' },
+    );
     previousLabel = info.label;
   });
 
   it.each(cases)('$name', async ({ onnx, tokenizer, message }) => {
     const files = {
       onnx: { name: 'model.onnx', bytes: buffer(onnx) },
-      tokenizer: tokenizer === null ? undefined : tokenizer === undefined ? goodTokenizer : { name: 'tokenizer.json', bytes: buffer(tokenizer) },
+      tokenizer:
+        tokenizer === null
+          ? undefined
+          : tokenizer === undefined
+            ? goodTokenizer
+            : { name: 'tokenizer.json', bytes: buffer(tokenizer) },
     };
     const failure = await engine.load({ kind: 'files', files }, { executionProvider: 'wasm' }).then(
       () => null,
@@ -126,23 +152,38 @@ describe('bad model files: one clear message each, and the previous model stays'
 
   it('a model with fused attention loads, and says why attention and MC dropout are unavailable', async () => {
     const info = await engine.load(
-      { kind: 'files', files: { onnx: { name: 'fused.onnx', bytes: buffer(encodeModel(fusedAttentionModel(TINY_VOCAB.length))) }, tokenizer: goodTokenizer } },
+      {
+        kind: 'files',
+        files: {
+          onnx: { name: 'fused.onnx', bytes: buffer(encodeModel(fusedAttentionModel(TINY_VOCAB.length))) },
+          tokenizer: goodTokenizer,
+        },
+      },
       { executionProvider: 'wasm' },
     );
     expect(info.tools.attention).toEqual({
       available: false,
-      reason: 'the model uses fused attention ops (com.microsoft.Attention ×1) that compute attention internally, so its attention probabilities cannot be read: attention view unavailable. Embeddings and analogies still work.',
+      reason:
+        'the model uses fused attention ops (com.microsoft.Attention ×1) that compute attention internally, so its attention probabilities cannot be read: attention view unavailable. Embeddings and analogies still work.',
     });
     expect(info.tools.uncertainty.available).toBe(false);
-    expect(info.tools.uncertainty.reason).toMatch(/fused attention ops \(com\.microsoft\.Attention ×1\) leave no attention Softmax or residual branch/);
-    await expect(engine.attention('the cat', null, {} as never)).rejects.toThrow(`Attention is not available for this model: ${info.tools.attention.reason}`);
+    expect(info.tools.uncertainty.reason).toMatch(
+      /fused attention ops \(com\.microsoft\.Attention ×1\) leave no attention Softmax or residual branch/,
+    );
+    await expect(engine.attention('the cat', null, {} as never)).rejects.toThrow(
+      `Attention is not available for this model: ${info.tools.attention.reason}`,
+    );
   });
 
   it('a transformer whose attention weights come from a Sigmoid, not a Softmax, loads and says which tools work', async () => {
     const model = buildTinyTransformer().model;
-    for (const node of model.graph.node) if (node.opType === 'Softmax') Object.assign(node, { opType: 'Sigmoid', attribute: [] });
+    for (const node of model.graph.node)
+      if (node.opType === 'Softmax') Object.assign(node, { opType: 'Sigmoid', attribute: [] });
     const info = await engine.load(
-      { kind: 'files', files: { onnx: { name: 'sigmoid.onnx', bytes: buffer(encodeModel(model)) }, tokenizer: goodTokenizer } },
+      {
+        kind: 'files',
+        files: { onnx: { name: 'sigmoid.onnx', bytes: buffer(encodeModel(model)) }, tokenizer: goodTokenizer },
+      },
       { executionProvider: 'wasm' },
     );
     expect(info.layers).toBe(2);
@@ -151,7 +192,8 @@ describe('bad model files: one clear message each, and the previous model stays'
     );
     expect(info.tools.uncertainty).toEqual({
       available: false,
-      reason: 'attention weights are not computed by a Softmax node, and MC dropout places its layers by those nodes: the 4 residual branch(es) found in 2 layer(s) cannot take dropout in this model.',
+      reason:
+        'attention weights are not computed by a Softmax node, and MC dropout places its layers by those nodes: the 4 residual branch(es) found in 2 layer(s) cannot take dropout in this model.',
     });
     expect(info.tools.analogy.available).toBe(true);
     expect(info.tools.labels.available).toBe(true);
@@ -168,7 +210,9 @@ describe('model memory checks', () => {
     expect(declared).toBeGreaterThan(0);
     expect(declaredWeightBytes(oversizedModel(4))).toBe(declared + 4 * 1024 ** 3);
     expect(() => checkModelFitsMemory(model, 'tiny.onnx')).not.toThrow();
-    expect(() => checkModelFitsMemory(oversizedModel(3), 'big.onnx')).toThrow(/^The model needs more memory than this browser gives the page: big\.onnx declares 3\.0 GB of weights/);
+    expect(() => checkModelFitsMemory(oversizedModel(3), 'big.onnx')).toThrow(
+      /^The model needs more memory than this browser gives the page: big\.onnx declares 3\.0 GB of weights/,
+    );
     expect(MAX_WEIGHT_BYTES).toBe(2 * 1024 ** 3);
   });
 
@@ -178,7 +222,10 @@ describe('model memory checks', () => {
     [new Error('std::bad_alloc'), true],
     [new RangeError('WebAssembly.Memory.grow(): Maximum memory size exceeded'), true],
     [new Error('Cannot enlarge memory arrays to size 4294967296 bytes'), true],
-    [new Error("Load model from buffer failed:Fatal error: com.microsoft:Foo(-1) is not a registered function/op"), false],
+    [
+      new Error('Load model from buffer failed:Fatal error: com.microsoft:Foo(-1) is not a registered function/op'),
+      false,
+    ],
     [new TypeError('x is undefined'), false],
   ])('recognises %s as out of memory: %s', (error, oom) => {
     expect(isOutOfMemoryError(error)).toBe(oom);
@@ -199,7 +246,9 @@ describe('model memory checks', () => {
 describe('a worker that dies on an uncaught error', () => {
   it('says plainly when it ran out of memory', async () => {
     const { crashReason } = await import('../../../src/worker/client');
-    expect(crashReason('Uncaught RangeError: Array buffer allocation failed')).toBe('it ran out of memory: Uncaught RangeError: Array buffer allocation failed');
+    expect(crashReason('Uncaught RangeError: Array buffer allocation failed')).toBe(
+      'it ran out of memory: Uncaught RangeError: Array buffer allocation failed',
+    );
     expect(crashReason('Uncaught Error: simulated crash')).toBe('error: Uncaught Error: simulated crash');
     expect(crashReason('')).toBe('it crashed');
   });

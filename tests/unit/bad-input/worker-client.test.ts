@@ -51,10 +51,17 @@ describe('PlaygroundClient after a worker fault', () => {
     client.on((event) => events.push(event.type));
     await client.load({ kind: 'embedded', name: 'fake' }, { executionProvider: 'wasm' });
 
-    const running = client.predict({ task: 'fill-mask', text: 'x', maskPosition: null, topK: 5 }, {} as never, undefined, 'mc-1');
+    const running = client.predict(
+      { task: 'fill-mask', text: 'x', maskPosition: null, topK: 5 },
+      {} as never,
+      undefined,
+      'mc-1',
+    );
     client.restart('it was terminated');
     await expect(running).rejects.toThrow(WorkerRestartedError);
-    await expect(running).rejects.toThrow('The model worker stopped (it was terminated) and was restarted; your inputs are kept. Run it again.');
+    await expect(running).rejects.toThrow(
+      'The model worker stopped (it was terminated) and was restarted; your inputs are kept. Run it again.',
+    );
     expect(fake.workers[0].terminated).toBe(true);
 
     // Asked at once, before the new worker has its model: the call waits instead of failing.

@@ -16,8 +16,13 @@ class InMemoryLocks {
   /** Requests waiting for a held lock: the page's watch on a live worker is one. */
   waiting = 0;
 
-  async request(name: string, optionsOrCallback: { signal?: AbortSignal } | LockCallback, maybeCallback?: LockCallback): Promise<unknown> {
-    const [options, callback] = typeof optionsOrCallback === 'function' ? [{}, optionsOrCallback] : [optionsOrCallback, maybeCallback!];
+  async request(
+    name: string,
+    optionsOrCallback: { signal?: AbortSignal } | LockCallback,
+    maybeCallback?: LockCallback,
+  ): Promise<unknown> {
+    const [options, callback] =
+      typeof optionsOrCallback === 'function' ? [{}, optionsOrCallback] : [optionsOrCallback, maybeCallback!];
     const aborted = new Promise<never>((_, reject) => {
       const fail = () => reject(new DOMException('The request was aborted.', 'AbortError'));
       if (options.signal?.aborted) fail();
@@ -103,12 +108,19 @@ describe('PlaygroundClient and a worker that ends silently', () => {
     const events: string[] = [];
     client.on((event) => events.push(event.type === 'restarted' ? `restarted: ${event.reason}` : event.type));
     await client.load({ kind: 'embedded', name: 'fake' }, { executionProvider: 'wasm' });
-    const running = client.predict({ task: 'fill-mask', text: 'x', maskPosition: null, topK: 5 }, {} as never, undefined, 'mc-1');
+    const running = client.predict(
+      { task: 'fill-mask', text: 'x', maskPosition: null, topK: 5 },
+      {} as never,
+      undefined,
+      'mc-1',
+    );
     await watching(locks);
 
     fake.workers[0].end();
     await expect(running).rejects.toThrow(WorkerRestartedError);
-    await expect(running).rejects.toThrow('The model worker stopped (it ended unexpectedly) and was restarted; your inputs are kept. Run it again.');
+    await expect(running).rejects.toThrow(
+      'The model worker stopped (it ended unexpectedly) and was restarted; your inputs are kept. Run it again.',
+    );
     await expect(client.tokenize('a b', null)).resolves.toEqual({ ids: [1, 2, 3] });
     expect(fake.workers).toHaveLength(2);
     expect(events).toEqual(['restarted: it ended unexpectedly', 'reloaded']);
@@ -135,6 +147,11 @@ describe('PlaygroundClient and a worker that ends silently', () => {
     await vi.waitFor(() => expect(events).toHaveLength(4), { timeout: 30_000 });
     await expect(client.tokenize('a b', null)).resolves.toEqual({ ids: [1, 2, 3] });
     expect(fake.workers).toHaveLength(3);
-    expect(events).toEqual(['restarted: it was terminated', 'reloaded', 'restarted: it ended unexpectedly', 'reloaded']);
+    expect(events).toEqual([
+      'restarted: it was terminated',
+      'reloaded',
+      'restarted: it ended unexpectedly',
+      'reloaded',
+    ]);
   });
 });

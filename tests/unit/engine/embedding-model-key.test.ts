@@ -17,7 +17,13 @@ const TEXTS = ['the cat sat on the mat', 'a dog ran'];
 async function tinyModel(seed: number, tokenizer?: Uint8Array): Promise<PreparedModel> {
   const files = tinyModelFiles({ seed });
   const loaded = await loadModelFiles(
-    { kind: 'files', files: { onnx: { name: 'model.onnx', bytes: buffer(files['onnx/model.onnx']) }, tokenizer: { name: 'tokenizer.json', bytes: buffer(tokenizer ?? files['tokenizer.json']) } } },
+    {
+      kind: 'files',
+      files: {
+        onnx: { name: 'model.onnx', bytes: buffer(files['onnx/model.onnx']) },
+        tokenizer: { name: 'tokenizer.json', bytes: buffer(tokenizer ?? files['tokenizer.json']) },
+      },
+    },
     { appBase: 'http://localhost/' },
   );
   return prepareModel(loaded, 'wasm', 1);
@@ -54,8 +60,14 @@ describe('embedding cache key', () => {
     expect(rerun.computedTexts).toBe(0);
 
     // The same vocabulary in a tokenizer.json written differently: the model is the same, the files are not.
-    const tokenizerJson = JSON.parse(new TextDecoder().decode(tinyModelFiles()['tokenizer.json'])) as Record<string, unknown>;
-    const otherTokenizer = await tinyModel(1, new TextEncoder().encode(JSON.stringify({ ...tokenizerJson, added_tokens: [] })));
+    const tokenizerJson = JSON.parse(new TextDecoder().decode(tinyModelFiles()['tokenizer.json'])) as Record<
+      string,
+      unknown
+    >;
+    const otherTokenizer = await tinyModel(
+      1,
+      new TextEncoder().encode(JSON.stringify({ ...tokenizerJson, added_tokens: [] })),
+    );
     expect(embeddingModelKey(otherTokenizer)).not.toBe(embeddingModelKey(first));
     await Promise.all([first.release(), again.release(), otherTokenizer.release()]);
   });

@@ -19,7 +19,9 @@ describe('label audit engine pieces', () => {
     expect(packed.rowCount).toBe(3);
     expect(unpackTexts(packed.texts, packed.rowCount)).toEqual(['a, quoted text', 'plain text', 'more']);
     expect(Array.from(packed.sourceRows)).toEqual([2, 3, 4]);
-    expect(unpackRows({ texts: packed.texts, count: 3, labelIds: packed.labelIds, classes: packed.summary.classes })).toEqual({
+    expect(
+      unpackRows({ texts: packed.texts, count: 3, labelIds: packed.labelIds, classes: packed.summary.classes }),
+    ).toEqual({
       texts: ['a, quoted text', 'plain text', 'more'],
       labels: ['x', 'y', 'x'],
     });
@@ -27,7 +29,12 @@ describe('label audit engine pieces', () => {
   });
 
   it('decodes file bytes and keeps the decoded text', () => {
-    const bytes = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode('text\tlabel\ncafé au lait\tfood\ntea\tfood\n')]);
+    const bytes = new Uint8Array([
+      0xef,
+      0xbb,
+      0xbf,
+      ...new TextEncoder().encode('text\tlabel\ncafé au lait\tfood\ntea\tfood\n'),
+    ]);
     const { parsed, text } = parseLabeledData(bytes, {});
     expect(text).toContain('café');
     expect(parsed.rows.map((r) => r.text)).toEqual(['café au lait', 'tea']);
@@ -42,12 +49,19 @@ describe('label audit engine pieces', () => {
     }
     labels[3] = 'road'; // a planted error
     const stages: string[] = [];
-    const result = await runLabelAuditOnTexts(texts, labels, { features: 'tfidf', folds: 4 }, { model: null, onProgress: (p) => stages.push(p.stage) });
+    const result = await runLabelAuditOnTexts(
+      texts,
+      labels,
+      { features: 'tfidf', folds: 4 },
+      { model: null, onProgress: (p) => stages.push(p.stage) },
+    );
     expect([...new Set(stages)]).toEqual(['tfidf', 'cross-validation', 'confident-learning']);
     expect(Array.from(result.ranking)).toContain(3);
     expect(result.classes[result.suggestedLabels[3]]).toBe('water');
     expect(Object.keys(result.timings)).toEqual(['tfidf', 'cross-validation', 'confident-learning']);
-    await expect(runLabelAuditOnTexts(texts, labels, { features: 'embeddings' }, { model: null })).rejects.toThrow(/Load a model/);
+    await expect(runLabelAuditOnTexts(texts, labels, { features: 'embeddings' }, { model: null })).rejects.toThrow(
+      /Load a model/,
+    );
   });
 
   it('windows a long list to the visible rows plus overscan', () => {

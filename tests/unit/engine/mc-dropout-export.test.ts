@@ -13,7 +13,13 @@ const result = {
   std: Float64Array.of(0.1, 0.1),
   deterministic: Float64Array.of(0.45, 0.25),
   settings: { samples: 3, dropout: 0.1, sites: ['attention', 'hidden'], stochasticLayers: { lastK: 2 }, seed: 7 },
-  running: { label: 'cat', meanOfClass: Float64Array.of(0.5, 0.45, 0.5), predictiveEntropy: Float64Array.of(1, 1, 1), expectedEntropy: Float64Array.of(1, 0.9, 0.9), mutualInformation: Float64Array.of(0, 0.1, 0.1) },
+  running: {
+    label: 'cat',
+    meanOfClass: Float64Array.of(0.5, 0.45, 0.5),
+    predictiveEntropy: Float64Array.of(1, 1, 1),
+    expectedEntropy: Float64Array.of(1, 0.9, 0.9),
+    mutualInformation: Float64Array.of(0, 0.1, 0.1),
+  },
 } as unknown as McPredictionResult;
 
 describe('uncertainty exports', () => {
@@ -26,7 +32,19 @@ describe('uncertainty exports', () => {
   });
 
   it('candidates and convergence', () => {
-    expect(candidatesTable(result).rows[0]).toEqual([1, 'cat', 11, 0.5, 0.1, 0.45, 3, 7, 0.1, 'last 2', 'attention+hidden']);
+    expect(candidatesTable(result).rows[0]).toEqual([
+      1,
+      'cat',
+      11,
+      0.5,
+      0.1,
+      0.45,
+      3,
+      7,
+      0.1,
+      'last 2',
+      'attention+hidden',
+    ]);
     const convergence = convergenceTable(result);
     expect(convergence.header[1]).toBe('mean_probability_cat');
     expect(convergence.rows.map((row) => row[0])).toEqual([1, 2, 3]);

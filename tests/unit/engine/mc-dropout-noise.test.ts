@@ -7,8 +7,22 @@ import type { McDropoutPlan } from '../../../src/core/onnx';
 
 const plan: McDropoutPlan = {
   sites: [
-    { kind: 'attention', layer: 1, noiseInput: 'mc_noise_layer1_attention_probs', tensor: 'a', droppedTensor: 'a2', noiseShape: ['rows', 2, 'seq', 'seq'] },
-    { kind: 'hidden', layer: 1, noiseInput: 'mc_noise_layer1_ffn_output', tensor: 'h', droppedTensor: 'h2', noiseShape: ['rows', 'seq', 4] },
+    {
+      kind: 'attention',
+      layer: 1,
+      noiseInput: 'mc_noise_layer1_attention_probs',
+      tensor: 'a',
+      droppedTensor: 'a2',
+      noiseShape: ['rows', 2, 'seq', 'seq'],
+    },
+    {
+      kind: 'hidden',
+      layer: 1,
+      noiseInput: 'mc_noise_layer1_ffn_output',
+      tensor: 'h',
+      droppedTensor: 'h2',
+      noiseShape: ['rows', 'seq', 4],
+    },
   ],
   dropoutInput: 'dropout_p',
   layers: 2,
@@ -30,16 +44,23 @@ describe('MC-dropout noise', () => {
   it('gives sample t the same noise whatever the chunking', () => {
     const whole = noiseFeeds(plan, 3, 0, 7, settings);
     for (const name of ['mc_noise_layer1_attention_probs', 'mc_noise_layer1_ffn_output']) {
-      const parts = [noiseFeeds(plan, 3, 0, 2, settings), noiseFeeds(plan, 3, 2, 4, settings), noiseFeeds(plan, 3, 6, 1, settings)];
+      const parts = [
+        noiseFeeds(plan, 3, 0, 2, settings),
+        noiseFeeds(plan, 3, 2, 4, settings),
+        noiseFeeds(plan, 3, 6, 1, settings),
+      ];
       const joined = parts.flatMap((feeds) => Array.from(feeds[name].data as Float32Array));
       expect(joined).toEqual(Array.from(whole[name].data as Float32Array));
     }
   });
 
   it('same seed, same noise; another seed or another batch input, other noise; zeros at p = 0', () => {
-    const data = (feeds: ReturnType<typeof noiseFeeds>) => Array.from(feeds.mc_noise_layer1_ffn_output.data as Float32Array);
+    const data = (feeds: ReturnType<typeof noiseFeeds>) =>
+      Array.from(feeds.mc_noise_layer1_ffn_output.data as Float32Array);
     expect(data(noiseFeeds(plan, 3, 0, 4, settings))).toEqual(data(noiseFeeds(plan, 3, 0, 4, settings)));
-    expect(data(noiseFeeds(plan, 3, 0, 4, { ...settings, seed: 43 }))).not.toEqual(data(noiseFeeds(plan, 3, 0, 4, settings)));
+    expect(data(noiseFeeds(plan, 3, 0, 4, { ...settings, seed: 43 }))).not.toEqual(
+      data(noiseFeeds(plan, 3, 0, 4, settings)),
+    );
     expect(data(noiseFeeds(plan, 3, 0, 4, settings, 1))).not.toEqual(data(noiseFeeds(plan, 3, 0, 4, settings, 0)));
     expect(data(noiseFeeds(plan, 3, 0, 4, { ...settings, dropout: 0 })).every((u) => u === 0)).toBe(true);
     const values = data(noiseFeeds(plan, 3, 0, 64, settings));
@@ -48,7 +69,8 @@ describe('MC-dropout noise', () => {
 
   it('derives distinct 32-bit seeds per (seed, sample, input)', () => {
     const seen = new Set<number>();
-    for (let seed = 0; seed < 4; seed++) for (let t = 0; t < 256; t++) for (let n = 0; n < 4; n++) seen.add(sampleSeed(seed, t, n));
+    for (let seed = 0; seed < 4; seed++)
+      for (let t = 0; t < 256; t++) for (let n = 0; n < 4; n++) seen.add(sampleSeed(seed, t, n));
     expect(seen.size).toBe(4 * 256 * 4);
     for (const value of seen) expect(Number.isInteger(value) && value >= 0 && value <= 0xffffffff).toBe(true);
   });
@@ -65,13 +87,27 @@ describe('MC-dropout noise', () => {
   });
 
   it('normalises the surgery configuration: tiling only when a prefix is left', () => {
-    expect(normalizeGraphConfig(4, ['hidden', 'attention', 'hidden'], 'all')).toEqual({ sites: ['attention', 'hidden'], lastK: 4, tiled: false, task: null });
-    expect(normalizeGraphConfig(4, ['hidden'], { lastK: 1 }, { task: 'classification' })).toEqual({ sites: ['hidden'], lastK: 1, tiled: true, task: 'classification' });
+    expect(normalizeGraphConfig(4, ['hidden', 'attention', 'hidden'], 'all')).toEqual({
+      sites: ['attention', 'hidden'],
+      lastK: 4,
+      tiled: false,
+      task: null,
+    });
+    expect(normalizeGraphConfig(4, ['hidden'], { lastK: 1 }, { task: 'classification' })).toEqual({
+      sites: ['hidden'],
+      lastK: 1,
+      tiled: true,
+      task: 'classification',
+    });
     expect(normalizeGraphConfig(4, ['hidden'], { lastK: 1 }, { allowTiling: false }).tiled).toBe(false);
     expect(normalizeGraphConfig(4, ['hidden'], { lastK: 4 }).tiled).toBe(false);
-    expect(graphConfigKey(normalizeGraphConfig(4, ['hidden'], { lastK: 4 }))).toBe(graphConfigKey(normalizeGraphConfig(4, ['hidden'], 'all')));
+    expect(graphConfigKey(normalizeGraphConfig(4, ['hidden'], { lastK: 4 }))).toBe(
+      graphConfigKey(normalizeGraphConfig(4, ['hidden'], 'all')),
+    );
     // A session pruned for one task cannot serve the other.
-    expect(graphConfigKey(normalizeGraphConfig(4, ['hidden'], 'all', { task: 'fill-mask' }))).not.toBe(graphConfigKey(normalizeGraphConfig(4, ['hidden'], 'all', { task: 'classification' })));
+    expect(graphConfigKey(normalizeGraphConfig(4, ['hidden'], 'all', { task: 'fill-mask' }))).not.toBe(
+      graphConfigKey(normalizeGraphConfig(4, ['hidden'], 'all', { task: 'classification' })),
+    );
   });
 
   it('puts the dropout-off row first with p = 0 and zero noise, the samples after it unchanged', () => {
@@ -96,7 +132,16 @@ describe('MC-dropout noise', () => {
     expect(rowsPerRun(bertMini, untiled, 32, 8000)).toBe(DEFAULT_CHUNK_ROWS);
     // Longer inputs and more stochastic layers take fewer rows per run, never fewer than one.
     expect(rowsPerRun(bertMini, tiled, 128, 8000)).toBeLessThan(rowsPerRun(bertMini, tiled, 64, 8000));
-    expect(rowsPerRun(bertMini, { ...tiled, stochasticLayers: [1, 2, 3] }, 64, 8000)).toBeLessThan(rowsPerRun(bertMini, tiled, 64, 8000));
-    expect(rowsPerRun({ layers: 48, heads: 64, hiddenSize: 8192 }, { tiledPrefix: true, stochasticLayers: [47], layers: 48 }, 4096, 250_000)).toBe(1);
+    expect(rowsPerRun(bertMini, { ...tiled, stochasticLayers: [1, 2, 3] }, 64, 8000)).toBeLessThan(
+      rowsPerRun(bertMini, tiled, 64, 8000),
+    );
+    expect(
+      rowsPerRun(
+        { layers: 48, heads: 64, hiddenSize: 8192 },
+        { tiledPrefix: true, stochasticLayers: [47], layers: 48 },
+        4096,
+        250_000,
+      ),
+    ).toBe(1);
   });
 });

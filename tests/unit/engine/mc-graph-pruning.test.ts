@@ -29,12 +29,22 @@ function upstreamNodes(model: typeof graph, output: string): Set<string> {
 }
 
 describe('task-pruned MC-dropout graphs', () => {
-  const full = buildMcGraph(graph, normalizeGraphConfig(layers, ['attention', 'hidden'], { lastK: 1 }), layers, modelConfig);
+  const full = buildMcGraph(
+    graph,
+    normalizeGraphConfig(layers, ['attention', 'hidden'], { lastK: 1 }),
+    layers,
+    modelConfig,
+  );
   const forClassifier = upstreamNodes(full.model, 'classifier_logits');
   const forLogits = upstreamNodes(full.model, 'logits');
 
   it('classification: no MLM head nodes, no mlm_positions input, and the same samples as the unpruned graph', async () => {
-    const built = buildMcGraph(graph, normalizeGraphConfig(layers, ['attention', 'hidden'], { lastK: 1 }, { task: 'classification' }), layers, modelConfig);
+    const built = buildMcGraph(
+      graph,
+      normalizeGraphConfig(layers, ['attention', 'hidden'], { lastK: 1 }, { task: 'classification' }),
+      layers,
+      modelConfig,
+    );
     const names = new Set(built.model.graph.node.map((node) => node.name));
     const mlmHead = [...forLogits].filter((name) => !forClassifier.has(name));
     expect(mlmHead.length).toBeGreaterThan(3);
@@ -45,13 +55,22 @@ describe('task-pruned MC-dropout graphs', () => {
 
     const noise = noiseFeeds(built.plan, 5, 0, rows - 1, { dropout: 0.3, seed: 9 }, 0, true);
     const pruned = await runOnce(encodeModel(built.model), { ...textFeeds(ids), ...noise });
-    const unpruned = await runOnce(encodeModel(full.model), { ...textFeeds(ids), ...noise, mlm_positions: new ort.Tensor('int64', new BigInt64Array(rows), [rows]) });
+    const unpruned = await runOnce(encodeModel(full.model), {
+      ...textFeeds(ids),
+      ...noise,
+      mlm_positions: new ort.Tensor('int64', new BigInt64Array(rows), [rows]),
+    });
     expect(Object.keys(pruned)).toEqual(['classifier_logits']);
     expect(Array.from(floats(pruned.classifier_logits))).toEqual(Array.from(floats(unpruned.classifier_logits)));
   });
 
   it('fill-mask: no classifier nodes, the restricted head, and the same logits as the unpruned graph', async () => {
-    const built = buildMcGraph(graph, normalizeGraphConfig(layers, ['attention', 'hidden'], { lastK: 1 }, { task: 'fill-mask' }), layers, modelConfig);
+    const built = buildMcGraph(
+      graph,
+      normalizeGraphConfig(layers, ['attention', 'hidden'], { lastK: 1 }, { task: 'fill-mask' }),
+      layers,
+      modelConfig,
+    );
     const names = new Set(built.model.graph.node.map((node) => node.name));
     const classifier = [...forClassifier].filter((name) => !forLogits.has(name));
     expect(classifier.length).toBeGreaterThan(0);

@@ -31,7 +31,12 @@ const case10 = JSON.parse(readFileSync(path.join(referenceDir, 'case10.json'), '
 
 describe('suggestions and the audit summary', () => {
   it('suggests the first argmax with its probability', () => {
-    expect(suggestLabels([[0.2, 0.5, 0.3], [0.4, 0.4, 0.2]])).toEqual([
+    expect(
+      suggestLabels([
+        [0.2, 0.5, 0.3],
+        [0.4, 0.4, 0.2],
+      ]),
+    ).toEqual([
       { label: 1, probability: 0.5 },
       { label: 0, probability: 0.4 },
     ]);
@@ -56,7 +61,8 @@ describe('suggestions and the audit summary', () => {
     expect(summaries.reduce((a, s) => a + s.issues, 0)).toBe(audit.numIssues);
     for (const s of summaries) {
       expect(s.issueRate).toBeCloseTo(s.issues / s.rows, 12);
-      if (s.issues > 0) expect(audit.rows[audit.ranking.find((i) => labels[i] === s.label)!].suggestedLabel).toBe(s.mostConfusedWith);
+      if (s.issues > 0)
+        expect(audit.rows[audit.ranking.find((i) => labels[i] === s.label)!].suggestedLabel).toBe(s.mostConfusedWith);
     }
   });
 
@@ -69,7 +75,7 @@ describe('suggestions and the audit summary', () => {
 describe('the noise-matrix heatmap', () => {
   const caseFiles = readdirSync(referenceDir).filter((name) => /^case\d+\.json$/.test(name));
 
-  it.each(caseFiles)('shows cleanlab\'s calibrated confident joint as row counts (%s)', (file) => {
+  it.each(caseFiles)("shows cleanlab's calibrated confident joint as row counts (%s)", (file) => {
     const reference = JSON.parse(readFileSync(path.join(referenceDir, file), 'utf8')) as {
       labels: number[];
       pred_probs: number[][];
@@ -77,7 +83,10 @@ describe('the noise-matrix heatmap', () => {
       confident_joint: number[][];
     };
     const audit = auditLabels(reference.labels, reference.pred_probs);
-    const shown = noiseMatrixDisplay('estimated', noiseMatricesOf({ ...audit, ...arraysOf(reference.labels, reference.pred_probs, audit) }));
+    const shown = noiseMatrixDisplay(
+      'estimated',
+      noiseMatricesOf({ ...audit, ...arraysOf(reference.labels, reference.pred_probs, audit) }),
+    );
     expect(shown.counts).toEqual(reference.confident_joint);
     expect(shown.counts.map((row) => row.reduce((a, b) => a + b, 0))).toEqual(reference.label_counts);
     for (const value of shown.counts.flat()) expect(Number.isInteger(value)).toBe(true);
@@ -88,14 +97,17 @@ describe('the noise-matrix heatmap', () => {
     expect(restored.flaggedConfusion).toEqual(audit.flaggedConfusion);
   });
 
-  it('keeps the flagged rows\' given × suggested counts as a second, differently labelled view, and exports what is shown', () => {
+  it("keeps the flagged rows' given × suggested counts as a second, differently labelled view, and exports what is shown", () => {
     const audit = auditLabels(case10.labels, case10.pred_probs);
     const matrices = noiseMatricesOf({ ...audit, ...arraysOf(case10.labels, case10.pred_probs, audit) });
     const flagged = noiseMatrixDisplay('flagged', matrices);
     expect(flagged.columnAxis).toBe('suggested label');
     expect(flagged.title).not.toEqual(noiseMatrixDisplay('estimated', matrices).title);
     const expected = [0, 1, 2].map((given) =>
-      [0, 1, 2].map((suggested) => audit.rows.filter((r) => r.isIssue && r.givenLabel === given && r.suggestedLabel === suggested).length),
+      [0, 1, 2].map(
+        (suggested) =>
+          audit.rows.filter((r) => r.isIssue && r.givenLabel === given && r.suggestedLabel === suggested).length,
+      ),
     );
     expect(flagged.counts).toEqual(expected);
     const table = noiseMatrixTable(['cat', 'dog', 'eel'], noiseMatrixDisplay('estimated', matrices));
@@ -138,7 +150,9 @@ describe('messages name classes by their label', () => {
     const { texts, labels } = dataset(3);
     const result = await runLabelAuditOnTexts(texts, labels, { features: 'tfidf', folds: 5 }, { model: null });
     expect(result.folds).toBe(3);
-    expect(result.notes.join(' ')).toMatch(/^"noun\.rare" has only 3 rows, fewer than the 5 folds requested; used 3 folds instead\./);
+    expect(result.notes.join(' ')).toMatch(
+      /^"noun\.rare" has only 3 rows, fewer than the 5 folds requested; used 3 folds instead\./,
+    );
     expect(result.notes.join(' ')).not.toMatch(/class \d/i);
   });
 
@@ -151,7 +165,15 @@ describe('messages name classes by their label', () => {
 
   it('names classes in confident-learning warnings and cross-validation notes when given names', () => {
     const labels = [0, 0, 0, 1, 1, 1, 2];
-    const probs = [[0.9, 0.05, 0.05], [0.8, 0.1, 0.1], [0.7, 0.2, 0.1], [0.1, 0.8, 0.1], [0.1, 0.9, 0], [0.2, 0.7, 0.1], [0.8, 0.1, 0.1]];
+    const probs = [
+      [0.9, 0.05, 0.05],
+      [0.8, 0.1, 0.1],
+      [0.7, 0.2, 0.1],
+      [0.1, 0.8, 0.1],
+      [0.1, 0.9, 0],
+      [0.2, 0.7, 0.1],
+      [0.8, 0.1, 0.1],
+    ];
     const warnings: string[] = [];
     const classNames = ['apple', 'banana', 'cherry'];
     auditLabels(labels, probs, { minExamplesPerClass: 0, classNames, onWarning: (w) => warnings.push(w) });
@@ -163,19 +185,109 @@ describe('messages name classes by their label', () => {
 
 describe('validation messages', () => {
   it('says what is wrong with the inputs', () => {
-    expect(() => findLabelIssues([0, 1.5], [[0.5, 0.5], [0.5, 0.5]])).toThrow(/non-negative integers; row 1 has label 1.5/);
-    expect(() => findLabelIssues([0, -1], [[0.5, 0.5], [0.5, 0.5]])).toThrow(LabelInputError);
-    expect(() => computeConfidentJoint([1, 1], [[0.5, 0.5], [0.5, 0.5]])).toThrow(/Only one class \(1\)/);
-    expect(findLabelIssues([0, 0], [[0.5, 0.5], [0.5, 0.5]])).toEqual([false, false]);
-    expect(() => computeConfidentJoint([0, 0], [[0.5, 0.5], [0.5, 0.5]])).toThrow(/Only one class \(0\)/);
-    expect(getLabelQualityScores([1, 1], [[0.3, 0.7], [0.5, 0.5]])).toEqual([0.7, 0.5]);
+    expect(() =>
+      findLabelIssues(
+        [0, 1.5],
+        [
+          [0.5, 0.5],
+          [0.5, 0.5],
+        ],
+      ),
+    ).toThrow(/non-negative integers; row 1 has label 1.5/);
+    expect(() =>
+      findLabelIssues(
+        [0, -1],
+        [
+          [0.5, 0.5],
+          [0.5, 0.5],
+        ],
+      ),
+    ).toThrow(LabelInputError);
+    expect(() =>
+      computeConfidentJoint(
+        [1, 1],
+        [
+          [0.5, 0.5],
+          [0.5, 0.5],
+        ],
+      ),
+    ).toThrow(/Only one class \(1\)/);
+    expect(
+      findLabelIssues(
+        [0, 0],
+        [
+          [0.5, 0.5],
+          [0.5, 0.5],
+        ],
+      ),
+    ).toEqual([false, false]);
+    expect(() =>
+      computeConfidentJoint(
+        [0, 0],
+        [
+          [0.5, 0.5],
+          [0.5, 0.5],
+        ],
+      ),
+    ).toThrow(/Only one class \(0\)/);
+    expect(
+      getLabelQualityScores(
+        [1, 1],
+        [
+          [0.3, 0.7],
+          [0.5, 0.5],
+        ],
+      ),
+    ).toEqual([0.7, 0.5]);
     expect(() => findLabelIssues([0, 1], [[0.5, 0.5]])).toThrow(/2 labels but 1 rows/);
     expect(() => findLabelIssues([0, 1], [[0.5, 0.5], [0.5]])).toThrow(/row 1 has 1 columns/);
-    expect(() => findLabelIssues([0, 2], [[0.5, 0.5], [0.5, 0.5]])).toThrow(/Label 2 needs at least 3 probability columns/);
-    expect(() => findLabelIssues([0, 1], [[1.2, -0.2], [0.5, 0.5]])).toThrow(/\[0, 1\]; row 0, class 0 is 1.2/);
-    expect(() => findLabelIssues([0, 1], [[Number.NaN, 0.5], [0.5, 0.5]])).toThrow(/row 0, class 0 is NaN/);
-    expect(() => findLabelIssues([0, 1], [[0.5, 0.5], [0.5, 0.5]], { fracNoise: 0 })).toThrow(/fracNoise/);
-    expect(() => getLabelQualityScores([0, 1], [[0.5, 0.5], [0.5, 0.5]], { method: 'confidence_weighted_entropy', adjustPredProbs: true })).toThrow(/adjustPredProbs/);
+    expect(() =>
+      findLabelIssues(
+        [0, 2],
+        [
+          [0.5, 0.5],
+          [0.5, 0.5],
+        ],
+      ),
+    ).toThrow(/Label 2 needs at least 3 probability columns/);
+    expect(() =>
+      findLabelIssues(
+        [0, 1],
+        [
+          [1.2, -0.2],
+          [0.5, 0.5],
+        ],
+      ),
+    ).toThrow(/\[0, 1\]; row 0, class 0 is 1.2/);
+    expect(() =>
+      findLabelIssues(
+        [0, 1],
+        [
+          [Number.NaN, 0.5],
+          [0.5, 0.5],
+        ],
+      ),
+    ).toThrow(/row 0, class 0 is NaN/);
+    expect(() =>
+      findLabelIssues(
+        [0, 1],
+        [
+          [0.5, 0.5],
+          [0.5, 0.5],
+        ],
+        { fracNoise: 0 },
+      ),
+    ).toThrow(/fracNoise/);
+    expect(() =>
+      getLabelQualityScores(
+        [0, 1],
+        [
+          [0.5, 0.5],
+          [0.5, 0.5],
+        ],
+        { method: 'confidence_weighted_entropy', adjustPredProbs: true },
+      ),
+    ).toThrow(/adjustPredProbs/);
   });
 });
 
@@ -204,7 +316,10 @@ describe('end to end: pasted text → TF-IDF → 5-fold logistic regression → 
     const parsed = parseLabeledText(lines.join('\n'));
     expect(parsed.ok).toBe(true);
     const labels = parsed.labelIds;
-    const { features, rows, cols } = tfidfFeatures(parsed.rows.map((r) => r.text), { minDf: 2 });
+    const { features, rows, cols } = tfidfFeatures(
+      parsed.rows.map((r) => r.text),
+      { minDf: 2 },
+    );
     const cv = crossValPredictProba({ data: features, rows, cols }, labels, { folds: 5, seed: 1 });
     const audit = auditLabels(labels, cv.probabilityRows);
     const found = new Set(audit.ranking);
@@ -214,7 +329,9 @@ describe('end to end: pasted text → TF-IDF → 5-fold logistic regression → 
     expect((found.size - hits) / found.size).toBeLessThan(0.3);
     // The suggestion for a found flip is the label the row had before it was flipped.
     const originalLabel = (i: number) => parsed.classes.indexOf(classes[i % 3]);
-    const rightSuggestions = [...flipped].filter((i) => found.has(i) && audit.rows[i].suggestedLabel === originalLabel(i)).length;
+    const rightSuggestions = [...flipped].filter(
+      (i) => found.has(i) && audit.rows[i].suggestedLabel === originalLabel(i),
+    ).length;
     expect(rightSuggestions / hits).toBeGreaterThan(0.9);
     for (const i of audit.ranking.slice(0, 5)) {
       expect(flipped.has(i)).toBe(true);
@@ -232,7 +349,9 @@ describe('runLabelAudit', () => {
     const X = featureMatrixFromRows(rows);
     const warm = runLabelAudit(X, labels, { folds: 5, seed: 2, tolerance: 1e-9 });
     const cold = runLabelAudit(X, labels, { folds: 5, seed: 2, tolerance: 1e-9, warmStart: false });
-    const diff = Math.max(...warm.crossValidation.probabilities.map((p, i) => Math.abs(p - cold.crossValidation.probabilities[i])));
+    const diff = Math.max(
+      ...warm.crossValidation.probabilities.map((p, i) => Math.abs(p - cold.crossValidation.probabilities[i])),
+    );
     expect(diff).toBeLessThan(1e-6);
     expect(warm.audit.ranking).toEqual(cold.audit.ranking);
     expect(warm.crossValidation.iterationsPerFold.slice(1).reduce((a, b) => a + b, 0)).toBeLessThan(

@@ -84,7 +84,16 @@ function parseVariant(key: string): FindLabelIssuesOptions {
 }
 
 it('finds the 8 reference cases', () => {
-  expect(caseFiles).toEqual(['case1.json', 'case2.json', 'case5.json', 'case6.json', 'case8.json', 'case10.json', 'case11.json', 'case12.json']);
+  expect(caseFiles).toEqual([
+    'case1.json',
+    'case2.json',
+    'case5.json',
+    'case6.json',
+    'case8.json',
+    'case10.json',
+    'case11.json',
+    'case12.json',
+  ]);
 });
 
 describe.each(caseFiles)('cleanlab 2.9 parity: %s', (file) => {
@@ -115,7 +124,10 @@ describe.each(caseFiles)('cleanlab 2.9 parity: %s', (file) => {
         findLabelIssues(labels, probs, { ...options, filterBy, tieRank: maskTieRank(siblingMask(key, filterBy)) });
       const byClass = replay('prune_by_class');
       const byNoise = replay('prune_by_noise_rate');
-      expect(byClass.map((flag, i) => flag && byNoise[i]), key).toEqual(expected);
+      expect(
+        byClass.map((flag, i) => flag && byNoise[i]),
+        key,
+      ).toEqual(expected);
       return;
     }
     expect(findLabelIssues(labels, probs, { ...options, tieRank: maskTieRank(expected) }), key).toEqual(expected);
@@ -190,7 +202,10 @@ describe.each(caseFiles)('cleanlab 2.9 parity: %s', (file) => {
         if (tieSensitive.has(key)) {
           const tieRank = rankingTieRank(expected, labels.length);
           expect(findRankedLabelIssues(labels, probs, { ...options, tieRank }), key).toEqual(expected);
-          expect([...plain].sort((a, b) => a - b), `${key} set`).toEqual([...expected].sort((a, b) => a - b));
+          expect(
+            [...plain].sort((a, b) => a - b),
+            `${key} set`,
+          ).toEqual([...expected].sort((a, b) => a - b));
         } else {
           expect(plain, key).toEqual(expected);
         }

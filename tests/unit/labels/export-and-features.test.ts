@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { concatFeatureBlocks, l2NormalizeRows, objectsToCsv, parseLabeledText, tfidfFeatures, tokenize } from '../../../src/core/labels';
+import {
+  concatFeatureBlocks,
+  l2NormalizeRows,
+  objectsToCsv,
+  parseLabeledText,
+  tfidfFeatures,
+  tokenize,
+} from '../../../src/core/labels';
 
 describe('objectsToCsv', () => {
   it('escapes formula starts in text cells with a single quote and quotes per RFC 4180', () => {
@@ -25,8 +32,19 @@ describe('objectsToCsv', () => {
   });
 
   it('round-trips through the parser (apart from the escape quote) with explicit columns and tabs', () => {
-    const rows = [{ t: 'a, b and "c"', y: 'one' }, { t: 'plain text', y: 'two' }, { t: 'line\nbreak', y: 'one' }];
-    const csv = objectsToCsv(rows, [{ header: 'text', value: (r) => r.t }, { header: 'label', value: (r) => r.y }], { delimiter: '\t' });
+    const rows = [
+      { t: 'a, b and "c"', y: 'one' },
+      { t: 'plain text', y: 'two' },
+      { t: 'line\nbreak', y: 'one' },
+    ];
+    const csv = objectsToCsv(
+      rows,
+      [
+        { header: 'text', value: (r) => r.t },
+        { header: 'label', value: (r) => r.y },
+      ],
+      { delimiter: '\t' },
+    );
     const parsed = parseLabeledText(csv);
     expect(parsed.rows.map((r) => [r.text, r.label])).toEqual(rows.map((r) => [r.t, r.y]));
   });
@@ -39,10 +57,14 @@ describe('tfidfFeatures', () => {
     const r = tfidfFeatures(texts);
     expect(r.vocabulary).toEqual(['and', 'cat', 'dog', 'down', 'sat', 'the']);
     const idf = (df: number) => Math.log(4 / (1 + df)) + 1;
-    expect(Array.from(r.idf)).toEqual([idf(1), idf(2), idf(2), idf(1), idf(2), idf(2)].map((v) => expect.closeTo(v, 12)));
+    expect(Array.from(r.idf)).toEqual(
+      [idf(1), idf(2), idf(2), idf(1), idf(2), idf(2)].map((v) => expect.closeTo(v, 12)),
+    );
     // Row 0: cat, sat, the each once, equal idf -> 1/sqrt(3) each.
     const row0 = Array.from(r.features.subarray(0, 6));
-    expect(row0).toEqual([0, 1 / Math.sqrt(3), 0, 0, 1 / Math.sqrt(3), 1 / Math.sqrt(3)].map((v) => expect.closeTo(v, 6)));
+    expect(row0).toEqual(
+      [0, 1 / Math.sqrt(3), 0, 0, 1 / Math.sqrt(3), 1 / Math.sqrt(3)].map((v) => expect.closeTo(v, 6)),
+    );
     // Values printed by scikit-learn 1.2.1 (rounded to 8 decimals).
     const sklearn = [
       [0.0, 0.57735027, 0.0, 0.0, 0.57735027, 0.57735027],
@@ -72,7 +94,9 @@ describe('tfidfFeatures', () => {
     expect(ratio(raw.features) / ratio(sub.features)).toBeCloseTo(3 / (1 + Math.log(3)), 5);
     // scikit-learn: TfidfVectorizer(sublinear_tf=True, min_df=2)
     expect(Array.from(sub.features)).toEqual(
-      [0.86180477, 0.50724012, 0, 0.62922751, 0, 0.77722116, 0, 0.70710678, 0.70710678, 1, 0, 0].map((v) => expect.closeTo(v, 6)),
+      [0.86180477, 0.50724012, 0, 0.62922751, 0, 0.77722116, 0, 0.70710678, 0.70710678, 1, 0, 0].map((v) =>
+        expect.closeTo(v, 6),
+      ),
     );
     expect(Array.from(tfidfFeatures(['', 'x'], {}).features)).toEqual([]);
   });
@@ -86,6 +110,8 @@ describe('feature blocks', () => {
     const both = concatFeatureBlocks([a, b], { weights: [1, 0.5] });
     expect(both.cols).toBe(3);
     expect(Array.from(both.data)).toEqual([0.6000000238418579, 0.800000011920929, 0.5, 0, 0, -0.5]);
-    expect(() => concatFeatureBlocks([a, { rows: 3, cols: 1, data: new Float32Array(3) }])).toThrow(/block 1 has 3 rows/);
+    expect(() => concatFeatureBlocks([a, { rows: 3, cols: 1, data: new Float32Array(3) }])).toThrow(
+      /block 1 has 3 rows/,
+    );
   });
 });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { crossValPredictProba, FoldError, stratifiedFoldAssignment, type FeatureMatrix } from '../../../src/core/labels';
+import {
+  crossValPredictProba,
+  FoldError,
+  stratifiedFoldAssignment,
+  type FeatureMatrix,
+} from '../../../src/core/labels';
 import { createRng } from '../../../src/core/random';
 
 function labelsWithCounts(counts: number[], seed: number): number[] {
@@ -43,7 +48,11 @@ describe('stratified K-fold', () => {
 
   it('names the class that has fewer rows than folds, or lowers the fold count when asked', () => {
     const labels = labelsWithCounts([20, 3, 20], 2);
-    const X: FeatureMatrix = { data: Float64Array.from(labels, (y, i) => y + (i % 3) * 0.1), rows: labels.length, cols: 1 };
+    const X: FeatureMatrix = {
+      data: Float64Array.from(labels, (y, i) => y + (i % 3) * 0.1),
+      rows: labels.length,
+      cols: 1,
+    };
     expect(() => crossValPredictProba(X, labels, { folds: 5 })).toThrow(FoldError);
     expect(() => crossValPredictProba(X, labels, { folds: 5 })).toThrow(/class 1 has 3/);
     const reduced = crossValPredictProba(X, labels, { folds: 5, smallClassPolicy: 'reduce-folds' });

@@ -1,12 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { decodeTextBytes, delimiterCandidates, detectDelimiter, findLongTexts, parseLabeledText, type ProblemCode, type TokenCounter } from '../../../src/core/labels';
+import {
+  decodeTextBytes,
+  delimiterCandidates,
+  detectDelimiter,
+  findLongTexts,
+  parseLabeledText,
+  type ProblemCode,
+  type TokenCounter,
+} from '../../../src/core/labels';
 
 const codes = (r: { problems: { code: ProblemCode }[] }) => r.problems.map((p) => p.code);
-const problem = (r: { problems: { code: ProblemCode; message: string; rows?: number[]; severity: string }[] }, code: ProblemCode) =>
-  r.problems.find((p) => p.code === code)!;
+const problem = (
+  r: { problems: { code: ProblemCode; message: string; rows?: number[]; severity: string }[] },
+  code: ProblemCode,
+) => r.problems.find((p) => p.code === code)!;
 
 /** A stand-in tokenizer: one token per word plus [CLS] and [SEP]. */
-const wordCounter = (maxTokens: number): TokenCounter => ({ maxTokens, count: (text) => 2 + text.split(/\s+/).filter(Boolean).length });
+const wordCounter = (maxTokens: number): TokenCounter => ({
+  maxTokens,
+  count: (text) => 2 + text.split(/\s+/).filter(Boolean).length,
+});
 
 const films = [
   'a wonderful film with a moving story,positive',
@@ -36,7 +49,12 @@ describe('parseLabeledText: delimiters, header and columns', () => {
   });
 
   it('finds the text and label columns by content when there is no header, label first', () => {
-    const text = films.map((l) => { const [t, y] = l.split(','); return `${y},${t}`; }).join('\r\n');
+    const text = films
+      .map((l) => {
+        const [t, y] = l.split(',');
+        return `${y},${t}`;
+      })
+      .join('\r\n');
     const r = parseLabeledText(text);
     expect(r.hasHeader).toBe(false);
     expect(r.columns).toMatchObject({ textColumn: 1, labelColumn: 0 });
@@ -66,7 +84,9 @@ describe('parseLabeledText: delimiters, header and columns', () => {
     expect(parseLabeledText(text, { textColumn: 1, labelColumn: 3, hasHeader: true }).rows[1].label).toBe('ann1');
     const missing = parseLabeledText(text, { labelColumn: 'gold' });
     expect(missing.ok).toBe(false);
-    expect(problem(missing, 'unknown-column').message).toMatch(/no label column "gold".*"id", "text", "label", "annotator"/);
+    expect(problem(missing, 'unknown-column').message).toMatch(
+      /no label column "gold".*"id", "text", "label", "annotator"/,
+    );
   });
 });
 
@@ -75,7 +95,9 @@ describe('parseLabeledText: what the user can choose from when detection fails',
     const text = ['text,label', ...films].join('\n');
     const r = parseLabeledText(text, { labelColumn: 2 });
     expect(r.ok).toBe(false);
-    expect(problem(r, 'unknown-column').message).toBe('There is no label column number 3: the data has 2 columns ("text", "label"). Choose the label column again.');
+    expect(problem(r, 'unknown-column').message).toBe(
+      'There is no label column number 3: the data has 2 columns ("text", "label"). Choose the label column again.',
+    );
     expect(r.columns).toEqual({ names: ['text', 'label'], textColumn: 0, labelColumn: 1 });
     expect(r.delimiter).toBe(',');
     expect(r.hasHeader).toBe(true);
@@ -95,7 +117,9 @@ describe('parseLabeledText: what the user can choose from when detection fails',
   it('a text and a label chosen as the same column is an error that keeps the columns, and choosing two columns reads the data', () => {
     const text = ['text,label', ...films].join('\n');
     const same = parseLabeledText(text, { textColumn: 0, labelColumn: 0 });
-    expect(problem(same, 'no-label-column').message).toBe('The text and the label cannot be the same column ("text"). Choose two different columns.');
+    expect(problem(same, 'no-label-column').message).toBe(
+      'The text and the label cannot be the same column ("text"). Choose two different columns.',
+    );
     expect(same.columns?.names).toEqual(['text', 'label']);
     const fixed = parseLabeledText(text, { textColumn: 0, labelColumn: 1 });
     expect(fixed.ok).toBe(true);
@@ -125,13 +149,19 @@ describe('parseLabeledText: classes too small for cross-validation', () => {
     const r = parseLabeledText(withSingle, { minRowsPerClass: 2 });
     expect(r.ok).toBe(false);
     const p = problem(r, 'incomplete-rows');
-    expect(p.message).toBe('1 class has fewer than 2 rows, the least cross-validation can work with: "mixed" (row 8). Fix it, or confirm that it should be left out of the audit.');
+    expect(p.message).toBe(
+      '1 class has fewer than 2 rows, the least cross-validation can work with: "mixed" (row 8). Fix it, or confirm that it should be left out of the audit.',
+    );
     expect(p.rows).toEqual([8]);
-    expect(r.incompleteRows).toEqual([{ sourceRow: 8, text: 'a new kind of film', label: 'mixed', reason: 'the only row labeled "mixed"' }]);
+    expect(r.incompleteRows).toEqual([
+      { sourceRow: 8, text: 'a new kind of film', label: 'mixed', reason: 'the only row labeled "mixed"' },
+    ]);
     expect(r.classes).toEqual(['negative', 'positive']);
     const consented = parseLabeledText(withSingle, { minRowsPerClass: 2, excludeIncomplete: true });
     expect(consented.ok).toBe(true);
-    expect(problem(consented, 'incomplete-rows').message).toBe('1 row was left out as you confirmed because no other row has its label: "mixed" (row 8).');
+    expect(problem(consented, 'incomplete-rows').message).toBe(
+      '1 row was left out as you confirmed because no other row has its label: "mixed" (row 8).',
+    );
     expect(consented.rows).toHaveLength(6);
   });
 
@@ -143,18 +173,29 @@ describe('parseLabeledText: classes too small for cross-validation', () => {
   });
 
   it('classes with fewer rows than folds but at least 2 keep the fold warning, by label', () => {
-    const r = parseLabeledText(['text,label', ...films, 'a new kind of film,mixed', 'another odd film,mixed'].join('\n'), { minRowsPerClass: 2, folds: 5 });
+    const r = parseLabeledText(
+      ['text,label', ...films, 'a new kind of film,mixed', 'another odd film,mixed'].join('\n'),
+      { minRowsPerClass: 2, folds: 5 },
+    );
     expect(r.ok).toBe(true);
     expect(codes(r)).not.toContain('incomplete-rows');
     expect(problem(r, 'small-classes').message).toMatch(/"mixed" has 2 rows/);
   });
 
   it('does not set rows aside when that would leave fewer than 2 classes: a label column of unique values is named as the likely mistake', () => {
-    const unique = parseLabeledText(['text,id', ...films.map((f, i) => `${f.split(',')[0]},id${i}`)].join('\n'), { minRowsPerClass: 2, textColumn: 0, labelColumn: 1 });
+    const unique = parseLabeledText(['text,id', ...films.map((f, i) => `${f.split(',')[0]},id${i}`)].join('\n'), {
+      minRowsPerClass: 2,
+      textColumn: 0,
+      labelColumn: 1,
+    });
     expect(unique.ok).toBe(false);
-    expect(problem(unique, 'single-row-class').message).toBe('No label occurs in more than one row (6 rows, each with its own label): this is probably not the label column. Choose the label column above.');
+    expect(problem(unique, 'single-row-class').message).toBe(
+      'No label occurs in more than one row (6 rows, each with its own label): this is probably not the label column. Choose the label column above.',
+    );
     expect(codes(unique)).not.toContain('small-classes');
-    const lopsided = parseLabeledText(['text,label', 'one,a', 'two,a', 'three,a', 'four,b', 'five,c'].join('\n'), { minRowsPerClass: 2 });
+    const lopsided = parseLabeledText(['text,label', 'one,a', 'two,a', 'three,a', 'four,b', 'five,c'].join('\n'), {
+      minRowsPerClass: 2,
+    });
     expect(problem(lopsided, 'single-row-class').message).toBe(
       'Finding mislabeled rows needs at least 2 classes with at least 2 rows each, but only "a" has that many: "b" has 1 row, "c" has 1 row. Add rows to the small classes, or fix their labels.',
     );
@@ -163,7 +204,13 @@ describe('parseLabeledText: classes too small for cross-validation', () => {
 
 describe('parseLabeledText: JSON lines', () => {
   it('reads objects with text/label keys, numbers as labels, and reports bad lines by number', () => {
-    const text = ['{"text": "good film", "label": 1}', '{"text": "bad film", "label": 0}', 'not json', '{"text": "ok", "label": 1}', '[1,2]'].join('\n');
+    const text = [
+      '{"text": "good film", "label": 1}',
+      '{"text": "bad film", "label": 0}',
+      'not json',
+      '{"text": "ok", "label": 1}',
+      '[1,2]',
+    ].join('\n');
     const r = parseLabeledText(text);
     expect(r.format).toBe('jsonl');
     expect(r.rows).toEqual([
@@ -179,9 +226,13 @@ describe('parseLabeledText: JSON lines', () => {
   });
 
   it('uses chosen keys', () => {
-    const text = '{"body": "long text here one", "gold": "a", "meta": "x"}\n{"body": "long text here two", "gold": "b", "meta": "y"}';
+    const text =
+      '{"body": "long text here one", "gold": "a", "meta": "x"}\n{"body": "long text here two", "gold": "b", "meta": "y"}';
     const r = parseLabeledText(text, { textColumn: 'body', labelColumn: 'gold' });
-    expect(r.rows.map((x) => [x.text, x.label])).toEqual([['long text here one', 'a'], ['long text here two', 'b']]);
+    expect(r.rows.map((x) => [x.text, x.label])).toEqual([
+      ['long text here one', 'a'],
+      ['long text here two', 'b'],
+    ]);
   });
 });
 
@@ -198,7 +249,9 @@ describe('parseLabeledText: problems in plain English', () => {
     expect(problem(one, 'one-class').message).toMatch(/same label \("a"\)/);
     expect(one.ok).toBe(false);
     const small = parseLabeledText(['text,label', ...films, 'a new kind of film,mixed'].join('\n'), { folds: 5 });
-    expect(problem(small, 'small-classes').message).toMatch(/"mixed" has 1 row, "negative" has 3 rows, "positive" has 3 rows/);
+    expect(problem(small, 'small-classes').message).toMatch(
+      /"mixed" has 1 row, "negative" has 3 rows, "positive" has 3 rows/,
+    );
   });
 
   it('sets rows with an empty text or label aside, and excludes them only with consent', () => {
@@ -235,7 +288,14 @@ describe('parseLabeledText: problems in plain English', () => {
 
   it('flags texts longer than the model maximum in tokens, and formula-like cells', () => {
     const atLimit = 'word '.repeat(126).trim();
-    const rows = [...films, `${'word '.repeat(500)},positive`, '=HYPERLINK("http://x"),negative', '-5 degrees today,negative', `${atLimit},negative`, `${atLimit} more,positive`];
+    const rows = [
+      ...films,
+      `${'word '.repeat(500)},positive`,
+      '=HYPERLINK("http://x"),negative',
+      '-5 degrees today,negative',
+      `${atLimit},negative`,
+      `${atLimit} more,positive`,
+    ];
     const r = parseLabeledText(['text,label', ...rows].join('\n'), { tokenCounter: wordCounter(128) });
     expect(problem(r, 'long-texts').rows).toEqual([8, 12]);
     expect(problem(r, 'long-texts').message).toBe(
@@ -249,7 +309,11 @@ describe('parseLabeledText: problems in plain English', () => {
   it('counts long texts on a prefix, and past its budget estimates from the tokens per character, saying so', () => {
     const counted: string[] = [];
     const counter: TokenCounter = { maxTokens: 10, count: (text) => (counted.push(text), wordCounter(10).count(text)) };
-    const rows = Array.from({ length: 40 }, (_, i) => ({ text: i % 2 === 0 ? 'ab '.repeat(3 + i) : 'ab '.repeat(5000), label: 'x', sourceRow: i + 2 }));
+    const rows = Array.from({ length: 40 }, (_, i) => ({
+      text: i % 2 === 0 ? 'ab '.repeat(3 + i) : 'ab '.repeat(5000),
+      label: 'x',
+      sourceRow: i + 2,
+    }));
     const exact = findLongTexts(rows, counter);
     expect(exact.estimated).toBe(false);
     expect(exact.rows).toEqual(rows.filter((r) => r.text.trim().split(' ').length + 2 > 10).map((r) => r.sourceRow));
@@ -296,7 +360,8 @@ describe('decodeTextBytes', () => {
 describe('parseLabeledText: size', () => {
   it('handles 150,000 rows without recursion or spread limits', () => {
     const lines = ['text,label'];
-    for (let i = 0; i < 150_000; i++) lines.push(`sample text number ${i} with a few words,${i % 3 === 0 ? 'spam' : 'ham'}`);
+    for (let i = 0; i < 150_000; i++)
+      lines.push(`sample text number ${i} with a few words,${i % 3 === 0 ? 'spam' : 'ham'}`);
     const r = parseLabeledText(lines.join('\n'));
     expect(r.ok).toBe(true);
     expect(r.rows).toHaveLength(150_000);

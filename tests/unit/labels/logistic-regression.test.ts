@@ -61,8 +61,11 @@ const centred = (v: ArrayLike<number>) => {
 /** The gradient of Σ log-loss/n + ||W||²/(2Cn) at a raw-feature model, written the naive way. */
 function naiveGradientNorm(model: LogisticModel, X: FeatureMatrix, y: number[], C: number): number {
   const { weights: W, intercepts: b } = model;
-  const m = model.classes.length, d = X.cols, n = X.rows;
-  const gW = new Float64Array(m * d), gb = new Float64Array(m);
+  const m = model.classes.length,
+    d = X.cols,
+    n = X.rows;
+  const gW = new Float64Array(m * d),
+    gb = new Float64Array(m);
   const P = predictProba(model, X);
   for (let i = 0; i < n; i++) {
     for (let k = 0; k < m; k++) {
@@ -204,7 +207,12 @@ describe('preconditioning wide inputs', () => {
     const rng = createRng(4);
     const words = Array.from({ length: 900 }, (_, i) => `w${i}`);
     const labels = Array.from({ length: 240 }, (_, i) => i % 3);
-    const texts = labels.map((y) => Array.from({ length: 30 }, () => words[(rng.nextInt(300) + (rng.nextFloat() < 0.3 ? y * 300 : rng.nextInt(3) * 300)) % 900]).join(' '));
+    const texts = labels.map((y) =>
+      Array.from(
+        { length: 30 },
+        () => words[(rng.nextInt(300) + (rng.nextFloat() < 0.3 ? y * 300 : rng.nextInt(3) * 300)) % 900],
+      ).join(' '),
+    );
     const tfidf = tfidfFeatures(texts, { maxFeatures: 900 });
     expect(tfidf.cols).toBeGreaterThan(768);
     const X: FeatureMatrix = { data: tfidf.features, rows: tfidf.rows, cols: tfidf.cols };

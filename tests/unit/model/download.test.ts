@@ -41,7 +41,11 @@ const bytes = Uint8Array.from({ length: 4500 }, (_, i) => i % 251);
 describe('fetchModelFile', () => {
   it('streams with initiate → progress → done events and returns the exact bytes', async () => {
     const events: ProgressEvent[] = [];
-    const result = await fetchModelFile(modelUrl, { file: 'onnx/model.onnx', onProgress: (e) => events.push(e), fetchImpl: streamingFetch({ [modelUrl]: bytes }, []) });
+    const result = await fetchModelFile(modelUrl, {
+      file: 'onnx/model.onnx',
+      onProgress: (e) => events.push(e),
+      fetchImpl: streamingFetch({ [modelUrl]: bytes }, []),
+    });
     expect(Array.from(result!)).toEqual(Array.from(bytes));
     expect(events[0].status).toBe('initiate');
     expect(events.filter((e) => e.status === 'progress').map((e) => e.loaded)).toEqual([1000, 2000, 3000, 4000, 4500]);
@@ -54,7 +58,12 @@ describe('fetchModelFile', () => {
     const fetchImpl = streamingFetch({ [modelUrl]: bytes }, calls);
     await fetchModelFile(modelUrl, { file: 'onnx/model.onnx', cacheStorage, fetchImpl });
     const events: ProgressEvent[] = [];
-    const again = await fetchModelFile(modelUrl, { file: 'onnx/model.onnx', cacheStorage, fetchImpl, onProgress: (e) => events.push(e) });
+    const again = await fetchModelFile(modelUrl, {
+      file: 'onnx/model.onnx',
+      cacheStorage,
+      fetchImpl,
+      onProgress: (e) => events.push(e),
+    });
     expect(calls).toHaveLength(1);
     expect(events.map((e) => e.status)).toEqual(['cached']);
     expect(Array.from(again!)).toEqual(Array.from(bytes));
@@ -69,12 +78,16 @@ describe('fetchModelFile', () => {
 
   it('says which file was missing on a 404, and returns null for optional files', async () => {
     const fetchImpl = streamingFetch({}, []);
-    await expect(fetchModelFile(modelUrl, { file: 'onnx/model.onnx', fetchImpl })).rejects.toThrow(/onnx\/model\.onnx was not found on host \(404\)/);
+    await expect(fetchModelFile(modelUrl, { file: 'onnx/model.onnx', fetchImpl })).rejects.toThrow(
+      /onnx\/model\.onnx was not found on host \(404\)/,
+    );
     expect(await fetchModelFile(modelUrl, { file: 'config.json', fetchImpl, optional: true })).toBeNull();
   });
 
   it('explains an unreachable host', async () => {
-    const fetchImpl = (async () => { throw new TypeError('fetch failed'); }) as typeof fetch;
+    const fetchImpl = (async () => {
+      throw new TypeError('fetch failed');
+    }) as typeof fetch;
     const error = await fetchModelFile(modelUrl, { file: 'onnx/model.onnx', fetchImpl }).catch((e) => e);
     expect(error).toBeInstanceOf(ModelLoadError);
     expect(error.message).toMatch(/Could not reach host/);
@@ -86,7 +99,9 @@ describe('fetchModelFile', () => {
       file: 'onnx/model.onnx',
       fetchImpl: streamingFetch({ [modelUrl]: bytes }, []),
       signal: controller.signal,
-      onProgress: (e) => { if (e.status === 'progress') controller.abort(); },
+      onProgress: (e) => {
+        if (e.status === 'progress') controller.abort();
+      },
     });
     await expect(promise).rejects.toBeInstanceOf(CancelledError);
   });
@@ -97,7 +112,9 @@ describe('fetchModelFile', () => {
       calls++;
       return new Response(bytes.slice(0, 100), { headers: { 'content-length': '4500' } });
     }) as typeof fetch;
-    await expect(fetchModelFile(modelUrl, { file: 'onnx/model.onnx', fetchImpl })).rejects.toThrow(/incomplete: 100 of 4500 bytes/);
+    await expect(fetchModelFile(modelUrl, { file: 'onnx/model.onnx', fetchImpl })).rejects.toThrow(
+      /incomplete: 100 of 4500 bytes/,
+    );
     expect(calls).toBe(DOWNLOAD_ATTEMPTS);
   });
 
@@ -108,12 +125,22 @@ describe('fetchModelFile', () => {
       const range = new Headers(init?.headers).get('range');
       requests.push(range);
       expect(init?.cache).toBe('no-store');
-      if (range === null) return new Response(breakingBody(bytes, 2000), { headers: { 'content-length': '4500', 'accept-ranges': 'bytes' } });
+      if (range === null)
+        return new Response(breakingBody(bytes, 2000), {
+          headers: { 'content-length': '4500', 'accept-ranges': 'bytes' },
+        });
       const from = Number(/bytes=(\d+)-/.exec(range)![1]);
       const rest = bytes.slice(from);
-      return new Response(rest, { status: 206, headers: { 'content-length': String(rest.length), 'content-range': `bytes ${from}-4499/4500` } });
+      return new Response(rest, {
+        status: 206,
+        headers: { 'content-length': String(rest.length), 'content-range': `bytes ${from}-4499/4500` },
+      });
     }) as typeof fetch;
-    const result = await fetchModelFile(modelUrl, { file: 'onnx/model.onnx', fetchImpl, onProgress: (e) => events.push(e) });
+    const result = await fetchModelFile(modelUrl, {
+      file: 'onnx/model.onnx',
+      fetchImpl,
+      onProgress: (e) => events.push(e),
+    });
     expect(requests).toEqual([null, 'bytes=2000-']);
     expect(Array.from(result!)).toEqual(Array.from(bytes));
     expect(events.at(-1)).toEqual({ status: 'done', file: 'onnx/model.onnx', loaded: 4500, total: 4500 });
@@ -133,7 +160,8 @@ describe('fetchModelFile', () => {
   });
 
   it('gives up with a clear message when every attempt breaks off', async () => {
-    const fetchImpl = (async () => new Response(breakingBody(bytes, 1000), { headers: { 'content-length': '4500' } })) as typeof fetch;
+    const fetchImpl = (async () =>
+      new Response(breakingBody(bytes, 1000), { headers: { 'content-length': '4500' } })) as typeof fetch;
     const error = await fetchModelFile(modelUrl, { file: 'onnx/model.onnx', fetchImpl }).catch((e) => e);
     expect(error).toBeInstanceOf(ModelLoadError);
     expect(error.message).toBe('The download of onnx/model.onnx broke off after 1000 bytes.');

@@ -27,7 +27,9 @@ function hostServing(repo: string, served: Record<string, Uint8Array>, requested
   return (async (input: RequestInfo | URL) => {
     const url = String(input);
     requested.push(url);
-    const path = url.startsWith(`${HOST}/${repo}/resolve/main/`) ? url.slice(`${HOST}/${repo}/resolve/main/`.length) : null;
+    const path = url.startsWith(`${HOST}/${repo}/resolve/main/`)
+      ? url.slice(`${HOST}/${repo}/resolve/main/`.length)
+      : null;
     const bytes = path === null ? undefined : served[path];
     if (!bytes) return new Response('Entry not found', { status: 404, statusText: 'Not Found' });
     return new Response(bytes.slice(), { headers: { 'content-length': String(bytes.byteLength) } });
@@ -41,16 +43,30 @@ const localFiles = (extra: Partial<LocalModelFiles> = {}): LocalModelFiles => ({
   ...extra,
 });
 
-async function prepared(source: ModelSource, fetchImpl?: typeof fetch, onProgress?: (event: ProgressEvent) => void): Promise<PreparedModel> {
-  const loaded = await loadModelFiles(source, { appBase: APP_BASE, fetchImpl, onProgress, cacheStorage: createFakeCacheStorage() });
+async function prepared(
+  source: ModelSource,
+  fetchImpl?: typeof fetch,
+  onProgress?: (event: ProgressEvent) => void,
+): Promise<PreparedModel> {
+  const loaded = await loadModelFiles(source, {
+    appBase: APP_BASE,
+    fetchImpl,
+    onProgress,
+    cacheStorage: createFakeCacheStorage(),
+  });
   return prepareModel(loaded, 'wasm', 1);
 }
 
 async function outputsOf(model: PreparedModel): Promise<Record<string, number[]>> {
-  const ids = [[2, 5, 6, 7, 3], [2, 8, 9, 3, 0]];
+  const ids = [
+    [2, 5, 6, 7, 3],
+    [2, 8, 9, 3, 0],
+  ];
   const mask = ids.map((row) => row.map((id) => (id === 0 ? 0 : 1)));
   const result = await model.session.run(textFeeds(ids, mask), ['logits', 'last_hidden_state', 'classifier_logits']);
-  return Object.fromEntries(Object.entries(result).map(([name, tensor]) => [name, Array.from(tensor.data as Float32Array)]));
+  return Object.fromEntries(
+    Object.entries(result).map(([name, tensor]) => [name, Array.from(tensor.data as Float32Array)]),
+  );
 }
 
 describe('a model with its weights in an external data file', () => {
@@ -58,7 +74,10 @@ describe('a model with its weights in an external data file', () => {
   let inlineOutputs: Record<string, number[]>;
 
   beforeAll(async () => {
-    inline = await prepared({ kind: 'files', files: localFiles({ onnx: { name: 'model.onnx', bytes: buffer(files.inline) } }) });
+    inline = await prepared({
+      kind: 'files',
+      files: localFiles({ onnx: { name: 'model.onnx', bytes: buffer(files.inline) } }),
+    });
     inlineOutputs = await outputsOf(inline);
   });
 
@@ -73,8 +92,20 @@ describe('a model with its weights in an external data file', () => {
     const requested: string[] = [];
     const events: ProgressEvent[] = [];
     const cacheStorage = createFakeCacheStorage();
-    const fetchImpl = hostServing('tests/ext', { 'onnx/model.onnx': files.onnx, 'onnx/model.onnx_data': files.data, 'tokenizer.json': files.tokenizer, 'config.json': files.config }, requested);
-    const loaded = await loadModelFiles({ kind: 'hub', repo: 'tests/ext', host: HOST }, { appBase: APP_BASE, fetchImpl, cacheStorage, onProgress: (event) => events.push(event) });
+    const fetchImpl = hostServing(
+      'tests/ext',
+      {
+        'onnx/model.onnx': files.onnx,
+        'onnx/model.onnx_data': files.data,
+        'tokenizer.json': files.tokenizer,
+        'config.json': files.config,
+      },
+      requested,
+    );
+    const loaded = await loadModelFiles(
+      { kind: 'hub', repo: 'tests/ext', host: HOST },
+      { appBase: APP_BASE, fetchImpl, cacheStorage, onProgress: (event) => events.push(event) },
+    );
     const model = await prepareModel(loaded, 'wasm', 1);
 
     expect(requested).toContain(`${HOST}/tests/ext/resolve/main/onnx/model.onnx_data`);
@@ -86,9 +117,16 @@ describe('a model with its weights in an external data file', () => {
     expect(onnxSizeKnown).toBeGreaterThan(0);
     expect(overall.slice(0, onnxSizeKnown).every((fraction) => fraction === null)).toBe(true);
     expect(overall.at(-1)).toBe(1);
-    expect(events.filter((event) => event.file === 'onnx/model.onnx_data').map((event) => event.status)).toContain('done');
+    expect(events.filter((event) => event.file === 'onnx/model.onnx_data').map((event) => event.status)).toContain(
+      'done',
+    );
     const cached = await listCachedModels(cacheStorage);
-    expect(cached[0].files.map((file) => file.file).sort()).toEqual(['config.json', 'onnx/model.onnx', 'onnx/model.onnx_data', 'tokenizer.json']);
+    expect(cached[0].files.map((file) => file.file).sort()).toEqual([
+      'config.json',
+      'onnx/model.onnx',
+      'onnx/model.onnx_data',
+      'tokenizer.json',
+    ]);
     expect(await outputsOf(model)).toEqual(inlineOutputs);
     // Every tool is there: the embedding table was read from the data file.
     for (const tool of Object.values(model.info.tools)) expect(tool.available).toBe(true);
@@ -102,7 +140,9 @@ describe('a model with its weights in an external data file', () => {
     expect(Array.from(fromData.data)).toEqual(Array.from(fromInline.data));
     // Re-encoding the graph (as every later surgery does) keeps the weights.
     const reencoded = decodeModel(encodeModel(model.graph)).graph.initializer;
-    const inlineWeights = new Map(decodeModel(files.inline).graph.initializer.map((tensor) => [tensor.name, Array.from(tensor.rawData ?? [])]));
+    const inlineWeights = new Map(
+      decodeModel(files.inline).graph.initializer.map((tensor) => [tensor.name, Array.from(tensor.rawData ?? [])]),
+    );
     for (const tensor of reencoded) {
       expect(tensor.dataLocation ?? 0, tensor.name ?? '').toBe(0);
       expect(Array.from(tensor.rawData ?? []), tensor.name ?? '').toEqual(inlineWeights.get(tensor.name));
@@ -111,29 +151,46 @@ describe('a model with its weights in an external data file', () => {
   });
 
   it('loads from a folder URL given as …/onnx/model.onnx', async () => {
-    const fetchImpl = hostServing('tests/ext', { 'onnx/model.onnx': files.onnx, 'onnx/model.onnx_data': files.data, 'tokenizer.json': files.tokenizer }, []);
+    const fetchImpl = hostServing(
+      'tests/ext',
+      { 'onnx/model.onnx': files.onnx, 'onnx/model.onnx_data': files.data, 'tokenizer.json': files.tokenizer },
+      [],
+    );
     const model = await prepared({ kind: 'url', url: `${HOST}/tests/ext/resolve/main/onnx/model.onnx` }, fetchImpl);
     expect(await outputsOf(model)).toEqual(inlineOutputs);
     await model.release();
   });
 
   it('loads from local files when the data file is picked with the .onnx, under another location name too', async () => {
-    const model = await prepared({ kind: 'files', files: localFiles({ externalData: [{ name: 'model.onnx_data', bytes: buffer(files.data) }] }) });
+    const model = await prepared({
+      kind: 'files',
+      files: localFiles({ externalData: [{ name: 'model.onnx_data', bytes: buffer(files.data) }] }),
+    });
     expect(await outputsOf(model)).toEqual(inlineOutputs);
     await model.release();
 
     const nested = externalDataFiles('weights/model.bin');
     const fromFolder = await prepared({
       kind: 'files',
-      files: { ...localFiles(), onnx: { name: 'model.onnx', bytes: buffer(nested.onnx) }, externalData: [{ name: 'model.bin', bytes: buffer(nested.data) }] },
+      files: {
+        ...localFiles(),
+        onnx: { name: 'model.onnx', bytes: buffer(nested.onnx) },
+        externalData: [{ name: 'model.bin', bytes: buffer(nested.data) }],
+      },
     });
     expect(await outputsOf(fromFolder)).toEqual(inlineOutputs);
     await fromFolder.release();
   });
 
   it('names the data file when the host does not have it', async () => {
-    const fetchImpl = hostServing('tests/ext', { 'onnx/model.onnx': files.onnx, 'tokenizer.json': files.tokenizer }, []);
-    const failure = await prepared({ kind: 'hub', repo: 'tests/ext', host: HOST }, fetchImpl).catch((error: Error) => error);
+    const fetchImpl = hostServing(
+      'tests/ext',
+      { 'onnx/model.onnx': files.onnx, 'tokenizer.json': files.tokenizer },
+      [],
+    );
+    const failure = await prepared({ kind: 'hub', repo: 'tests/ext', host: HOST }, fetchImpl).catch(
+      (error: Error) => error,
+    );
     expect(failure).toBeInstanceOf(ModelLoadError);
     expect((failure as Error).message).toBe(
       'tests/ext keeps its weights in a separate external data file next to onnx/model.onnx, and it could not be downloaded: onnx/model.onnx_data was not found on hub.test (404). Check the repo id, revision and host.',
@@ -142,7 +199,10 @@ describe('a model with its weights in an external data file', () => {
 
   it('says so when the data file is shorter than the references in the .onnx need', async () => {
     const cut = files.data.slice(0, files.data.byteLength - 100);
-    const failure = await prepared({ kind: 'files', files: localFiles({ externalData: [{ name: 'model.onnx_data', bytes: buffer(cut) }] }) }).catch((error: Error) => error);
+    const failure = await prepared({
+      kind: 'files',
+      files: localFiles({ externalData: [{ name: 'model.onnx_data', bytes: buffer(cut) }] }),
+    }).catch((error: Error) => error);
     expect(failure).toBeInstanceOf(ModelLoadError);
     expect((failure as Error).message).toMatch(
       /^model\.onnx: The external data file model\.onnx_data holds \d+ bytes, but initializer "[^"]+" needs bytes \d+ to \d+: the file is incomplete or belongs to another export of the model\.$/,
@@ -152,8 +212,14 @@ describe('a model with its weights in an external data file', () => {
   it('refuses a data location outside the model folder without fetching it', async () => {
     const escaping = externalDataFiles('../../other-repo/secret.bin');
     const requested: string[] = [];
-    const fetchImpl = hostServing('tests/ext', { 'onnx/model.onnx': escaping.onnx, 'tokenizer.json': files.tokenizer }, requested);
-    const failure = await prepared({ kind: 'hub', repo: 'tests/ext', host: HOST }, fetchImpl).catch((error: Error) => error);
+    const fetchImpl = hostServing(
+      'tests/ext',
+      { 'onnx/model.onnx': escaping.onnx, 'tokenizer.json': files.tokenizer },
+      requested,
+    );
+    const failure = await prepared({ kind: 'hub', repo: 'tests/ext', host: HOST }, fetchImpl).catch(
+      (error: Error) => error,
+    );
     expect((failure as Error).message).toBe(
       'onnx/model.onnx names its external data file "../../other-repo/secret.bin", which is not a path inside the model folder, so it is not loaded.',
     );
@@ -161,9 +227,17 @@ describe('a model with its weights in an external data file', () => {
   });
 
   it('keeps the model loaded before when the data file was not picked', async () => {
-    const engine = new PlaygroundEngine({ appBase: APP_BASE, environment: { crossOriginIsolated: false, hardwareConcurrency: 1 } });
-    const before = await engine.load({ kind: 'files', files: localFiles({ onnx: { name: 'good.onnx', bytes: buffer(files.inline) } }) }, { executionProvider: 'wasm' });
-    const failure = await engine.load({ kind: 'files', files: localFiles() }, { executionProvider: 'wasm' }).catch((error: Error) => error);
+    const engine = new PlaygroundEngine({
+      appBase: APP_BASE,
+      environment: { crossOriginIsolated: false, hardwareConcurrency: 1 },
+    });
+    const before = await engine.load(
+      { kind: 'files', files: localFiles({ onnx: { name: 'good.onnx', bytes: buffer(files.inline) } }) },
+      { executionProvider: 'wasm' },
+    );
+    const failure = await engine
+      .load({ kind: 'files', files: localFiles() }, { executionProvider: 'wasm' })
+      .catch((error: Error) => error);
     expect((failure as Error).message).toBe(
       'model.onnx keeps its weights in a separate external data file, model.onnx_data, which was not among the files picked. Pick or drop model.onnx_data together with model.onnx and tokenizer.json.',
     );

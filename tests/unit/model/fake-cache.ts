@@ -8,7 +8,8 @@ export function createFakeCacheStorage(): CacheStorageLike & { stores: Map<strin
     async open(name: string) {
       const store = stores.get(name) ?? new Map<string, Response>();
       stores.set(name, store);
-      const key = (request: RequestInfo | URL) => (typeof request === 'string' ? request : request instanceof URL ? request.href : request.url);
+      const key = (request: RequestInfo | URL) =>
+        typeof request === 'string' ? request : request instanceof URL ? request.href : request.url;
       const cache = {
         async match(request: RequestInfo | URL) {
           return store.get(key(request))?.clone();

@@ -50,7 +50,9 @@ describe('ModelTokenizer', () => {
   });
 
   it('rejects files that are not Hugging Face tokenizers with a clear message', () => {
-    expect(() => new ModelTokenizer('{"model": {"type": "WordPiece", "vocab": ', null)).toThrow(/tokenizer\.json is not valid JSON/);
+    expect(() => new ModelTokenizer('{"model": {"type": "WordPiece", "vocab": ', null)).toThrow(
+      /tokenizer\.json is not valid JSON/,
+    );
     expect(() => new ModelTokenizer('[1, 2]', null)).toThrow(/tokenizer\.json must hold a JSON object/);
     expect(() => new ModelTokenizer('{"hello": "world"}', null)).toThrow(/no "model" section/);
   });

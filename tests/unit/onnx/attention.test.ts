@@ -1,13 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { decodeModel, encodeModel, exposeAttention, findAttentionSoftmaxes, OnnxGraphError } from '../../../src/core/onnx';
+import {
+  decodeModel,
+  encodeModel,
+  exposeAttention,
+  findAttentionSoftmaxes,
+  OnnxGraphError,
+} from '../../../src/core/onnx';
 import { fusedAttentionModel, singleMatMulModel } from '../../helpers/onnx-bad-models';
 import { referenceForward } from '../../helpers/onnx-reference-forward';
 import { floats, runOnce, textFeeds } from '../../helpers/onnx-runtime';
 import { buildTinyTransformer } from '../../helpers/tiny-transformer';
 
-const ids = [[2, 20, 10, 25, 16, 3], [2, 26, 8, 27, 3, 0]];
-const mask = [[1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 1, 0]];
-const types = [[0, 0, 0, 0, 1, 1], [0, 0, 0, 0, 0, 0]];
+const ids = [
+  [2, 20, 10, 25, 16, 3],
+  [2, 26, 8, 27, 3, 0],
+];
+const mask = [
+  [1, 1, 1, 1, 1, 1],
+  [1, 1, 1, 1, 1, 0],
+];
+const types = [
+  [0, 0, 0, 0, 1, 1],
+  [0, 0, 0, 0, 0, 0],
+];
 
 describe('exposeAttention', () => {
   const variants = [
@@ -46,7 +61,8 @@ describe('exposeAttention', () => {
       expect(batch1Head0Row0[seq - 1]).toBeLessThan(1e-6);
       let hiddenError = 0;
       const hidden = floats(results.last_hidden_state);
-      for (let i = 0; i < hidden.length; i++) hiddenError = Math.max(hiddenError, Math.abs(hidden[i] - reference.lastHiddenState[i]));
+      for (let i = 0; i < hidden.length; i++)
+        hiddenError = Math.max(hiddenError, Math.abs(hidden[i] - reference.lastHiddenState[i]));
       expect(hiddenError).toBeLessThan(1e-4);
     });
   }
@@ -69,13 +85,19 @@ describe('exposeAttention', () => {
   it('finds heads from the head-splitting Reshape for other sizes', () => {
     const tiny = buildTinyTransformer({ layers: 3, heads: 4, hidden: 8 });
     const softmaxes = findAttentionSoftmaxes(decodeModel(tiny.bytes));
-    expect(softmaxes.map((softmax) => [softmax.layer, softmax.heads, softmax.headSize])).toEqual([[0, 4, 2], [1, 4, 2], [2, 4, 2]]);
+    expect(softmaxes.map((softmax) => [softmax.layer, softmax.heads, softmax.headSize])).toEqual([
+      [0, 4, 2],
+      [1, 4, 2],
+      [2, 4, 2],
+    ]);
   });
 
   it('numbers layers topologically even when the nodes are stored out of order', () => {
     const model = decodeModel(buildTinyTransformer({ layers: 3 }).bytes);
     model.graph.node.reverse();
-    expect(findAttentionSoftmaxes(model).map((softmax) => softmax.node.name)).toEqual([0, 1, 2].map((l) => `/layers.${l}/attention/Softmax`));
+    expect(findAttentionSoftmaxes(model).map((softmax) => softmax.node.name)).toEqual(
+      [0, 1, 2].map((l) => `/layers.${l}/attention/Softmax`),
+    );
   });
 
   it('refuses graphs without attention Softmax nodes with a typed error', () => {

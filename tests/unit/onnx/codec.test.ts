@@ -23,22 +23,58 @@ function modelWithEveryCorner(): OnnxModel {
   model.modelVersion = 3;
   model.metadataProps = [{ key: 'license', value: 'MIT' }];
   model.graph.docString = 'graph doc';
-  model.graph.valueInfo = [{ name: 'some_value', type: { tensorType: { elemType: 1, shape: { dim: [{ dimParam: 'batch', denotation: 'DATA_BATCH' }, { dimValue: 4 }] } } }, docString: 'vi' }];
+  model.graph.valueInfo = [
+    {
+      name: 'some_value',
+      type: {
+        tensorType: { elemType: 1, shape: { dim: [{ dimParam: 'batch', denotation: 'DATA_BATCH' }, { dimValue: 4 }] } },
+      },
+      docString: 'vi',
+    },
+  ];
   model.graph.initializer.push(
     { name: 'float_data_tensor', dims: [3], dataType: 1, floatData: [1.5, -2, 3.25] },
     { name: 'int64_data_tensor', dims: [2], dataType: 7, int64Data: [9007199254740991, -5] },
     { name: 'double_data_tensor', dims: [1], dataType: 11, doubleData: [0.1] },
     { name: 'string_tensor', dims: [1], dataType: 8, stringData: [new TextEncoder().encode('hello')] },
-    { name: 'external_tensor', dims: [2], dataType: 1, dataLocation: 1, externalData: [{ key: 'location', value: 'w.bin' }, { key: 'offset', value: '4096' }] },
+    {
+      name: 'external_tensor',
+      dims: [2],
+      dataType: 1,
+      dataLocation: 1,
+      externalData: [
+        { key: 'location', value: 'w.bin' },
+        { key: 'offset', value: '4096' },
+      ],
+    },
   );
-  model.graph.sparseInitializer = [{ values: { name: 'sparse', dims: [1], dataType: 1, floatData: [7] }, indices: { dims: [1], dataType: 7, int64Data: [2] }, dims: [4] }];
-  model.graph.quantizationAnnotation = [{ tensorName: 'x', quantParameterTensorNames: [{ key: 'SCALE_TENSOR', value: 's' }] }];
-  model.functions = [{ name: 'MyFn', domain: 'custom', input: ['a'], output: ['b'], attribute: ['alpha'], node: [{ opType: 'Identity', input: ['a'], output: ['b'] }], opsetImport: [{ domain: '', version: 17 }] }];
+  model.graph.sparseInitializer = [
+    {
+      values: { name: 'sparse', dims: [1], dataType: 1, floatData: [7] },
+      indices: { dims: [1], dataType: 7, int64Data: [2] },
+      dims: [4],
+    },
+  ];
+  model.graph.quantizationAnnotation = [
+    { tensorName: 'x', quantParameterTensorNames: [{ key: 'SCALE_TENSOR', value: 's' }] },
+  ];
+  model.functions = [
+    {
+      name: 'MyFn',
+      domain: 'custom',
+      input: ['a'],
+      output: ['b'],
+      attribute: ['alpha'],
+      node: [{ opType: 'Identity', input: ['a'], output: ['b'] }],
+      opsetImport: [{ domain: '', version: 17 }],
+    },
+  ];
   model.trainingInfo = [{ updateBinding: [{ key: 'w', value: 'w_new' }] }];
   return model;
 }
 
-const plainObject = (model: OnnxModel) => modelProtoType().toObject(model as never, { longs: String, bytes: Array, defaults: false });
+const plainObject = (model: OnnxModel) =>
+  modelProtoType().toObject(model as never, { longs: String, bytes: Array, defaults: false });
 
 describe('ONNX decode / encode', () => {
   it('round-trips the tiny model byte for byte', () => {
@@ -56,7 +92,9 @@ describe('ONNX decode / encode', () => {
     const external = once.graph.initializer.find((tensor) => tensor.name === 'external_tensor')!;
     expect(external.dataLocation).toBe(1);
     expect(external.externalData?.map((entry) => entry.key)).toEqual(['location', 'offset']);
-    expect(once.graph.initializer.find((tensor) => tensor.name === 'int64_data_tensor')!.int64Data!.map(String)).toEqual(['9007199254740991', '-5']);
+    expect(
+      once.graph.initializer.find((tensor) => tensor.name === 'int64_data_tensor')!.int64Data!.map(String),
+    ).toEqual(['9007199254740991', '-5']);
     expect(once.metadataProps).toEqual([expect.objectContaining({ key: 'license', value: 'MIT' })]);
     expect(once.graph.valueInfo![0].type!.tensorType!.shape!.dim![0].denotation).toBe('DATA_BATCH');
   });
@@ -73,8 +111,12 @@ describe('ONNX decode / encode', () => {
     expect([...model.encode({ opsetImport: [{}] }).finish()]).toEqual([0x42, 0x00]);
     expect([...model.encode({ functions: [{}] }).finish()]).toEqual([0xca, 0x01, 0x00]);
     // NodeProto.domain is 7, AttributeProto.type is 20 (0xa0 0x01).
-    expect([...modelProtoType().lookupType('onnx.NodeProto').encode({ domain: 'd' }).finish()]).toEqual([0x3a, 0x01, 0x64]);
-    expect([...modelProtoType().lookupType('onnx.AttributeProto').encode({ type: 2 }).finish()]).toEqual([0xa0, 0x01, 0x02]);
+    expect([...modelProtoType().lookupType('onnx.NodeProto').encode({ domain: 'd' }).finish()]).toEqual([
+      0x3a, 0x01, 0x64,
+    ]);
+    expect([...modelProtoType().lookupType('onnx.AttributeProto').encode({ type: 2 }).finish()]).toEqual([
+      0xa0, 0x01, 0x02,
+    ]);
   });
 
   it('gives identical onnxruntime outputs for the re-encoded model', async () => {
@@ -109,6 +151,10 @@ describe('ONNX decode / encode', () => {
     expect(formatError(new Uint8Array()).message).toMatch(/empty/);
     expect(formatError(new Uint8Array([0x08, 0x96, 0x01])).message).toMatch(/no graph/);
     expect(formatError(new TextEncoder().encode('{"model_type": "bert"}')).message).toMatch(/not an ONNX model/);
-    expect(formatError(encodeModel({ irVersion: 8, opsetImport: [], graph: { node: [], initializer: [], input: [], output: [] } })).message).toMatch(/no opset_import/);
+    expect(
+      formatError(
+        encodeModel({ irVersion: 8, opsetImport: [], graph: { node: [], initializer: [], input: [], output: [] } }),
+      ).message,
+    ).toMatch(/no opset_import/);
   });
 });

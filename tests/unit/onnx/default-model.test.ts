@@ -5,7 +5,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeModel, describeModel, encodeModel, exposeAttention, insertMcDropout, makeDropoutFeeds, readTokenEmbeddings, restrictMlmHeadToPositions } from '../../../src/core/onnx';
+import {
+  decodeModel,
+  describeModel,
+  encodeModel,
+  exposeAttention,
+  insertMcDropout,
+  makeDropoutFeeds,
+  readTokenEmbeddings,
+  restrictMlmHeadToPositions,
+} from '../../../src/core/onnx';
 import { createRng } from '../../../src/core/random';
 import { createSession, floats, ort, runOnce, textFeeds, toOrtFeeds } from '../../helpers/onnx-runtime';
 
@@ -23,8 +32,15 @@ interface ReferenceCase {
   classifier_probs: number[];
   mlm: { masked_position: number; top10_ids: number[]; top10_probs: number[] } | null;
 }
-const reference = JSON.parse(readFileSync(join(folder, 'reference', 'reference.json'), 'utf8')) as { cases: ReferenceCase[] };
-const feedsOf = (c: ReferenceCase, copies = 1) => textFeeds(Array.from({ length: copies }, () => c.input_ids), Array.from({ length: copies }, () => c.attention_mask), Array.from({ length: copies }, () => c.token_type_ids));
+const reference = JSON.parse(readFileSync(join(folder, 'reference', 'reference.json'), 'utf8')) as {
+  cases: ReferenceCase[];
+};
+const feedsOf = (c: ReferenceCase, copies = 1) =>
+  textFeeds(
+    Array.from({ length: copies }, () => c.input_ids),
+    Array.from({ length: copies }, () => c.attention_mask),
+    Array.from({ length: copies }, () => c.token_type_ids),
+  );
 
 function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let max = 0;
@@ -50,13 +66,25 @@ describe('default model playground-bert-mini', () => {
     const model = decodeModel(bytes);
     for (const description of [describeModel(model), describeModel(model, config)]) {
       expect(description).toMatchObject({
-        opset: 17, layers: 4, headsPerLayer: 4, hiddenSize: 128, vocabSize: 8000, attentionSoftmaxCount: 4,
-        roles: { fillMask: 'logits', classification: 'classifier_logits', sentenceEmbeddings: 'last_hidden_state', numLabels: 8 },
+        opset: 17,
+        layers: 4,
+        headsPerLayer: 4,
+        hiddenSize: 128,
+        vocabSize: 8000,
+        attentionSoftmaxCount: 4,
+        roles: {
+          fillMask: 'logits',
+          classification: 'classifier_logits',
+          sentenceEmbeddings: 'last_hidden_state',
+          numLabels: 8,
+        },
         warnings: [],
       });
       expect(description.producer).toMatch(/^pytorch/);
       for (const capability of Object.values(description.capabilities)) expect(capability.available).toBe(true);
-      expect(description.capabilities.mcDropout.reason).toMatch(/4 attention Softmax node\(s\) and on 8 residual branch/);
+      expect(description.capabilities.mcDropout.reason).toMatch(
+        /4 attention Softmax node\(s\) and on 8 residual branch/,
+      );
     }
   });
 
@@ -80,11 +108,19 @@ describe('default model playground-bert-mini', () => {
         expect(maxAbsDifference(softmax(floats(results.classifier_logits)), c.classifier_probs)).toBeLessThan(1e-5);
         if (c.mlm) {
           const vocab = 8000;
-          const row = floats(results.logits).subarray(c.mlm.masked_position * vocab, (c.mlm.masked_position + 1) * vocab);
+          const row = floats(results.logits).subarray(
+            c.mlm.masked_position * vocab,
+            (c.mlm.masked_position + 1) * vocab,
+          );
           const probs = softmax(row);
           const top = [...probs.keys()].sort((a, b) => probs[b] - probs[a]).slice(0, 10);
           expect(top).toEqual(c.mlm.top10_ids);
-          expect(maxAbsDifference(top.map((id) => probs[id]), c.mlm.top10_probs)).toBeLessThan(1e-5);
+          expect(
+            maxAbsDifference(
+              top.map((id) => probs[id]),
+              c.mlm.top10_probs,
+            ),
+          ).toBeLessThan(1e-5);
         }
       }
     } finally {
@@ -100,7 +136,8 @@ describe('default model playground-bert-mini', () => {
     const plain = await runOnce(bytes, feedsOf(c, 3));
     const session = await createSession(encodeModel(model));
     try {
-      const run = (p: number, seed: number) => session.run({ ...feedsOf(c, 3), ...toOrtFeeds(makeDropoutFeeds(plan, { rows: 3, seq }, createRng(seed), p)) });
+      const run = (p: number, seed: number) =>
+        session.run({ ...feedsOf(c, 3), ...toOrtFeeds(makeDropoutFeeds(plan, { rows: 3, seq }, createRng(seed), p)) });
       const atZero = await run(0, 1);
       for (const name of ['logits', 'last_hidden_state', 'classifier_logits']) {
         expect(Array.from(floats(atZero[name]))).toEqual(Array.from(floats(plain[name])));
@@ -136,7 +173,9 @@ describe('default model playground-bert-mini', () => {
       if (p === 0) {
         const size = floats(plain.classifier_logits).length;
         for (let row = 0; row < samples; row++) {
-          expect(Array.from(floats(fromTiled.classifier_logits).subarray(row * size, (row + 1) * size))).toEqual(Array.from(floats(plain.classifier_logits)));
+          expect(Array.from(floats(fromTiled.classifier_logits).subarray(row * size, (row + 1) * size))).toEqual(
+            Array.from(floats(plain.classifier_logits)),
+          );
         }
       }
     }
@@ -146,21 +185,34 @@ describe('default model playground-bert-mini', () => {
     const c = reference.cases.find((candidate) => candidate.mlm !== null)!;
     const { model, restriction } = restrictMlmHeadToPositions(decodeModel(bytes));
     expect(restriction).toMatchObject({ hiddenState: 'last_hidden_state', logitsOutput: 'logits' });
-    const results = await runOnce(encodeModel(model), { ...feedsOf(c), mlm_positions: new ort.Tensor('int64', BigInt64Array.of(BigInt(c.mlm!.masked_position)), [1]) });
+    const results = await runOnce(encodeModel(model), {
+      ...feedsOf(c),
+      mlm_positions: new ort.Tensor('int64', BigInt64Array.of(BigInt(c.mlm!.masked_position)), [1]),
+    });
     expect(results.logits.dims).toEqual([1, 8000]);
     const probs = softmax(floats(results.logits));
     const top = [...probs.keys()].sort((a, b) => probs[b] - probs[a]).slice(0, 10);
     expect(top).toEqual(c.mlm!.top10_ids);
-    expect(maxAbsDifference(top.map((id) => probs[id]), c.mlm!.top10_probs)).toBeLessThan(1e-5);
+    expect(
+      maxAbsDifference(
+        top.map((id) => probs[id]),
+        c.mlm!.top10_probs,
+      ),
+    ).toBeLessThan(1e-5);
   });
 
   it('reads the 8000 × 128 token-embedding table', () => {
     const model = decodeModel(bytes);
     const embeddings = readTokenEmbeddings(model);
-    expect(embeddings).toMatchObject({ vocabSize: 8000, hiddenSize: 128, initializerName: 'embeddings.word_embeddings.weight', storedType: 'float32' });
+    expect(embeddings).toMatchObject({
+      vocabSize: 8000,
+      hiddenSize: 128,
+      initializerName: 'embeddings.word_embeddings.weight',
+      storedType: 'float32',
+    });
     const raw = model.graph.initializer.find((tensor) => tensor.name === embeddings.initializerName)!.rawData!;
     const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-    for (const index of [0, 1, 127, 128, 500_000, 8000 * 128 - 1]) expect(embeddings.data[index]).toBe(view.getFloat32(index * 4, true));
+    for (const index of [0, 1, 127, 128, 500_000, 8000 * 128 - 1])
+      expect(embeddings.data[index]).toBe(view.getFloat32(index * 4, true));
   });
 });
-

@@ -1,8 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { decodeModel, describeModel, encodeModel, findAttentionSoftmaxes, findResidualSites, inspectModelBytes } from '../../../src/core/onnx';
+import {
+  decodeModel,
+  describeModel,
+  encodeModel,
+  findAttentionSoftmaxes,
+  findResidualSites,
+  inspectModelBytes,
+} from '../../../src/core/onnx';
 import { GraphIndex } from '../../../src/core/onnx/graph';
 import type { OnnxModel } from '../../../src/core/onnx/types';
-import { externalDataModel, fusedAttentionModel, randomBytes, singleMatMulModel, truncatedModelBytes } from '../../helpers/onnx-bad-models';
+import {
+  externalDataModel,
+  fusedAttentionModel,
+  randomBytes,
+  singleMatMulModel,
+  truncatedModelBytes,
+} from '../../helpers/onnx-bad-models';
 import { buildTinyTransformer, tinyConfigJson } from '../../helpers/tiny-transformer';
 
 describe('describeModel', () => {
@@ -28,7 +41,12 @@ describe('describeModel', () => {
       vocabSize: tiny.config.vocab,
       attentionSoftmaxCount: 2,
       looksLikeTransformer: true,
-      roles: { fillMask: 'logits', classification: 'classifier_logits', sentenceEmbeddings: 'last_hidden_state', numLabels: 3 },
+      roles: {
+        fillMask: 'logits',
+        classification: 'classifier_logits',
+        sentenceEmbeddings: 'last_hidden_state',
+        numLabels: 3,
+      },
       warnings: [],
     });
     for (const capability of Object.values(description.capabilities)) expect(capability.available).toBe(true);
@@ -38,8 +56,17 @@ describe('describeModel', () => {
   it('prefers config.json and warns when it disagrees with the graph', () => {
     const tiny = buildTinyTransformer({ layers: 2, heads: 2, hidden: 16 });
     const model = decodeModel(tiny.bytes);
-    expect(describeModel(model, tinyConfigJson(tiny.config))).toMatchObject({ layers: 2, headsPerLayer: 2, hiddenSize: 16, warnings: [] });
-    const wrong = describeModel(model, { ...tinyConfigJson(tiny.config), num_hidden_layers: 6, num_attention_heads: 8 });
+    expect(describeModel(model, tinyConfigJson(tiny.config))).toMatchObject({
+      layers: 2,
+      headsPerLayer: 2,
+      hiddenSize: 16,
+      warnings: [],
+    });
+    const wrong = describeModel(model, {
+      ...tinyConfigJson(tiny.config),
+      num_hidden_layers: 6,
+      num_attention_heads: 8,
+    });
     expect(wrong).toMatchObject({ layers: 6, headsPerLayer: 8 });
     expect(wrong.warnings.join(' ')).toMatch(/6 layers but the graph has 2/);
     expect(wrong.warnings.join(' ')).toMatch(/8 heads per layer but the graph splits attention into 2/);
@@ -56,7 +83,10 @@ describe('describeModel', () => {
     const description = describeModel(decodeModel(encodeModel(singleMatMulModel())));
     expect(description.looksLikeTransformer).toBe(false);
     expect(description.layers).toBeNull();
-    expect(description.capabilities.attention).toEqual({ available: false, reason: expect.stringMatching(/^not a transformer: no attention Softmax nodes found/) });
+    expect(description.capabilities.attention).toEqual({
+      available: false,
+      reason: expect.stringMatching(/^not a transformer: no attention Softmax nodes found/),
+    });
     expect(description.capabilities.tokenEmbeddings.reason).toMatch(/no "input_ids" input/);
     expect(description.capabilities.classification.available).toBe(false);
     expect(description.warnings.join(' ')).toMatch(/does not look like a transformer/);
@@ -67,7 +97,9 @@ describe('describeModel', () => {
     expect(description.fusedAttentionOps).toEqual({ 'com.microsoft.Attention': 1 });
     expect(description.looksLikeTransformer).toBe(true);
     expect(description.capabilities.attention.available).toBe(false);
-    expect(description.capabilities.attention.reason).toMatch(/fused attention ops \(com\.microsoft\.Attention ×1\).*attention view unavailable.*Embeddings and analogies still work/);
+    expect(description.capabilities.attention.reason).toMatch(
+      /fused attention ops \(com\.microsoft\.Attention ×1\).*attention view unavailable.*Embeddings and analogies still work/,
+    );
     expect(description.capabilities.mcDropout.available).toBe(false);
     expect(description.capabilities.tokenEmbeddings.available).toBe(true);
     expect(description.capabilities.sentenceEmbeddings.available).toBe(true);
@@ -77,7 +109,10 @@ describe('describeModel', () => {
     const description = describeModel(decodeModel(encodeModel(externalDataModel())));
     expect(description.externalDataInitializers).toEqual(['embeddings.word_embeddings.weight']);
     expect(description.warnings.join(' ')).toMatch(/external data files/);
-    expect(description.capabilities.tokenEmbeddings).toEqual({ available: false, reason: expect.stringMatching(/stored as external data/) });
+    expect(description.capabilities.tokenEmbeddings).toEqual({
+      available: false,
+      reason: expect.stringMatching(/stored as external data/),
+    });
     expect(description.capabilities.attention.available).toBe(true);
   });
 
@@ -92,30 +127,41 @@ describe('describeModel', () => {
     return model;
   };
 
-  it.each(['Sigmoid', 'Relu'] as const)('describes attention computed by %s (no Softmax) as attention it cannot show, not as "not a transformer"', (op) => {
-    const description = describeModel(withoutSoftmax(op));
-    expect(description.attentionSoftmaxCount).toBe(0);
-    expect(description.looksLikeTransformer).toBe(true);
-    expect(description.layers).toBe(2);
-    expect(description.warnings).toEqual([]);
-    expect(description.capabilities.attention).toEqual({
-      available: false,
-      reason: 'attention weights are not computed by a Softmax node, so the attention view and attention-site dropout are unavailable. Embeddings and analogies still work.',
-    });
-    expect(description.capabilities.mcDropout).toEqual({
-      available: false,
-      reason: 'attention weights are not computed by a Softmax node, and MC dropout places its layers by those nodes: the 4 residual branch(es) found in 2 layer(s) cannot take dropout in this model.',
-    });
-    for (const tool of ['tokenEmbeddings', 'fillMask', 'classification', 'sentenceEmbeddings'] as const) expect(description.capabilities[tool].available, tool).toBe(true);
-  });
+  it.each(['Sigmoid', 'Relu'] as const)(
+    'describes attention computed by %s (no Softmax) as attention it cannot show, not as "not a transformer"',
+    (op) => {
+      const description = describeModel(withoutSoftmax(op));
+      expect(description.attentionSoftmaxCount).toBe(0);
+      expect(description.looksLikeTransformer).toBe(true);
+      expect(description.layers).toBe(2);
+      expect(description.warnings).toEqual([]);
+      expect(description.capabilities.attention).toEqual({
+        available: false,
+        reason:
+          'attention weights are not computed by a Softmax node, so the attention view and attention-site dropout are unavailable. Embeddings and analogies still work.',
+      });
+      expect(description.capabilities.mcDropout).toEqual({
+        available: false,
+        reason:
+          'attention weights are not computed by a Softmax node, and MC dropout places its layers by those nodes: the 4 residual branch(es) found in 2 layer(s) cannot take dropout in this model.',
+      });
+      for (const tool of ['tokenEmbeddings', 'fillMask', 'classification', 'sentenceEmbeddings'] as const)
+        expect(description.capabilities[tool].available, tool).toBe(true);
+    },
+  );
 
   it('finds the same residual branches, layer by layer, from the attention MatMuls when there is no Softmax', () => {
-    for (const options of [{ layers: 3 }, { layers: 2, layerNorm: 'decomposed' }, { layers: 2, preLayerNorm: true }] as const) {
+    for (const options of [
+      { layers: 3 },
+      { layers: 2, layerNorm: 'decomposed' },
+      { layers: 2, preLayerNorm: true },
+    ] as const) {
       const plain = decodeModel(buildTinyTransformer(options).bytes);
       const anchored = findResidualSites(new GraphIndex(plain.graph), findAttentionSoftmaxes(plain));
       const sigmoid = withoutSoftmax('Sigmoid', options);
       const unanchored = findResidualSites(new GraphIndex(sigmoid.graph), []);
-      const summary = (sites: typeof anchored) => sites.map((site) => [site.addNode.name, site.layer, site.position, site.branchInput, site.normKind]);
+      const summary = (sites: typeof anchored) =>
+        sites.map((site) => [site.addNode.name, site.layer, site.position, site.branchInput, site.normKind]);
       expect(anchored.length, JSON.stringify(options)).toBe(options.layers * 2);
       expect(summary(unanchored), JSON.stringify(options)).toEqual(summary(anchored));
     }

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { decodeModel, encodeModel, exposeAttention, insertMcDropout, makeDropoutFeeds, OnnxGraphError, type McDropoutOptions } from '../../../src/core/onnx';
+import {
+  decodeModel,
+  encodeModel,
+  exposeAttention,
+  insertMcDropout,
+  makeDropoutFeeds,
+  OnnxGraphError,
+  type McDropoutOptions,
+} from '../../../src/core/onnx';
 import { createRng } from '../../../src/core/random';
 import { singleMatMulModel } from '../../helpers/onnx-bad-models';
 import { floats, ort, runOnce, textFeeds, toOrtFeeds, type Feeds } from '../../helpers/onnx-runtime';
@@ -30,7 +38,12 @@ function rowsOf(tensor: ort.Tensor): Float32Array[] {
 describe('insertMcDropout', () => {
   it('reproduces the plain model bit for bit at dropout_p = 0', async () => {
     const plain = await runOnce(tiny.bytes, repeated(3));
-    for (const options of [{}, { sites: ['attention'] }, { sites: ['hidden'] }, { stochasticLayers: { lastK: 1 } }] as McDropoutOptions[]) {
+    for (const options of [
+      {},
+      { sites: ['attention'] },
+      { sites: ['hidden'] },
+      { stochasticLayers: { lastK: 1 } },
+    ] as McDropoutOptions[]) {
       const { bytes, plan } = dropoutModel(options);
       const feeds = { ...repeated(3), ...toOrtFeeds(makeDropoutFeeds(plan, { rows: 3, seq }, createRng(11), 0)) };
       const dropped = await runOnce(bytes, feeds);
@@ -43,7 +56,10 @@ describe('insertMcDropout', () => {
     const withDropout = insertMcDropout(exposed.model);
     const names = [...OUTPUTS, ...exposed.attentionOutputs.map((output) => output.outputName)];
     const plain = await runOnce(encodeModel(exposed.model), repeated(2));
-    const dropped = await runOnce(encodeModel(withDropout.model), { ...repeated(2), ...toOrtFeeds(makeDropoutFeeds(withDropout.plan, { rows: 2, seq }, createRng(3), 0)) });
+    const dropped = await runOnce(encodeModel(withDropout.model), {
+      ...repeated(2),
+      ...toOrtFeeds(makeDropoutFeeds(withDropout.plan, { rows: 2, seq }, createRng(3), 0)),
+    });
     for (const name of names) expect(Array.from(floats(dropped[name]))).toEqual(Array.from(floats(plain[name])));
   });
 
@@ -70,7 +86,8 @@ describe('insertMcDropout', () => {
 
   it('gives different samples across batch rows and seeds, identical ones for the same seed', async () => {
     const { bytes, plan } = dropoutModel();
-    const run = (seed: number) => runOnce(bytes, { ...repeated(4), ...toOrtFeeds(makeDropoutFeeds(plan, { rows: 4, seq }, createRng(seed), 0.2)) });
+    const run = (seed: number) =>
+      runOnce(bytes, { ...repeated(4), ...toOrtFeeds(makeDropoutFeeds(plan, { rows: 4, seq }, createRng(seed), 0.2)) });
     const [a, b, again] = [await run(1), await run(2), await run(1)];
     for (const name of OUTPUTS) {
       expect(Array.from(floats(again[name]))).toEqual(Array.from(floats(a[name])));
@@ -126,7 +143,10 @@ describe('insertMcDropout', () => {
     expect(plan.stochasticLayers).toEqual([1]);
     expect(new Set(plan.sites.map((site) => site.layer))).toEqual(new Set([1]));
     expect(plan.sites.map((site) => site.kind)).toEqual(['attention', 'hidden', 'hidden']);
-    const results = await runOnce(bytes, { ...repeated(2), ...toOrtFeeds(makeDropoutFeeds(plan, { rows: 2, seq }, createRng(5), 0.5)) });
+    const results = await runOnce(bytes, {
+      ...repeated(2),
+      ...toOrtFeeds(makeDropoutFeeds(plan, { rows: 2, seq }, createRng(5), 0.5)),
+    });
     const [first, second] = rowsOf(results.logits);
     expect(Array.from(first)).not.toEqual(Array.from(second));
   });
@@ -151,12 +171,16 @@ describe('insertMcDropout', () => {
         let maxError = 0;
         for (let i = 0; i < a.length; i++) maxError = Math.max(maxError, Math.abs(a[i] - b[i]));
         expect(maxError).toBeLessThan(1e-5);
-        if (p === 0) for (const row of rowsOf(fromTiled[name])) expect(Array.from(row)).toEqual(Array.from(floats(plain[name])));
+        if (p === 0)
+          for (const row of rowsOf(fromTiled[name])) expect(Array.from(row)).toEqual(Array.from(floats(plain[name])));
       }
     }
   });
 
-  for (const [label, variant] of [['decomposed LayerNorm', { layerNorm: 'decomposed' }], ['pre-LN blocks', { preLayerNorm: true }]] as const) {
+  for (const [label, variant] of [
+    ['decomposed LayerNorm', { layerNorm: 'decomposed' }],
+    ['pre-LN blocks', { preLayerNorm: true }],
+  ] as const) {
     it(`finds every site and tiles with ${label}`, async () => {
       const other = buildTinyTransformer({ ...variant, seed: 77 });
       for (const stochasticLayers of ['all', { lastK: 1 }] as const) {
@@ -173,7 +197,9 @@ describe('insertMcDropout', () => {
           const a = floats(results.logits);
           const b = floats(batched.logits);
           for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i])).toBeLessThan(1e-5);
-          if (p === 0) for (const row of rowsOf(results.last_hidden_state)) expect(Array.from(row)).toEqual(Array.from(floats(plain.last_hidden_state)));
+          if (p === 0)
+            for (const row of rowsOf(results.last_hidden_state))
+              expect(Array.from(row)).toEqual(Array.from(floats(plain.last_hidden_state)));
         }
       }
     });
@@ -195,9 +221,11 @@ describe('insertMcDropout on a float16 model', () => {
     const plain = await runOnce(fp16Bytes, repeated(2));
     expect(plain.logits.type).toBe('float16');
     const bytes = encodeModel(model);
-    const run = (p: number) => runOnce(bytes, { ...repeated(2), ...toOrtFeeds(makeDropoutFeeds(plan, { rows: 2, seq }, createRng(8), p)) });
+    const run = (p: number) =>
+      runOnce(bytes, { ...repeated(2), ...toOrtFeeds(makeDropoutFeeds(plan, { rows: 2, seq }, createRng(8), p)) });
     const atZero = await run(0);
-    for (const name of OUTPUTS) expect(Array.from(atZero[name].data as Uint16Array)).toEqual(Array.from(plain[name].data as Uint16Array));
+    for (const name of OUTPUTS)
+      expect(Array.from(atZero[name].data as Uint16Array)).toEqual(Array.from(plain[name].data as Uint16Array));
     const sampled = await run(0.2);
     expect(Array.from(sampled.logits.data as Uint16Array)).not.toEqual(Array.from(plain.logits.data as Uint16Array));
   });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { decodeModel, encodeModel, float16BitsToFloat32, float32ToFloat16Bits, OnnxGraphError, readTokenEmbeddings } from '../../../src/core/onnx';
+import {
+  decodeModel,
+  encodeModel,
+  float16BitsToFloat32,
+  float32ToFloat16Bits,
+  OnnxGraphError,
+  readTokenEmbeddings,
+} from '../../../src/core/onnx';
 import { float16ArrayToFloat32 } from '../../../src/core/onnx/float16';
 import { externalDataModel, fusedAttentionModel, singleMatMulModel } from '../../helpers/onnx-bad-models';
 import { floats, runOnce, textFeeds } from '../../helpers/onnx-runtime';
@@ -9,7 +16,12 @@ describe('readTokenEmbeddings', () => {
   it('returns the float32 word-embedding initializer (raw_data)', () => {
     const tiny = buildTinyTransformer();
     const embeddings = readTokenEmbeddings(decodeModel(tiny.bytes));
-    expect(embeddings).toMatchObject({ vocabSize: tiny.config.vocab, hiddenSize: 16, initializerName: 'embeddings.word_embeddings.weight', storedType: 'float32' });
+    expect(embeddings).toMatchObject({
+      vocabSize: tiny.config.vocab,
+      hiddenSize: 16,
+      initializerName: 'embeddings.word_embeddings.weight',
+      storedType: 'float32',
+    });
     expect(Array.from(embeddings.data)).toEqual(Array.from(tiny.weights.word));
   });
 
@@ -31,9 +43,13 @@ describe('readTokenEmbeddings', () => {
     const tiny = buildTinyTransformer();
     const model = decodeModel(tiny.bytes);
     model.graph.initializer = model.graph.initializer.map((tensor) =>
-      tensor.name === tiny.wordEmbeddingName ? { name: tensor.name, dims: tensor.dims, dataType: 1, floatData: Array.from(tiny.weights.word) } : tensor,
+      tensor.name === tiny.wordEmbeddingName
+        ? { name: tensor.name, dims: tensor.dims, dataType: 1, floatData: Array.from(tiny.weights.word) }
+        : tensor,
     );
-    expect(Array.from(readTokenEmbeddings(decodeModel(encodeModel(model))).data)).toEqual(Array.from(tiny.weights.word));
+    expect(Array.from(readTokenEmbeddings(decodeModel(encodeModel(model))).data)).toEqual(
+      Array.from(tiny.weights.word),
+    );
   });
 
   it('converts a float16 embedding to float32 exactly, and the fp16 model runs', async () => {
@@ -50,10 +66,17 @@ describe('readTokenEmbeddings', () => {
     const model = decodeModel(tiny.bytes);
     model.graph.initializer = model.graph.initializer.map((tensor) =>
       tensor.name === tiny.wordEmbeddingName
-        ? { name: tensor.name, dims: tensor.dims, dataType: 10, int32Data: Array.from(new Uint16Array(new Uint8Array(tensor.rawData!).buffer)) }
+        ? {
+            name: tensor.name,
+            dims: tensor.dims,
+            dataType: 10,
+            int32Data: Array.from(new Uint16Array(new Uint8Array(tensor.rawData!).buffer)),
+          }
         : tensor,
     );
-    expect(Array.from(readTokenEmbeddings(decodeModel(encodeModel(model))).data)).toEqual(Array.from(tiny.weights.word));
+    expect(Array.from(readTokenEmbeddings(decodeModel(encodeModel(model))).data)).toEqual(
+      Array.from(tiny.weights.word),
+    );
   });
 
   it('says clearly when there is no reachable embedding table', () => {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { decodeModel, encodeModel, insertMcDropout, makeDropoutFeeds, OnnxGraphError, restrictMlmHeadToPositions } from '../../../src/core/onnx';
+import {
+  decodeModel,
+  encodeModel,
+  insertMcDropout,
+  makeDropoutFeeds,
+  OnnxGraphError,
+  restrictMlmHeadToPositions,
+} from '../../../src/core/onnx';
 import { createRng } from '../../../src/core/random';
 import { fusedAttentionModel } from '../../helpers/onnx-bad-models';
 import { floats, ort, runOnce, textFeeds, toOrtFeeds } from '../../helpers/onnx-runtime';
@@ -12,15 +19,27 @@ describe('restrictMlmHeadToPositions', () => {
     it(`computes logits only at the requested position of each row (LayerNorm ${layerNorm})`, async () => {
       const tiny = buildTinyTransformer({ layerNorm });
       const { model, restriction } = restrictMlmHeadToPositions(decodeModel(tiny.bytes));
-      expect(restriction).toMatchObject({ positionsInput: 'mlm_positions', logitsOutput: 'logits', hiddenState: expect.any(String) });
-      expect(model.graph.output.find((output) => output.name === 'logits')!.type!.tensorType!.shape!.dim!.length).toBe(2);
-      const ids = [[2, 20, 4, 25, 3], [2, 4, 16, 18, 3]];
+      expect(restriction).toMatchObject({
+        positionsInput: 'mlm_positions',
+        logitsOutput: 'logits',
+        hiddenState: expect.any(String),
+      });
+      expect(model.graph.output.find((output) => output.name === 'logits')!.type!.tensorType!.shape!.dim!.length).toBe(
+        2,
+      );
+      const ids = [
+        [2, 20, 4, 25, 3],
+        [2, 4, 16, 18, 3],
+      ];
       const full = await runOnce(tiny.bytes, textFeeds(ids));
       const picked = await runOnce(encodeModel(model), { ...textFeeds(ids), mlm_positions: positions([2, 1]) });
       const vocab = tiny.config.vocab;
       expect(picked.logits.dims).toEqual([2, vocab]);
       const fullLogits = floats(full.logits);
-      const expected = [...fullLogits.subarray(2 * vocab, 3 * vocab), ...fullLogits.subarray((5 + 1) * vocab, (5 + 2) * vocab)];
+      const expected = [
+        ...fullLogits.subarray(2 * vocab, 3 * vocab),
+        ...fullLogits.subarray((5 + 1) * vocab, (5 + 2) * vocab),
+      ];
       const actual = floats(picked.logits);
       for (let i = 0; i < expected.length; i++) expect(Math.abs(actual[i] - expected[i])).toBeLessThan(1e-5);
       // Other outputs are unchanged.

@@ -26,6 +26,7 @@ describe('static ONNX codec', () => {
     for (const [, field] of ONNX_PROTO.matchAll(/^\s*(?:optional|repeated|required)\s+[\w.]+\s+(\w+)\s*=/gm)) {
       expect(code, `field ${field}`).toContain(`.${toCamel(field)}`);
     }
-    for (const [, message] of ONNX_PROTO.matchAll(/^\s*message\s+(\w+)/gm)) expect(code, `message ${message}`).toContain(`.${message} = (function`);
+    for (const [, message] of ONNX_PROTO.matchAll(/^\s*message\s+(\w+)/gm))
+      expect(code, `message ${message}`).toContain(`.${message} = (function`);
   });
 });

@@ -19,7 +19,17 @@ describe('writeTinyModelFolder', () => {
     const tokenizer = new Tokenizer(JSON.parse(read('tokenizer.json')), JSON.parse(read('tokenizer_config.json')));
     const single = tokenizer.encode('The cat sat on the MAT!');
     expect(single.tokens).toEqual(['[CLS]', 'the', 'cat', 'sat', 'on', 'the', 'mat', '!', '[SEP]']);
-    expect(tokenizer.encode('playing dogs walked zebra').tokens).toEqual(['[CLS]', 'play', '##ing', 'dog', '##s', 'walk', '##ed', '[UNK]', '[SEP]']);
+    expect(tokenizer.encode('playing dogs walked zebra').tokens).toEqual([
+      '[CLS]',
+      'play',
+      '##ing',
+      'dog',
+      '##s',
+      'walk',
+      '##ed',
+      '[UNK]',
+      '[SEP]',
+    ]);
     const pair = tokenizer.encode('the king', { text_pair: 'a queen', return_token_type_ids: true });
     expect(pair.tokens).toEqual(['[CLS]', 'the', 'king', '[SEP]', 'a', 'queen', '[SEP]']);
     expect(pair.token_type_ids).toEqual([0, 0, 0, 0, 1, 1, 1]);
@@ -29,7 +39,13 @@ describe('writeTinyModelFolder', () => {
 
   it('writes config.json and an onnx/model.onnx that runs on the tokenizer ids', async () => {
     const config = JSON.parse(read('config.json')) as Record<string, unknown>;
-    expect(config).toMatchObject({ model_type: 'bert', num_hidden_layers: 2, num_attention_heads: 2, hidden_size: 16, vocab_size: tiny.vocab.length });
+    expect(config).toMatchObject({
+      model_type: 'bert',
+      num_hidden_layers: 2,
+      num_attention_heads: 2,
+      hidden_size: 16,
+      vocab_size: tiny.vocab.length,
+    });
     const bytes = new Uint8Array(readFileSync(join(dir, 'onnx', 'model.onnx')));
     expect(describeModel(decodeModel(bytes), config).warnings).toEqual([]);
     const tokenizer = new Tokenizer(JSON.parse(read('tokenizer.json')), {});

@@ -8,11 +8,23 @@ describe('leanModelFor / OutputRoutingSession', () => {
   const tiny = buildTinyTransformer({ layers: 2, heads: 2, hidden: 16 });
   const exposed = exposeAttention(decodeModel(tiny.bytes));
   const reads = [...exposed.attentionOutputs.map((o) => o.outputName), 'last_hidden_state'];
-  const feeds = () => textFeeds([[2, 20, 16, 22, 3], [2, 17, 6, 3, 0]], [[1, 1, 1, 1, 1], [1, 1, 1, 1, 0]]);
+  const feeds = () =>
+    textFeeds(
+      [
+        [2, 20, 16, 22, 3],
+        [2, 17, 6, 3, 0],
+      ],
+      [
+        [1, 1, 1, 1, 1],
+        [1, 1, 1, 1, 0],
+      ],
+    );
 
   it('keeps only what the outputs need: no MLM head, no classifier', () => {
     const pruned = leanModelFor(exposed.model, reads)!;
-    expect(pruned.graph.output.map((o) => o.name)).toEqual(exposed.model.graph.output.map((o) => o.name).filter((name) => reads.includes(name ?? '')));
+    expect(pruned.graph.output.map((o) => o.name)).toEqual(
+      exposed.model.graph.output.map((o) => o.name).filter((name) => reads.includes(name ?? '')),
+    );
     expect(pruned.graph.node.length).toBeLessThan(exposed.model.graph.node.length);
     expect(pruned.graph.node.some((n) => (n.name ?? '').includes('cls/predictions'))).toBe(false);
     expect(pruned.graph.node.some((n) => (n.name ?? '').includes('classifier'))).toBe(false);
@@ -32,15 +44,20 @@ describe('leanModelFor / OutputRoutingSession', () => {
     const reference = await createSession(fullBytes);
     const lean = await createSession(encodeModel(leanModelFor(exposed.model, reads)!));
     let created = 0;
-    const routed = new OutputRoutingSession(lean, async () => {
-      created++;
-      return createSession(fullBytes);
-    }, reference.outputNames);
+    const routed = new OutputRoutingSession(
+      lean,
+      async () => {
+        created++;
+        return createSession(fullBytes);
+      },
+      reference.outputNames,
+    );
     const expected = await reference.run(feeds());
 
     const fromLean = await routed.run(feeds(), reads);
     expect(created).toBe(0);
-    for (const name of reads) expect(Array.from(fromLean[name].data as Float32Array)).toEqual(Array.from(expected[name].data as Float32Array));
+    for (const name of reads)
+      expect(Array.from(fromLean[name].data as Float32Array)).toEqual(Array.from(expected[name].data as Float32Array));
 
     const logits = await routed.run(feeds(), ['logits', 'last_hidden_state']);
     expect(created).toBe(1);

@@ -25,7 +25,8 @@ const H = (p: number[]) => p.reduce((h, x) => (x > 0 ? h - x * Math.log(x) : h),
 describe('mcStatistics', () => {
   it('H[E p] = E[H p] + MI to 1e-9 on seeded random inputs, MI ≥ 0, and matches direct computation', () => {
     for (const seed of [1, 2, 3, 4, 5]) {
-      const T = 17, C = 9;
+      const T = 17,
+        C = 9;
       const samples = randomSamples(seed, T, C);
       const s = mcStatistics(samples, [T, C]);
       const rows = Array.from({ length: T }, (_, t) => Array.from(samples.subarray(t * C, (t + 1) * C)));
@@ -47,7 +48,8 @@ describe('mcStatistics', () => {
     const kl = (p: number[], q: number[]) => p.reduce((sum, x, c) => (x > 0 ? sum + x * Math.log(x / q[c]) : sum), 0);
     const cases: { name: string; T: number; C: number; samples: Float32Array }[] = [];
     for (const seed of [1, 2, 3, 4, 5, 6]) {
-      const T = 3 + seed * 5, C = 2 + seed * 3;
+      const T = 3 + seed * 5,
+        C = 2 + seed * 3;
       const samples = randomSamples(100 + seed, T, C);
       const rng = createRng(seed);
       for (let t = 0; t < T; t++) {
@@ -146,7 +148,8 @@ describe('mcStatistics', () => {
 
 describe('runningEstimates', () => {
   it('at t = T equal the batch values; t = 1 has MI 0', () => {
-    const T = 25, C = 6;
+    const T = 25,
+      C = 6;
     const samples = randomSamples(42, T, C);
     const batch = mcStatistics(samples, [T, C]);
     const run = runningEstimates(samples, [T, C], batch.predictedClass);
@@ -164,11 +167,17 @@ describe('runningEstimates', () => {
 
 describe('rankByUncertainty', () => {
   it('most uncertain first by each measure, ties in input order, inputs without statistics last', () => {
-    const T = 5, C = 4;
+    const T = 5,
+      C = 4;
     const certain = new Float32Array(T * C);
     // Every sample one-hot on class 1: no uncertainty at all.
     for (let t = 0; t < T; t++) certain[t * C + 1] = 1;
-    const stats = [mcStatistics(randomSamples(10, T, C), [T, C]), null, mcStatistics(certain, [T, C]), mcStatistics(randomSamples(11, T, C), [T, C])];
+    const stats = [
+      mcStatistics(randomSamples(10, T, C), [T, C]),
+      null,
+      mcStatistics(certain, [T, C]),
+      mcStatistics(randomSamples(11, T, C), [T, C]),
+    ];
     for (const by of ['mutualInformation', 'predictiveEntropy', 'variationRatio'] as const) {
       const order = rankByUncertainty(stats, by);
       expect([...order].sort()).toEqual([0, 1, 2, 3]);
@@ -176,7 +185,9 @@ describe('rankByUncertainty', () => {
       expect(stats[order[0]]![by]).toBeGreaterThanOrEqual(stats[order[1]]![by]);
     }
     const tied = { mutualInformation: 0.1, predictiveEntropy: 0.5, variationRatio: 0 };
-    expect(rankByUncertainty([tied, null, { ...tied, mutualInformation: 0.3 }, tied], 'mutualInformation')).toEqual([2, 0, 3, 1]);
+    expect(rankByUncertainty([tied, null, { ...tied, mutualInformation: 0.3 }, tied], 'mutualInformation')).toEqual([
+      2, 0, 3, 1,
+    ]);
     expect(rankByUncertainty([null, null], 'variationRatio')).toEqual([0, 1]);
   });
 });
@@ -193,7 +204,8 @@ describe('softmax', () => {
 
 describe('topKByMeanProbability', () => {
   it('matches a full sort of the mean with ties to the lower index, and reports the std', () => {
-    const T = 6, V = 500;
+    const T = 6,
+      V = 500;
     const samples = randomSamples(99, T, V);
     const got = topKByMeanProbability(samples, [T, V], 10);
     const means = Array.from({ length: V }, (_, v) => {
@@ -201,10 +213,15 @@ describe('topKByMeanProbability', () => {
       for (let t = 0; t < T; t++) s += samples[t * V + v];
       return s / T;
     });
-    const expected = means.map((m, v) => ({ m, v })).sort((x, y) => y.m - x.m || x.v - y.v).slice(0, 10);
+    const expected = means
+      .map((m, v) => ({ m, v }))
+      .sort((x, y) => y.m - x.m || x.v - y.v)
+      .slice(0, 10);
     expect(got.map((c) => c.index)).toEqual(expected.map((e) => e.v));
     const top = got[0].index;
-    const direct = Math.sqrt(Array.from({ length: T }, (_, t) => (samples[t * V + top] - means[top]) ** 2).reduce((a, b) => a + b) / (T - 1));
+    const direct = Math.sqrt(
+      Array.from({ length: T }, (_, t) => (samples[t * V + top] - means[top]) ** 2).reduce((a, b) => a + b) / (T - 1),
+    );
     expect(got[0].std).toBeCloseTo(direct, 12);
     expect(got[0].mean).toBeCloseTo(means[top], 12);
   });

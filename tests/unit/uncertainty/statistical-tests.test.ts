@@ -13,7 +13,10 @@ import {
 /** P(X ≥ k) for X ~ Binomial(n, p), summed directly. */
 function upperTail(n: number, k: number, p: number): number {
   let total = 0;
-  for (let i = k; i <= n; i++) total += Math.exp(logGamma(n + 1) - logGamma(i + 1) - logGamma(n - i + 1) + i * Math.log(p) + (n - i) * Math.log1p(-p));
+  for (let i = k; i <= n; i++)
+    total += Math.exp(
+      logGamma(n + 1) - logGamma(i + 1) - logGamma(n - i + 1) + i * Math.log(p) + (n - i) * Math.log1p(-p),
+    );
   return total;
 }
 
@@ -53,7 +56,8 @@ describe('binomialInterval', () => {
   });
 
   it('Clopper–Pearson bounds solve the binomial tail equations (99%)', () => {
-    const n = 200, k = 37;
+    const n = 200,
+      k = 37;
     const { lower, upper } = binomialInterval(n, k / n);
     expect(upperTail(n, k, lower)).toBeCloseTo(0.005, 9);
     expect(1 - upperTail(n, k + 1, upper)).toBeCloseTo(0.005, 9);
