@@ -1,6 +1,6 @@
 /**
  * Figure 2 — sentence embeddings (mean pooling) for 1,000 distinct sentences on the default model:
- * the playground's embedTexts (src/core/engine/sentence-embeddings.ts, the label audit's feature step,
+ * the playground's embedTexts (src/core/engine/model/sentence-embeddings.ts, the label audit's feature step,
  * no cache) vs Transformers.js's feature-extraction pipeline on the same onnx/model.onnx, loaded from
  * the local models/ folder with remote models disabled, dtype 'fp32', pooling 'mean'.
  *
@@ -18,8 +18,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as ort from 'onnxruntime-web';
-import { embedTexts } from '../../src/core/engine/sentence-embeddings';
-import { prepareModel } from '../../src/core/engine/prepare-model';
+import { embedTexts } from '../../src/core/engine/model/sentence-embeddings';
+import { prepareModel } from '../../src/core/engine/model/prepare-model';
 import { loadModelFiles } from '../../src/core/model/load';
 import { configureWasm } from '../../src/core/runtime/execution-provider';
 import { createRng } from '../../src/core/random';

@@ -16,8 +16,8 @@
  * intermediate 512, 512 positions, seeded random weights, a 45-token vocabulary).
  */
 import * as ort from 'onnxruntime-web';
-import { runAttention } from '../../src/core/engine/attention-run';
-import { prepareModel, type PreparedModel } from '../../src/core/engine/prepare-model';
+import { runAttention } from '../../src/core/engine/attention/attention-run';
+import { prepareModel, type PreparedModel } from '../../src/core/engine/model/prepare-model';
 import { parseModelConfig } from '../../src/core/model/config';
 import { loadModelFiles, type LoadedModelFiles } from '../../src/core/model/load';
 import { ModelTokenizer } from '../../src/core/model/tokenizer';

@@ -15,8 +15,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { MemoryEmbeddingCache } from '../../src/core/engine/embedding-cache';
-import type { FeatureChoice, LabelAuditOutput } from '../../src/core/engine/label-audit-run';
+import { MemoryEmbeddingCache } from '../../src/core/engine/model/embedding-cache';
+import type { FeatureChoice, LabelAuditOutput } from '../../src/core/contracts/labels';
 import { PlaygroundEngine } from '../../src/core/engine/playground-engine';
 import { configureWasm } from '../../src/core/runtime/execution-provider';
 import { createRng } from '../../src/core/random';

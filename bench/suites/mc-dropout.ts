@@ -1,6 +1,6 @@
 /**
  * MC dropout on the built-in model: T = 32 fill-mask samples of a 32-token input, three ways, through
- * the engine's own sampling code (src/core/engine/mc-dropout-run.ts):
+ * the engine's own sampling code (src/core/engine/uncertainty/mc-dropout-run.ts):
  *   sequential     32 graph runs of one row, every layer stochastic
  *   batched        1 graph run of 32 rows, every layer stochastic
  *   shared prefix  only the last layer stochastic: the first layers run once on one row and are tiled to 32 rows inside the graph
@@ -12,9 +12,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { sampleProbabilities, type SampleTarget } from '../../src/core/engine/mc-sampling';
-import { McSessionCache, normalizeGraphConfig, type McSession } from '../../src/core/engine/mc-sessions';
-import { prepareModel, type PreparedModel } from '../../src/core/engine/prepare-model';
+import { sampleProbabilities, type SampleTarget } from '../../src/core/engine/uncertainty/mc-sampling';
+import { McSessionCache, normalizeGraphConfig, type McSession } from '../../src/core/engine/uncertainty/mc-sessions';
+import { prepareModel, type PreparedModel } from '../../src/core/engine/model/prepare-model';
 import { loadModelFiles } from '../../src/core/model/load';
 import { encodeModel, insertMcDropout } from '../../src/core/onnx';
 import { pruneToOutputs } from '../../src/core/onnx/prune';

@@ -1,6 +1,13 @@
 import type { AnalogyMethod } from '../core/analogy';
-import type { AnalogySpaceAnswer, FileEvaluation, NeighbourAnswer } from '../core/engine/analogy-run';
-import type { AnalogyProgress, AnalogySpaceId, AnalogySpaceSummary } from '../core/engine/analogy-spaces';
+import {
+  ANALOGY_SPACE_IDS,
+  type AnalogyProgress,
+  type AnalogySpaceAnswer,
+  type AnalogySpaceId,
+  type AnalogySpaceSummary,
+  type FileEvaluation,
+  type NeighbourAnswer,
+} from '../core/contracts/analogy';
 import { modelStore } from './model-store.svelte';
 import { readPersisted, writePersisted } from './persisted';
 
@@ -21,8 +28,6 @@ interface AnalogyInputs {
 }
 
 const KEY = 'analogy-inputs';
-/** Display order of the spaces (same as the engine's list; kept here so the UI bundle does not import engine code). */
-const ANALOGY_SPACE_IDS: readonly AnalogySpaceId[] = ['token', 'contextual', 'static', 'user'];
 const DEFAULTS: AnalogyInputs = {
   a: 'man',
   b: 'woman',

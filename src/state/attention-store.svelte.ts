@@ -1,9 +1,9 @@
-import type { AttentionView } from '../core/engine/attention-view';
+import { ATTENTION_VIEW_NAMES, type AttentionView, type AttentionViewName } from '../core/contracts/attention';
 import type { ExecutionProviderName } from '../core/runtime/execution-provider';
 import { modelStore } from './model-store.svelte';
 import { readPersisted, writePersisted } from './persisted';
 
-export type AttentionViewName = 'model' | 'head' | 'matrix' | 'row';
+export type { AttentionViewName };
 
 interface AttentionInputs {
   text: string;
@@ -128,7 +128,7 @@ function sanitize(saved: Partial<AttentionInputs>): Partial<AttentionInputs> {
   if (typeof saved.pairMode === 'boolean') clean.pairMode = saved.pairMode;
   if (Number.isInteger(saved.layer) && saved.layer! >= 0) clean.layer = saved.layer;
   if (Number.isInteger(saved.head) && saved.head! >= 0) clean.head = saved.head;
-  if (saved.view && ['model', 'head', 'matrix', 'row'].includes(saved.view)) clean.view = saved.view;
+  if (saved.view && ATTENTION_VIEW_NAMES.includes(saved.view)) clean.view = saved.view;
   for (const flag of ['hideSpecial', 'averageHeads', 'rollout'] as const)
     if (typeof saved[flag] === 'boolean') clean[flag] = saved[flag];
   return clean;

@@ -4,9 +4,9 @@
  * finds it intact; parsing and the audit itself run in the worker.
  */
 import { createStore, del, get, set, type UseStore } from 'idb-keyval';
-import type { LabelAuditOutput, LabelAuditProgress, LabelAuditSettings } from '../core/engine/label-audit-run';
-import { DEFAULT_AUDIT_SETTINGS } from '../core/engine/tool-defaults';
-import { TEXT_SEPARATOR, type PackedParse } from '../core/engine/label-input';
+import type { LabelAuditOutput, LabelAuditProgress, LabelAuditSettings } from '../core/contracts/labels';
+import { DEFAULT_AUDIT_SETTINGS } from '../core/contracts/labels';
+import { TEXT_SEPARATOR, type PackedParse } from '../core/contracts/labels';
 import type { Delimiter, LabeledRow, ParseLabeledTextOptions } from '../core/labels';
 import { noiseMatricesOf } from '../core/labels/noise-matrix';
 import { toCsv } from '../core/table/csv';

@@ -1,4 +1,4 @@
-import type { ModelInfo } from '../core/engine/model-info';
+import type { ModelInfo } from '../core/contracts/model';
 import type { CachedModel } from '../core/model/model-cache';
 import { ProgressAggregator } from '../core/model/progress';
 import type { ModelSource } from '../core/model/sources';

@@ -4,9 +4,9 @@ import type {
   McPredictionResult,
   McProgress,
   McTask,
-} from '../core/engine/mc-dropout-run';
+} from '../core/contracts/uncertainty';
 import { parseLabeledText } from '../core/labels/ingest';
-import { MAX_BATCH_INPUTS } from '../core/engine/tool-defaults';
+import { MAX_BATCH_INPUTS } from '../core/contracts/uncertainty';
 import { labelsStore } from './labels-store.svelte';
 import { modelStore } from './model-store.svelte';
 import { readPersisted, writePersisted } from './persisted';

@@ -5,13 +5,13 @@
  */
 import { sameValue, type StateProperty, type StateValue, type StateValues } from '../core/workshop/state-table';
 import { ANALOGY_DEFAULTS, analogyStore } from './analogy-store.svelte';
-import { ATTENTION_DEFAULTS, attentionStore, type AttentionViewName } from './attention-store.svelte';
+import { ATTENTION_DEFAULTS, attentionStore } from './attention-store.svelte';
+import { ATTENTION_VIEW_NAMES, type AttentionViewName } from '../core/contracts/attention';
 import { labelsStore } from './labels-store.svelte';
 import { UNCERTAINTY_DEFAULTS, uncertaintyStore, type BatchMeasure } from './uncertainty-store.svelte';
-import { DEFAULT_AUDIT_SETTINGS } from '../core/engine/tool-defaults';
+import { DEFAULT_AUDIT_SETTINGS, type FeatureChoice } from '../core/contracts/labels';
 import type { AnalogyMethod } from '../core/analogy';
-import type { AnalogySpaceId } from '../core/engine/analogy-spaces';
-import type { FeatureChoice } from '../core/engine/label-audit-run';
+import { ANALOGY_SPACE_IDS, type AnalogySpaceId } from '../core/contracts/analogy';
 import { TOUR_STEPS } from '../core/workshop/tour';
 import { HIDEABLE_CONTROLS } from './hideable-controls';
 import { TOOL_IDS, workshopStore, type ToolId } from './workshop-store.svelte';
@@ -104,7 +104,7 @@ export const VIEW_STATE: readonly BoundProperty[] = [
   {
     key: 'view',
     label: 'Attention view',
-    type: { kind: 'enum', values: ['model', 'head', 'matrix', 'row'] },
+    type: { kind: 'enum', values: ATTENTION_VIEW_NAMES },
     defaultValue: A.view,
     read: () => attentionStore.view,
     write: (v) => (attentionStore.view = v as AttentionViewName),
@@ -287,7 +287,7 @@ export const VIEW_STATE: readonly BoundProperty[] = [
   {
     key: 'spaces',
     label: 'Analogy spaces',
-    type: { kind: 'list', maxItems: 4, values: ['token', 'contextual', 'static', 'user'] },
+    type: { kind: 'list', maxItems: ANALOGY_SPACE_IDS.length, values: ANALOGY_SPACE_IDS },
     defaultValue: [...N.spaces],
     read: () => [...analogyStore.spaces],
     write: (v) => (analogyStore.spaces = v as AnalogySpaceId[]),
@@ -295,7 +295,7 @@ export const VIEW_STATE: readonly BoundProperty[] = [
   {
     key: 'picture',
     label: 'Pictured space',
-    type: { kind: 'enum', values: ['token', 'contextual', 'static', 'user'] },
+    type: { kind: 'enum', values: ANALOGY_SPACE_IDS },
     defaultValue: N.pictureSpace,
     read: () => analogyStore.pictureSpace,
     write: (v) => (analogyStore.pictureSpace = v as AnalogySpaceId),

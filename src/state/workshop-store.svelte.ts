@@ -1,8 +1,9 @@
+import { TOOL_NAMES } from '../core/contracts/model';
 import { formatModelRef, parseModelRef } from '../core/workshop/model-ref';
 import { modelStore } from './model-store.svelte';
 import { readPersisted, writePersisted } from './persisted';
 
-export const TOOL_IDS = ['attention', 'uncertainty', 'analogy', 'labels', 'model'] as const;
+export const TOOL_IDS = [...TOOL_NAMES, 'model'] as const;
 export type ToolId = (typeof TOOL_IDS)[number];
 
 const PRESENTER_KEY = 'presenter';

@@ -1,5 +1,5 @@
 import type { Component } from 'svelte';
-import type { ToolName } from '../core/engine/model-info';
+import type { ToolName } from '../core/contracts/model';
 import AnalogyTool from './analogy/AnalogyTool.svelte';
 import AttentionTool from './attention/AttentionTool.svelte';
 import LabelsTool from './labels/LabelsTool.svelte';

@@ -1,20 +1,16 @@
 import * as Comlink from 'comlink';
-import type { AttentionDisplayOptions } from '../core/engine/attention-view';
-import type { AnalogyProgressCallback, AnalogySpaceId } from '../core/engine/analogy-spaces';
-import type {
-  AnalogyEvaluationOptions,
-  AnalogyNeighbourOptions,
-  AnalogyQueryOptions,
-} from '../core/engine/analogy-run';
-import type { LabelAuditProgress, LabelAuditSettings } from '../core/engine/label-audit-run';
-import type { PackedRows } from '../core/engine/label-input';
+import type { AttentionDisplayOptions } from '../core/contracts/attention';
+import type { AnalogyProgressCallback, AnalogySpaceId } from '../core/contracts/analogy';
+import type { AnalogyEvaluationOptions, AnalogyNeighbourOptions, AnalogyQueryOptions } from '../core/contracts/analogy';
+import type { LabelAuditProgress, LabelAuditSettings } from '../core/contracts/labels';
+import type { PackedRows } from '../core/contracts/labels';
 import type { ParseLabeledTextOptions } from '../core/labels';
 import type { LoadOptions } from '../core/engine/playground-engine';
-import type { McDropoutSettings, McPredictRequest, McProgressCallback, McTask } from '../core/engine/mc-dropout-run';
-import type { ModelInfo } from '../core/engine/model-info';
+import type { McDropoutSettings, McPredictRequest, McProgressCallback, McTask } from '../core/contracts/uncertainty';
+import type { ModelInfo } from '../core/contracts/model';
 import type { ProgressCallback } from '../core/model/progress';
 import type { ModelSource } from '../core/model/sources';
-import { isOutOfMemoryError } from '../core/engine/model-memory';
+import { isOutOfMemoryError } from '../core/engine/model/model-memory';
 import type { WorkerLifelineApi } from './lifeline';
 import type { PlaygroundWorkerApi } from './worker-api';
 

@@ -3,7 +3,7 @@
  * a page reload does not embed the same texts again. Worker-only: src/core only sees the interface.
  */
 import { clear, createStore, getMany, setMany, type UseStore } from 'idb-keyval';
-import type { EmbeddingCache } from '../core/engine/embedding-cache';
+import type { EmbeddingCache } from '../core/engine/model/embedding-cache';
 
 export class IdbEmbeddingCache implements EmbeddingCache {
   private store: UseStore | null = null;

@@ -1,15 +1,13 @@
 import * as Comlink from 'comlink';
 import { PlaygroundEngine, type EngineOptions, type LoadOptions } from '../core/engine/playground-engine';
-import type { AttentionDisplayOptions } from '../core/engine/attention-view';
-import type { McDropoutSettings, McPredictRequest, McProgressCallback, McTask } from '../core/engine/mc-dropout-run';
-import type { AnalogyProgress, AnalogyProgressCallback, AnalogySpaceId } from '../core/engine/analogy-spaces';
-import type {
-  AnalogyEvaluationOptions,
-  AnalogyNeighbourOptions,
-  AnalogyQueryOptions,
-} from '../core/engine/analogy-run';
-import { auditTransferables, type LabelAuditProgress, type LabelAuditSettings } from '../core/engine/label-audit-run';
-import { packParse, unpackRows, type PackedRows } from '../core/engine/label-input';
+import type { AttentionDisplayOptions } from '../core/contracts/attention';
+import type { McDropoutSettings, McPredictRequest, McProgressCallback, McTask } from '../core/contracts/uncertainty';
+import type { AnalogyProgress, AnalogyProgressCallback, AnalogySpaceId } from '../core/contracts/analogy';
+import type { AnalogyEvaluationOptions, AnalogyNeighbourOptions, AnalogyQueryOptions } from '../core/contracts/analogy';
+import { auditTransferables } from '../core/engine/labels/label-audit-run';
+import { type LabelAuditProgress, type LabelAuditSettings } from '../core/contracts/labels';
+import { packParse, unpackRows } from '../core/engine/labels/label-input';
+import { type PackedRows } from '../core/contracts/labels';
 import type { ParseLabeledTextOptions } from '../core/labels';
 import type { ProgressCallback, ProgressEvent } from '../core/model/progress';
 import type { ModelSource } from '../core/model/sources';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import * as ort from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PlaygroundEngine } from '../../src/core/engine/playground-engine';
-import { prepareModel, type PreparedModel } from '../../src/core/engine/prepare-model';
+import { prepareModel, type PreparedModel } from '../../src/core/engine/model/prepare-model';
 import { loadModelFiles } from '../../src/core/model/load';
 import { configureWasm } from '../../src/core/runtime/execution-provider';
 import { batchOf, tensorToFloat32, textFeeds } from '../../src/core/runtime/feeds';

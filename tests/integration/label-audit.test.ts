@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { MemoryEmbeddingCache } from '../../src/core/engine/embedding-cache';
+import { MemoryEmbeddingCache } from '../../src/core/engine/model/embedding-cache';
 import { PlaygroundEngine } from '../../src/core/engine/playground-engine';
-import { prepareModel, type PreparedModel } from '../../src/core/engine/prepare-model';
-import { embedTexts } from '../../src/core/engine/sentence-embeddings';
-import type { LabelAuditProgress } from '../../src/core/engine/label-audit-run';
+import { prepareModel, type PreparedModel } from '../../src/core/engine/model/prepare-model';
+import { embedTexts } from '../../src/core/engine/model/sentence-embeddings';
+import type { LabelAuditProgress } from '../../src/core/contracts/labels';
 import { loadModelFiles } from '../../src/core/model/load';
 import { configureWasm } from '../../src/core/runtime/execution-provider';
 import { batchOf, tensorToFloat32, textFeeds } from '../../src/core/runtime/feeds';

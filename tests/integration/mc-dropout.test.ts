@@ -5,17 +5,17 @@
  */
 import * as ort from 'onnxruntime-web';
 import { beforeAll, afterAll, describe, expect, it, vi } from 'vitest';
+import { runMcPrediction, prepareInput } from '../../src/core/engine/uncertainty/mc-dropout-run';
+import { type McDropoutSettings, type McPredictRequest, type McTask } from '../../src/core/contracts/uncertainty';
+import { noiseFeeds, sampleProbabilities } from '../../src/core/engine/uncertainty/mc-sampling';
 import {
-  runMcPrediction,
-  prepareInput,
-  type McDropoutSettings,
-  type McPredictRequest,
-  type McTask,
-} from '../../src/core/engine/mc-dropout-run';
-import { noiseFeeds, sampleProbabilities } from '../../src/core/engine/mc-sampling';
-import { buildMcGraph, McSessionCache, normalizeGraphConfig, type McSession } from '../../src/core/engine/mc-sessions';
+  buildMcGraph,
+  McSessionCache,
+  normalizeGraphConfig,
+  type McSession,
+} from '../../src/core/engine/uncertainty/mc-sessions';
 import { PlaygroundEngine } from '../../src/core/engine/playground-engine';
-import { prepareModel, type PreparedModel } from '../../src/core/engine/prepare-model';
+import { prepareModel, type PreparedModel } from '../../src/core/engine/model/prepare-model';
 import { CancelledError } from '../../src/core/model/errors';
 import { loadModelFiles } from '../../src/core/model/load';
 import { encodeModel } from '../../src/core/onnx';

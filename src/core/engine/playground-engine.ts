@@ -3,44 +3,34 @@ import { deleteCachedModel, listCachedModels, type CacheStorageLike, type Cached
 import type { ProgressCallback } from '../model/progress';
 import type { ModelSource } from '../model/sources';
 import { configureWasm, type ExecutionProviderChoice, type RuntimeEnvironment } from '../runtime/execution-provider';
+import { AnalogySpaces } from './analogy/analogy-spaces';
+import { type AnalogyProgressCallback, type AnalogySpaceId, type AnalogySpaceSummary } from '../contracts/analogy';
+import { runAnalogyQuery, runEvaluation, runNeighbours } from './analogy/analogy-run';
 import {
-  AnalogySpaces,
-  type AnalogyProgressCallback,
-  type AnalogySpaceId,
-  type AnalogySpaceSummary,
-} from './analogy-spaces';
-import {
-  runAnalogyQuery,
-  runEvaluation,
-  runNeighbours,
   type AnalogyEvaluationOptions,
   type AnalogyNeighbourOptions,
   type AnalogyQueryOptions,
-} from './analogy-run';
-import { runAttention, type AttentionResult } from './attention-run';
-import { buildAttentionView, type AttentionDisplayOptions, type AttentionView } from './attention-view';
-import { JobRegistry } from './jobs';
-import type { EmbeddingCache } from './embedding-cache';
+} from '../contracts/analogy';
+import { runAttention, type AttentionResult } from './attention/attention-run';
+import { buildAttentionView } from './attention/attention-view';
+import { type AttentionDisplayOptions, type AttentionView } from '../contracts/attention';
+import { JobRegistry } from './model/jobs';
+import type { EmbeddingCache } from './model/embedding-cache';
+import { runLabelAuditOnTexts } from './labels/label-audit-run';
+import { type LabelAuditOutput, type LabelAuditProgress, type LabelAuditSettings } from '../contracts/labels';
+import { parseLabeledData, type LabeledDataOptions, type LabeledDataParse } from './labels/label-input';
+import { runMcBatch, runMcPrediction } from './uncertainty/mc-dropout-run';
 import {
-  runLabelAuditOnTexts,
-  type LabelAuditOutput,
-  type LabelAuditProgress,
-  type LabelAuditSettings,
-} from './label-audit-run';
-import { parseLabeledData, type LabeledDataOptions, type LabeledDataParse } from './label-input';
-import {
-  runMcBatch,
-  runMcPrediction,
   type McBatchResult,
   type McDropoutSettings,
   type McPredictionResult,
   type McPredictRequest,
   type McProgressCallback,
   type McTask,
-} from './mc-dropout-run';
-import { McSessionCache, normalizeGraphConfig } from './mc-sessions';
-import { prepareModel, type PreparedModel } from './prepare-model';
-import type { ModelInfo } from './model-info';
+} from '../contracts/uncertainty';
+import { McSessionCache, normalizeGraphConfig } from './uncertainty/mc-sessions';
+import { prepareModel, type PreparedModel } from './model/prepare-model';
+import type { ModelInfo } from '../contracts/model';
 
 export interface EngineOptions {
   appBase: string;

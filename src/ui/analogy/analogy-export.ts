@@ -1,4 +1,4 @@
-import type { FileEvaluation } from '../../core/engine/analogy-run';
+import type { FileEvaluation } from '../../core/contracts/analogy';
 
 /** The evaluation as one CSV table: a row per space and section, plus each space's overall row. */
 export function evaluationTable(evaluation: FileEvaluation): { header: string[]; rows: (string | number | null)[][] } {

@@ -1,8 +1,8 @@
-import type { AttentionView } from '../../core/engine/attention-view';
+import type { AttentionView, AttentionViewName } from '../../core/contracts/attention';
 import type { AttentionViewWithSource } from '../../state/attention-store.svelte';
 
 export interface ExportSelection {
-  view: 'model' | 'head' | 'matrix' | 'row';
+  view: AttentionViewName;
   layer: number;
   head: number;
   row: number;

@@ -1,4 +1,4 @@
-import type { McBatchResult, McPredictionResult } from '../../core/engine/mc-dropout-run';
+import type { McBatchResult, McPredictionResult } from '../../core/contracts/uncertainty';
 
 type Table = { header: string[]; rows: (string | number | boolean | null)[][] };
 

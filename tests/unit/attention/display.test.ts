@@ -1,7 +1,7 @@
 import { interpolateBlues } from 'd3';
 import { describe, expect, it } from 'vitest';
-import { stackLayers, type AttentionResult } from '../../../src/core/engine/attention-run';
-import { buildAttentionView } from '../../../src/core/engine/attention-view';
+import { stackLayers, type AttentionResult } from '../../../src/core/engine/attention/attention-run';
+import { buildAttentionView } from '../../../src/core/engine/attention/attention-view';
 import { paintProbabilities, probabilityColor, probabilityRgb } from '../../../src/ui/attention/colors';
 
 function result(): AttentionResult {

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseLabeledData, type ParsingModel } from '../../../src/core/engine/label-input';
+import { parseLabeledData, type ParsingModel } from '../../../src/core/engine/labels/label-input';
 import type { ProblemCode } from '../../../src/core/labels';
 import { ModelTokenizer } from '../../../src/core/model/tokenizer';
 

@@ -11,7 +11,7 @@ import {
   explainSessionError,
   isOutOfMemoryError,
   MAX_WEIGHT_BYTES,
-} from '../../../src/core/engine/model-memory';
+} from '../../../src/core/engine/model/model-memory';
 import { ModelLoadError } from '../../../src/core/model/errors';
 import { encodeModel } from '../../../src/core/onnx';
 import {

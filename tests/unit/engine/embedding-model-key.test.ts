@@ -4,9 +4,9 @@
  * embeddings its predecessor computed.
  */
 import { describe, expect, it } from 'vitest';
-import { MemoryEmbeddingCache } from '../../../src/core/engine/embedding-cache';
-import { prepareModel, type PreparedModel } from '../../../src/core/engine/prepare-model';
-import { embedTexts, embeddingModelKey } from '../../../src/core/engine/sentence-embeddings';
+import { MemoryEmbeddingCache } from '../../../src/core/engine/model/embedding-cache';
+import { prepareModel, type PreparedModel } from '../../../src/core/engine/model/prepare-model';
+import { embedTexts, embeddingModelKey } from '../../../src/core/engine/model/sentence-embeddings';
 import { loadModelFiles } from '../../../src/core/model/load';
 import { tinyModelFiles } from '../../e2e/tiny-model-files';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { runLabelAuditOnTexts } from '../../../src/core/engine/label-audit-run';
-import { packParse, parseLabeledData, unpackRows, unpackTexts } from '../../../src/core/engine/label-input';
-import { meanPool } from '../../../src/core/engine/sentence-embeddings';
+import { runLabelAuditOnTexts } from '../../../src/core/engine/labels/label-audit-run';
+import { packParse, parseLabeledData, unpackRows, unpackTexts } from '../../../src/core/engine/labels/label-input';
+import { meanPool } from '../../../src/core/engine/model/sentence-embeddings';
 import { windowRange } from '../../../src/ui/labels/virtual-window';
 
 describe('label audit engine pieces', () => {

@@ -1,6 +1,6 @@
 /** The uncertainty tool's CSV tables: one row per (sample, label), settings on every row, formula-safe via toCsv. */
 import { describe, expect, it } from 'vitest';
-import type { McPredictionResult } from '../../../src/core/engine/mc-dropout-run';
+import type { McPredictionResult } from '../../../src/core/contracts/uncertainty';
 import { toCsv } from '../../../src/core/table/csv';
 import { candidatesTable, convergenceTable, samplesTable } from '../../../src/ui/uncertainty/uncertainty-export';
 

@@ -1,8 +1,13 @@
 /** Per-sample noise of the MC-dropout runs: chunk-independent, seed-determined, exact zeros at p = 0. */
 import { describe, expect, it } from 'vitest';
-import { validateSettings } from '../../../src/core/engine/mc-dropout-run';
-import { DEFAULT_CHUNK_ROWS, noiseFeeds, rowsPerRun, sampleSeed } from '../../../src/core/engine/mc-sampling';
-import { graphConfigKey, normalizeGraphConfig } from '../../../src/core/engine/mc-sessions';
+import { validateSettings } from '../../../src/core/engine/uncertainty/mc-dropout-run';
+import {
+  DEFAULT_CHUNK_ROWS,
+  noiseFeeds,
+  rowsPerRun,
+  sampleSeed,
+} from '../../../src/core/engine/uncertainty/mc-sampling';
+import { graphConfigKey, normalizeGraphConfig } from '../../../src/core/engine/uncertainty/mc-sessions';
 import type { McDropoutPlan } from '../../../src/core/onnx';
 
 const plan: McDropoutPlan = {

@@ -1,7 +1,7 @@
 /** Each task's MC-dropout graph computes only the output it reads (tiny transformer, onnxruntime-web in Node). */
 import { describe, expect, it } from 'vitest';
-import { noiseFeeds } from '../../../src/core/engine/mc-sampling';
-import { buildMcGraph, normalizeGraphConfig } from '../../../src/core/engine/mc-sessions';
+import { noiseFeeds } from '../../../src/core/engine/uncertainty/mc-sampling';
+import { buildMcGraph, normalizeGraphConfig } from '../../../src/core/engine/uncertainty/mc-sessions';
 import { decodeModel, encodeModel, OnnxGraphError } from '../../../src/core/onnx';
 import { pruneToOutputs } from '../../../src/core/onnx/prune';
 import { floats, ort, runOnce, textFeeds } from '../../helpers/onnx-runtime';

@@ -14,7 +14,7 @@ import {
   tfidfFeatures,
 } from '../../../src/core/labels';
 import { noiseMatricesOf, noiseMatrixDisplay, noiseMatrixTable } from '../../../src/core/labels/noise-matrix';
-import { runLabelAuditOnTexts } from '../../../src/core/engine/label-audit-run';
+import { runLabelAuditOnTexts } from '../../../src/core/engine/labels/label-audit-run';
 import { createRng } from '../../../src/core/random';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');

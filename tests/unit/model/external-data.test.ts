@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PlaygroundEngine } from '../../../src/core/engine/playground-engine';
-import { prepareModel, type PreparedModel } from '../../../src/core/engine/prepare-model';
+import { prepareModel, type PreparedModel } from '../../../src/core/engine/model/prepare-model';
 import { ModelLoadError } from '../../../src/core/model/errors';
 import { loadModelFiles } from '../../../src/core/model/load';
 import { listCachedModels } from '../../../src/core/model/model-cache';

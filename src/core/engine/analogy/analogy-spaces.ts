@@ -18,39 +18,16 @@ import {
   WordVectorTextParser,
   type QueryWord,
   type VectorSpace,
-} from '../analogy';
-import { fetchModelFile } from '../model/download';
-import { CancelledError, throwIfAborted } from '../model/errors';
-import type { CacheStorageLike } from '../model/model-cache';
-import { encodeModel, findAttentionSoftmaxes, findResidualSites, readTokenEmbeddings } from '../onnx';
-import { cloneForSurgery, GraphIndex } from '../onnx/graph';
-import { createSession } from '../runtime/execution-provider';
-import { batchOf, tensorToFloat32, textFeeds } from '../runtime/feeds';
-import type { PreparedModel } from './prepare-model';
-
-export type AnalogySpaceId = 'token' | 'contextual' | 'static' | 'user';
-export const ANALOGY_SPACE_IDS: readonly AnalogySpaceId[] = ['token', 'contextual', 'static', 'user'];
-
-export interface AnalogySpaceSummary {
-  id: AnalogySpaceId;
-  label: string;
-  available: boolean;
-  /** Why it is unavailable, or what it is made of (plain words). */
-  note: string;
-  /** Rows and dimension once built (null before the first use). */
-  size: number | null;
-  dim: number | null;
-  /** Contextual space only: layers (1-based) whose hidden states can be chosen; the last one is the default. */
-  layers?: number[];
-}
-
-/** Progress of a long analogy step (fetching static vectors, embedding words, parsing a file, evaluating). */
-export interface AnalogyProgress {
-  stage: string;
-  done: number;
-  total: number | null;
-}
-export type AnalogyProgressCallback = (progress: AnalogyProgress) => void;
+} from '../../analogy';
+import { fetchModelFile } from '../../model/download';
+import { CancelledError, throwIfAborted } from '../../model/errors';
+import type { CacheStorageLike } from '../../model/model-cache';
+import { encodeModel, findAttentionSoftmaxes, findResidualSites, readTokenEmbeddings } from '../../onnx';
+import { cloneForSurgery, GraphIndex } from '../../onnx/graph';
+import { createSession } from '../../runtime/execution-provider';
+import { batchOf, tensorToFloat32, textFeeds } from '../../runtime/feeds';
+import type { PreparedModel } from '../model/prepare-model';
+import type { AnalogyProgressCallback, AnalogySpaceId, AnalogySpaceSummary } from '../../contracts/analogy';
 
 export const STATIC_VECTOR_FILES = {
   meta: 'static-vectors/meta.json',

@@ -10,92 +10,19 @@ import {
   crossValPredictProba,
   tfidfFeatures,
   type FeatureMatrix,
-  type FilterBy,
-  type RankBy,
-} from '../labels';
-import { CancelledError, throwIfAborted } from '../model/errors';
-import type { EmbeddingCache } from './embedding-cache';
-import { embedTexts } from './sentence-embeddings';
-import type { PreparedModel } from './prepare-model';
-import { DEFAULT_AUDIT_SETTINGS } from './tool-defaults';
-
-export { DEFAULT_AUDIT_SETTINGS };
-
-export type FeatureChoice = 'embeddings' | 'tfidf' | 'both';
-export type AuditStage = 'embeddings' | 'tfidf' | 'cross-validation' | 'confident-learning';
-
-export const STAGE_NAMES: Record<AuditStage, string> = {
-  embeddings: 'Embedding the texts with the model',
-  tfidf: 'Counting words (TF-IDF)',
-  'cross-validation': 'Cross-validating logistic regression',
-  'confident-learning': 'Finding label issues (confident learning)',
-};
-
-export interface LabelAuditSettings {
-  features: FeatureChoice;
-  folds: number;
-  seed: number;
-  filterBy: FilterBy;
-  fracNoise: number;
-  minExamplesPerClass: number;
-  rankBy: RankBy;
-  /** Inverse regularisation strength of the logistic regression (default 1, as scikit-learn). */
-  C?: number;
-  batchSize?: number;
-  tfidfMaxFeatures?: number;
-}
-
-export interface LabelAuditProgress {
-  stage: AuditStage;
-  /** Plain-English stage name. */
-  label: string;
-  /** 1-based position of the stage among `stages`. */
-  step: number;
-  stages: number;
-  /** Share of this stage done, 0..1. */
-  fraction: number;
-  /** Share of the whole audit done, 0..1 (stages weighted by their usual cost). */
-  overall: number;
-  detail: string;
-}
-
-export interface LabelAuditOutput {
-  classes: string[];
-  rows: number;
-  numClasses: number;
-  givenLabels: Int32Array;
-  /** Out-of-sample probabilities [rows × numClasses] row-major. */
-  probabilities: Float64Array;
-  suggestedLabels: Int32Array;
-  suggestedProbabilities: Float64Array;
-  qualityScores: Float64Array;
-  /** 1 for a flagged row. */
-  isIssue: Uint8Array;
-  /** Flagged rows, most likely mislabeled first. */
-  ranking: Int32Array;
-  numIssues: number;
-  /**
-   * The estimated noise matrix: calibrated confident joint C[given][estimated true label] in row
-   * counts (row k sums to the rows labelled k). Missing in results saved before it was kept: use noiseMatricesOf.
-   */
-  confidentJoint: number[][];
-  /** Flagged rows only, by given label (rows) × suggested label (columns). */
-  flaggedConfusion: number[][];
-  /** Estimated joint Q[given][true] (sums to 1). */
-  estimatedJoint: number[][];
-  classSummaries: { label: number; rows: number; issues: number; issueRate: number; mostConfusedWith: number | null }[];
-  settings: LabelAuditSettings;
-  folds: number;
-  featureDim: number;
-  /** Rows whose text was cut to the model's maximum length. */
-  truncatedRows: number[];
-  cachedTexts: number;
-  computedTexts: number;
-  /** Milliseconds per stage. */
-  timings: Partial<Record<AuditStage, number>>;
-  notes: string[];
-  modelLabel: string | null;
-}
+} from '../../labels';
+import { CancelledError, throwIfAborted } from '../../model/errors';
+import type { EmbeddingCache } from '../model/embedding-cache';
+import { embedTexts } from '../model/sentence-embeddings';
+import type { PreparedModel } from '../model/prepare-model';
+import {
+  DEFAULT_AUDIT_SETTINGS,
+  STAGE_NAMES,
+  type AuditStage,
+  type LabelAuditOutput,
+  type LabelAuditProgress,
+  type LabelAuditSettings,
+} from '../../contracts/labels';
 
 export interface LabelAuditDeps {
   /** Needed unless features is 'tfidf'. */

@@ -9,95 +9,26 @@ import {
   parseAnalogyFile,
   projectTo2D,
   solveAnalogy,
-  type AnalogyEvaluation,
-  type AnalogyMethod,
   type ResolvedWord,
   type VectorSpace,
-} from '../analogy';
-import { throwIfAborted } from '../model/errors';
-import type { AnalogyProgressCallback, AnalogySpaceId, AnalogySpaces } from './analogy-spaces';
-
-export interface AnalogyQueryOptions {
-  method: AnalogyMethod;
-  k: number;
-  includeQueryWords: boolean;
-  wholeWordsOnly: boolean;
-  centered: boolean;
-  /** Contextual space: layer (1-based) to read hidden states from; null or absent = the last hidden state. */
-  layer?: number | null;
-}
-
-export interface QueryWordInfo {
-  role: 'a' | 'b' | 'c';
-  label: string;
-  /** The vocabulary entry used, or the pieces joined with spaces. */
-  matched: string;
-  /** Word pieces when the word was averaged from several pieces. */
-  pieces: string[] | null;
-  /** Score and 1-based rank the word would have among the candidates (single-row words only). */
-  score: number | null;
-  rank: number | null;
-  excluded: boolean;
-}
-
-export interface PicturePoint {
-  label: string;
-  role: 'a' | 'b' | 'c' | 'answer' | 'candidate' | 'target';
-  x: number;
-  y: number;
-}
-
-export interface AnalogyPicture {
-  points: PicturePoint[];
-  /** Share of the variance of these vectors along the two axes. */
-  explained: [number, number];
-}
-
-export interface AnalogySpaceAnswer {
-  space: AnalogySpaceId;
-  label: string;
-  ok: boolean;
-  /** Out-of-vocabulary or unavailable space, in plain words. */
-  error: string | null;
-  method: AnalogyMethod;
-  centered: boolean;
-  size: number;
-  dim: number;
-  candidates: { word: string; score: number }[];
-  queryWords: QueryWordInfo[];
-  usedPieceAverage: boolean;
-  picture: AnalogyPicture | null;
-}
-
-export interface NeighbourAnswer {
-  space: AnalogySpaceId;
-  label: string;
-  ok: boolean;
-  error: string | null;
-  matched: string | null;
-  pieces: string[] | null;
-  neighbours: { word: string; score: number }[];
-}
-
-export type SpaceLabels = Record<AnalogySpaceId, string>;
-
-export interface AnalogyNeighbourOptions {
-  k: number;
-  wholeWordsOnly: boolean;
-  centered: boolean;
-  layer?: number | null;
-}
-
-export interface AnalogyEvaluationOptions {
-  methods: AnalogyMethod[];
-  centered: boolean;
-  wholeWordsOnly: boolean;
-  blockSize?: number;
-  layer?: number | null;
-}
-
-/** How many of the top candidates the picture shows (besides a, b, c and the b − a + c target). */
-export const PICTURE_CANDIDATES = 5;
+} from '../../analogy';
+import { throwIfAborted } from '../../model/errors';
+import type { AnalogyProgressCallback, AnalogySpaceId } from '../../contracts/analogy';
+import type { AnalogySpaces } from './analogy-spaces';
+import {
+  PICTURE_CANDIDATES,
+  type AnalogyEvaluationOptions,
+  type AnalogyNeighbourOptions,
+  type AnalogyPicture,
+  type AnalogyQueryOptions,
+  type AnalogySpaceAnswer,
+  type FileEvaluation,
+  type NeighbourAnswer,
+  type PicturePoint,
+  type QueryWordInfo,
+  type SpaceEvaluation,
+  type SpaceLabels,
+} from '../../contracts/analogy';
 
 export async function runAnalogyQuery(
   spaces: AnalogySpaces,
@@ -295,23 +226,6 @@ export async function runNeighbours(
     });
   }
   return answers;
-}
-
-export interface SpaceEvaluation {
-  space: AnalogySpaceId;
-  label: string;
-  ok: boolean;
-  error: string | null;
-  /** The evaluation without per-question predictions. */
-  result: Omit<AnalogyEvaluation, 'predictions'> | null;
-  /** How the candidates were chosen in this space, for the table's footnote. */
-  rule: string;
-}
-
-export interface FileEvaluation {
-  questionCount: number;
-  sections: string[];
-  spaces: SpaceEvaluation[];
 }
 
 const EVALUATION_RULES: Record<AnalogySpaceId, string> = {

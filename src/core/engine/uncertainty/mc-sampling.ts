@@ -11,14 +11,14 @@
  *   by site in plan order, so the same seed gives the same samples whatever the rows per run.
  */
 import * as ort from 'onnxruntime-web';
-import { throwIfAborted } from '../model/errors';
-import type { EncodedText } from '../model/tokenizer';
-import { makeDropoutFeeds, type McDropoutPlan } from '../onnx';
-import { createRng } from '../random';
-import { batchOf, tensorToFloat32, textFeeds } from '../runtime/feeds';
-import { softmax } from '../uncertainty';
+import { throwIfAborted } from '../../model/errors';
+import type { EncodedText } from '../../model/tokenizer';
+import { makeDropoutFeeds, type McDropoutPlan } from '../../onnx';
+import { createRng } from '../../random';
+import { batchOf, tensorToFloat32, textFeeds } from '../../runtime/feeds';
+import { softmax } from '../../uncertainty';
 import type { McSession } from './mc-sessions';
-import type { PreparedModel } from './prepare-model';
+import type { PreparedModel } from '../model/prepare-model';
 
 /** Rows per run when every layer is stochastic (each row is a whole forward pass). */
 export const DEFAULT_CHUNK_ROWS = 32;

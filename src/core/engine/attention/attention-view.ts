@@ -1,41 +1,6 @@
-import {
-  attentionRollout,
-  averageHeads,
-  headSummaries,
-  hidePositions,
-  type AttentionShape,
-  type HeadSummary,
-} from '../attention';
+import { attentionRollout, averageHeads, headSummaries, hidePositions, type AttentionShape } from '../../attention';
 import { stackLayers, type AttentionResult } from './attention-run';
-
-export interface AttentionDisplayOptions {
-  hideSpecial: boolean;
-  averageHeads: boolean;
-  rollout: boolean;
-}
-
-export type AttentionMode = 'heads' | 'average' | 'rollout';
-
-/** What the attention views draw: the tensor after the user's toggles, plus per-head statistics of the raw one. */
-export interface AttentionView {
-  tokens: string[];
-  ids: number[];
-  typeIds: number[];
-  special: boolean[];
-  continuation: boolean[];
-  /** Original positions of the shown tokens. */
-  positions: number[];
-  /** [layers, heads or 1, shown, shown]. */
-  probs: Float32Array;
-  shape: [number, number, number, number];
-  mode: AttentionMode;
-  /** Statistics per (layer, head) of the unmodified attention. */
-  summaries: HeadSummary[];
-  /** Plain-words notes on what was changed (renormalised rows, truncation). */
-  notes: string[];
-  untruncatedLength: number;
-  maxPositions: number;
-}
+import type { AttentionDisplayOptions, AttentionMode, AttentionView } from '../../contracts/attention';
 
 export function buildAttentionView(result: AttentionResult, options: AttentionDisplayOptions): AttentionView {
   const [layers, heads, seq] = result.shape;

@@ -5,9 +5,9 @@
  * load, so it is refused before the session is attempted; a session creation that runs out of
  * memory anyway is reported in the same words.
  */
-import { ModelLoadError } from '../model/errors';
-import { elementCount, tensorDims } from '../onnx/tensor-data';
-import { DataType, type OnnxModel } from '../onnx/types';
+import { ModelLoadError } from '../../model/errors';
+import { elementCount, tensorDims } from '../../onnx/tensor-data';
+import { DataType, type OnnxModel } from '../../onnx/types';
 
 /** The WebAssembly heap limit of onnxruntime-web's (32-bit) build. */
 export const WASM_HEAP_LIMIT_BYTES = 4 * 1024 ** 3;

@@ -1,6 +1,6 @@
-import { throwIfAborted } from '../model/errors';
-import { batchOf, tensorToFloat32, textFeeds } from '../runtime/feeds';
-import type { PreparedModel } from './prepare-model';
+import { throwIfAborted } from '../../model/errors';
+import { batchOf, tensorToFloat32, textFeeds } from '../../runtime/feeds';
+import type { PreparedModel } from '../model/prepare-model';
 
 export interface AttentionResult {
   tokens: string[];

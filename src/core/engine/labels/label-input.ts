@@ -11,8 +11,9 @@ import {
   type ParsedLabeledText,
   type ParseLabeledTextOptions,
   type TokenCounter,
-} from '../labels';
-import type { ModelTokenizer } from '../model/tokenizer';
+} from '../../labels';
+import type { ModelTokenizer } from '../../model/tokenizer';
+import { TEXT_SEPARATOR, type PackedParse, type PackedRows } from '../../contracts/labels';
 
 export interface LabeledDataParse {
   parsed: ParsedLabeledText;
@@ -59,23 +60,6 @@ export function parseLabeledData(
   return { parsed, text: decoded.text };
 }
 
-/**
- * A parse as it crosses to the page: 50,000 row objects cost the page hundreds of milliseconds to
- * receive, so the rows travel as one NUL-joined string (NUL never survives parsing) and typed arrays.
- */
-export interface PackedParse {
-  summary: Omit<ParsedLabeledText, 'rows' | 'labelIds'>;
-  rowCount: number;
-  /** Every row's text joined with "\0". */
-  texts: string;
-  labelIds: Int32Array;
-  sourceRows: Int32Array;
-  /** The decoded file text when bytes were parsed, else null. */
-  text: string | null;
-}
-
-export const TEXT_SEPARATOR = '\u0000';
-
 export function packParse({ parsed, text }: LabeledDataParse): PackedParse {
   const { rows, labelIds, ...summary } = parsed;
   return {
@@ -90,14 +74,6 @@ export function packParse({ parsed, text }: LabeledDataParse): PackedParse {
 
 export function unpackTexts(texts: string, count: number): string[] {
   return count === 0 ? [] : texts.split(TEXT_SEPARATOR);
-}
-
-/** Rows for an audit as they cross from the page to the worker. */
-export interface PackedRows {
-  texts: string;
-  count: number;
-  labelIds: Int32Array;
-  classes: string[];
 }
 
 export function unpackRows(rows: PackedRows): { texts: string[]; labels: string[] } {

@@ -20,12 +20,12 @@ import {
   type McDropoutPlan,
   type MlmRestriction,
   type OnnxModel,
-} from '../onnx';
-import { describeModel } from '../onnx/describe';
-import { pruneToOutputs } from '../onnx/prune';
-import { createSession } from '../runtime/execution-provider';
-import type { McTask } from './mc-dropout-run';
-import type { PreparedModel } from './prepare-model';
+} from '../../onnx';
+import { describeModel } from '../../onnx/describe';
+import { pruneToOutputs } from '../../onnx/prune';
+import { createSession } from '../../runtime/execution-provider';
+import type { McTask } from '../../contracts/uncertainty';
+import type { PreparedModel } from '../model/prepare-model';
 
 /** The surgery configuration a session is built for (normalised: sorted sites, k clamped to 1..layers). */
 export interface McGraphConfig {

@@ -1,3 +1,7 @@
+/**
+ * What every tool shares about the loaded model: its summary for the page and which tools it supports.
+ * Types and constants only (no runtime imports), so every layer can import it.
+ */
 import type { ExecutionProviderName } from '../runtime/execution-provider';
 
 export interface CapabilityStatus {
@@ -6,7 +10,9 @@ export interface CapabilityStatus {
   reason: string;
 }
 
-export type ToolName = 'attention' | 'uncertainty' | 'analogy' | 'labels';
+/** The tools that run on a model, in tab order. */
+export const TOOL_NAMES = ['attention', 'uncertainty', 'analogy', 'labels'] as const;
+export type ToolName = (typeof TOOL_NAMES)[number];
 
 /** What the UI needs to know about the loaded model; plain data so it crosses comlink by copy. */
 export interface ModelInfo {

@@ -12,57 +12,31 @@
  * - Fill-mask reads the vocabulary projection at the masked position only (restricted MLM head); each
  *   task's session computes only the output it reads (mc-sessions.ts).
  */
-import { throwIfAborted } from '../model/errors';
-import type { EncodedText } from '../model/tokenizer';
-import type { DropoutSiteKind } from '../onnx';
+import { throwIfAborted } from '../../model/errors';
+import type { EncodedText } from '../../model/tokenizer';
 import {
   mcStatistics,
   rankByUncertainty,
   runningEstimates,
   topKByMeanProbability,
   type McStatistics,
-  type UncertaintyMeasure,
-} from '../uncertainty';
+} from '../../uncertainty';
 import { sampleProbabilities, type SampleTarget } from './mc-sampling';
 import type { McSession } from './mc-sessions';
-import type { PreparedModel } from './prepare-model';
-import { MAX_BATCH_INPUTS } from './tool-defaults';
-
-export { MAX_BATCH_INPUTS };
-
-export type McTask = 'fill-mask' | 'classification';
-
-export interface McDropoutSettings {
-  /** Number of stochastic forward passes T, 1..256. */
-  samples: number;
-  /** Drop probability p in [0, 0.95]. */
-  dropout: number;
-  sites: DropoutSiteKind[];
-  stochasticLayers: 'all' | { lastK: number };
-  /** Unsigned 32-bit seed. */
-  seed: number;
-}
-
-export interface McPredictRequest {
-  task: McTask;
-  text: string;
-  pair?: string | null;
-  /** Fill-mask: token position to mask (in the encoding of `text`); else the first [MASK] in the text. */
-  maskPosition?: number | null;
-  /** Fill-mask: how many candidates to report (default 10). */
-  topK?: number;
-}
-
-export interface McProgress {
-  done: number;
-  total: number;
-  /** 'preparing': the dropout graph and its session are being built (first run with these sites/layers). */
-  phase?: 'preparing' | 'sampling';
-}
-export type McProgressCallback = (progress: McProgress) => void;
-
-export const MAX_SAMPLES = 256;
-export const MAX_DROPOUT = 0.95;
+import type { PreparedModel } from '../model/prepare-model';
+import {
+  MAX_BATCH_INPUTS,
+  MAX_DROPOUT,
+  MAX_SAMPLES,
+  type McBatchItem,
+  type McBatchResult,
+  type McDropoutSettings,
+  type McPredictRequest,
+  type McPredictionResult,
+  type McProgressCallback,
+  type McSummary,
+  type McTask,
+} from '../../contracts/uncertainty';
 
 export function validateSettings(settings: McDropoutSettings, layers: number): McDropoutSettings {
   const { samples, dropout, seed } = settings;
@@ -83,20 +57,6 @@ export function validateSettings(settings: McDropoutSettings, layers: number): M
   return settings;
 }
 
-/** The per-input statistics without the C- or V-sized arrays (for batch mode and fill-mask over the vocabulary). */
-export interface McSummary {
-  predictedIndex: number;
-  predictedProbability: number;
-  predictiveEntropy: number;
-  expectedEntropy: number;
-  mutualInformation: number;
-  variationRatio: number;
-  modalIndex: number;
-  modalCount: number;
-  deterministicIndex: number | null;
-  deterministicProbability: number | null;
-}
-
 export function summarize(stats: McStatistics): McSummary {
   return {
     predictedIndex: stats.predictedClass,
@@ -112,55 +72,6 @@ export function summarize(stats: McStatistics): McSummary {
       ? stats.deterministic.probs[stats.deterministic.predictedClass]
       : null,
   };
-}
-
-export interface McPredictionResult {
-  task: McTask;
-  tokens: string[];
-  special: boolean[];
-  /** Fill-mask: the masked token position; null for classification. */
-  maskPosition: number | null;
-  settings: McDropoutSettings;
-  /** What the per-class arrays refer to: class labels, or the top-k candidate tokens. */
-  labels: string[];
-  /** Class indices, or vocabulary ids of the candidates. */
-  ids: number[];
-  /** Per-sample probabilities of the shown classes/candidates, [T, labels.length]. */
-  samples: Float64Array;
-  /** Mean and sample std over T, per shown class/candidate. */
-  mean: Float64Array;
-  std: Float64Array;
-  /** Dropout-off probability of each shown class/candidate. */
-  deterministic: Float64Array;
-  /** The dropout-off prediction's own top classes/tokens (fill-mask: its top k). */
-  deterministicTop: { id: number; label: string; probability: number }[];
-  /** Statistics over the full distribution (all classes, or the whole vocabulary). */
-  summary: McSummary & {
-    predictedLabel: string;
-    modalLabel: string;
-    deterministicLabel: string | null;
-    classes: number;
-  };
-  /** Running estimates after t = 1..T samples (convergence plot), for the MC-predicted class/token. */
-  running: {
-    label: string;
-    meanOfClass: Float64Array;
-    predictiveEntropy: Float64Array;
-    expectedEntropy: Float64Array;
-    mutualInformation: Float64Array;
-  };
-  /**
-   * How the rows ran: `graphRuns` session.run calls of at most `chunkRows` rows each, over T + 1 rows
-   * (the dropout-off row first, then the samples).
-   */
-  run: {
-    mode: 'tiled' | 'batched';
-    stochasticLayers: number[];
-    graphRuns: number;
-    chunkRows: number;
-    milliseconds: number;
-  };
-  notes: string[];
 }
 
 export interface PreparedInput {
@@ -322,22 +233,6 @@ export async function runMcPrediction(
     },
     notes,
   };
-}
-
-export interface McBatchItem {
-  index: number;
-  text: string;
-  error: string | null;
-  summary: (McSummary & { predictedLabel: string; deterministicLabel: string | null }) | null;
-}
-
-export interface McBatchResult {
-  task: McTask;
-  settings: McDropoutSettings;
-  items: McBatchItem[];
-  /** Item indices most uncertain first, per measure; items that failed come last. */
-  ranking: Record<UncertaintyMeasure, number[]>;
-  milliseconds: number;
 }
 
 /**

@@ -6,17 +6,17 @@ import {
   exposeAttention,
   type AttentionOutput,
   type ModelDescription,
-} from '../onnx';
-import { contentDigest } from '../model/content-digest';
-import { ModelLoadError, throwIfAborted } from '../model/errors';
-import { externalDataLocations, inlineExternalData } from '../onnx/external-data';
-import type { LoadedModelFiles } from '../model/load';
-import type { ModelTokenizer } from '../model/tokenizer';
-import { createSession, type ExecutionProviderChoice } from '../runtime/execution-provider';
-import { unknownTextInputs } from '../runtime/feeds';
-import { OutputRoutingSession, leanModelFor } from '../runtime/output-routing-session';
-import { RunQueue } from '../runtime/run-queue';
-import type { CapabilityStatus, ModelInfo, ToolName } from './model-info';
+} from '../../onnx';
+import { contentDigest } from '../../model/content-digest';
+import { ModelLoadError, throwIfAborted } from '../../model/errors';
+import { externalDataLocations, inlineExternalData } from '../../onnx/external-data';
+import type { LoadedModelFiles } from '../../model/load';
+import type { ModelTokenizer } from '../../model/tokenizer';
+import { createSession, type ExecutionProviderChoice } from '../../runtime/execution-provider';
+import { unknownTextInputs } from '../../runtime/feeds';
+import { OutputRoutingSession, leanModelFor } from '../../runtime/output-routing-session';
+import { RunQueue } from '../../runtime/run-queue';
+import type { CapabilityStatus, ModelInfo, ToolName } from '../../contracts/model';
 import { checkModelFitsMemory, explainSessionError, isOutOfMemoryError, memoryError } from './model-memory';
 
 /** A model ready to run: its tokenizer, its description and the session with attention exposed. */

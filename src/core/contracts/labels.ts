@@ -1,0 +1,118 @@
+/**
+ * The label audit's contract: settings and their defaults, progress, the audit output, and the packed
+ * forms rows take across the worker boundary. Types and constants only (no runtime imports), so every
+ * layer can import it without pulling in onnxruntime-web.
+ */
+import type { FilterBy, ParsedLabeledText, RankBy } from '../labels';
+
+export type FeatureChoice = 'embeddings' | 'tfidf' | 'both';
+
+export type AuditStage = 'embeddings' | 'tfidf' | 'cross-validation' | 'confident-learning';
+
+export const STAGE_NAMES: Record<AuditStage, string> = {
+  embeddings: 'Embedding the texts with the model',
+  tfidf: 'Counting words (TF-IDF)',
+  'cross-validation': 'Cross-validating logistic regression',
+  'confident-learning': 'Finding label issues (confident learning)',
+};
+
+export interface LabelAuditSettings {
+  features: FeatureChoice;
+  folds: number;
+  seed: number;
+  filterBy: FilterBy;
+  fracNoise: number;
+  minExamplesPerClass: number;
+  rankBy: RankBy;
+  /** Inverse regularisation strength of the logistic regression (default 1, as scikit-learn). */
+  C?: number;
+  batchSize?: number;
+  tfidfMaxFeatures?: number;
+}
+
+export const DEFAULT_AUDIT_SETTINGS: LabelAuditSettings = {
+  features: 'embeddings',
+  folds: 5,
+  seed: 0,
+  filterBy: 'prune_by_noise_rate',
+  fracNoise: 1,
+  minExamplesPerClass: 1,
+  rankBy: 'self_confidence',
+};
+
+export interface LabelAuditProgress {
+  stage: AuditStage;
+  /** Plain-English stage name. */
+  label: string;
+  /** 1-based position of the stage among `stages`. */
+  step: number;
+  stages: number;
+  /** Share of this stage done, 0..1. */
+  fraction: number;
+  /** Share of the whole audit done, 0..1 (stages weighted by their usual cost). */
+  overall: number;
+  detail: string;
+}
+
+export interface LabelAuditOutput {
+  classes: string[];
+  rows: number;
+  numClasses: number;
+  givenLabels: Int32Array;
+  /** Out-of-sample probabilities [rows × numClasses] row-major. */
+  probabilities: Float64Array;
+  suggestedLabels: Int32Array;
+  suggestedProbabilities: Float64Array;
+  qualityScores: Float64Array;
+  /** 1 for a flagged row. */
+  isIssue: Uint8Array;
+  /** Flagged rows, most likely mislabeled first. */
+  ranking: Int32Array;
+  numIssues: number;
+  /**
+   * The estimated noise matrix: calibrated confident joint C[given][estimated true label] in row
+   * counts (row k sums to the rows labelled k). Missing in results saved before it was kept: use noiseMatricesOf.
+   */
+  confidentJoint: number[][];
+  /** Flagged rows only, by given label (rows) × suggested label (columns). */
+  flaggedConfusion: number[][];
+  /** Estimated joint Q[given][true] (sums to 1). */
+  estimatedJoint: number[][];
+  classSummaries: { label: number; rows: number; issues: number; issueRate: number; mostConfusedWith: number | null }[];
+  settings: LabelAuditSettings;
+  folds: number;
+  featureDim: number;
+  /** Rows whose text was cut to the model's maximum length. */
+  truncatedRows: number[];
+  cachedTexts: number;
+  computedTexts: number;
+  /** Milliseconds per stage. */
+  timings: Partial<Record<AuditStage, number>>;
+  notes: string[];
+  modelLabel: string | null;
+}
+
+/**
+ * A parse as it crosses to the page: 50,000 row objects cost the page hundreds of milliseconds to
+ * receive, so the rows travel as one NUL-joined string (NUL never survives parsing) and typed arrays.
+ */
+export interface PackedParse {
+  summary: Omit<ParsedLabeledText, 'rows' | 'labelIds'>;
+  rowCount: number;
+  /** Every row's text joined with "\0". */
+  texts: string;
+  labelIds: Int32Array;
+  sourceRows: Int32Array;
+  /** The decoded file text when bytes were parsed, else null. */
+  text: string | null;
+}
+
+export const TEXT_SEPARATOR = '\u0000';
+
+/** Rows for an audit as they cross from the page to the worker. */
+export interface PackedRows {
+  texts: string;
+  count: number;
+  labelIds: Int32Array;
+  classes: string[];
+}
