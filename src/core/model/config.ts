@@ -12,6 +12,18 @@ export interface ModelConfig {
   attentionProbsDropoutProb: number | null;
   /** Class names by class index, when the model has a classifier head. */
   labels: string[] | null;
+  /** Decoders: K/V heads (grouped-query attention; equals the head count when the config does not say). */
+  numKeyValueHeads: number | null;
+  headDim: number | null;
+  /** GPT-2's embd_pdrop: dropout on the embedding sum (not a site the playground uses; shown beside the others). */
+  embeddingDropoutProb: number | null;
+  rmsNormEps: number | null;
+  ropeTheta: number | null;
+  isEncoderDecoder: boolean;
+  /** The vocabulary projection shares the input embedding table (GPT-2 default true; Llama usually false). */
+  tieWordEmbeddings: boolean | null;
+  bosTokenId: number | null;
+  eosTokenId: number | null;
   raw: Record<string, unknown>;
 }
 
@@ -35,6 +47,12 @@ function readLabels(raw: Record<string, unknown>): string[] | null {
   return labels.map((label, id) => label || `class ${id}`);
 }
 
+/** A token id, or the first of a list (Llama 3 configs give eos_token_id as a list). */
+function firstId(value: unknown): number | null {
+  const id = Array.isArray(value) ? value[0] : value;
+  return typeof id === 'number' && Number.isInteger(id) && id >= 0 ? id : null;
+}
+
 export function parseModelConfig(text: string | null): ModelConfig {
   let raw: Record<string, unknown> = {};
   if (text !== null) {
@@ -56,6 +74,15 @@ export function parseModelConfig(text: string | null): ModelConfig {
     hiddenDropoutProb: pickNumber(raw, 'hidden_dropout_prob', 'dropout', 'resid_pdrop'),
     attentionProbsDropoutProb: pickNumber(raw, 'attention_probs_dropout_prob', 'attention_dropout', 'attn_pdrop'),
     labels: readLabels(raw),
+    numKeyValueHeads: pickNumber(raw, 'num_key_value_heads', 'n_head_kv', 'num_kv_heads', 'multi_query_group_num'),
+    headDim: pickNumber(raw, 'head_dim'),
+    embeddingDropoutProb: pickNumber(raw, 'embd_pdrop', 'embedding_dropout'),
+    rmsNormEps: pickNumber(raw, 'rms_norm_eps'),
+    ropeTheta: pickNumber(raw, 'rope_theta'),
+    isEncoderDecoder: raw.is_encoder_decoder === true,
+    tieWordEmbeddings: typeof raw.tie_word_embeddings === 'boolean' ? raw.tie_word_embeddings : null,
+    bosTokenId: firstId(raw.bos_token_id),
+    eosTokenId: firstId(raw.eos_token_id),
     raw,
   };
 }

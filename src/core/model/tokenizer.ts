@@ -1,9 +1,13 @@
 import { Tokenizer } from '@huggingface/tokenizers';
 import { ModelLoadError } from './errors';
+import { continuationFlags, pieceScheme, readablePiece, type PieceScheme } from './piece-display';
 
 export interface EncodedText {
   ids: number[];
+  /** The pieces in readable form (byte-level "Ġcat" → "␣cat", "<0x0A>" → "↵"; see piece-display.ts). */
   tokens: string[];
+  /** The pieces as the vocabulary spells them (always set by ModelTokenizer; optional for hand-made encodings in tests). */
+  pieces?: string[];
   /** 0 for segment A (and its special tokens), 1 for segment B. */
   typeIds: number[];
   attentionMask: number[];
@@ -23,6 +27,12 @@ export class ModelTokenizer {
   readonly vocabSize: number;
   readonly maskToken: string | null;
   readonly maskTokenId: number | null;
+  /** How pieces are spelled (byte-level, SentencePiece, WordPiece), for showing them readably. */
+  readonly scheme: PieceScheme;
+  /** Prepended to every text when tokenizer_config.json says add_bos_token and the tokenizer.json template does not add it. */
+  readonly bosTokenId: number | null;
+  /** The padding token, null when the tokenizer has none (GPT-2, Llama): batches are then padded with an id the mask hides. */
+  readonly padTokenId: number | null;
 
   constructor(tokenizerJsonText: string, tokenizerConfigText: string | null) {
     const tokenizerJson = parseJsonObject(tokenizerJsonText, 'tokenizer.json');
@@ -48,6 +58,16 @@ export class ModelTokenizer {
     this.vocabSize = vocab.size === 0 ? 0 : Math.max(...vocab.values()) + 1;
     this.maskToken = findMaskToken(config, vocab);
     this.maskTokenId = this.maskToken === null ? null : (vocab.get(this.maskToken) ?? null);
+    this.scheme = pieceScheme(tokenizerJson);
+    const bos = config.add_bos_token === true ? tokenName(config.bos_token) : null;
+    this.bosTokenId = bos !== null ? (vocab.get(bos) ?? null) : null;
+    const pad = tokenName(config.pad_token);
+    this.padTokenId = pad !== null ? (vocab.get(pad) ?? null) : null;
+  }
+
+  /** A vocabulary piece in readable form (as EncodedText.tokens shows it). */
+  displayToken(id: number): string {
+    return readablePiece(this.idToToken(id), this.scheme, this.specialIds.has(id));
   }
 
   idToToken(id: number): string {
@@ -73,11 +93,13 @@ export class ModelTokenizer {
    * longer segment loses its last tokens first (as Hugging Face's "longest_first"); special tokens stay.
    */
   encode(text: string, pair: string | null = null, maxLength = Infinity): EncodedText {
-    const encoded = this.tokenizer.encode(text, {
-      text_pair: pair,
-      add_special_tokens: true,
-      return_token_type_ids: true,
-    });
+    const encoded = this.withBos(
+      this.tokenizer.encode(text, {
+        text_pair: pair,
+        add_special_tokens: true,
+        return_token_type_ids: true,
+      }),
+    );
     const contentA = this.tokenizer.encode(text, { add_special_tokens: false }).ids;
     const contentB = pair === null ? [] : this.tokenizer.encode(pair, { add_special_tokens: false }).ids;
     const segments = contentSegments(encoded.ids, contentA, contentB);
@@ -85,17 +107,34 @@ export class ModelTokenizer {
     const keep = truncationMask(segments, maxLength);
     const pick = <T>(values: T[]) => values.filter((_, i) => keep[i]);
     const ids = pick(encoded.ids);
-    const tokens = pick(encoded.tokens);
+    const pieces = pick(encoded.tokens);
+    const special = pick(segments).map((segment) => segment === -1);
+    const prefix = this.continuationPrefix;
+    const continuation =
+      this.scheme === 'byte-level' || this.scheme === 'sentencepiece'
+        ? continuationFlags(pieces, special, this.scheme)
+        : pieces.map((piece) => prefix !== null && prefix !== '' && piece.startsWith(prefix));
     return {
       ids,
-      tokens,
+      tokens: pieces.map((piece, i) => readablePiece(piece, this.scheme, special[i])),
+      pieces,
       typeIds: pick(typeIds),
       attentionMask: ids.map(() => 1),
-      special: pick(segments).map((segment) => segment === -1),
-      continuation: tokens.map(
-        (token) => this.continuationPrefix !== null && token.startsWith(this.continuationPrefix),
-      ),
+      special,
+      continuation,
       untruncatedLength: encoded.ids.length,
+    };
+  }
+
+  /** The BOS token in front when the config asks for it and the tokenizer.json template did not add it. */
+  private withBos<T extends { ids: number[]; tokens: string[]; token_type_ids?: number[] }>(encoded: T): T {
+    const bos = this.bosTokenId;
+    if (bos === null || encoded.ids[0] === bos) return encoded;
+    return {
+      ...encoded,
+      ids: [bos, ...encoded.ids],
+      tokens: [this.idToToken(bos), ...encoded.tokens],
+      token_type_ids: encoded.token_type_ids ? [0, ...encoded.token_type_ids] : undefined,
     };
   }
 }
@@ -154,6 +193,14 @@ function parseJsonObject(text: string, file: string): Record<string, unknown> {
     throw new ModelLoadError(`${file} must hold a JSON object.`, 'tokenizer');
   }
   return parsed as Record<string, unknown>;
+}
+
+/** A special token's text from tokenizer_config.json: a string, or an AddedToken object's content. */
+function tokenName(value: unknown): string | null {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object' && typeof (value as { content?: unknown }).content === 'string')
+    return (value as { content: string }).content;
+  return null;
 }
 
 function findMaskToken(config: Record<string, unknown>, vocab: Map<string, number>): string | null {

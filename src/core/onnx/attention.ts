@@ -125,7 +125,7 @@ function reshapeTarget(index: GraphIndex, reshape: OnnxNode): (number | null)[] 
 function inferHeads(index: GraphIndex, scoreMatMul: OnnxNode): { heads: number | null; headSize: number | null } {
   for (const side of scoreMatMul.input.slice(0, 2)) {
     let name = side;
-    for (let step = 0; step < 6; step++) {
+    for (let step = 0; step < 8; step++) {
       const producer = index.producer.get(name);
       if (!producer) break;
       if (isOp(producer, 'Reshape')) {
@@ -137,8 +137,10 @@ function inferHeads(index: GraphIndex, scoreMatMul: OnnxNode): { heads: number |
         }
         break;
       }
-      if (!['Transpose', 'Mul', 'Div', 'Identity', 'Cast'].includes(producer.opType ?? '')) break;
-      name = producer.input[0];
+      // Rotary embeddings (Llama family) sit between the head split and QKᵀ: q·cos + rotate(q)·sin;
+      // the Add's first term leads back to q through Mul.
+      if (!['Transpose', 'Mul', 'Div', 'Identity', 'Cast', 'Add'].includes(producer.opType ?? '')) break;
+      name = producer.input.find((input) => !index.isStatic(input)) ?? producer.input[0];
     }
   }
   return { heads: null, headSize: null };

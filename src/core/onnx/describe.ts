@@ -1,6 +1,7 @@
 import { decodeModel } from './codec';
 import { OnnxFormatError } from './errors';
 import { findAttentionSoftmaxes, findFusedAttentionOps, type AttentionSoftmax } from './attention';
+import { encoderDecoderEvidence, findDecoderStructure, type DecoderStructure } from './decoder';
 import { findTokenEmbeddingInitializer } from './embeddings';
 import { GraphIndex, defaultOpset, isOp } from './graph';
 import { findResidualSites } from './residual';
@@ -57,7 +58,16 @@ export interface ModelDescription {
     numLabels: number | null;
   };
   capabilities: ModelCapabilities;
+  /** Set for decoder-only causal language models (GPT-2, Llama, …); null for encoders. */
+  decoder: DecoderDescription | null;
+  /** Why the model is an encoder–decoder export (refused at load), null otherwise. */
+  encoderDecoder: string | null;
   warnings: string[];
+}
+
+export interface DecoderDescription extends DecoderStructure {
+  /** The next-token distribution: logits at the last position. */
+  nextToken: CapabilityStatus;
 }
 
 type RawConfig = Record<string, unknown>;
@@ -172,7 +182,11 @@ export function describeModel(model: OnnxModel, config?: RawConfig): ModelDescri
     );
   }
 
+  const decoderStructure = findDecoderStructure(model, config);
+  const encoderDecoder = encoderDecoderEvidence(model, config);
   const roles = findRoles(outputs, vocabSize, hiddenSize);
+  // A causal LM's [batch, sequence, vocabulary] output predicts the next token, not a masked one.
+  if (decoderStructure) roles.fillMask = null;
   const embeddingReachable = embeddingTable !== null && !isExternalTensor(embeddingTable);
 
   let attention: CapabilityStatus;
@@ -229,11 +243,13 @@ export function describeModel(model: OnnxModel, config?: RawConfig): ModelDescri
   const noText = unavailable('the model has no "input_ids" input, so it cannot read text.');
   const fillMask = !takesText
     ? noText
-    : roles.fillMask
-      ? available(`output "${roles.fillMask}" gives vocabulary logits at every position.`)
-      : unavailable(
-          `no output shaped [batch, sequence, ${vocabSize ?? 'vocabulary'}]: the model has no masked-language-model head.`,
-        );
+    : decoderStructure
+      ? unavailable('a causal decoder predicts the next token, not a masked one: use the next-token task.')
+      : roles.fillMask
+        ? available(`output "${roles.fillMask}" gives vocabulary logits at every position.`)
+        : unavailable(
+            `no output shaped [batch, sequence, ${vocabSize ?? 'vocabulary'}]: the model has no masked-language-model head.`,
+          );
   const classification = !takesText
     ? noText
     : roles.classification
@@ -249,6 +265,17 @@ export function describeModel(model: OnnxModel, config?: RawConfig): ModelDescri
           `no output shaped [batch, sequence, ${hiddenSize ?? 'hidden'}] (such as last_hidden_state) to pool sentence embeddings from.`,
         );
 
+  const logitsOutput = decoderStructure?.logits ?? null;
+  const decoder: DecoderDescription | null = decoderStructure
+    ? {
+        ...decoderStructure,
+        nextToken: !takesText
+          ? noText
+          : logitsOutput
+            ? available(`output "${logitsOutput}" gives the next-token logits at every position.`)
+            : unavailable('the decoder has no "logits" output.'),
+      }
+    : null;
   return {
     inputs,
     outputs,
@@ -265,6 +292,8 @@ export function describeModel(model: OnnxModel, config?: RawConfig): ModelDescri
     looksLikeTransformer,
     roles,
     capabilities: { attention, mcDropout, tokenEmbeddings, fillMask, classification, sentenceEmbeddings },
+    decoder,
+    encoderDecoder,
     warnings,
   };
 }

@@ -16,17 +16,20 @@ export interface ResidualSite {
   /** Order of this site within its layer: 0 after attention, 1 after the feed-forward block. */
   position: number;
   /** How the LayerNorm downstream of the Add was recognised. */
-  normKind: 'LayerNormalization' | 'SimplifiedLayerNormalization' | 'RMSNormalization' | 'decomposed';
+  normKind:
+    'LayerNormalization' | 'SimplifiedLayerNormalization' | 'RMSNormalization' | 'decomposed' | 'decomposed-rms';
 }
 
 const FUSED_NORMS = new Set(['LayerNormalization', 'SimplifiedLayerNormalization', 'RMSNormalization']);
 
 /**
  * Matches a LayerNorm consuming `tensor`: a LayerNormalization / SimplifiedLayerNormalization /
- * RMSNormalization node (any domain), or the decomposed form torch < 1.13 and opset < 17 exports
- * emit: ReduceMean(x) together with Sub(x, …) (x − mean, followed by Pow/ReduceMean/Sqrt/Div).
+ * RMSNormalization node (any domain), the decomposed form torch < 1.13 and opset < 17 exports
+ * emit: ReduceMean(x) together with Sub(x, …) (x − mean, followed by Pow/ReduceMean/Sqrt/Div), or
+ * a decomposed RMSNorm as Llama-family exports emit it: Pow(x, 2) → ReduceMean (… Sqrt, Reciprocal or
+ * Div, Mul), possibly after a Cast to float32 (transformers computes RMSNorm in float32).
  */
-function layerNormConsuming(index: GraphIndex, tensor: string): ResidualSite['normKind'] | null {
+function layerNormConsuming(index: GraphIndex, tensor: string, depth = 0): ResidualSite['normKind'] | null {
   const consumers = index.consumersOf(tensor);
   for (const node of consumers) {
     if (node.opType && FUSED_NORMS.has(node.opType) && node.input[0] === tensor)
@@ -34,12 +37,26 @@ function layerNormConsuming(index: GraphIndex, tensor: string): ResidualSite['no
   }
   const hasMean = consumers.some((node) => isOp(node, 'ReduceMean') && node.input[0] === tensor);
   const hasCentering = consumers.some((node) => isOp(node, 'Sub') && node.input[0] === tensor);
-  return hasMean && hasCentering ? 'decomposed' : null;
+  if (hasMean && hasCentering) return 'decomposed';
+  const squaredThenMean = consumers.some(
+    (node) =>
+      isOp(node, 'Pow') &&
+      node.input[0] === tensor &&
+      index.constantFloats(node.input[1])?.[0] === 2 &&
+      index.consumersOf(node.output[0]).some((next) => isOp(next, 'ReduceMean')),
+  );
+  if (squaredThenMean) return 'decomposed-rms';
+  const cast = consumers.find((node) => isOp(node, 'Cast'));
+  return cast && depth === 0 ? layerNormConsuming(index, cast.output[0], 1) : null;
 }
 
-/** True when `tensor` is the output of a linear layer: MatMul/Gemm by a weight, optionally plus a bias. */
+/**
+ * True when `tensor` is the output of a linear layer: MatMul/Gemm by a weight, optionally plus a bias,
+ * optionally reshaped back from 2-D (GPT-2's Conv1D exports as Reshape → Gemm → Reshape).
+ */
 function isLinearOutput(index: GraphIndex, tensor: string): boolean {
-  const producer = index.producer.get(tensor);
+  let producer = index.producer.get(tensor);
+  if (producer && isOp(producer, 'Reshape')) producer = index.producer.get(producer.input[0]);
   if (!producer) return false;
   const byWeight = (node: OnnxNode | undefined) =>
     node !== undefined &&

@@ -11,6 +11,21 @@ export interface TokenBatch {
 
 const TEXT_INPUTS = new Set(['input_ids', 'attention_mask', 'token_type_ids', 'position_ids']);
 
+/** A decoder's cache input, fed empty: [batch, kvHeads, 0, headDim]. */
+export interface EmptyPastFeed {
+  name: string;
+  kvHeads: number;
+  headDim: number;
+  dtype: string;
+}
+
+/** What a decoder needs fed besides text: empty past K/V, and use_cache_branch = false when a merged export still has it. */
+export interface DecoderFeedSpec {
+  past: readonly EmptyPastFeed[];
+}
+
+export const USE_CACHE_BRANCH = 'use_cache_branch';
+
 /** Graph inputs this playground does not know how to feed from text. */
 export function unknownTextInputs(inputNames: readonly string[], handled: ReadonlySet<string> = new Set()): string[] {
   return inputNames.filter((name) => !TEXT_INPUTS.has(name) && !handled.has(name));
@@ -22,11 +37,33 @@ function int64Tensor(values: ArrayLike<number>, dims: number[]): ort.Tensor {
   return new ort.Tensor('int64', data, dims);
 }
 
-/** Feeds for the standard text inputs the session declares (BERT-style or GPT-style). */
-export function textFeeds(inputNames: readonly string[], tokens: TokenBatch): Record<string, ort.Tensor> {
+/**
+ * Feeds for the standard text inputs the session declares (BERT-style or GPT-style); with `decoder`,
+ * its past inputs as zero-length tensors (one pass over the whole text, nothing cached) and
+ * use_cache_branch = false.
+ */
+export function textFeeds(
+  inputNames: readonly string[],
+  tokens: TokenBatch,
+  decoder?: DecoderFeedSpec | null,
+): Record<string, ort.Tensor> {
   const dims = [tokens.batch, tokens.seq];
   const feeds: Record<string, ort.Tensor> = {};
+  const past = new Map(decoder?.past.map((entry) => [entry.name, entry]));
   for (const name of inputNames) {
+    const empty = past.get(name);
+    if (empty) {
+      const pastDims = [tokens.batch, empty.kvHeads, 0, empty.headDim];
+      feeds[name] =
+        empty.dtype === 'float16'
+          ? new ort.Tensor('float16', new Uint16Array(0), pastDims)
+          : new ort.Tensor('float32', new Float32Array(0), pastDims);
+      continue;
+    }
+    if (name === USE_CACHE_BRANCH && decoder) {
+      feeds[name] = new ort.Tensor('bool', Uint8Array.of(0), [1]);
+      continue;
+    }
     if (name === 'input_ids') feeds[name] = int64Tensor(tokens.inputIds, dims);
     else if (name === 'attention_mask') feeds[name] = int64Tensor(tokens.attentionMask, dims);
     else if (name === 'token_type_ids') feeds[name] = int64Tensor(tokens.typeIds, dims);

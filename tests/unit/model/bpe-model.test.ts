@@ -57,7 +57,7 @@ describe('a transformer with a byte-level BPE tokenizer', () => {
       { ...settings, sites: [...settings.sites] },
     );
     const masked = engine.tokenize('the <mask> sat', null);
-    expect(masked.tokens).toEqual(['<s>', 'the', '<mask>', 'Ġsat', '</s>']);
+    expect(masked.tokens).toEqual(['<s>', 'the', '<mask>', '␣sat', '</s>']);
     expect(filled.maskPosition).toBe(2);
     expect(filled.labels.length).toBe(3);
     expect(filled.samples.length).toBe(4 * 3);

@@ -20,7 +20,9 @@ describe('ModelTokenizer', () => {
   it('encodes byte-level BPE (RoBERTa layout) with its own special tokens', () => {
     const tokenizer = new ModelTokenizer(JSON.stringify(tinyBpeTokenizerJson()), null);
     const encoded = tokenizer.encode('the cat sat');
-    expect(encoded.tokens).toEqual(['<s>', 'the', 'Ġcat', 'Ġsat', '</s>']);
+    expect(encoded.pieces).toEqual(['<s>', 'the', 'Ġcat', 'Ġsat', '</s>']);
+    // Shown readably: the byte-level word-start space as a visible ␣ (piece-display.ts).
+    expect(encoded.tokens).toEqual(['<s>', 'the', '␣cat', '␣sat', '</s>']);
     expect(encoded.special).toEqual([true, false, false, false, true]);
     expect(encoded.continuation.every((c) => !c)).toBe(true);
     expect(tokenizer.maskToken).toBe('<mask>');
