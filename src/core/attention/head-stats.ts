@@ -27,6 +27,11 @@ export interface HeadSummary {
   previousTokenShare: number;
   /** Mean over query rows of p(i, i). */
   selfShare: number;
+  /**
+   * Mean over query rows after the first real token of the mass on that first token: high in "attention
+   * sink" heads, which decoders (GPT-2, Llama) park on the first token when nothing else is relevant.
+   */
+  firstTokenShare: number;
 }
 
 export type HeadStatKey = Exclude<keyof HeadSummary, 'layer' | 'head'>;
@@ -37,6 +42,7 @@ export function headSummaries(
   shape: AttentionShape,
   specialMask?: ArrayLike<boolean | number>,
   padding?: PaddingSpec,
+  options: { causal?: boolean } = {},
 ): HeadSummary[] {
   checkAttentionShape(probs, shape);
   const [layers, heads, seq] = shape;
@@ -47,7 +53,11 @@ export function headSummaries(
   const summaries: HeadSummary[] = [];
   for (let layer = 0; layer < layers; layer++) {
     for (let head = 0; head < heads; head++) {
-      summaries.push({ layer, head, ...matrixStats(probs, matrixOffset(shape, layer, head), seq, kept, specialMask) });
+      summaries.push({
+        layer,
+        head,
+        ...matrixStats(probs, matrixOffset(shape, layer, head), seq, kept, specialMask, options.causal ?? false),
+      });
     }
   }
   return summaries;
@@ -61,8 +71,14 @@ function matrixStats(
   seq: number,
   kept: readonly number[],
   specialMask: ArrayLike<boolean | number> | undefined,
+  causal: boolean,
 ): MatrixStats {
   const n = kept.length;
+  const first = kept[0] ?? 0;
+  let firstShare = 0;
+  // Causal: row i can only attend to keys j ≤ i, so its entropy is normalised by ln(keys it can see).
+  let normalizedSum = 0;
+  let normalizedRows = 0;
   const isKept = new Uint8Array(seq);
   for (const j of kept) isKept[j] = 1;
   let entropy = 0,
@@ -87,6 +103,14 @@ function matrixStats(
       if (specialMask && specialMask[j]) s += p;
     }
     entropy += h;
+    if (causal) {
+      const visible = kept.filter((j) => j <= i).length;
+      if (visible > 1) {
+        normalizedSum += h / maxEntropyNats(visible);
+        normalizedRows++;
+      }
+    }
+    if (i > first) firstShare += uniform ? 1 / n : probs[row + first] * scale;
     distance += d;
     special += s;
     if (i > 0 && isKept[i - 1]) previous += uniform ? 1 / n : probs[row + i - 1] * scale;
@@ -98,11 +122,18 @@ function matrixStats(
   return {
     meanEntropy,
     meanEntropyBits: meanEntropy / Math.LN2,
-    normalizedEntropy: maxEntropy > 0 ? meanEntropy / maxEntropy : 0,
+    normalizedEntropy: causal
+      ? normalizedRows > 0
+        ? normalizedSum / normalizedRows
+        : 0
+      : maxEntropy > 0
+        ? meanEntropy / maxEntropy
+        : 0,
     meanDistance: distance / rows,
     specialShare: special / rows,
     previousTokenShare: previous / rows,
     selfShare: self / rows,
+    firstTokenShare: n > 1 ? firstShare / (n - 1) : 0,
   };
 }
 

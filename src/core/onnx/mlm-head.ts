@@ -82,9 +82,14 @@ function nodesBetween(index: GraphIndex, start: string, end: string): Set<OnnxNo
  * Only done when the head is a clean position-wise chain from the hidden state to the logits
  * (weights and per-feature vectors as its only other inputs); otherwise throws OnnxGraphError.
  */
-export function restrictMlmHeadToPositions(model: OnnxModel): { model: OnnxModel; restriction: MlmRestriction } {
-  const { roles } = describeModel(model);
-  if (!roles.fillMask)
+export function restrictMlmHeadToPositions(
+  model: OnnxModel,
+  options: { logits?: string } = {},
+): { model: OnnxModel; restriction: MlmRestriction } {
+  const { roles, decoder } = describeModel(model);
+  // A decoder's LM head is restricted the same way, to the position whose next token is wanted.
+  const logitsName = options.logits ?? roles.fillMask ?? decoder?.logits ?? null;
+  if (!logitsName)
     throw new OnnxGraphError('The model has no fill-mask logits output [batch, sequence, vocab] to restrict.');
   if (!roles.sentenceEmbeddings)
     throw new OnnxGraphError(
@@ -92,7 +97,7 @@ export function restrictMlmHeadToPositions(model: OnnxModel): { model: OnnxModel
     );
   const result = cloneForSurgery(model);
   const index = new GraphIndex(result.graph);
-  const logits = roles.fillMask;
+  const logits = logitsName;
 
   // The head may read the hidden state itself or the tensor an Identity renamed to last_hidden_state.
   const renamedFrom = index.producer.get(roles.sentenceEmbeddings);
