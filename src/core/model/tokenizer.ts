@@ -74,6 +74,11 @@ export class ModelTokenizer {
     return this.tokenizer.id_to_token(id) ?? `[${id}]`;
   }
 
+  /** Token ids back to text, as the tokenizer's decoder joins them (byte-level and byte-fallback pieces become characters). */
+  decode(ids: readonly number[], skipSpecialTokens = false): string {
+    return this.tokenizer.decode([...ids], { skip_special_tokens: skipSpecialTokens });
+  }
+
   tokenToId(token: string): number | undefined {
     return this.tokenizer.token_to_id(token);
   }

@@ -105,3 +105,18 @@ describe('readable pieces', () => {
     expect(readableBytes([0x09, 0x00])).toBe('⇥\\x00');
   });
 });
+
+describe('decode', () => {
+  it('joins byte-level and byte-fallback pieces back into the text', () => {
+    const gpt2 = new ModelTokenizer(
+      JSON.stringify(byteLevelBpeTokenizerJson()),
+      JSON.stringify(byteLevelTokenizerConfig()),
+    );
+    expect(gpt2.decode(gpt2.encode(TEXT).ids)).toBe(TEXT);
+    const llama = new ModelTokenizer(
+      JSON.stringify(sentencePieceTokenizerJson()),
+      JSON.stringify(sentencePieceTokenizerConfig()),
+    );
+    expect(llama.decode(llama.encode(TEXT).ids, true)).toBe(TEXT);
+  });
+});
