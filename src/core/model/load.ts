@@ -1,9 +1,17 @@
 import { parseModelConfig, type ModelConfig } from './config';
 import { fetchModelFile } from './download';
+import { encoderDecoderMessage } from '../onnx/decoder';
 import { ModelLoadError, throwIfAborted } from './errors';
 import type { CacheStorageLike } from './model-cache';
 import type { ProgressCallback } from './progress';
-import { describeSource, MODEL_FILES, modelBaseUrl, type LocalModelFiles, type ModelSource } from './sources';
+import {
+  describeSource,
+  MODEL_FILES,
+  modelBaseUrl,
+  ONNX_CANDIDATES,
+  type LocalModelFiles,
+  type ModelSource,
+} from './sources';
 import { ModelTokenizer } from './tokenizer';
 
 /** The bytes of each external data file by its location, as the .onnx names it (relative to the .onnx). */
@@ -14,6 +22,8 @@ export interface LoadedModelFiles {
   /** Folder the files came from; null for local files. */
   baseUrl: string | null;
   onnxBytes: Uint8Array;
+  /** The .onnx file loaded: its path in the repo (onnx/model.onnx, onnx/decoder_model_merged.onnx, …) or the picked file's name. */
+  onnxFile?: string;
   tokenizer: ModelTokenizer;
   /** tokenizer.json as it came, for the content digest. */
   tokenizerBytes: Uint8Array;
@@ -60,19 +70,38 @@ export async function loadModelFiles(source: ModelSource, options: LoadFilesOpti
   const config = parseModelConfig(textOf(configBytes));
   const tokenizer = new ModelTokenizer(decoder.decode(tokenizerBytes), textOf(tokenizerConfigBytes));
   throwIfAborted(options.signal);
-  const onnxBytes = (await fetchBytes(MODEL_FILES.onnx, false)) as Uint8Array;
   const label = describeSource(source);
+  // An encoder–decoder repo is refused before its large files download.
+  if (config.isEncoderDecoder)
+    throw new ModelLoadError(
+      encoderDecoderMessage(label, `config.json says is_encoder_decoder (model_type "${config.modelType ?? '?'}")`),
+      'unsupported',
+    );
+  let onnxBytes: Uint8Array | null = null;
+  let onnxFile: string = MODEL_FILES.onnx;
+  for (const [i, candidate] of ONNX_CANDIDATES.entries()) {
+    if (i > 0) options.onProgress?.({ status: 'initiate', file: candidate, loaded: 0, total: null });
+    onnxFile = candidate;
+    onnxBytes = await fetchBytes(candidate, true);
+    if (onnxBytes) break;
+  }
+  if (!onnxBytes)
+    throw new ModelLoadError(
+      `No ONNX model was found for ${label}: tried ${ONNX_CANDIDATES.join(', ')} (none exists there). Check the repo id, revision and host.`,
+      'not-found',
+      baseUrl,
+    );
 
   const readExternalData = async (locations: readonly string[]) => {
     const files: ExternalDataFiles = new Map();
     for (const location of locations) {
-      const file = ONNX_FOLDER + checkedLocation(location, MODEL_FILES.onnx);
+      const file = ONNX_FOLDER + checkedLocation(location, onnxFile);
       try {
         files.set(location, (await fetchBytes(file, false)) as Uint8Array);
       } catch (error) {
         if (!(error instanceof ModelLoadError) || error.kind === 'cancelled') throw error;
         throw new ModelLoadError(
-          `${label} keeps its weights in a separate external data file next to ${MODEL_FILES.onnx}, and it could not be downloaded: ${error.message}`,
+          `${label} keeps its weights in a separate external data file next to ${onnxFile}, and it could not be downloaded: ${error.message}`,
           error.kind,
           error.detail,
         );
@@ -80,7 +109,7 @@ export async function loadModelFiles(source: ModelSource, options: LoadFilesOpti
     }
     return files;
   };
-  return { label, baseUrl, onnxBytes, tokenizer, tokenizerBytes, config, readExternalData };
+  return { label, baseUrl, onnxBytes, onnxFile, tokenizer, tokenizerBytes, config, readExternalData };
 }
 
 function textOf(bytes: Uint8Array | null): string | null {
@@ -133,6 +162,7 @@ function fromLocalFiles(files: LocalModelFiles): LoadedModelFiles {
     label: describeSource({ kind: 'files', files }),
     baseUrl: null,
     onnxBytes: new Uint8Array(files.onnx.bytes),
+    onnxFile: files.onnx.name,
     tokenizer: new ModelTokenizer(decoder.decode(tokenizerBytes), text(files.tokenizerConfig)),
     tokenizerBytes,
     config: parseModelConfig(text(files.config)),

@@ -31,6 +31,17 @@ export const MODEL_FILES = {
 
 export type ModelFileRole = keyof typeof MODEL_FILES;
 
+/**
+ * The .onnx files a hub repo or folder URL is tried for, in this order (the first that exists is loaded):
+ * - onnx/model.onnx: encoders, and decoders as current optimum / Transformers.js exports write them
+ *   (one graph with past_key_values inputs that also runs with an empty past);
+ * - onnx/decoder_model_merged.onnx: decoders exported with both paths in one file (If on use_cache_branch);
+ * - onnx/decoder_model.onnx: older decoder exports (with or without cache inputs); also the decoder half of an
+ *   encoder–decoder export, which is refused once its graph (or config.json) shows what it is.
+ * Quantized and fp16 variants (model_quantized.onnx, model_fp16.onnx) are not tried: pick them as local files.
+ */
+export const ONNX_CANDIDATES = [MODEL_FILES.onnx, 'onnx/decoder_model_merged.onnx', 'onnx/decoder_model.onnx'] as const;
+
 const HUB_REPO_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)?$/;
 
 /** A folder URL ending in "/" that the model files resolve against. */
@@ -60,7 +71,9 @@ export function modelBaseUrl(source: Exclude<ModelSource, { kind: 'files' }>, ap
       }
       if (url.protocol !== 'http:' && url.protocol !== 'https:')
         throw new Error(`Only http(s) URLs can be loaded, not ${url.protocol}`);
-      if (url.pathname.endsWith('/onnx/model.onnx')) url.pathname = url.pathname.slice(0, -'onnx/model.onnx'.length);
+      // A pasted link to one of the .onnx files means its repo folder.
+      const file = ONNX_CANDIDATES.find((candidate) => url.pathname.endsWith(`/${candidate}`));
+      if (file) url.pathname = url.pathname.slice(0, -file.length);
       if (!url.pathname.endsWith('/')) url.pathname += '/';
       url.search = '';
       url.hash = '';
