@@ -128,3 +128,17 @@ export function continuationFlags(
     return !previous.endsWith('↵') && !previous.endsWith(' ') && previous !== WORD_START;
   });
 }
+
+/**
+ * The word a vocabulary piece stands for, for word-level tools (analogies, neighbours): byte-level and
+ * SentencePiece vocabularies hold most words twice, as a word-start piece ("Ġking", "▁king") and as a bare
+ * piece used inside words or at the very start of a text ("king"). The word-start piece is the word; the
+ * bare one is not a whole word. Null for pieces that are not a whole word.
+ */
+export function wordOfPiece(piece: string, scheme: PieceScheme): string | null {
+  const marker = scheme === 'byte-level' ? 'Ġ' : scheme === 'sentencepiece' ? '▁' : null;
+  if (marker === null) return piece.length > 0 && !piece.startsWith('##') ? piece : null;
+  if (!piece.startsWith(marker)) return null;
+  const word = piece.slice(marker.length);
+  return /^\p{L}[\p{L}\p{M}'’-]*$/u.test(word) ? word : null;
+}

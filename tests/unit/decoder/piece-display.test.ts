@@ -3,7 +3,7 @@
  * SentencePiece (▁, <0x0A> byte fallback); BOS added when tokenizer_config.json says so; word continuations.
  */
 import { describe, expect, it } from 'vitest';
-import { pieceScheme, readableBytes, readablePiece } from '../../../src/core/model/piece-display';
+import { pieceScheme, readableBytes, readablePiece, wordOfPiece } from '../../../src/core/model/piece-display';
 import { ModelTokenizer } from '../../../src/core/model/tokenizer';
 import {
   byteLevelBpeTokenizerJson,
@@ -118,5 +118,18 @@ describe('decode', () => {
       JSON.stringify(sentencePieceTokenizerConfig()),
     );
     expect(llama.decode(llama.encode(TEXT).ids, true)).toBe(TEXT);
+  });
+});
+
+describe('words of pieces (for analogies)', () => {
+  it('takes word-start pieces as words and leaves bare and byte pieces out', () => {
+    expect(wordOfPiece('Ġking', 'byte-level')).toBe('king');
+    expect(wordOfPiece('king', 'byte-level')).toBeNull();
+    expect(wordOfPiece('Ġ', 'byte-level')).toBeNull();
+    expect(wordOfPiece('Ġ123', 'byte-level')).toBeNull();
+    expect(wordOfPiece('▁queen', 'sentencepiece')).toBe('queen');
+    expect(wordOfPiece('<0x0A>', 'sentencepiece')).toBeNull();
+    expect(wordOfPiece('walk', 'wordpiece')).toBe('walk');
+    expect(wordOfPiece('##ing', 'wordpiece')).toBeNull();
   });
 });
