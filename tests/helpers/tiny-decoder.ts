@@ -48,6 +48,8 @@ export interface TinyDecoderOptions {
   rmsNorm?: 'decomposed' | 'op';
   /** Declare past inputs with fixed kv-head and head-dim sizes (default true); false leaves them symbolic. */
   declarePastDims?: boolean;
+  /** Embedding rows (default: the tokenizer's vocabulary); larger for benchmark-sized heads, rows past the tokenizer unused. */
+  vocab?: number;
 }
 
 export interface TinyDecoderConfig {
@@ -66,6 +68,8 @@ export interface TinyDecoderConfig {
   rmsNorm: 'decomposed' | 'op';
   rmsNormEps: number;
   ropeTheta: number;
+  /** GPT-2: <|endoftext|> (the tokenizer's last id); Llama: </s>. */
+  eosTokenId: number;
 }
 
 export interface TinyDecoderLayerWeights {
@@ -183,13 +187,14 @@ export function buildTinyDecoder(options: TinyDecoderOptions = {}): TinyDecoder 
     headDim: hidden / heads,
     hidden,
     intermediate: options.intermediate ?? 32,
-    vocab: vocabSizeOf(tokenizerJson),
+    vocab: Math.max(options.vocab ?? 0, vocabSizeOf(tokenizerJson)),
     maxPositions: options.maxPositions ?? 64,
     mask: options.mask ?? (gpt2 ? 'where' : 'add'),
     kvRepeat: options.kvRepeat ?? 'expand',
     rmsNorm: options.rmsNorm ?? 'decomposed',
     rmsNormEps: 1e-6,
     ropeTheta: 10000,
+    eosTokenId: gpt2 ? vocabSizeOf(tokenizerJson) - 1 : 2,
   };
   const weights = makeWeights(createRng(options.seed ?? 4321), config);
   const graph = emptyGraph(`tiny-${family}-${config.layout}`);
@@ -301,8 +306,8 @@ export function decoderConfigJson(c: TinyDecoderConfig): Record<string, unknown>
       embd_pdrop: 0.1,
       layer_norm_epsilon: 1e-5,
       activation_function: 'gelu_new',
-      bos_token_id: c.vocab - 1,
-      eos_token_id: c.vocab - 1,
+      bos_token_id: c.eosTokenId,
+      eos_token_id: c.eosTokenId,
       tie_word_embeddings: true,
     };
   return {
@@ -321,7 +326,7 @@ export function decoderConfigJson(c: TinyDecoderConfig): Record<string, unknown>
     attention_dropout: 0.0,
     hidden_act: 'silu',
     bos_token_id: 1,
-    eos_token_id: 2,
+    eos_token_id: c.eosTokenId,
     tie_word_embeddings: false,
   };
 }
