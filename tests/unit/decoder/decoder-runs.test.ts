@@ -8,10 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { ModelTokenizer } from '../../../src/core/model/tokenizer';
 import { exposeAttention } from '../../../src/core/onnx/attention';
 import { prepareDecoderGraph } from '../../../src/core/onnx/decoder-graph';
-import { insertMcDropout } from '../../../src/core/onnx/dropout';
 import { encodeModel } from '../../../src/core/onnx/codec';
 import { batchOf, textFeeds } from '../../../src/core/runtime/feeds';
-import { noiseFeeds } from '../../../src/core/engine/mc-sampling';
+import { insertMcDropout, makeDropoutFeeds, type McDropoutPlan } from '../../../src/core/onnx/dropout';
+import { createRng } from '../../../src/core/random';
 import { mcStatistics, softmax } from '../../../src/core/uncertainty';
 import { decoderFeeds, ort } from '../../helpers/decoder-runs';
 import { buildTinyDecoder, type DecoderFamily, type DecoderLayout } from '../../helpers/tiny-decoder';
@@ -33,6 +33,27 @@ async function inputNamesOf(bytes: Uint8Array) {
   const names = session.inputNames;
   await session.release();
   return names;
+}
+
+/** dropout_p [0, p, …, p] and per-site noise with row 0 all zeros (kept at p = 0), as the engine feeds a dropout-off row. */
+function noiseWithDeterministicRow(plan: McDropoutPlan, seq: number, samples: number, p: number, seed: number) {
+  const rng = createRng(seed);
+  const feeds: Record<string, ort.Tensor> = {
+    [plan.dropoutInput]: new ort.Tensor(
+      'float32',
+      Float32Array.from({ length: samples + 1 }, (_, r) => (r ? p : 0)),
+      [samples + 1],
+    ),
+  };
+  const drawn = makeDropoutFeeds(plan, { rows: samples, seq }, rng, p);
+  for (const site of plan.sites) {
+    const noise = drawn[site.noiseInput];
+    const perRow = noise.data.length / samples;
+    const data = new Float32Array(perRow * (samples + 1));
+    data.set(noise.data as Float32Array, perRow);
+    feeds[site.noiseInput] = new ort.Tensor('float32', data, [samples + 1, ...noise.dims.slice(1)]);
+  }
+  return feeds;
 }
 
 const lastRow = (logits: Float32Array, seq: number, vocab: number) => logits.subarray((seq - 1) * vocab, seq * vocab);
@@ -101,7 +122,7 @@ describe.each(cases)('prepared %s decoder, %s layout', (family, layout) => {
     const T = 8;
     const rows = T + 1;
     const text = textFeeds(names, batchOf(Array.from({ length: rows }, () => encoded)), { past: prepared.past });
-    const noise = noiseFeeds(plan, seq, 0, T, { dropout: 0.3, seed: 11 }, 0, true);
+    const noise = noiseWithDeterministicRow(plan, seq, T, 0.3, 11);
     const { results } = await runBytes(bytes, { ...text, ...noise }, ['logits']);
     const logits = results.logits.data as Float32Array;
     const plainBytes = encodeModel(prepared.model);
