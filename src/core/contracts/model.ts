@@ -14,6 +14,26 @@ export interface CapabilityStatus {
 export const TOOL_NAMES = ['attention', 'uncertainty', 'analogy', 'labels'] as const;
 export type ToolName = (typeof TOOL_NAMES)[number];
 
+/** A loaded decoder: which export layout it came in and what its runs feed. */
+export interface DecoderInfo {
+  /** 'no-cache' (input_ids, attention_mask, position_ids → logits), 'cache' (past_key_values inputs), 'merged' (If on use_cache_branch). */
+  layout: 'no-cache' | 'cache' | 'merged';
+  /** The .onnx loaded (onnx/model.onnx, onnx/decoder_model_merged.onnx, onnx/decoder_model.onnx, or a picked file's name). */
+  file: string | null;
+  /** past_key_values inputs of the export (fed as zero-length tensors). */
+  cacheInputs: number;
+  kvHeads: number | null;
+  headDim: number | null;
+  /** How it was recognised as a decoder. */
+  evidence: string[];
+  eosTokenId: number | null;
+  /** Prepended to every text when tokenizer_config.json says add_bos_token. */
+  bosTokenId: number | null;
+  /** The LM head reuses the input embedding table (config.json tie_word_embeddings), null when unknown. */
+  tiedEmbeddings: boolean | null;
+  pieceScheme: 'byte-level' | 'sentencepiece' | 'wordpiece' | 'other';
+}
+
 /** What the UI needs to know about the loaded model; plain data so it crosses comlink by copy. */
 export interface ModelInfo {
   label: string;
@@ -36,6 +56,8 @@ export interface ModelInfo {
   maskToken: string | null;
   dropoutDefaults: { hidden: number; attention: number };
   tools: Record<ToolName, CapabilityStatus>;
+  /** Set for decoder-only causal language models (GPT-2, Llama, …); null for encoders. */
+  decoder: DecoderInfo | null;
   /** Anything odd the loader noticed that did not stop it. */
   warnings: string[];
 }

@@ -8,7 +8,8 @@ import type { UncertaintyMeasure } from '../uncertainty';
 /** Most inputs the MC-dropout batch mode ranks at once. */
 export const MAX_BATCH_INPUTS = 1000;
 
-export type McTask = 'fill-mask' | 'classification';
+/** 'next-token': a decoder's distribution of the token after the text (its logits at the last position). */
+export type McTask = 'fill-mask' | 'classification' | 'next-token';
 
 export interface McDropoutSettings {
   /** Number of stochastic forward passes T, 1..256. */
@@ -62,7 +63,7 @@ export interface McPredictionResult {
   task: McTask;
   tokens: string[];
   special: boolean[];
-  /** Fill-mask: the masked token position; null for classification. */
+  /** Fill-mask: the masked token position; next-token: the last position (whose successor is predicted); null for classification. */
   maskPosition: number | null;
   settings: McDropoutSettings;
   /** What the per-class arrays refer to: class labels, or the top-k candidate tokens. */
@@ -121,4 +122,81 @@ export interface McBatchResult {
   /** Item indices most uncertain first, per measure; items that failed come last. */
   ranking: Record<UncertaintyMeasure, number[]>;
   milliseconds: number;
+}
+
+/** How a continuation chooses each token from the dropout-off distribution (as generate() does). */
+export interface ContinuationDecoding {
+  strategy: 'greedy' | 'sample';
+  /** > 0, at most 10; 1 leaves the distribution as it is. */
+  temperature: number;
+  /** Keep the k most probable tokens; 0 = off. */
+  topK: number;
+  /** Nucleus: keep the most probable tokens up to this mass; 1 = off. */
+  topP: number;
+}
+
+export const DEFAULT_DECODING: ContinuationDecoding = { strategy: 'greedy', temperature: 1, topK: 0, topP: 1 };
+
+/** Most tokens one continuation generates. */
+export const MAX_CONTINUATION_TOKENS = 256;
+
+export interface ContinuationRequest {
+  prompt: string;
+  /** Tokens to generate, 1..MAX_CONTINUATION_TOKENS. */
+  maxNewTokens: number;
+  decoding: ContinuationDecoding;
+  /** Candidates kept per generated token (default 10). */
+  candidates?: number;
+}
+
+export interface ContinuationCandidateResult {
+  id: number;
+  label: string;
+  /** MC mean probability and its sample std over T. */
+  mean: number;
+  std: number;
+  /** Dropout-off probability. */
+  deterministic: number;
+}
+
+export interface ContinuationTokenResult {
+  id: number;
+  label: string;
+  /** Probability of the chosen token: dropout off, and the MC mean. */
+  probability: number;
+  meanProbability: number;
+  predictiveEntropy: number;
+  expectedEntropy: number;
+  mutualInformation: number;
+  variationRatio: number;
+  candidates: ContinuationCandidateResult[];
+}
+
+export interface ContinuationResult {
+  promptTokens: string[];
+  promptSpecial: boolean[];
+  tokens: ContinuationTokenResult[];
+  /** The generated text, decoded by the tokenizer. */
+  text: string;
+  stoppedBy: 'length' | 'eos' | 'max-positions';
+  settings: McDropoutSettings;
+  decoding: ContinuationDecoding;
+  run: {
+    /** 'fresh run per token': each token reruns the prefix (see core/generation/continuation.ts for why). */
+    reuse: 'fresh-run-per-token';
+    mode: 'tiled' | 'batched';
+    graphRuns: number;
+    milliseconds: number;
+    millisecondsPerToken: number;
+  };
+  notes: string[];
+}
+
+export interface ContinuationProgress {
+  /** Tokens generated so far, of at most `total`. */
+  done: number;
+  total: number;
+  phase?: 'preparing' | 'generating';
+  /** The tokens generated so far (for showing them as they come). */
+  tokens?: ContinuationTokenResult[];
 }

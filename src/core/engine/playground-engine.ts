@@ -29,6 +29,8 @@ import {
   type McTask,
 } from '../contracts/uncertainty';
 import { McSessionCache, normalizeGraphConfig } from './uncertainty/mc-sessions';
+import { runContinuation } from './uncertainty/continuation-run';
+import type { ContinuationProgress, ContinuationRequest, ContinuationResult } from '../contracts/uncertainty';
 import { prepareModel, type PreparedModel } from './model/prepare-model';
 import type { ModelInfo } from '../contracts/model';
 
@@ -134,6 +136,27 @@ export class PlaygroundEngine {
         normalizeGraphConfig(model.info.layers, settings.sites, settings.stochasticLayers, { task: request.task }),
       );
       return runMcPrediction(model, mc, request, settings, { signal, onProgress });
+    });
+  }
+
+  /**
+   * A decoder's continuation: `request.maxNewTokens` tokens after the prompt, each with the MC-dropout
+   * statistics of the distribution it was chosen from (T samples per token, the next-token session).
+   */
+  async continue(
+    request: ContinuationRequest,
+    settings: McDropoutSettings,
+    onProgress?: (progress: ContinuationProgress) => void,
+    jobId?: string,
+  ): Promise<ContinuationResult> {
+    const model = this.requireModel();
+    return this.jobs.run(jobId, async (signal) => {
+      onProgress?.({ done: 0, total: request.maxNewTokens, phase: 'preparing' });
+      const mc = await this.mcSessions.get(
+        model,
+        normalizeGraphConfig(model.info.layers, settings.sites, settings.stochasticLayers, { task: 'next-token' }),
+      );
+      return runContinuation(model, mc, request, settings, { signal, onProgress });
     });
   }
 

@@ -33,6 +33,8 @@ export class ModelTokenizer {
   readonly bosTokenId: number | null;
   /** The padding token, null when the tokenizer has none (GPT-2, Llama): batches are then padded with an id the mask hides. */
   readonly padTokenId: number | null;
+  /** The end-of-text token from tokenizer_config.json (continuations stop at it), null when not given. */
+  readonly eosTokenId: number | null;
 
   constructor(tokenizerJsonText: string, tokenizerConfigText: string | null) {
     const tokenizerJson = parseJsonObject(tokenizerJsonText, 'tokenizer.json');
@@ -63,6 +65,8 @@ export class ModelTokenizer {
     this.bosTokenId = bos !== null ? (vocab.get(bos) ?? null) : null;
     const pad = tokenName(config.pad_token);
     this.padTokenId = pad !== null ? (vocab.get(pad) ?? null) : null;
+    const eos = tokenName(config.eos_token);
+    this.eosTokenId = eos !== null ? (vocab.get(eos) ?? null) : null;
   }
 
   /** A vocabulary piece in readable form (as EncodedText.tokens shows it). */

@@ -352,7 +352,7 @@ export class AnalogySpaces {
       const batchWords = words.slice(start, start + CONTEXT_BATCH);
       const encoded = batchWords.map((word) => tokenizer.encode(word, null, info.maxPositions));
       const batch = batchOf(encoded);
-      const feeds = textFeeds(session.inputNames, batch);
+      const feeds = textFeeds(session.inputNames, batch, this.model.decoder);
       const results = await runs.run(() => {
         throwIfAborted(signal);
         return session.run(feeds, [outputName]);

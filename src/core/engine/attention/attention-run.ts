@@ -32,7 +32,7 @@ export async function runAttention(
   }
   const encoded = model.tokenizer.encode(text, pair, model.info.maxPositions);
   const seq = encoded.ids.length;
-  const feeds = textFeeds(model.session.inputNames, batchOf([encoded]));
+  const feeds = textFeeds(model.session.inputNames, batchOf([encoded]), model.decoder);
   const fetches = model.attentionOutputs.map((output) => output.outputName);
   const results = await model.runs.run(() => {
     throwIfAborted(signal);

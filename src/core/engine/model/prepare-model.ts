@@ -10,13 +10,15 @@ import {
 import { contentDigest } from '../../model/content-digest';
 import { ModelLoadError, throwIfAborted } from '../../model/errors';
 import { externalDataLocations, inlineExternalData } from '../../onnx/external-data';
+import { encoderDecoderEvidence, encoderDecoderMessage } from '../../onnx/decoder';
+import { prepareDecoderGraph, type PreparedDecoderGraph } from '../../onnx/decoder-graph';
 import type { LoadedModelFiles } from '../../model/load';
 import type { ModelTokenizer } from '../../model/tokenizer';
 import { createSession, type ExecutionProviderChoice } from '../../runtime/execution-provider';
-import { unknownTextInputs } from '../../runtime/feeds';
+import { unknownTextInputs, USE_CACHE_BRANCH, type DecoderFeedSpec } from '../../runtime/feeds';
 import { OutputRoutingSession, leanModelFor } from '../../runtime/output-routing-session';
 import { RunQueue } from '../../runtime/run-queue';
-import type { CapabilityStatus, ModelInfo, ToolName } from '../../contracts/model';
+import type { CapabilityStatus, DecoderInfo, ModelInfo, ToolName } from '../../contracts/model';
 import { checkModelFitsMemory, explainSessionError, isOutOfMemoryError, memoryError } from './model-memory';
 
 /** A model ready to run: its tokenizer, its description and the session with attention exposed. */
@@ -28,9 +30,21 @@ export interface PreparedModel {
   attentionOutputs: AttentionOutput[];
   /** Every run on `session` goes through this queue. */
   runs: RunQueue;
-  /** The decoded graph, kept for later surgery (MC dropout, embeddings). */
+  /**
+   * The decoded graph, kept for later surgery (MC dropout, embeddings). For a decoder, the graph that runs:
+   * the merged If inlined, present outputs pruned, the hidden state before the LM head exposed.
+   */
   graph: ReturnType<typeof decodeModel>;
+  /** Decoder-only causal LMs: what their runs feed besides text (empty past K/V). Null for encoders. */
+  decoder: PreparedDecoder | null;
   release(): Promise<void>;
+}
+
+export interface PreparedDecoder extends DecoderFeedSpec {
+  graph: PreparedDecoderGraph;
+  /** The logits output (next-token distribution at every position). */
+  logits: string;
+  eosTokenId: number | null;
 }
 
 const DEFAULT_MAX_POSITIONS = 512;
@@ -41,16 +55,22 @@ export async function prepareModel(
   threads: number,
   signal?: AbortSignal,
 ): Promise<PreparedModel> {
-  const graph = decodeOrExplain(files.onnxBytes, files.label);
-  checkModelFitsMemory(graph, files.label);
-  const externalFiles = await withExternalData(graph, files, signal);
+  const exported = decodeOrExplain(files.onnxBytes, files.label);
+  checkModelFitsMemory(exported, files.label);
+  const externalFiles = await withExternalData(exported, files, signal);
   // Started now, read once the session exists: hashing overlaps session creation.
   const digest = contentDigest([files.onnxBytes, files.tokenizerBytes, ...externalFiles]);
+  const decoder = prepareDecoder(exported, files);
+  const graph = decoder?.graph.model ?? exported;
   const description = describeModel(graph, files.config.raw);
   checkTokenizerMatches(files.tokenizer, description);
   throwIfAborted(signal);
 
-  const unknownInputs = unknownTextInputs(description.inputs.map((input) => input.name));
+  const fedByDecoder = new Set([...(decoder?.past.map((entry) => entry.name) ?? []), USE_CACHE_BRANCH]);
+  const unknownInputs = unknownTextInputs(
+    description.inputs.map((input) => input.name),
+    decoder ? fedByDecoder : undefined,
+  );
   if (!description.inputs.some((input) => input.name === 'input_ids')) {
     throw new ModelLoadError(
       `${files.label} has no "input_ids" input (its inputs: ${description.inputs.map((i) => i.name).join(', ') || 'none'}), so it cannot take text: it does not look like a transformer language model.`,
@@ -99,6 +119,7 @@ export async function prepareModel(
     created.executionProvider,
     created.fallbackReason,
     threads,
+    decoder,
   );
   const runs = new RunQueue();
   return {
@@ -109,6 +130,7 @@ export async function prepareModel(
     runs,
     attentionOutputs,
     graph,
+    decoder,
     // Queued behind any run still in flight: freeing a WebGPU session mid-run corrupts the buffers of the next model's runs.
     release: () => runs.run(() => created.session.release()),
   };
@@ -155,6 +177,34 @@ function decodeOrExplain(bytes: Uint8Array, label: string) {
   }
 }
 
+/**
+ * The decoder graph to run, or null for an encoder. An encoder–decoder export is refused here with a
+ * message naming what is supported (its config.json may be missing, so the graph is checked too).
+ */
+function prepareDecoder(graph: ReturnType<typeof decodeModel>, files: LoadedModelFiles): PreparedDecoder | null {
+  const encoderDecoder = encoderDecoderEvidence(graph, files.config.raw);
+  if (encoderDecoder) throw new ModelLoadError(encoderDecoderMessage(files.label, encoderDecoder), 'unsupported');
+  let prepared: PreparedDecoderGraph | null;
+  try {
+    prepared = prepareDecoderGraph(graph, files.config.raw);
+  } catch (error) {
+    throw new ModelLoadError(`${files.label} is a decoder, but ${(error as Error).message}`, 'unsupported');
+  }
+  if (!prepared) return null;
+  const logits = prepared.structure.logits;
+  if (!logits)
+    throw new ModelLoadError(
+      `${files.label} is a decoder without a "logits" output, so it cannot predict tokens.`,
+      'unsupported',
+    );
+  return {
+    graph: prepared,
+    past: prepared.past,
+    logits,
+    eosTokenId: files.config.eosTokenId ?? files.tokenizer.eosTokenId,
+  };
+}
+
 function checkTokenizerMatches(tokenizer: ModelTokenizer, description: ModelDescription): void {
   const modelVocab = description.vocabSize;
   if (modelVocab !== null && tokenizer.vocabSize > modelVocab) {
@@ -172,14 +222,21 @@ function buildInfo(
   executionProvider: ModelInfo['executionProvider'],
   fallbackReason: string | null,
   wasmThreads: number,
+  decoder: PreparedDecoder | null,
 ): ModelInfo {
   const { config } = files;
   const caps = description.capabilities;
   const hasOutput = (status: CapabilityStatus) => status.available;
   const tools: Record<ToolName, CapabilityStatus> = {
     attention: caps.attention,
-    uncertainty:
-      hasOutput(caps.mcDropout) && (caps.fillMask.available || caps.classification.available)
+    uncertainty: decoder
+      ? hasOutput(caps.mcDropout)
+        ? {
+            available: true,
+            reason: "dropout sites found; next-token distribution and continuation from the decoder's logits",
+          }
+        : { available: false, reason: caps.mcDropout.reason }
+      : hasOutput(caps.mcDropout) && (caps.fillMask.available || caps.classification.available)
         ? { available: true, reason: 'dropout sites found; fill-mask and/or classification outputs present' }
         : {
             available: false,
@@ -215,6 +272,25 @@ function buildInfo(
     maskToken: caps.fillMask.available ? files.tokenizer.maskToken : null,
     dropoutDefaults: { hidden: config.hiddenDropoutProb ?? 0.1, attention: config.attentionProbsDropoutProb ?? 0.1 },
     tools,
+    decoder: decoder ? decoderInfo(files, decoder) : null,
     warnings,
+  };
+}
+
+function decoderInfo(files: LoadedModelFiles, decoder: PreparedDecoder): DecoderInfo {
+  const { original } = decoder.graph;
+  const first = decoder.graph.past[0] ?? null;
+  return {
+    layout: original.layout,
+    file: files.onnxFile ?? null,
+    cacheInputs: original.pastInputs.length,
+    // A merged export's no-cache branch reads no past; the export's declared cache shapes still say.
+    kvHeads: first?.kvHeads ?? original.pastInputs[0]?.kvHeads ?? files.config.numKeyValueHeads ?? null,
+    headDim: first?.headDim ?? original.pastInputs[0]?.headDim ?? files.config.headDim ?? null,
+    evidence: original.evidence,
+    eosTokenId: decoder.eosTokenId,
+    bosTokenId: files.tokenizer.bosTokenId,
+    tiedEmbeddings: files.config.tieWordEmbeddings,
+    pieceScheme: files.tokenizer.scheme,
   };
 }

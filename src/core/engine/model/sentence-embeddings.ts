@@ -148,7 +148,7 @@ export async function embedTexts(
     throwIfAborted(signal);
     const items = missing.slice(start, start + batchSize);
     const tokens = batchOf(items);
-    const feeds = textFeeds(model.session.inputNames, tokens);
+    const feeds = textFeeds(model.session.inputNames, tokens, model.decoder);
     const results = await model.runs.run(() => {
       throwIfAborted(signal);
       return model.session.run(feeds, [output]);

@@ -100,8 +100,13 @@ export function prepareInput(model: PreparedModel, request: McPredictRequest): P
       notes: [],
     };
   }
+  if (request.task === 'next-token') return prepareNextToken(model, encoded);
   if (!roles.fillMask || tokenizer.maskTokenId === null)
-    throw new Error('This model has no fill-mask head (or its tokenizer has no mask token).');
+    throw new Error(
+      model.decoder
+        ? 'This model is a causal decoder: it predicts the next token, not a masked one. Use the next-token task.'
+        : 'This model has no fill-mask head (or its tokenizer has no mask token).',
+    );
   const maskId = tokenizer.maskTokenId;
   const maskText = tokenizer.maskToken ?? '[MASK]';
   const notes: string[] = [];
@@ -135,7 +140,23 @@ export function prepareInput(model: PreparedModel, request: McPredictRequest): P
   return {
     encoded,
     target: { output: roles.fillMask, position, width },
-    labelOf: (i) => tokenizer.idToToken(i),
+    labelOf: (i) => tokenizer.displayToken(i),
+    notes,
+  };
+}
+
+/** A decoder's next token: its logits at the last position of the text (the end of the prompt). */
+function prepareNextToken(model: PreparedModel, encoded: EncodedText): PreparedInput {
+  if (!model.decoder)
+    throw new Error('The next-token task needs a causal decoder (GPT-2, Llama, …); this model is an encoder.');
+  if (encoded.ids.length === 0) throw new Error('Type a text whose next token the model should predict.');
+  const notes: string[] = [];
+  if (encoded.untruncatedLength > encoded.ids.length)
+    notes.push('The prediction is for the token after the part of the text that was kept.');
+  return {
+    encoded,
+    target: { output: model.decoder.logits, position: encoded.ids.length - 1, width: model.info.vocabSize },
+    labelOf: (i) => model.tokenizer.displayToken(i),
     notes,
   };
 }
@@ -197,7 +218,7 @@ export async function runMcPrediction(
     notes.push(
       `The input has ${encoded.untruncatedLength} tokens; the model reads at most ${model.info.maxPositions}, so it was cut to ${encoded.ids.length}.`,
     );
-  if (request.task === 'fill-mask' && mc.restrictionNote)
+  if (request.task !== 'classification' && mc.restrictionNote)
     notes.push(
       `The fill-mask head could not be limited to the masked position (${mc.restrictionNote}); all positions were computed.`,
     );

@@ -147,6 +147,7 @@ export async function sampleProbabilities(
       text = textFeeds(
         mc.session.inputNames,
         batchOf(Array.from({ length: mc.plan.tiledPrefix ? 1 : rows }, () => encoded)),
+        model.decoder,
       );
       if (mc.restriction) {
         text[mc.restriction.positionsInput] = new ort.Tensor(

@@ -84,13 +84,14 @@ export function buildMcGraph(
   layers: number,
   modelConfig: Record<string, unknown>,
 ) {
-  const roles = describeModel(graph).roles;
+  const { roles, decoder } = describeModel(graph);
   let source = graph;
   let restriction: MlmRestriction | null = null;
   let restrictionNote: string | null = null;
   if (config.task !== 'classification') {
     try {
-      const restricted = restrictMlmHeadToPositions(graph);
+      // A decoder's LM head is restricted like an MLM head: next-token reads one position per row.
+      const restricted = restrictMlmHeadToPositions(graph, decoder?.logits ? { logits: decoder.logits } : {});
       source = restricted.model;
       restriction = restricted.restriction;
     } catch (error) {
@@ -105,10 +106,16 @@ export function buildMcGraph(
     config: modelConfig,
   });
   const taskOutput =
-    config.task === 'classification' ? roles.classification : config.task === 'fill-mask' ? roles.fillMask : null;
+    config.task === 'classification'
+      ? roles.classification
+      : config.task === 'fill-mask'
+        ? roles.fillMask
+        : config.task === 'next-token'
+          ? (decoder?.logits ?? null)
+          : null;
   if (config.task && !taskOutput)
     throw new OnnxGraphError(
-      `The model has no ${config.task === 'classification' ? 'classifier' : 'fill-mask'} output.`,
+      `The model has no ${config.task === 'classification' ? 'classifier' : config.task === 'next-token' ? 'next-token (decoder logits)' : 'fill-mask'} output.`,
     );
   const model = taskOutput ? pruneToOutputs(inserted.model, [taskOutput]).model : inserted.model;
   return { model, plan: inserted.plan, restriction, restrictionNote };
