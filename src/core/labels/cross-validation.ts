@@ -5,6 +5,7 @@
 import { classDisplayName, classDisplayNameCapitalized } from './class-names';
 import { classCounts, FoldError, foldSplit, stratifiedFoldAssignment } from './folds';
 import { featureStatistics } from './preconditioner';
+import { prepareWasmFeatures } from './wasm-objective';
 import {
   abortError,
   fitLogisticRegression,
@@ -49,6 +50,8 @@ export interface CrossValOptions {
   warmStart?: boolean;
   onProgress?: (progress: CrossValProgress) => void;
   signal?: AbortSignalLike;
+  /** Passes over X in WebAssembly SIMD when available ('auto', default) or plain JS ('js'); same objective. */
+  kernel?: 'auto' | 'js';
 }
 
 export interface CrossValResult {
@@ -125,7 +128,9 @@ export function crossValPredictProba(
   const iterationsPerFold: number[] = [];
   let previous: LogisticModel | undefined;
   // One covariance of all rows serves every fold's preconditioner: it only shapes the search path.
-  const covariance = options.precondition === false ? undefined : featureStatistics(X);
+  // One copy of X in wasm memory serves every fold (and the covariance).
+  const wasmFeatures = options.kernel === 'js' ? null : prepareWasmFeatures(X, numClasses);
+  const covariance = options.precondition === false ? undefined : featureStatistics(X, undefined, wasmFeatures);
   for (let fold = 0; fold < folds; fold++) {
     if (options.signal?.aborted) throw abortError(options.signal);
     const { train, test } = foldSplit(assignment, fold);
@@ -143,6 +148,8 @@ export function crossValPredictProba(
       rowIndices: train,
       warmStart: options.warmStart === false ? undefined : previous,
       signal: options.signal,
+      kernel: options.kernel,
+      wasmFeatures,
       onIteration: (state) => {
         if (!options.onProgress) return;
         if (Number.isNaN(startNorm)) startNorm = state.gradientNorm;

@@ -9,6 +9,7 @@
  */
 import { minimizeLbfgs, type LbfgsStatus } from './lbfgs';
 import { buildPreconditioner } from './preconditioner';
+import { makeWasmObjective, prepareWasmFeatures, type WasmFeatures } from './wasm-objective';
 
 /** Dense row-major matrix: rows × cols values in `data`. */
 export interface FeatureMatrix {
@@ -59,6 +60,13 @@ export interface LogisticRegressionOptions {
   warmStart?: LogisticModel;
   onIteration?: (progress: FitProgress) => void;
   signal?: AbortSignalLike;
+  /**
+   * Where the passes over X run: 'auto' (default) uses the WebAssembly SIMD kernels (wasm-objective.ts)
+   * when they are available, 'js' the plain loops. Same objective either way.
+   */
+  kernel?: 'auto' | 'js';
+  /** X already copied into wasm memory (prepareWasmFeatures), e.g. once for all folds; default: copied here. */
+  wasmFeatures?: WasmFeatures | null;
 }
 
 export interface LogisticModel {
@@ -319,7 +327,16 @@ export function fitLogisticRegression(
   const signal = options.signal;
   if (signal?.aborted) throw abortError(signal);
   const effectiveC = m === 2 && options.binaryModel === 'sigmoid' ? C / 2 : C;
-  const result = minimizeLbfgs(makeObjective(X, rows, target, m, mean, effectiveC), start, {
+  const features =
+    options.kernel === 'js'
+      ? null
+      : options.wasmFeatures !== undefined
+        ? options.wasmFeatures
+        : prepareWasmFeatures(X, numClasses);
+  const objective =
+    (features && makeWasmObjective(features, rows, target, m, mean, effectiveC)) ??
+    makeObjective(X, rows, target, m, mean, effectiveC);
+  const result = minimizeLbfgs(objective, start, {
     gradientTolerance: options.tolerance ?? 1e-7,
     maxIterations: options.maxIterations ?? 10_000,
     preconditioner:

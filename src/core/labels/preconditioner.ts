@@ -7,6 +7,7 @@
  * to it changes.
  */
 import type { FeatureMatrix } from './logistic-regression';
+import { wasmCovariance, type WasmFeatures } from './wasm-objective';
 
 /** Keeps the factorisation stable when features are (nearly) collinear. */
 const RELATIVE_JITTER = 1e-6;
@@ -134,18 +135,30 @@ function choleskyInPlace(A: Float64Array, d: number): boolean {
   return true;
 }
 
-/** Solves L Lᵀ z = v in place for the block v[offset .. offset + d). */
-function choleskySolve(L: Float64Array, d: number, v: Float64Array, offset: number): void {
+/**
+ * Solves L Lᵀ z = v in place for the m blocks v[k·d .. (k + 1)·d), with U = Lᵀ (row-major) so that both
+ * substitutions read their matrix row by row; each row serves all m blocks while it is in cache.
+ */
+function choleskySolveBlocks(L: Float64Array, U: Float64Array, d: number, v: Float64Array, m: number): void {
   for (let i = 0; i < d; i++) {
-    let s = v[offset + i];
     const rowOff = i * d;
-    for (let k = 0; k < i; k++) s -= L[rowOff + k] * v[offset + k];
-    v[offset + i] = s / L[rowOff + i];
+    const diag = L[rowOff + i];
+    for (let c = 0; c < m; c++) {
+      const off = c * d;
+      let s = v[off + i];
+      for (let k = 0; k < i; k++) s -= L[rowOff + k] * v[off + k];
+      v[off + i] = s / diag;
+    }
   }
   for (let i = d - 1; i >= 0; i--) {
-    let s = v[offset + i];
-    for (let k = i + 1; k < d; k++) s -= L[k * d + i] * v[offset + k];
-    v[offset + i] = s / L[i * d + i];
+    const rowOff = i * d;
+    const diag = U[rowOff + i];
+    for (let c = 0; c < m; c++) {
+      const off = c * d;
+      let s = v[off + i];
+      for (let k = i + 1; k < d; k++) s -= U[rowOff + k] * v[off + k];
+      v[off + i] = s / diag;
+    }
   }
 }
 
@@ -169,17 +182,23 @@ export function softmaxPreconditioner(
   for (let i = 0; i < d * d; i++) matrix[i] *= curvature;
   for (let j = 0; j < d; j++) matrix[j * d + j] += ridge;
   if (!choleskyInPlace(matrix, d)) return null;
+  const upper = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) for (let k = 0; k <= i; k++) upper[k * d + i] = matrix[i * d + k];
   return (v: Float64Array) => {
-    for (let k = 0; k < m; k++) choleskySolve(matrix, d, v, k * d);
+    choleskySolveBlocks(matrix, upper, d, v, m);
     for (let k = 0; k < m; k++) v[m * d + k] /= curvature;
   };
 }
 
-/** The covariance statistics the preconditioner needs: dense up to 768 features, diagonal beyond. */
-export function featureStatistics(X: FeatureMatrix, rows?: Int32Array): Float64Array {
+/**
+ * The covariance statistics the preconditioner needs: dense up to 768 features, diagonal beyond. With X in
+ * wasm memory (prepareWasmFeatures) the dense covariance's products run in the WebAssembly SIMD kernel.
+ */
+export function featureStatistics(X: FeatureMatrix, rows?: Int32Array, wasm?: WasmFeatures | null): Float64Array {
   const all = rows ?? Int32Array.from({ length: X.rows }, (_, i) => i);
   const sample = covarianceRows(all.length, X.cols).map((r) => all[r]);
-  return X.cols <= DENSE_PRECONDITIONER_MAX_FEATURES ? featureCovariance(X, sample) : featureVariances(X, sample);
+  if (X.cols > DENSE_PRECONDITIONER_MAX_FEATURES) return featureVariances(X, sample);
+  return (wasm && wasmCovariance(wasm, X, sample)) ?? featureCovariance(X, sample);
 }
 
 export function buildPreconditioner(

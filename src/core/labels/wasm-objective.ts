@@ -1,0 +1,638 @@
+/**
+ * WebAssembly SIMD kernels for the logistic-regression objective: the two passes over the feature matrix
+ * that every evaluation makes (logits Z = X·Wᵀ over the training rows, then the gradient Rᵀ·X from the
+ * residuals R), plus the Gram matrix Xᵀ·X the preconditioner's covariance needs. Built from bytes right
+ * here, like the analogy kernels (src/core/analogy/wasm-dot.ts): nothing to fetch, no eval, only
+ * WebAssembly.Module/Instance on bytes, which the app's CSP allows with 'wasm-unsafe-eval'.
+ *
+ * Arithmetic is f64 throughout (float32 features are widened exactly with f64x2.promote_low_f32x4), so the
+ * values are those of the JS loops up to the order of the additions; no fused multiply-add exists in wasm
+ * SIMD. Each module is specialised to one shape (columns, class-group size, padded class count, element
+ * type): every offset is then a constant in the instructions, and compiling one costs well under a
+ * millisecond. The softmax and everything else stay in JS (logistic-regression.ts).
+ *
+ * Layout in the module's own memory: X (rows × dPad, float32 or float64, d padded to an even count with
+ * zeros), the training rows' byte addresses, W and the gradient as [group][column pair][class in group][2],
+ * and the logits / residuals as [row][mPad]. Classes are padded to a whole number of groups with zero
+ * weights (their residuals are set to 0), and the row list to a whole block with a row whose residuals are 0.
+ */
+
+const I32 = 0x7f,
+  V128 = 0x7b;
+
+function uleb(value: number): number[] {
+  const out: number[] = [];
+  do {
+    let byte = value & 0x7f;
+    value >>>= 7;
+    if (value !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (value !== 0);
+  return out;
+}
+
+function sleb(value: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const byte = value & 0x7f;
+    value >>= 7;
+    if ((value === 0 && (byte & 0x40) === 0) || (value === -1 && (byte & 0x40) !== 0)) {
+      out.push(byte);
+      return out;
+    }
+    out.push(byte | 0x80);
+  }
+}
+
+const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
+const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
+const name = (text: string) => {
+  const bytes = [...new TextEncoder().encode(text)];
+  return [...uleb(bytes.length), ...bytes];
+};
+const get = (i: number) => [0x20, ...uleb(i)];
+const set = (i: number) => [0x21, ...uleb(i)];
+const tee = (i: number) => [0x22, ...uleb(i)];
+const i32 = (n: number) => [0x41, ...sleb(n)];
+const ADD = [0x6a];
+const LT_U = [0x49];
+const i32Load = (offset: number) => [0x28, 2, ...uleb(offset)];
+const f64Store = (offset: number) => [0x39, 3, ...uleb(offset)];
+const F64_ADD = [0xa0];
+const BLOCK = [0x02, 0x40];
+const LOOP = [0x03, 0x40];
+const END = [0x0b];
+const brIf = (depth: number) => [0x0d, ...uleb(depth)];
+const simd = (code: number, ...immediates: number[]) => [0xfd, ...uleb(code), ...immediates];
+const v128Load = (offset: number) => simd(0x00, 4, ...uleb(offset));
+const v128Store = (offset: number) => simd(0x0b, 4, ...uleb(offset));
+const v128Load64Zero = (offset: number) => simd(0x5d, 3, ...uleb(offset));
+const v128Load64Splat = (offset: number) => simd(0x0a, 3, ...uleb(offset));
+const PROMOTE_LOW = simd(0x5f);
+const F64X2_ADD = simd(0xf0);
+const F64X2_MUL = simd(0xf2);
+const lane = (i: number) => simd(0x21, i);
+const V128_ZERO = simd(0x0c, ...new Array<number>(16).fill(0));
+
+export interface ObjectiveShape {
+  /** Columns padded to an even count. */
+  dPad: number;
+  /** Classes per group (1..6): the logits kernel keeps 2 rows × group accumulators in registers. */
+  group: number;
+  /** Classes padded to a whole number of groups. */
+  mPad: number;
+  /** Bytes per stored feature value: 4 (float32) or 8 (float64). */
+  elem: 4 | 8;
+  /**
+   * Gradient kernel only: accumulate only the column pairs up to each class group's last class (the lower
+   * triangle and a little more, when the "classes" are the columns themselves: the covariance).
+   */
+  triangular?: boolean;
+}
+
+/** Rows per block of the gradient kernel: each widened pair of X serves every class of a group for this many rows. */
+export const GRADIENT_ROWS = 4;
+
+/**
+ * logits(idx, pairs, w, z): for each pair of row addresses idx[2p], idx[2p+1]:
+ * z[(2p + r)·mPad + k] = X_row · W_k for every (padded) class k. W in the grouped layout.
+ */
+function logitsBody(s: ObjectiveShape): number[] {
+  const [IDX, PAIRS, W, Z] = [0, 1, 2, 3];
+  const [A, B, WP, J, ENDP] = [4, 5, 6, 7, 8];
+  const ACC = Array.from({ length: 2 * s.group }, (_, i) => 9 + i);
+  const XA = 9 + 2 * s.group,
+    XB = XA + 1,
+    WV = XA + 2;
+  const pairs = s.dPad / 2;
+  const groups = s.mPad / s.group;
+  const locals = vec([
+    [...uleb(5), I32],
+    [...uleb(2 * s.group + 3), V128],
+  ]);
+  // Row addresses advance by the element pair size; J counts bytes within the row.
+  const step = 2 * s.elem;
+  const body: number[] = [
+    ...get(IDX),
+    ...get(PAIRS),
+    ...i32(3),
+    0x74 /* shl: 8 bytes per pair of indices */,
+    ...ADD,
+    ...set(ENDP),
+    ...BLOCK,
+    ...get(IDX),
+    ...get(ENDP),
+    0x4f /* ge_u */,
+    ...brIf(0),
+    ...LOOP,
+    ...get(IDX),
+    ...i32Load(0),
+    ...set(A),
+    ...get(IDX),
+    ...i32Load(4),
+    ...set(B),
+  ];
+  for (let gi = 0; gi < groups; gi++) {
+    body.push(
+      ...ACC.flatMap((acc) => [...V128_ZERO, ...set(acc)]),
+      ...get(W),
+      ...i32(gi * pairs * s.group * 16),
+      ...ADD,
+      ...set(WP),
+      ...i32(0),
+      ...set(J),
+      ...LOOP,
+      // xa, xb: the widened pair j of both rows
+      ...get(A),
+      ...get(J),
+      ...ADD,
+      ...(s.elem === 4 ? [...v128Load64Zero(0), ...PROMOTE_LOW] : v128Load(0)),
+      ...set(XA),
+      ...get(B),
+      ...get(J),
+      ...ADD,
+      ...(s.elem === 4 ? [...v128Load64Zero(0), ...PROMOTE_LOW] : v128Load(0)),
+      ...set(XB),
+      ...Array.from({ length: s.group }, (_, c) => [
+        ...get(WP),
+        ...v128Load(16 * c),
+        ...set(WV),
+        ...get(ACC[c]),
+        ...get(XA),
+        ...get(WV),
+        ...F64X2_MUL,
+        ...F64X2_ADD,
+        ...set(ACC[c]),
+        ...get(ACC[s.group + c]),
+        ...get(XB),
+        ...get(WV),
+        ...F64X2_MUL,
+        ...F64X2_ADD,
+        ...set(ACC[s.group + c]),
+      ]).flat(),
+      ...get(WP),
+      ...i32(16 * s.group),
+      ...ADD,
+      ...set(WP),
+      ...get(J),
+      ...i32(step),
+      ...ADD,
+      ...tee(J),
+      ...i32(pairs * step),
+      ...LT_U,
+      ...brIf(0),
+      ...END,
+      ...Array.from({ length: s.group }, (_, c) => [
+        ...get(Z),
+        ...get(ACC[c]),
+        ...lane(0),
+        ...get(ACC[c]),
+        ...lane(1),
+        ...F64_ADD,
+        ...f64Store(8 * (gi * s.group + c)),
+        ...get(Z),
+        ...get(ACC[s.group + c]),
+        ...lane(0),
+        ...get(ACC[s.group + c]),
+        ...lane(1),
+        ...F64_ADD,
+        ...f64Store(8 * (s.mPad + gi * s.group + c)),
+      ]).flat(),
+    );
+  }
+  body.push(
+    ...get(Z),
+    ...i32(16 * s.mPad),
+    ...ADD,
+    ...set(Z),
+    ...get(IDX),
+    ...i32(8),
+    ...ADD,
+    ...tee(IDX),
+    ...get(ENDP),
+    ...LT_U,
+    ...brIf(0),
+    ...END,
+    ...END,
+  );
+  return [...locals, ...body, ...END];
+}
+
+/**
+ * gradient(idx, blocks, r, g): for each block of GRADIENT_ROWS row addresses idx[4b..], with residual rows
+ * r[(4b + i)·mPad + k]: g[k, j] += Σ_i r_ik · X_row_i[j], g in the grouped layout (accumulated, not cleared).
+ */
+function gradientBody(s: ObjectiveShape): number[] {
+  const [IDX, BLOCKS, R, G] = [0, 1, 2, 3];
+  const P = Array.from({ length: GRADIENT_ROWS }, (_, i) => 4 + i);
+  const J = 4 + GRADIENT_ROWS,
+    GP = J + 1,
+    ENDP = J + 2;
+  const XV = Array.from({ length: GRADIENT_ROWS }, (_, i) => ENDP + 1 + i);
+  const ACC = ENDP + 1 + GRADIENT_ROWS;
+  const pairs = s.dPad / 2;
+  const groups = s.mPad / s.group;
+  const step = 2 * s.elem;
+  const locals = vec([
+    [...uleb(GRADIENT_ROWS + 3), I32],
+    [...uleb(GRADIENT_ROWS + 1), V128],
+  ]);
+  const body: number[] = [
+    ...get(IDX),
+    ...get(BLOCKS),
+    ...i32(2 + Math.log2(GRADIENT_ROWS)),
+    0x74,
+    ...ADD,
+    ...set(ENDP),
+    ...BLOCK,
+    ...get(IDX),
+    ...get(ENDP),
+    0x4f,
+    ...brIf(0),
+    ...LOOP,
+    ...P.flatMap((p, i) => [...get(IDX), ...i32Load(4 * i), ...set(p)]),
+  ];
+  for (let gi = 0; gi < groups; gi++) {
+    body.push(
+      ...get(G),
+      ...i32(gi * pairs * s.group * 16),
+      ...ADD,
+      ...set(GP),
+      ...i32(0),
+      ...set(J),
+      ...LOOP,
+      ...P.flatMap((p, i) => [
+        ...get(p),
+        ...get(J),
+        ...ADD,
+        ...(s.elem === 4 ? [...v128Load64Zero(0), ...PROMOTE_LOW] : v128Load(0)),
+        ...set(XV[i]),
+      ]),
+      ...Array.from({ length: s.group }, (_, c) => {
+        const k = gi * s.group + c;
+        const code = [...get(GP), ...v128Load(16 * c), ...set(ACC)];
+        for (let i = 0; i < GRADIENT_ROWS; i++) {
+          code.push(
+            ...get(ACC),
+            ...get(R),
+            ...v128Load64Splat(8 * (i * s.mPad + k)),
+            ...get(XV[i]),
+            ...F64X2_MUL,
+            ...F64X2_ADD,
+            ...set(ACC),
+          );
+        }
+        code.push(...get(GP), ...get(ACC), ...v128Store(16 * c));
+        return code;
+      }).flat(),
+      ...get(GP),
+      ...i32(16 * s.group),
+      ...ADD,
+      ...set(GP),
+      ...get(J),
+      ...i32(step),
+      ...ADD,
+      ...tee(J),
+      ...i32((s.triangular ? Math.min(pairs, Math.ceil(((gi + 1) * s.group) / 2)) : pairs) * step),
+      ...LT_U,
+      ...brIf(0),
+      ...END,
+    );
+  }
+  body.push(
+    ...get(R),
+    ...i32(8 * GRADIENT_ROWS * s.mPad),
+    ...ADD,
+    ...set(R),
+    ...get(IDX),
+    ...i32(4 * GRADIENT_ROWS),
+    ...ADD,
+    ...tee(IDX),
+    ...get(ENDP),
+    ...LT_U,
+    ...brIf(0),
+    ...END,
+    ...END,
+  );
+  return [...locals, ...body, ...END];
+}
+
+export function objectiveModuleBytes(shape: ObjectiveShape): Uint8Array<ArrayBuffer> {
+  const fourI32 = [0x60, ...vec([[I32], [I32], [I32], [I32]]), ...vec([])];
+  const types = section(1, vec([fourI32]));
+  const imports = section(2, vec([[...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(1)]]));
+  const functions = section(3, vec([[0], [0]]));
+  const exports = section(
+    7,
+    vec([
+      [...name('logits'), 0x00, 0],
+      [...name('gradient'), 0x00, 1],
+    ]),
+  );
+  const bodies = [logitsBody(shape), gradientBody(shape)];
+  const code = section(10, vec(bodies.map((b) => [...uleb(b.length), ...b])));
+  return new Uint8Array([
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
+    ...types,
+    ...imports,
+    ...functions,
+    ...exports,
+    ...code,
+  ]);
+}
+
+// ---- features in wasm memory, and the objective over them -------------------------------------------------
+
+/** Feature matrices above this many bytes (as stored) stay in the JS heap, solved by the JS loops. */
+const MAX_FEATURE_BYTES = 1 << 30;
+/** Below this many multiply-adds per pass the JS loops are as fast, and no memory is reserved. */
+const MIN_VALUES = 1 << 14;
+/** Columns up to which the covariance (for the dense preconditioner, ≤ 768 columns) also runs in wasm. */
+const GRAM_MAX_COLS = 768;
+/** Rows per call of the covariance: centred in JS into this many f64 rows, then one kernel call. */
+const GRAM_CHUNK = 64;
+
+export interface WasmFeatures {
+  readonly memory: WebAssembly.Memory;
+  readonly rows: number;
+  readonly cols: number;
+  readonly dPad: number;
+  readonly elem: 4 | 8;
+  /** Byte offsets: X, the row list, W, the logits/residuals, the gradient. */
+  readonly xPtr: number;
+  readonly idxPtr: number;
+  readonly wPtr: number;
+  readonly zPtr: number;
+  readonly gPtr: number;
+  /** Largest padded class count the buffers hold. */
+  readonly maxMPad: number;
+  /** The covariance's buffers (featureCovariance through the gradient kernel), when d ≤ GRAM_MAX_COLS: row list, centred rows, result. */
+  readonly gram: { idxPtr: number; rPtr: number; gPtr: number; group: number; mPad: number } | null;
+  readonly instances: Map<string, Kernels>;
+}
+
+interface Kernels {
+  logits(idx: number, pairs: number, w: number, z: number): void;
+  gradient(idx: number, blocks: number, r: number, g: number): void;
+}
+
+const modules = new Map<string, WebAssembly.Module | null>();
+let simdUnavailable = false;
+
+/** Classes per group and padded class count for m classes: at most 6 per group, as few groups as possible. */
+export function classGroups(m: number): { group: number; mPad: number } {
+  const groups = Math.ceil(m / 6);
+  const group = Math.ceil(m / groups);
+  return { group, mPad: group * groups };
+}
+
+function compile(shape: ObjectiveShape): WebAssembly.Module | null {
+  const key = `${shape.dPad},${shape.group},${shape.mPad},${shape.elem},${shape.triangular === true}`;
+  if (modules.has(key)) return modules.get(key)!;
+  let module: WebAssembly.Module | null = null;
+  try {
+    const bytes = objectiveModuleBytes(shape);
+    if (WebAssembly.validate(bytes)) module = new WebAssembly.Module(bytes);
+    else simdUnavailable = true;
+  } catch {
+    module = null;
+  }
+  modules.set(key, module);
+  return module;
+}
+
+/**
+ * Copies X into a wasm memory laid out for the objective kernels, for fits with up to numClasses classes;
+ * null where WebAssembly SIMD is unavailable (or refused by the page's CSP), or X is too small or too large.
+ * One copy serves every fold of a cross-validation.
+ */
+export function prepareWasmFeatures(
+  X: { data: Float32Array | Float64Array; rows: number; cols: number },
+  numClasses: number,
+): WasmFeatures | null {
+  if (simdUnavailable || typeof WebAssembly !== 'object' || typeof WebAssembly.Memory !== 'function') return null;
+  const { rows, cols } = X;
+  if (rows * cols * Math.max(2, numClasses) < MIN_VALUES || numClasses < 2) return null;
+  const elem: 4 | 8 = X.data instanceof Float32Array ? 4 : 8;
+  const dPad = cols + (cols % 2);
+  const maxMPad = Math.max(...Array.from({ length: numClasses - 1 }, (_, i) => classGroups(i + 2).mPad));
+  const paddedRows = rows + 2 * GRADIENT_ROWS;
+  const align = (n: number) => Math.ceil(n / 16) * 16;
+  const xPtr = 0;
+  const idxPtr = align(xPtr + rows * dPad * elem);
+  const wPtr = align(idxPtr + paddedRows * 4);
+  const zPtr = wPtr + maxMPad * dPad * 8;
+  const gPtr = zPtr + paddedRows * maxMPad * 8;
+  let total = gPtr + maxMPad * dPad * 8;
+  let gram: WasmFeatures['gram'] = null;
+  if (cols <= GRAM_MAX_COLS) {
+    const { group, mPad } = classGroups(dPad);
+    const gramIdx = align(total);
+    const rPtr = align(gramIdx + GRAM_CHUNK * 4);
+    const gramG = rPtr + GRAM_CHUNK * mPad * 8;
+    gram = { idxPtr: gramIdx, rPtr, gPtr: gramG, group, mPad };
+    total = gramG + mPad * dPad * 8;
+  }
+  if (rows * dPad * elem > MAX_FEATURE_BYTES) return null;
+  // Probe that SIMD compiles here at all, with the smallest shape.
+  if (!compile({ dPad: 2, group: 1, mPad: 1, elem })) return null;
+  let memory: WebAssembly.Memory;
+  try {
+    memory = new WebAssembly.Memory({ initial: Math.ceil(total / 65536) });
+  } catch {
+    return null;
+  }
+  if (elem === 4) {
+    const view = new Float32Array(memory.buffer, xPtr, rows * dPad);
+    if (dPad === cols) view.set(X.data as Float32Array);
+    else for (let r = 0; r < rows; r++) view.set(X.data.subarray(r * cols, (r + 1) * cols), r * dPad);
+  } else {
+    const view = new Float64Array(memory.buffer, xPtr, rows * dPad);
+    if (dPad === cols) view.set(X.data);
+    else for (let r = 0; r < rows; r++) view.set(X.data.subarray(r * cols, (r + 1) * cols), r * dPad);
+  }
+  return { memory, rows, cols, dPad, elem, xPtr, idxPtr, wPtr, zPtr, gPtr, maxMPad, gram, instances: new Map() };
+}
+
+function kernelsFor(features: WasmFeatures, shape: ObjectiveShape): Kernels | null {
+  const key = `${shape.group},${shape.mPad},${shape.triangular === true}`;
+  const cached = features.instances.get(key);
+  if (cached) return cached;
+  const module = compile(shape);
+  if (!module) return null;
+  const instance = new WebAssembly.Instance(module, { env: { memory: features.memory } });
+  const kernels = instance.exports as unknown as Kernels;
+  features.instances.set(key, kernels);
+  return kernels;
+}
+
+/**
+ * The objective of makeObjective (logistic-regression.ts) — same parameters, same values up to the order of
+ * the additions — with both passes over X in WebAssembly SIMD. null when no kernel can be had for this shape.
+ */
+export function makeWasmObjective(
+  features: WasmFeatures,
+  rows: Int32Array,
+  target: Int32Array,
+  m: number,
+  mean: Float64Array,
+  C: number,
+): ((theta: Float64Array, grad: Float64Array) => number) | null {
+  const { group, mPad } = classGroups(m);
+  if (mPad > features.maxMPad) return null;
+  const { dPad, elem, cols: d } = features;
+  const kernels = kernelsFor(features, { dPad, group, mPad, elem });
+  if (!kernels) return null;
+  const n = rows.length;
+  const blocks = Math.ceil(n / GRADIENT_ROWS);
+  const padded = blocks * GRADIENT_ROWS;
+  const buffer = features.memory.buffer;
+  const idx = new Int32Array(buffer, features.idxPtr, padded);
+  const rowBytes = dPad * elem;
+  for (let r = 0; r < n; r++) idx[r] = features.xPtr + rows[r] * rowBytes;
+  for (let r = n; r < padded; r++) idx[r] = idx[0];
+  const pairsPerGroup = dPad / 2;
+  const w = new Float64Array(buffer, features.wPtr, mPad * dPad);
+  const z = new Float64Array(buffer, features.zPtr, padded * mPad);
+  const g = new Float64Array(buffer, features.gPtr, mPad * dPad);
+  w.fill(0);
+  /** Position of (class k, column j) in the grouped layout of W and the gradient. */
+  const at = new Int32Array(m * d);
+  for (let k = 0; k < m; k++) {
+    const gi = Math.floor(k / group),
+      c = k % group;
+    for (let j = 0; j < d; j++) at[k * d + j] = ((gi * pairsPerGroup + (j >> 1)) * group + c) * 2 + (j & 1);
+  }
+  const shift = new Float64Array(m);
+  const totals = new Float64Array(m);
+  const pairs = Math.ceil(n / 2);
+  return (theta: Float64Array, grad: Float64Array): number => {
+    for (let k = 0; k < m; k++) {
+      let wMu = 0;
+      const base = k * d;
+      for (let j = 0; j < d; j++) {
+        const v = theta[base + j];
+        w[at[base + j]] = v;
+        wMu += v * mean[j];
+      }
+      shift[k] = theta[m * d + k] - wMu;
+    }
+    kernels.logits(features.idxPtr, pairs, features.wPtr, features.zPtr);
+    totals.fill(0);
+    let loss = 0;
+    for (let r = 0; r < n; r++) {
+      const base = r * mPad;
+      let maxLogit = -Infinity;
+      for (let k = 0; k < m; k++) {
+        const v = z[base + k] + shift[k];
+        z[base + k] = v;
+        if (v > maxLogit) maxLogit = v;
+      }
+      const label = target[r];
+      const labelMargin = z[base + label] - maxLogit;
+      let sumExp = 0;
+      for (let k = 0; k < m; k++) {
+        const e = Math.exp(z[base + k] - maxLogit);
+        sumExp += e;
+        z[base + k] = e;
+      }
+      loss += Math.log(sumExp) - labelMargin;
+      const inv = 1 / sumExp;
+      for (let k = 0; k < m; k++) {
+        const residual = z[base + k] * inv - (k === label ? 1 : 0);
+        z[base + k] = residual;
+        totals[k] += residual;
+      }
+      for (let k = m; k < mPad; k++) z[base + k] = 0;
+    }
+    z.fill(0, n * mPad, padded * mPad);
+    g.fill(0);
+    kernels.gradient(features.idxPtr, blocks, features.zPtr, features.gPtr);
+    let penalty = 0;
+    const invN = 1 / n,
+      ridge = 1 / (C * n);
+    for (let k = 0; k < m; k++) {
+      const total = totals[k];
+      const base = k * d;
+      for (let j = 0; j < d; j++) {
+        const wv = theta[base + j];
+        penalty += wv * wv;
+        grad[base + j] = (g[at[base + j]] - mean[j] * total) * invN + wv * ridge;
+      }
+      grad[m * d + k] = total * invN;
+    }
+    return loss * invN + 0.5 * penalty * ridge;
+  };
+}
+
+/**
+ * Covariance of the given rows of X (d×d row-major, divided by the row count), as featureCovariance
+ * (preconditioner.ts) computes it, with the products in the gradient kernel: the rows are centred in JS,
+ * chunk by chunk, and the kernel accumulates Σ (x − μ)ₐ · x_b for b ≤ a (the lower triangle; triangular
+ * shape); subtracting μ_b · Σ (x − μ)ₐ leaves Σ (x − μ)ₐ (x − μ)_b. null when the features have no covariance buffers or no kernel compiles.
+ */
+export function wasmCovariance(
+  features: WasmFeatures,
+  X: { data: Float32Array | Float64Array; cols: number },
+  rows: Int32Array,
+): Float64Array | null {
+  const gram = features.gram;
+  if (!gram || rows.length === 0) return null;
+  const { dPad, elem, cols: d } = features;
+  const kernels = kernelsFor(features, { dPad, group: gram.group, mPad: gram.mPad, elem, triangular: true });
+  if (!kernels) return null;
+  const x = X.data;
+  const count = rows.length;
+  const mean = new Float64Array(d);
+  for (let r = 0; r < count; r++) {
+    const off = rows[r] * d;
+    for (let j = 0; j < d; j++) mean[j] += x[off + j];
+  }
+  for (let j = 0; j < d; j++) mean[j] /= count;
+  const buffer = features.memory.buffer;
+  const idx = new Int32Array(buffer, gram.idxPtr, GRAM_CHUNK);
+  const centred = new Float64Array(buffer, gram.rPtr, GRAM_CHUNK * gram.mPad);
+  const g = new Float64Array(buffer, gram.gPtr, gram.mPad * dPad);
+  g.fill(0);
+  centred.fill(0);
+  const sums = new Float64Array(d);
+  const rowBytes = dPad * elem;
+  for (let start = 0; start < count; start += GRAM_CHUNK) {
+    const n = Math.min(GRAM_CHUNK, count - start);
+    for (let i = 0; i < n; i++) {
+      const off = rows[start + i] * d;
+      idx[i] = features.xPtr + rows[start + i] * rowBytes;
+      const base = i * gram.mPad;
+      for (let j = 0; j < d; j++) {
+        const c = x[off + j] - mean[j];
+        centred[base + j] = c;
+        sums[j] += c;
+      }
+    }
+    const blocks = Math.ceil(n / GRADIENT_ROWS);
+    for (let i = n; i < blocks * GRADIENT_ROWS; i++) {
+      idx[i] = idx[0];
+      centred.fill(0, i * gram.mPad, (i + 1) * gram.mPad);
+    }
+    kernels.gradient(gram.idxPtr, blocks, gram.rPtr, gram.gPtr);
+  }
+  const pairs = dPad / 2;
+  const at = (a: number, b: number) =>
+    ((Math.floor(a / gram.group) * pairs + (b >> 1)) * gram.group + (a % gram.group)) * 2 + (b & 1);
+  const cov = new Float64Array(d * d);
+  for (let a = 0; a < d; a++) {
+    for (let b = 0; b <= a; b++) {
+      const v = (g[at(a, b)] - mean[b] * sums[a]) / count;
+      cov[a * d + b] = v;
+      cov[b * d + a] = v;
+    }
+  }
+  return cov;
+}
