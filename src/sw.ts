@@ -1,7 +1,8 @@
 /// <reference lib="webworker" />
 /**
- * The service worker: precaches the app shell, onnxruntime-web's files, the built-in models and the
- * examples, so the app starts with no network after one visit. Every response it serves carries the
+ * The service worker: precaches the app shell, onnxruntime-web's files, the built-in models' static word
+ * vectors and the examples; with the model files the app keeps itself (see precachedHere), the app starts
+ * with no network after one visit. Every response it serves carries the
  * cross-origin-isolation headers, so WASM threads keep working offline, and the app's
  * Content-Security-Policy (src/csp.ts), so a host that sends no headers still gets it.
  */
@@ -46,8 +47,19 @@ addPlugins([
       cachedResponse ? withIsolationHeaders(cachedResponse) : cachedResponse,
   },
 ]);
+/**
+ * One owner per file, so a first visit downloads each once: the built-in models' own files (config, tokenizer,
+ * model.onnx) are fetched by the app as it starts and kept in its model cache (src/core/model/download.ts),
+ * so they are not precached here; the static word vectors, which the app fetches only when the analogy tool
+ * first needs them, stay precached, and the app reads this precache before it downloads anything.
+ */
+function precachedHere(url: string): boolean {
+  const modelFile = /^(?:\.?\/)?models\/[^/]+\/(.+)$/.exec(url);
+  return !modelFile || modelFile[1].startsWith('static-vectors/');
+}
+const manifest = self.__WB_MANIFEST.filter((entry) => precachedHere(typeof entry === 'string' ? entry : entry.url));
 // "/" and "/?state=…" resolve to the precached index.html.
-precacheAndRoute(self.__WB_MANIFEST, { ignoreURLParametersMatching: [/.*/], directoryIndex: 'index.html' });
+precacheAndRoute(manifest, { ignoreURLParametersMatching: [/.*/], directoryIndex: 'index.html' });
 
 // Same-origin requests that are not precached (none in normal use) still get the headers.
 self.addEventListener('fetch', (event) => {

@@ -22,7 +22,7 @@ export async function fetchModelFile(url: string, options: FetchFileOptions): Pr
   const { file, onProgress, signal, cacheStorage } = options;
   throwIfAborted(signal);
   const cache = cacheStorage ? await cacheStorage.open(MODEL_CACHE_NAME) : undefined;
-  const cached = await cache?.match(url);
+  const cached = (await cache?.match(url)) ?? (await fromServiceWorkerPrecache(cacheStorage, url));
   if (cached) {
     const bytes = new Uint8Array(await cached.arrayBuffer());
     onProgress?.({ status: 'cached', file, loaded: bytes.byteLength, total: bytes.byteLength });
@@ -135,6 +135,24 @@ async function fetchOrExplain(
     );
   }
   return response;
+}
+
+/**
+ * A copy the service worker precached (src/sw.ts: the built-in models' static vectors), so the app reads it
+ * instead of downloading the same file again. Workbox keys its precache by URL plus a __WB_REVISION__
+ * parameter, hence ignoreSearch, used only for URLs without a query of their own.
+ */
+async function fromServiceWorkerPrecache(
+  cacheStorage: CacheStorageLike | undefined,
+  url: string,
+): Promise<Response | undefined> {
+  if (!cacheStorage?.match || url.includes('?')) return undefined;
+  try {
+    const response = await cacheStorage.match(url, { ignoreSearch: true });
+    return response?.ok ? response : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The whole file's size: a 206 reports the rest of it, plus what the earlier attempts already have. */

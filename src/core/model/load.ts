@@ -53,8 +53,9 @@ export async function loadModelFiles(source: ModelSource, options: LoadFilesOpti
   if (source.kind === 'files') return fromLocalFiles(source.files);
 
   const baseUrl = modelBaseUrl(source, options.appBase);
-  // The embedded model is precached by the service worker; a second copy in Cache Storage would only cost disk.
-  const cacheStorage = source.kind === 'embedded' ? undefined : options.cacheStorage;
+  // The built-in model too is kept in Cache Storage by the app: the service worker does not precache the files
+  // the app fetches as it starts (src/sw.ts), so a first visit downloads them once.
+  const cacheStorage = options.cacheStorage;
   const common = { onProgress: options.onProgress, signal: options.signal, cacheStorage, fetchImpl: options.fetchImpl };
   const fetchBytes = (file: string, optional: boolean) => fetchModelFile(baseUrl + file, { ...common, file, optional });
 

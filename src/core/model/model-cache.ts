@@ -3,7 +3,7 @@ import { MODEL_FILES } from './sources';
 export const MODEL_CACHE_NAME = 'transformer-playground-models-v1';
 
 /** The part of the Cache Storage API we use, so Node tests can pass a fake or none at all. */
-export type CacheStorageLike = Pick<CacheStorage, 'open'>;
+export type CacheStorageLike = Pick<CacheStorage, 'open'> & Partial<Pick<CacheStorage, 'match'>>;
 
 export interface CachedModel {
   /** Folder URL the files were downloaded from. */
