@@ -162,3 +162,38 @@ export async function callsFor(work: () => Promise<unknown>, targetMs: number): 
   const t = await timeMs(work);
   return Math.max(1, Math.min(1000, Math.round(targetMs / Math.max(t, 0.01))));
 }
+
+/** Smallest number of repeats any suite reports (the brief of issue #21: n ≥ 7 everywhere). */
+export const MIN_REPEATS = 7;
+
+/**
+ * Times several contenders in rounds, each round in a rotated order (round r starts with contender r mod k),
+ * after `warmup` untimed calls of each. Returns wall and process CPU milliseconds per contender, one
+ * entry per round, so ratios can be taken per round.
+ */
+export async function rotating<K extends string>(
+  contenders: { key: K; run: () => Promise<unknown> | unknown }[],
+  rounds: number,
+  warmup = 1,
+): Promise<Record<K, { wall: number[]; cpu: number[] }>> {
+  for (let i = 0; i < warmup; i++) for (const c of contenders) await c.run();
+  const out = Object.fromEntries(
+    contenders.map((c) => [c.key, { wall: [] as number[], cpu: [] as number[] }]),
+  ) as Record<K, { wall: number[]; cpu: number[] }>;
+  for (let r = 0; r < rounds; r++) {
+    for (let j = 0; j < contenders.length; j++) {
+      const c = contenders[(r + j) % contenders.length];
+      const cpu0 = process.cpuUsage();
+      const wall = await timeMs(c.run);
+      const cpu = process.cpuUsage(cpu0);
+      out[c.key].wall.push(wall);
+      out[c.key].cpu.push((cpu.user + cpu.system) / 1000);
+    }
+  }
+  return out;
+}
+
+/** Per-round ratios a[i] / b[i]. */
+export function ratios(a: number[], b: number[]): number[] {
+  return a.map((x, i) => x / Math.max(b[i], 1e-9));
+}

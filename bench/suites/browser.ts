@@ -10,20 +10,27 @@
  * Size: gzip (node:zlib, level 9) of the JavaScript the page's main thread loads before the worker
  *   starts (seen by the browser: script requests of the page before its first worker), target ≤ 150 KB;
  *   the worker's own JavaScript and onnxruntime's .wasm reported separately.
+ * First visit: the bytes the server writes to its sockets (headers and bodies, as sent: what goes on the
+ *   wire) from navigation until the model is ready and the service worker's precache is complete, in a
+ *   fresh context with the service worker on, and how often model.onnx and the static vectors were sent.
+ *   Twice: vite preview as it is (it gzips text, JavaScript and JSON, not .wasm), and with .wasm gzipped
+ *   too, as static hosts commonly serve it. Target ≤ 20 MB.
  *
  * The app is built into bench/.build/dist (not dist/, which the e2e tests of others rebuild).
  */
 import { execFileSync } from 'node:child_process';
+import type { Socket } from 'node:net';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { BrowserContext, Page } from 'playwright-core';
 import { preview } from 'vite';
 import { launchChromium, repoRoot } from '../../tests/e2e/harness';
-import { summarize, type BenchSuite, type Figure } from '../harness';
+import { MIN_REPEATS, summarize, type BenchSuite, type Figure } from '../harness';
 
 const OUT_DIR = path.join(repoRoot, 'bench', '.build', 'dist');
-const COLD_REPEATS = Number(process.env.BENCH_STARTUP_REPEATS ?? 5);
+const COLD_REPEATS = Math.max(MIN_REPEATS, Number(process.env.BENCH_STARTUP_REPEATS ?? MIN_REPEATS));
+const FIRST_VISIT_TARGET_MB = 20;
 const MAIN_JS_TARGET_KB = 150;
 
 /**
@@ -48,16 +55,93 @@ const PAGE_PROBE = `(() => {
   new MutationObserver(check).observe(document, { subtree: true, childList: true, attributes: true });
 })();`;
 
-async function startPreview(): Promise<{ url: string; close: () => Promise<void> }> {
+/** What the preview server sent: bytes written to every socket, and the requests per path. */
+interface Wire {
+  bytes(): number;
+  requests: Map<string, number>;
+  /** Serve .wasm gzip-compressed (vite preview compresses only text, JavaScript and JSON). */
+  gzipWasm: boolean;
+}
+
+async function startPreview(): Promise<{ url: string; close: () => Promise<void>; wire: Wire }> {
+  const open = new Set<Socket>();
+  let closedBytes = 0;
+  const gzipped = new Map<string, Buffer>();
+  const wire: Wire = {
+    bytes: () => closedBytes + [...open].reduce((sum, socket) => sum + socket.bytesWritten, 0),
+    requests: new Map(),
+    gzipWasm: false,
+  };
   const server = await preview({
     root: repoRoot,
     build: { outDir: OUT_DIR },
     preview: { port: 0, host: '127.0.0.1', open: false },
     logLevel: 'error',
+    plugins: [
+      {
+        name: 'bench:wire',
+        configurePreviewServer(preview) {
+          preview.httpServer.on('connection', (socket: Socket) => {
+            open.add(socket);
+            socket.on('close', () => {
+              closedBytes += socket.bytesWritten;
+              open.delete(socket);
+            });
+          });
+          preview.middlewares.use((req, res, next) => {
+            const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+            wire.requests.set(pathname, (wire.requests.get(pathname) ?? 0) + 1);
+            const accepts = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+            if (!wire.gzipWasm || !pathname.endsWith('.wasm') || !accepts) return next();
+            const file = path.join(OUT_DIR, pathname.replace(/^\/+/, ''));
+            if (!existsSync(file)) return next();
+            let body = gzipped.get(file);
+            if (!body) gzipped.set(file, (body = gzipSync(readFileSync(file), { level: 9 })));
+            res.writeHead(200, {
+              'Content-Type': 'application/wasm',
+              'Content-Encoding': 'gzip',
+              'Content-Length': String(body.byteLength),
+              'Cross-Origin-Opener-Policy': 'same-origin',
+              'Cross-Origin-Embedder-Policy': 'require-corp',
+              'Cross-Origin-Resource-Policy': 'same-origin',
+            });
+            res.end(body);
+          });
+        },
+      },
+    ],
   });
   const url = server.resolvedUrls?.local[0];
   if (!url) throw new Error('vite preview did not report a URL');
-  return { url, close: () => server.close() };
+  return { url, close: () => server.close(), wire };
+}
+
+/**
+ * One first visit in a fresh context (service worker on): bytes sent from navigation until the model is
+ * ready and the precache complete (then 2 s more for stragglers), and the requests for the model's files.
+ */
+async function firstVisit(
+  chromium: Awaited<ReturnType<typeof launchChromium>>,
+  app: Awaited<ReturnType<typeof startPreview>>,
+): Promise<{ bytes: number; modelRequests: number; vectorRequests: number }> {
+  const context = await chromium.browser.newContext();
+  const page = await newProbedPage(context);
+  const before = app.wire.bytes();
+  app.wire.requests.clear();
+  await page.goto(app.url);
+  await mark(page, 'model-ready');
+  await mark(page, 'offline-ready');
+  await page.waitForTimeout(2000);
+  const bytes = app.wire.bytes() - before;
+  const count = (suffix: string) =>
+    [...app.wire.requests].filter(([p]) => p.endsWith(suffix)).reduce((sum, [, n]) => sum + n, 0);
+  const result = {
+    bytes,
+    modelRequests: count('/onnx/model.onnx'),
+    vectorRequests: count('/static-vectors/vectors.f16.bin'),
+  };
+  await context.close();
+  return result;
 }
 
 async function newProbedPage(context: BrowserContext): Promise<Page> {
@@ -142,6 +226,33 @@ export async function run(): Promise<BenchSuite> {
       summarize('startup: navigation → model ready, cold (vite preview, fresh context)', 'ms', cold),
       summarize('startup: navigation → model ready, warm (second visit, service-worker cache)', 'ms', warm),
     );
+
+    // First visit: bytes on the wire, vite preview as it is, then with .wasm gzipped too.
+    for (const gzipWasm of [false, true]) {
+      app.wire.gzipWasm = gzipWasm;
+      const visits = [];
+      for (let r = 0; r < COLD_REPEATS; r++) visits.push(await firstVisit(chromium, app));
+      const mb = visits.map((v) => v.bytes / 1e6);
+      const how = gzipWasm
+        ? '.wasm gzipped too, as static hosts commonly serve it'
+        : 'vite preview as it is (.wasm not compressed)';
+      const figure = summarize(
+        `first visit: bytes on the wire until model ready and precache complete, ${how} (target ≤ ${FIRST_VISIT_TARGET_MB} MB)`,
+        'MB',
+        mb,
+        {
+          target: FIRST_VISIT_TARGET_MB,
+          met: summarize('', '', mb).median <= FIRST_VISIT_TARGET_MB,
+          modelOnnxRequests: visits.map((v) => v.modelRequests),
+          staticVectorRequests: visits.map((v) => v.vectorRequests),
+        },
+      );
+      figures.push(figure);
+      notes.push(
+        `First visit, ${how}: ${figure.median.toFixed(1)} MB (${figure.min.toFixed(1)}–${figure.max.toFixed(1)}, n = ${mb.length}); model.onnx sent ${[...new Set(visits.map((v) => v.modelRequests))].join('/')} time(s) per visit, the static vectors ${[...new Set(visits.map((v) => v.vectorRequests))].join('/')}.`,
+      );
+    }
+    app.wire.gzipWasm = false;
 
     const local = (url: string) => path.join(OUT_DIR, decodeURIComponent(new URL(url).pathname).replace(/^\/+/, ''));
     const sizes = (urls: string[]) =>
