@@ -71,8 +71,31 @@ export function createRng(seed: number): Rng {
       spareNormal = r * Math.sin(2 * Math.PI * v);
       return r * Math.cos(2 * Math.PI * v);
     },
+    // nextFloat() over and over, with the state in locals and 32-bit integer arithmetic throughout: the
+    // same values bit for bit (× 2⁻²⁴ is exact, as the division is), several times faster. MC dropout
+    // draws its noise here (hundreds of thousands of values per run).
     fillUniform(out) {
-      for (let i = 0; i < out.length; i++) out[i] = nextFloat();
+      let a = s0 | 0,
+        b = s1 | 0,
+        c = s2 | 0,
+        d = s3 | 0;
+      const n = out.length;
+      for (let i = 0; i < n; i++) {
+        const m = Math.imul(b, 5);
+        const result = Math.imul((m << 7) | (m >>> 25), 9);
+        out[i] = (result >>> 8) * (1 / 16777216);
+        const t = b << 9;
+        c ^= a;
+        d ^= b;
+        b ^= c;
+        a ^= d;
+        c ^= t;
+        d = (d << 11) | (d >>> 21);
+      }
+      s0 = a >>> 0;
+      s1 = b >>> 0;
+      s2 = c >>> 0;
+      s3 = d >>> 0;
       return out;
     },
   };
