@@ -8,7 +8,8 @@ import {
   sampleSeed,
 } from '../../../src/core/engine/uncertainty/mc-sampling';
 import { graphConfigKey, normalizeGraphConfig } from '../../../src/core/engine/uncertainty/mc-sessions';
-import type { McDropoutPlan } from '../../../src/core/onnx';
+import { makeDropoutFeeds, type McDropoutPlan } from '../../../src/core/onnx';
+import { createRng } from '../../../src/core/random';
 
 const plan: McDropoutPlan = {
   sites: [
@@ -44,6 +45,20 @@ describe('MC-dropout noise', () => {
     expect(Array.from(feeds.dropout_p.data as Float32Array)).toEqual([0.25]);
     expect(feeds.mc_noise_layer1_attention_probs.dims).toEqual([5, 2, 3, 3]);
     expect(feeds.mc_noise_layer1_ffn_output.dims).toEqual([5, 3, 4]);
+  });
+
+  it("draws each sample's noise as makeDropoutFeeds does for one row from that sample's seed", () => {
+    const feeds = noiseFeeds(plan, 3, 4, 3, settings, 2);
+    for (let r = 0; r < 3; r++) {
+      const one = makeDropoutFeeds(plan, { rows: 1, seq: 3 }, createRng(sampleSeed(42, 4 + r, 2)), 0.25);
+      for (const [name, perRow] of [
+        ['mc_noise_layer1_attention_probs', 18],
+        ['mc_noise_layer1_ffn_output', 12],
+      ] as const) {
+        const rows = (feeds[name].data as Float32Array).subarray(r * perRow, (r + 1) * perRow);
+        expect(Array.from(rows)).toEqual(Array.from(one[name].data as Float32Array));
+      }
+    }
   });
 
   it('gives sample t the same noise whatever the chunking', () => {

@@ -13,7 +13,7 @@
 import * as ort from 'onnxruntime-web';
 import { throwIfAborted } from '../../model/errors';
 import type { EncodedText } from '../../model/tokenizer';
-import { makeDropoutFeeds, type McDropoutPlan } from '../../onnx';
+import type { McDropoutPlan } from '../../onnx';
 import { createRng } from '../../random';
 import { batchOf, tensorToFloat32, textFeeds } from '../../runtime/feeds';
 import { softmax } from '../../uncertainty';
@@ -223,15 +223,14 @@ export function noiseFeeds(
     return { site, perRow, data: new Float32Array(perRow * totalRows) };
   });
   if (settings.dropout > 0) {
+    if (!(settings.dropout < 1))
+      throw new RangeError(`Dropout probability must be in [0, 1), got ${settings.dropout}.`);
+    // Each sample's stream fills its rows of every site in plan order, straight into the feed buffers:
+    // the values makeDropoutFeeds(plan, { rows: 1, seq }, rng, p) would draw, with no per-row arrays.
     for (let r = 0; r < rows; r++) {
-      const one = makeDropoutFeeds(
-        plan,
-        { rows: 1, seq },
-        createRng(sampleSeed(settings.seed, start + r, input)),
-        settings.dropout,
-      );
-      for (const buffer of buffers)
-        buffer.data.set(one[buffer.site.noiseInput].data as Float32Array, (r + lead) * buffer.perRow);
+      const rng = createRng(sampleSeed(settings.seed, start + r, input));
+      for (const { perRow, data } of buffers)
+        rng.fillUniform(data.subarray((r + lead) * perRow, (r + lead + 1) * perRow));
     }
   }
   // At p = 0 every unit is kept whatever the noise (noise ≥ 0 = p), so the zeros are exact.
