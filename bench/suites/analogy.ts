@@ -24,7 +24,7 @@ import {
 } from '../../src/core/analogy';
 import { ModelTokenizer } from '../../src/core/model/tokenizer';
 import { decodeModel, readTokenEmbeddings } from '../../src/core/onnx';
-import { summarize, timeMs, type BenchSuite, type Figure } from '../harness';
+import { MIN_REPEATS, summarize, timeMs, type BenchSuite, type Figure } from '../harness';
 
 const repoRoot = path.resolve(import.meta.dirname, '..', '..');
 const MODEL_DIR = path.join(repoRoot, 'models', 'playground-bert-mini');
@@ -99,7 +99,7 @@ export async function run(): Promise<BenchSuite> {
     questionCount: QUESTIONS,
   };
 
-  const repeats = 5;
+  const repeats = MIN_REPEATS;
   const evalCase = async (methods: AnalogyMethod[]) => {
     await evaluateAnalogies(space, file, { methods });
     const samples: number[] = [];
