@@ -9,6 +9,8 @@ export interface FetchFileOptions {
   signal?: AbortSignal;
   /** Cache Storage to read from and write to; omitted where there is none (Node). */
   cacheStorage?: CacheStorageLike;
+  /** The cache to keep the file in (default MODEL_CACHE_NAME, the "Cached models" list). */
+  cacheName?: string;
   /** A missing optional file resolves to null instead of throwing. */
   optional?: boolean;
   fetchImpl?: typeof fetch;
@@ -21,7 +23,7 @@ export interface FetchFileOptions {
 export async function fetchModelFile(url: string, options: FetchFileOptions): Promise<Uint8Array | null> {
   const { file, onProgress, signal, cacheStorage } = options;
   throwIfAborted(signal);
-  const cache = cacheStorage ? await cacheStorage.open(MODEL_CACHE_NAME) : undefined;
+  const cache = cacheStorage ? await cacheStorage.open(options.cacheName ?? MODEL_CACHE_NAME) : undefined;
   const cached = (await cache?.match(url)) ?? (await fromServiceWorkerPrecache(cacheStorage, url));
   if (cached) {
     const bytes = new Uint8Array(await cached.arrayBuffer());

@@ -2,7 +2,7 @@ import { parseModelConfig, type ModelConfig } from './config';
 import { fetchModelFile } from './download';
 import { encoderDecoderMessage } from '../onnx/decoder';
 import { ModelLoadError, throwIfAborted } from './errors';
-import type { CacheStorageLike } from './model-cache';
+import { BUILTIN_MODEL_CACHE_NAME, type CacheStorageLike } from './model-cache';
 import type { ProgressCallback } from './progress';
 import {
   describeSource,
@@ -53,10 +53,18 @@ export async function loadModelFiles(source: ModelSource, options: LoadFilesOpti
   if (source.kind === 'files') return fromLocalFiles(source.files);
 
   const baseUrl = modelBaseUrl(source, options.appBase);
-  // The built-in model too is kept in Cache Storage by the app: the service worker does not precache the files
-  // the app fetches as it starts (src/sw.ts), so a first visit downloads them once.
+  // The built-in model too is kept in Cache Storage by the app (in a cache of its own, not listed as a
+  // download): the service worker does not precache the files the app fetches as it starts (src/sw.ts), so a
+  // first visit downloads them once.
   const cacheStorage = options.cacheStorage;
-  const common = { onProgress: options.onProgress, signal: options.signal, cacheStorage, fetchImpl: options.fetchImpl };
+  const cacheName = source.kind === 'embedded' ? BUILTIN_MODEL_CACHE_NAME : undefined;
+  const common = {
+    onProgress: options.onProgress,
+    signal: options.signal,
+    cacheStorage,
+    cacheName,
+    fetchImpl: options.fetchImpl,
+  };
   const fetchBytes = (file: string, optional: boolean) => fetchModelFile(baseUrl + file, { ...common, file, optional });
 
   // Every file is announced before the first one downloads, so the overall bar stays indeterminate

@@ -1,6 +1,11 @@
 import { MODEL_FILES } from './sources';
 
 export const MODEL_CACHE_NAME = 'transformer-playground-models-v1';
+/**
+ * Where the app keeps the built-in models' files (it fetches them itself; the service worker does not
+ * precache them): apart from MODEL_CACHE_NAME, so the "Cached models" list shows only downloaded models.
+ */
+export const BUILTIN_MODEL_CACHE_NAME = 'transformer-playground-builtin-v1';
 
 /** The part of the Cache Storage API we use, so Node tests can pass a fake or none at all. */
 export type CacheStorageLike = Pick<CacheStorage, 'open'> & Partial<Pick<CacheStorage, 'match'>>;
