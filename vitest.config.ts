@@ -1,9 +1,16 @@
 import { defineConfig } from 'vitest/config';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 
 export default defineConfig({
   test: {
     projects: [
       { test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node', testTimeout: 60_000 } },
+      {
+        // The rune stores (.svelte.ts) compiled by the Svelte plugin, driven by a fake worker client.
+        plugins: [svelte()],
+        resolve: { conditions: ['browser'] },
+        test: { name: 'state', include: ['tests/state/**/*.test.ts'], environment: 'node', testTimeout: 30_000 },
+      },
       {
         test: {
           name: 'integration',

@@ -8,8 +8,16 @@ import {
   type FileEvaluation,
   type NeighbourAnswer,
 } from '../core/contracts/analogy';
-import { modelStore } from './model-store.svelte';
+import type { PlaygroundClient } from '../worker/client';
+import { Job } from './job.svelte';
+import type { LoadedModel } from './loaded-model';
 import { readPersisted, writePersisted } from './persisted';
+
+/** What the analogy store needs of the worker client. */
+export type AnalogyClient = Pick<
+  PlaygroundClient,
+  'newJobId' | 'cancel' | 'analogySpaces' | 'analogy' | 'neighbours' | 'evaluateAnalogyFile' | 'loadWordVectors'
+>;
 
 interface AnalogyInputs {
   a: string;
@@ -59,33 +67,90 @@ export class AnalogyStore {
   layer = $state<number | null>(DEFAULTS.layer);
   neighbourWord = $state(DEFAULTS.neighbourWord);
 
-  summaries = $state.raw<AnalogySpaceSummary[]>([]);
-  answers = $state.raw<AnalogySpaceAnswer[] | null>(null);
-  running = $state(false);
-  progress = $state<AnalogyProgress | null>(null);
-  error = $state<string | null>(null);
-
-  neighbours = $state.raw<NeighbourAnswer[] | null>(null);
-  neighboursRunning = $state(false);
-
-  evaluation = $state.raw<FileEvaluation | null>(null);
+  #summaries = $state.raw<{ value: AnalogySpaceSummary[]; generation: number } | null>(null);
+  #spacesError = $state<string | null>(null);
   evaluationFile = $state<string | null>(null);
-  evaluating = $state(false);
-  evaluationProgress = $state<AnalogyProgress | null>(null);
-  evaluationError = $state<string | null>(null);
+  #evaluationError = $state<string | null>(null);
+  #vectorsError = $state<string | null>(null);
 
-  vectorsLoading = $state(false);
-  vectorsProgress = $state<AnalogyProgress | null>(null);
-  vectorsError = $state<string | null>(null);
+  private readonly query: Job<AnalogySpaceAnswer[], AnalogyProgress>;
+  private readonly neighbourJob: Job<NeighbourAnswer[], AnalogyProgress>;
+  private readonly evaluationJob: Job<FileEvaluation, AnalogyProgress>;
+  private readonly vectorsJob: Job<void, AnalogyProgress>;
 
-  private job: string | null = null;
-  private neighbourJob: string | null = null;
-  private evaluationJob: string | null = null;
-  private vectorsJob: string | null = null;
-
-  constructor() {
+  constructor(
+    private readonly client: AnalogyClient,
+    private readonly model: LoadedModel,
+  ) {
+    const generation = () => model.generation;
+    this.query = new Job(client, 'analogy', generation);
+    this.neighbourJob = new Job(client, 'neighbours', generation);
+    this.evaluationJob = new Job(client, 'analogy-eval', generation);
+    this.vectorsJob = new Job(client, 'word-vectors', generation);
     const saved = readPersisted<Partial<AnalogyInputs>>(KEY);
     if (saved) Object.assign(this, sanitize(saved));
+  }
+
+  /** The spaces of the loaded model (empty until asked, and again after a model change). */
+  get summaries(): AnalogySpaceSummary[] {
+    const summaries = this.#summaries;
+    return summaries && summaries.generation === this.model.generation ? summaries.value : [];
+  }
+
+  // Every result below reads null once another model is loaded: the Jobs stamp results with the model generation.
+  get answers(): AnalogySpaceAnswer[] | null {
+    return this.query.result;
+  }
+  get running(): boolean {
+    return this.query.running;
+  }
+  get progress(): AnalogyProgress | null {
+    return this.query.progress;
+  }
+  /** The query's, the neighbours' or the space list's error. */
+  get error(): string | null {
+    return this.query.error ?? this.neighbourJob.error ?? this.#spacesError;
+  }
+  set error(message: string | null) {
+    this.query.error = message;
+    this.neighbourJob.error = null;
+    this.#spacesError = null;
+  }
+
+  get neighbours(): NeighbourAnswer[] | null {
+    return this.neighbourJob.result;
+  }
+  get neighboursRunning(): boolean {
+    return this.neighbourJob.running;
+  }
+
+  get evaluation(): FileEvaluation | null {
+    return this.evaluationJob.result;
+  }
+  get evaluating(): boolean {
+    return this.evaluationJob.running;
+  }
+  get evaluationProgress(): AnalogyProgress | null {
+    return this.evaluationJob.progress;
+  }
+  get evaluationError(): string | null {
+    return this.#evaluationError;
+  }
+  set evaluationError(message: string | null) {
+    this.#evaluationError = message;
+  }
+
+  get vectorsLoading(): boolean {
+    return this.vectorsJob.running;
+  }
+  get vectorsProgress(): AnalogyProgress | null {
+    return this.vectorsJob.progress;
+  }
+  get vectorsError(): string | null {
+    return this.#vectorsError;
+  }
+  set vectorsError(message: string | null) {
+    this.#vectorsError = message;
   }
 
   persist(): void {
@@ -142,128 +207,85 @@ export class AnalogyStore {
   }
 
   async refreshSpaces(): Promise<void> {
+    const generation = this.model.generation;
     try {
-      this.summaries = await modelStore.client.analogySpaces();
+      this.#summaries = { value: await this.client.analogySpaces(), generation };
     } catch (error) {
-      this.error = (error as Error).message;
+      this.#spacesError = (error as Error).message;
     }
   }
 
   async run(): Promise<void> {
-    if (!modelStore.info) return;
+    if (!this.model.info) return;
     this.persist();
-    if (this.job) void modelStore.client.cancel(this.job);
-    const jobId = modelStore.client.newJobId('analogy');
-    this.job = jobId;
-    this.running = true;
-    this.error = null;
-    try {
-      if (this.summaries.length === 0) await this.refreshSpaces();
-      const ids = this.activeSpaces;
-      if (ids.length === 0) throw new Error('Choose at least one space.');
-      const options = {
-        method: this.method,
-        k: this.k,
-        includeQueryWords: this.includeQueryWords,
-        wholeWordsOnly: this.wholeWordsOnly,
-        centered: this.centered,
-        layer: this.contextLayer,
-      };
-      const answers = await modelStore.client.analogy(
-        ids,
-        { a: this.a, b: this.b, c: this.c },
-        options,
-        (p) => {
-          if (this.job === jobId) this.progress = p;
+    this.#spacesError = null;
+    const words = { a: this.a, b: this.b, c: this.c };
+    await this.query.start(
+      async ({ jobId, onProgress }) => {
+        if (this.summaries.length === 0) await this.refreshSpaces();
+        const ids = this.activeSpaces;
+        if (ids.length === 0) throw new Error('Choose at least one space.');
+        const options = {
+          method: this.method,
+          k: this.k,
+          includeQueryWords: this.includeQueryWords,
+          wholeWordsOnly: this.wholeWordsOnly,
+          centered: this.centered,
+          layer: this.contextLayer,
+        };
+        return this.client.analogy(ids, words, options, onProgress, jobId);
+      },
+      {
+        apply: async (answers) => {
+          if (!answers.some((answer) => answer.space === this.pictureSpace && answer.ok)) {
+            this.pictureSpace = answers.find((answer) => answer.ok)?.space ?? this.pictureSpace;
+          }
+          await this.refreshSpaces();
         },
-        jobId,
-      );
-      if (this.job !== jobId) return;
-      this.answers = answers;
-      if (!answers.some((answer) => answer.space === this.pictureSpace && answer.ok)) {
-        this.pictureSpace = answers.find((answer) => answer.ok)?.space ?? this.pictureSpace;
-      }
-      await this.refreshSpaces();
-    } catch (error) {
-      if (this.job === jobId && !/cancel/i.test((error as Error).message)) this.error = (error as Error).message;
-    } finally {
-      if (this.job === jobId) {
-        this.running = false;
-        this.progress = null;
-        this.job = null;
-      }
-    }
+      },
+    );
   }
 
   async runNeighbours(): Promise<void> {
-    if (!modelStore.info) return;
+    if (!this.model.info) return;
     this.persist();
-    if (this.neighbourJob) void modelStore.client.cancel(this.neighbourJob);
-    const jobId = modelStore.client.newJobId('neighbours');
-    this.neighbourJob = jobId;
-    this.neighboursRunning = true;
-    try {
-      const result = await modelStore.client.neighbours(
-        this.activeSpaces,
-        this.neighbourWord,
-        { k: this.k, wholeWordsOnly: this.wholeWordsOnly, centered: this.centered, layer: this.contextLayer },
-        undefined,
-        jobId,
-      );
-      if (this.neighbourJob === jobId) this.neighbours = result;
-    } catch (error) {
-      if (this.neighbourJob === jobId && !/cancel/i.test((error as Error).message))
-        this.error = (error as Error).message;
-    } finally {
-      if (this.neighbourJob === jobId) {
-        this.neighboursRunning = false;
-        this.neighbourJob = null;
-      }
-    }
+    const spaces = this.activeSpaces;
+    const word = this.neighbourWord;
+    const options = {
+      k: this.k,
+      wholeWordsOnly: this.wholeWordsOnly,
+      centered: this.centered,
+      layer: this.contextLayer,
+    };
+    await this.neighbourJob.start(({ jobId }) => this.client.neighbours(spaces, word, options, undefined, jobId));
   }
 
   async evaluate(text: string, fileName: string): Promise<void> {
-    if (!modelStore.info) return;
-    if (this.evaluationJob) void modelStore.client.cancel(this.evaluationJob);
-    const jobId = modelStore.client.newJobId('analogy-eval');
-    this.evaluationJob = jobId;
-    this.evaluating = true;
-    this.evaluationError = null;
-    this.evaluationProgress = { stage: 'Starting', done: 0, total: null };
-    try {
-      if (this.summaries.length === 0) await this.refreshSpaces();
-      // Every space the model has (not only the ones shown for queries): the point is the comparison.
-      const ids = ANALOGY_SPACE_IDS.filter((id) => this.summaries.some((s) => s.id === id && s.available));
-      const result = await modelStore.client.evaluateAnalogyFile(
-        text,
-        ids,
-        {
-          methods: ['3CosAdd', '3CosMul'],
+    if (!this.model.info) return;
+    this.#evaluationError = null;
+    const outcome = await this.evaluationJob.start(
+      async ({ jobId, onProgress }) => {
+        if (this.summaries.length === 0) await this.refreshSpaces();
+        // Every space the model has (not only the ones shown for queries): the point is the comparison.
+        const ids = ANALOGY_SPACE_IDS.filter((id) => this.summaries.some((s) => s.id === id && s.available));
+        const options = {
+          methods: ['3CosAdd', '3CosMul'] as AnalogyMethod[],
           centered: this.centered,
           wholeWordsOnly: this.wholeWordsOnly,
           layer: this.contextLayer,
+        };
+        return this.client.evaluateAnalogyFile(text, ids, options, onProgress, jobId);
+      },
+      {
+        progress: { stage: 'Starting', done: 0, total: null },
+        // The file name changes with the results only: a bad file leaves the last results under their own name.
+        apply: () => {
+          this.evaluationFile = fileName;
         },
-        (p) => {
-          if (this.evaluationJob === jobId) this.evaluationProgress = p;
-        },
-        jobId,
-      );
-      // The file name changes with the results only: a bad file leaves the last results under their own name.
-      if (this.evaluationJob === jobId) {
-        this.evaluation = result;
-        this.evaluationFile = fileName;
-      }
-    } catch (error) {
-      const message = (error as Error).message;
-      if (this.evaluationJob === jobId)
-        this.evaluationError = /cancel/i.test(message) ? 'Evaluation cancelled.' : message;
-    } finally {
-      if (this.evaluationJob === jobId) {
-        this.evaluating = false;
-        this.evaluationProgress = null;
-        this.evaluationJob = null;
-      }
-    }
+      },
+    );
+    if (outcome.status === 'failed') this.#evaluationError = outcome.error.message;
+    if (outcome.status === 'cancelled') this.#evaluationError = 'Evaluation cancelled.';
   }
 
   async evaluateFile(file: File): Promise<void> {
@@ -276,57 +298,39 @@ export class AnalogyStore {
       if (!response.ok) throw new Error(`The example file could not be loaded (HTTP ${response.status}).`);
       await this.evaluate(await response.text(), 'analogies.txt (example)');
     } catch (error) {
-      this.evaluationError = (error as Error).message;
+      this.#evaluationError = (error as Error).message;
     }
   }
 
+  /** Cancel keeps the evaluation running until the worker stops it, then says it was cancelled. */
   async cancelEvaluation(): Promise<void> {
-    const jobId = this.evaluationJob;
-    if (!jobId) return;
-    await modelStore.client.cancel(jobId, { hard: true });
+    await this.evaluationJob.cancel({ wait: true });
   }
 
   async loadVectors(file: File): Promise<void> {
-    if (!modelStore.info) return;
-    if (this.vectorsJob) void modelStore.client.cancel(this.vectorsJob);
-    const jobId = modelStore.client.newJobId('word-vectors');
-    this.vectorsJob = jobId;
-    this.vectorsLoading = true;
-    this.vectorsError = null;
-    this.vectorsProgress = { stage: `Reading ${file.name}`, done: 0, total: file.size };
-    try {
-      await modelStore.client.loadWordVectors(
-        file,
-        file.name,
-        (p) => {
-          if (this.vectorsJob === jobId) this.vectorsProgress = p;
-        },
-        jobId,
-      );
-      await this.refreshSpaces();
-      this.toggleSpace('user', true);
-    } catch (error) {
-      const message = (error as Error).message;
-      if (this.vectorsJob === jobId) this.vectorsError = /cancel/i.test(message) ? null : message;
-    } finally {
-      if (this.vectorsJob === jobId) {
-        this.vectorsLoading = false;
-        this.vectorsProgress = null;
-        this.vectorsJob = null;
-      }
-    }
+    if (!this.model.info) return;
+    this.#vectorsError = null;
+    const outcome = await this.vectorsJob.start(
+      async ({ jobId, onProgress }) => {
+        await this.client.loadWordVectors(file, file.name, onProgress, jobId);
+        await this.refreshSpaces();
+        this.toggleSpace('user', true);
+      },
+      { progress: { stage: `Reading ${file.name}`, done: 0, total: file.size } },
+    );
+    if (outcome.status === 'failed') this.#vectorsError = outcome.error.message;
   }
 
   async cancelVectors(): Promise<void> {
-    if (this.vectorsJob) await modelStore.client.cancel(this.vectorsJob, { hard: true });
+    await this.vectorsJob.cancel({ wait: true });
   }
 
-  /** A new model: forget results computed with the old one. */
+  /** A new model: forget results computed with the old one (they also read null by their model generation). */
   reset(): void {
-    this.summaries = [];
-    this.answers = null;
-    this.neighbours = null;
-    this.evaluation = null;
+    this.#summaries = null;
+    this.query.clear();
+    this.neighbourJob.clear();
+    this.evaluationJob.clear();
   }
 }
 
@@ -345,5 +349,4 @@ function sanitize(saved: Partial<AnalogyInputs>): Partial<AnalogyInputs> {
   return clean;
 }
 
-export const analogyStore = new AnalogyStore();
 export { DEFAULTS as ANALOGY_DEFAULTS };

@@ -1,7 +1,12 @@
 import { ATTENTION_VIEW_NAMES, type AttentionView, type AttentionViewName } from '../core/contracts/attention';
 import type { ExecutionProviderName } from '../core/runtime/execution-provider';
-import { modelStore } from './model-store.svelte';
+import type { PlaygroundClient } from '../worker/client';
+import { Job } from './job.svelte';
+import type { LoadedModel } from './loaded-model';
 import { readPersisted, writePersisted } from './persisted';
+
+/** What the attention store needs of the worker client. */
+export type AttentionClient = Pick<PlaygroundClient, 'newJobId' | 'cancel' | 'attention'>;
 
 export type { AttentionViewName };
 
@@ -55,12 +60,13 @@ export class AttentionStore {
   focusToken = $state<number | null>(null);
   selectedRow = $state<number | null>(null);
 
-  private latest = $state.raw<AttentionViewWithSource | null>(null);
-  running = $state(false);
-  error = $state<string | null>(null);
-  private job: string | null = null;
+  private readonly job: Job<AttentionViewWithSource>;
 
-  constructor() {
+  constructor(
+    private readonly client: AttentionClient,
+    private readonly model: LoadedModel,
+  ) {
+    this.job = new Job(client, 'attention', () => model.generation);
     const saved = readPersisted<Partial<AttentionInputs>>(KEY);
     if (saved) Object.assign(this, sanitize(saved));
   }
@@ -70,8 +76,19 @@ export class AttentionStore {
    * After a model change it reads null until the tool's rerun for the new model arrives.
    */
   get result(): AttentionViewWithSource | null {
-    const latest = this.latest;
-    return latest && latest.producedBy.generation === modelStore.generation ? latest : null;
+    return this.job.result;
+  }
+
+  get running(): boolean {
+    return this.job.running;
+  }
+
+  get error(): string | null {
+    return this.job.error;
+  }
+
+  set error(message: string | null) {
+    this.job.error = message;
   }
 
   persist(): void {
@@ -80,37 +97,31 @@ export class AttentionStore {
   }
 
   async run(): Promise<void> {
-    const info = modelStore.info;
+    const info = this.model.info;
     if (!info) return;
     const producedBy: AttentionSource = {
       model: info.label,
       executionProvider: info.executionProvider,
-      generation: modelStore.generation,
+      generation: this.model.generation,
     };
-    if (this.job) void modelStore.client.cancel(this.job);
-    const jobId = modelStore.client.newJobId('attention');
-    this.job = jobId;
-    this.running = true;
-    try {
-      const display = { hideSpecial: this.hideSpecial, averageHeads: this.averageHeads, rollout: this.rollout };
-      const result = await modelStore.client.attention(this.text, this.pairMode ? this.textB : null, display, jobId);
-      if (this.job !== jobId) return;
-      const [layers, heads, seq] = result.shape;
-      this.latest = { ...result, producedBy };
-      this.error = null;
-      this.layer = Math.min(this.layer, layers - 1);
-      this.head = Math.min(this.head, heads - 1);
-      if (this.activeHeads.length !== heads) this.activeHeads = Array.from({ length: heads }, () => true);
-      if (this.focusToken !== null && this.focusToken >= seq) this.focusToken = null;
-      if (this.selectedRow === null || this.selectedRow >= seq) this.selectedRow = Math.min(1, seq - 1);
-    } catch (error) {
-      if (this.job === jobId) this.error = (error as Error).message;
-    } finally {
-      if (this.job === jobId) {
-        this.running = false;
-        this.job = null;
-      }
-    }
+    const display = { hideSpecial: this.hideSpecial, averageHeads: this.averageHeads, rollout: this.rollout };
+    const text = this.text;
+    const pair = this.pairMode ? this.textB : null;
+    // The error of the last run stays on screen until this one ends (a rerun while typing must not flash it away).
+    await this.job.start(
+      async ({ jobId }) => ({ ...(await this.client.attention(text, pair, display, jobId)), producedBy }),
+      {
+        clearError: false,
+        apply: (result) => {
+          const [layers, heads, seq] = result.shape;
+          this.layer = Math.min(this.layer, layers - 1);
+          this.head = Math.min(this.head, heads - 1);
+          if (this.activeHeads.length !== heads) this.activeHeads = Array.from({ length: heads }, () => true);
+          if (this.focusToken !== null && this.focusToken >= seq) this.focusToken = null;
+          if (this.selectedRow === null || this.selectedRow >= seq) this.selectedRow = Math.min(1, seq - 1);
+        },
+      },
+    );
   }
 
   open(layer: number, head: number, view: AttentionViewName = 'matrix'): void {
@@ -134,5 +145,4 @@ function sanitize(saved: Partial<AttentionInputs>): Partial<AttentionInputs> {
   return clean;
 }
 
-export const attentionStore = new AttentionStore();
 export { DEFAULTS as ATTENTION_DEFAULTS };

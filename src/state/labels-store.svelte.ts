@@ -11,7 +11,17 @@ import type { Delimiter, LabeledRow, ParseLabeledTextOptions } from '../core/lab
 import { noiseMatricesOf } from '../core/labels/noise-matrix';
 import { toCsv } from '../core/table/csv';
 import type { SessionLabels } from '../core/workshop/session-file';
-import { modelStore } from './model-store.svelte';
+import { WorkerRestartedError, type PlaygroundClient } from '../worker/client';
+import { Job } from './job.svelte';
+import type { LoadedModel } from './loaded-model';
+
+/** What the labels store needs of the worker client. */
+export type LabelsClient = Pick<
+  PlaygroundClient,
+  'newJobId' | 'cancel' | 'parseLabeledData' | 'auditLabels' | 'clearEmbeddingCache'
+>;
+
+const CANCELLED_NOTICE = 'The audit was cancelled. Your data and settings are kept.';
 
 export const DECISION_NONE = 0;
 export const DECISION_ACCEPT = 1;
@@ -93,7 +103,6 @@ export class LabelsStore {
 
   /** The current input as the worker read it; `rows` unpacks the rows when asked. */
   parsed = $state.raw<ParsedView | null>(null);
-  parsing = $state(false);
   parseError = $state<string | null>(null);
   /** The model (content digest) whose tokenizer and maximum length the current reading's long-text note used; null before any model. */
   private readWithModel: string | null = null;
@@ -110,9 +119,6 @@ export class LabelsStore {
   /** Bumped on every decision so views depending on `decisions` update. */
   decisionVersion = $state(0);
 
-  running = $state(false);
-  progress = $state<LabelAuditProgress | null>(null);
-  error = $state<string | null>(null);
   notice = $state<string | null>(null);
   restored = $state(false);
 
@@ -121,18 +127,45 @@ export class LabelsStore {
   flaggedOnly = $state(false);
   search = $state('');
 
-  private job: string | null = null;
-  private parseJob = 0;
+  /** Reading the data in the worker: the latest reading wins (a file dropped while typed text is read, and so on). */
+  private readonly parseJob: Job<PackedParse>;
+  /** The audit itself. Its result is kept apart from the model generation: an audit stays valid for its data. */
+  private readonly auditJob: Job<LabelAuditOutput, LabelAuditProgress>;
   private db: UseStore | null = null;
   private saveTimer: ReturnType<typeof setTimeout> | null = null;
   private decisionsDue = false;
 
-  constructor() {
+  constructor(
+    private readonly client: LabelsClient,
+    private readonly model: LoadedModel,
+  ) {
+    this.parseJob = new Job(client, 'labels-parse', () => model.generation);
+    this.auditJob = new Job(client, 'labels', () => model.generation);
     if (typeof indexedDB !== 'undefined') void this.restore();
     else this.restored = true;
     // A reload or a closed tab within the save delay still writes the last edits and decisions.
     if (typeof window !== 'undefined')
       window.addEventListener('pagehide', () => void (this.saveTimer ? this.flush() : undefined));
+  }
+
+  get parsing(): boolean {
+    return this.parseJob.running;
+  }
+
+  get running(): boolean {
+    return this.auditJob.running;
+  }
+
+  get progress(): LabelAuditProgress | null {
+    return this.auditJob.progress;
+  }
+
+  get error(): string | null {
+    return this.auditJob.error;
+  }
+
+  set error(message: string | null) {
+    this.auditJob.error = message;
   }
 
   /** Lower-cased texts for the search box (derived lazily: built on the first search). */
@@ -213,40 +246,43 @@ export class LabelsStore {
 
   async loadFile(file: File): Promise<void> {
     this.error = null;
-    this.parsing = true;
-    const id = ++this.parseJob;
-    this.readWithModel = modelStore.info?.contentDigest ?? null;
-    try {
-      const bytes = new Uint8Array(await file.arrayBuffer());
-      const previousSettings = this.parseSettings;
-      this.parseSettings = { ...DEFAULT_PARSE, format: /\.jsonl?$/i.test(file.name) ? 'jsonl' : 'auto' };
-      const parsed = await modelStore.client.parseLabeledData(bytes, this.parseOptions());
-      if (id !== this.parseJob) return;
-      // A file that cannot be audited at all is not taken: the data already here stays as it is.
-      // (Rows that only need the user's consent to be left out do not block a file.)
-      const blocking = parsed.summary.problems.filter((p) => p.severity === 'error' && p.code !== 'incomplete-rows');
-      if (blocking.length > 0) {
-        this.parseSettings = previousSettings;
-        const kept = this.input.trim() !== '' ? ' Your previous data is kept.' : '';
-        this.parseError = `${file.name} was not loaded: ${blocking.map((p) => p.message).join(' ')}${kept}`;
-        return;
-      }
-      this.input = parsed.text ?? '';
-      parsed.text = null;
-      this.sourceName = file.name;
-      this.parsed = viewOf(parsed);
-      this.parseError = null;
-      if (this.result) this.stale = true;
-      this.scheduleSave();
-    } catch (error) {
-      if (id === this.parseJob)
-        this.parseError = `${file.name} could not be read: ${(error as Error).message}${this.input.trim() !== '' ? ' Your previous data is kept.' : ''}`;
-    } finally {
-      if (id === this.parseJob) {
-        this.parsing = false;
-        this.modelChanged(); // a model that loaded while this was read
-      }
-    }
+    this.readWithModel = this.model.info?.contentDigest ?? null;
+    const previousSettings = this.parseSettings;
+    const outcome = await this.parseJob.start(
+      async ({ jobId }) => {
+        const bytes = new Uint8Array(await file.arrayBuffer());
+        this.parseSettings = { ...DEFAULT_PARSE, format: /\.jsonl?$/i.test(file.name) ? 'jsonl' : 'auto' };
+        return this.client.parseLabeledData(bytes, this.parseOptions(), jobId);
+      },
+      {
+        clearError: false,
+        apply: (parsed) => {
+          // A file that cannot be audited at all is not taken: the data already here stays as it is.
+          // (Rows that only need the user's consent to be left out do not block a file.)
+          const blocking = parsed.summary.problems.filter(
+            (p) => p.severity === 'error' && p.code !== 'incomplete-rows',
+          );
+          if (blocking.length > 0) {
+            this.parseSettings = previousSettings;
+            const kept = this.input.trim() !== '' ? ' Your previous data is kept.' : '';
+            this.parseError = `${file.name} was not loaded: ${blocking.map((p) => p.message).join(' ')}${kept}`;
+            return;
+          }
+          this.input = parsed.text ?? '';
+          parsed.text = null;
+          this.sourceName = file.name;
+          this.parsed = viewOf(parsed);
+          this.parseError = null;
+          if (this.result) this.stale = true;
+          this.scheduleSave();
+        },
+        describe: () => null,
+      },
+    );
+    if (outcome.status === 'superseded') return;
+    if (outcome.status === 'failed')
+      this.parseError = `${file.name} could not be read: ${outcome.error.message}${this.input.trim() !== '' ? ' Your previous data is kept.' : ''}`;
+    this.modelChanged(); // a model that loaded while this was read
   }
 
   private parseOptions(): ParseLabeledTextOptions {
@@ -268,7 +304,7 @@ export class LabelsStore {
    * nothing, so it must not re-read: that would also supersede a file being read at the time.
    */
   modelChanged(): void {
-    const digest = modelStore.info?.contentDigest ?? null;
+    const digest = this.model.info?.contentDigest ?? null;
     if (digest === null || digest === this.readWithModel || this.parsing || this.input.trim() === '') return;
     void this.parse({ keepFileError: true });
   }
@@ -278,89 +314,81 @@ export class LabelsStore {
    * user did not ask for leaves the message about a file that was not loaded on screen.
    */
   async parse(options: { keepFileError?: boolean } = {}): Promise<void> {
-    const id = ++this.parseJob;
-    this.readWithModel = modelStore.info?.contentDigest ?? null;
+    this.readWithModel = this.model.info?.contentDigest ?? null;
     if (this.input.trim() === '') {
+      this.parseJob.supersede();
       this.parsed = null;
-      this.parsing = false;
       return;
     }
-    this.parsing = true;
-    try {
-      const parsed = await modelStore.client.parseLabeledData(this.input, this.parseOptions());
-      if (id !== this.parseJob) return;
-      this.parsed = viewOf(parsed);
-      if (!options.keepFileError) this.parseError = null;
-    } catch (error) {
-      if (id === this.parseJob) this.parseError = `The data could not be read: ${(error as Error).message}`;
-    } finally {
-      if (id === this.parseJob) {
-        this.parsing = false;
-        this.modelChanged(); // a model that loaded while this was read
-      }
-    }
+    const input = this.input;
+    const outcome = await this.parseJob.start(
+      ({ jobId }) => this.client.parseLabeledData(input, this.parseOptions(), jobId),
+      {
+        clearError: false,
+        apply: (parsed) => {
+          this.parsed = viewOf(parsed);
+          if (!options.keepFileError) this.parseError = null;
+        },
+        describe: () => null,
+      },
+    );
+    if (outcome.status === 'superseded') return;
+    if (outcome.status === 'failed') this.parseError = `The data could not be read: ${outcome.error.message}`;
+    this.modelChanged(); // a model that loaded while this was read
   }
 
   // ---------------------------------------------------------------- audit
 
   canRun(): boolean {
-    return !!this.parsed?.summary.ok && !this.running && (this.settings.features === 'tfidf' || !!modelStore.info);
+    return !!this.parsed?.summary.ok && !this.running && (this.settings.features === 'tfidf' || !!this.model.info);
   }
 
   async run(): Promise<void> {
     const parsed = this.parsed;
     if (!parsed?.summary.ok) return;
-    if (this.job) void modelStore.client.cancel(this.job);
-    const jobId = modelStore.client.newJobId('labels');
-    this.job = jobId;
-    this.running = true;
-    this.error = null;
     this.notice = null;
-    this.progress = null;
     const audited: AuditedRows = { packedTexts: parsed.texts, count: parsed.rowCount, sourceRows: parsed.sourceRows };
-    try {
-      const result = await modelStore.client.auditLabels(
-        { texts: parsed.texts, count: parsed.rowCount, labelIds: parsed.labelIds, classes: parsed.summary.classes },
-        $state.snapshot(this.settings),
-        (progress) => {
-          if (this.job === jobId) this.progress = progress;
+    const rows = {
+      texts: parsed.texts,
+      count: parsed.rowCount,
+      labelIds: parsed.labelIds,
+      classes: parsed.summary.classes,
+    };
+    const settings = $state.snapshot(this.settings);
+    const outcome = await this.auditJob.start(
+      ({ jobId, onProgress }) => this.client.auditLabels(rows, settings, onProgress, jobId),
+      {
+        apply: async (result) => {
+          this.result = result;
+          this.audited = audited;
+          this.stale = false;
+          this.decisions = new Uint8Array(result.rows);
+          this.decisionVersion++;
+          this.givenFilter = -1;
+          this.suggestedFilter = -1;
+          await this.saveResult();
+          await this.saveDecisions();
         },
-        jobId,
-      );
-      if (this.job !== jobId) return;
-      this.result = result;
-      this.audited = audited;
-      this.stale = false;
-      this.decisions = new Uint8Array(result.rows);
-      this.decisionVersion++;
-      this.givenFilter = -1;
-      this.suggestedFilter = -1;
-      await this.saveResult();
-      await this.saveDecisions();
-    } catch (error) {
-      if (this.job !== jobId) return;
-      const failure = error as Error;
-      this.error = failure.name === 'CancelledError' ? null : failure.message;
-      if (failure.name === 'CancelledError' || /restarted/.test(failure.message))
-        this.notice = 'The audit was cancelled. Your data and settings are kept.';
-    } finally {
-      if (this.job === jobId) {
-        this.running = false;
-        this.progress = null;
-        this.job = null;
-      }
-    }
+      },
+    );
+    // A worker restart mid-audit shows its own message and this note: the data and settings are still here.
+    if (
+      outcome.status === 'cancelled' ||
+      (outcome.status === 'failed' && outcome.error instanceof WorkerRestartedError)
+    )
+      this.notice = CANCELLED_NOTICE;
   }
 
   async cancel(): Promise<void> {
-    if (!this.job) return;
-    const job = this.job;
-    this.job = null;
-    this.running = false;
-    this.progress = null;
-    this.notice = 'The audit was cancelled. Your data and settings are kept.';
+    if (!this.running) return;
+    this.notice = CANCELLED_NOTICE;
     // Cross-validation runs synchronously in the worker: a hard cancel restarts it if it does not stop.
-    await modelStore.client.cancel(job, { hard: true });
+    await this.auditJob.cancel();
+  }
+
+  /** Forgets the worker's cached sentence embeddings (the next audit embeds every text again). */
+  clearEmbeddingCache(): Promise<void> {
+    return this.client.clearEmbeddingCache();
   }
 
   // ---------------------------------------------------------------- decisions
@@ -597,5 +625,3 @@ export class LabelsStore {
     await set('decisions', this.decisions.slice(), this.store()).catch(() => undefined);
   }
 }
-
-export const labelsStore = new LabelsStore();

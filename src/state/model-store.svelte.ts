@@ -3,8 +3,23 @@ import type { CachedModel } from '../core/model/model-cache';
 import { ProgressAggregator } from '../core/model/progress';
 import type { ModelSource } from '../core/model/sources';
 import type { ExecutionProviderChoice } from '../core/runtime/execution-provider';
-import { PlaygroundClient } from '../worker/client';
+import type { PlaygroundClient } from '../worker/client';
+import { Job } from './job.svelte';
 import { readPersisted, writePersisted } from './persisted';
+
+/** What the model store needs of the worker client. */
+export type ModelClient = Pick<
+  PlaygroundClient,
+  | 'newJobId'
+  | 'cancel'
+  | 'on'
+  | 'load'
+  | 'reset'
+  | 'reloadLastModel'
+  | 'cachedModels'
+  | 'deleteCachedModel'
+  | 'tokenize'
+>;
 
 export interface EmbeddedModelEntry {
   name: string;
@@ -27,7 +42,6 @@ const MODEL_KEY = 'model-choice';
 export class ModelStore {
   status = $state<'idle' | 'loading' | 'ready' | 'error'>('idle');
   info = $state<ModelInfo | null>(null);
-  progress = $state<LoadProgress | null>(null);
   error = $state<string | null>(null);
   notice = $state<string | null>(null);
   executionProvider = $state<ExecutionProviderChoice>('auto');
@@ -38,11 +52,13 @@ export class ModelStore {
   /** Bumped every time a model finishes loading, so tools can rerun on a new model. */
   generation = $state(0);
 
-  private loadJob: string | null = null;
+  private readonly loadJob: Job<ModelInfo, LoadProgress>;
   /** The execution-provider choice the worker's current model was loaded with. */
   private loadedWith: ExecutionProviderChoice | null = null;
 
-  constructor(readonly client: PlaygroundClient) {
+  constructor(readonly client: ModelClient) {
+    // Loading a model does not depend on a model generation: its result is the next one.
+    this.loadJob = new Job(client, 'load');
     client.on((event) => {
       if (event.type === 'restarted')
         this.notice = `The model worker stopped (${event.reason}) and was restarted. Your inputs are kept.`;
@@ -71,57 +87,53 @@ export class ModelStore {
     void this.refreshCached();
   }
 
+  get progress(): LoadProgress | null {
+    return this.loadJob.progress;
+  }
+
   async load(source: ModelSource): Promise<boolean> {
-    if (this.loadJob) void this.client.cancel(this.loadJob);
-    const jobId = this.client.newJobId('load');
-    this.loadJob = jobId;
     this.status = 'loading';
     this.error = null;
-    this.progress = { loaded: 0, total: null, fraction: null, file: '', stage: 'download' };
     const switchingProvider = this.loadedWith !== null && this.loadedWith !== this.executionProvider;
     if (switchingProvider) this.client.reset();
-    const aggregator = new ProgressAggregator((overall) => {
-      if (this.loadJob === jobId) this.progress = { ...overall, stage: 'download' };
-    });
-    try {
-      const info = await this.client.load(
-        source,
-        { executionProvider: this.executionProvider },
-        (event) => {
-          aggregator.handle(event);
-          if (
-            event.file === 'onnx/model.onnx' &&
-            (event.status === 'done' || event.status === 'cached') &&
-            this.progress
-          ) {
-            this.progress = { ...this.progress, stage: 'prepare' };
-          }
+    const executionProvider = this.executionProvider;
+    const outcome = await this.loadJob.start(
+      ({ jobId, onProgress }) => {
+        let latest: LoadProgress | null = null;
+        const report = (progress: LoadProgress) => onProgress((latest = progress));
+        const aggregator = new ProgressAggregator((overall) => report({ ...overall, stage: 'download' }));
+        return this.client.load(
+          source,
+          { executionProvider },
+          (event) => {
+            aggregator.handle(event);
+            if (event.file === 'onnx/model.onnx' && (event.status === 'done' || event.status === 'cached') && latest)
+              report({ ...latest, stage: 'prepare' });
+          },
+          jobId,
+        );
+      },
+      {
+        progress: { loaded: 0, total: null, fraction: null, file: '', stage: 'download' },
+        apply: (info) => {
+          this.info = info;
+          this.status = 'ready';
+          this.loadedWith = executionProvider;
+          this.source = source.kind === 'files' ? null : source;
+          this.generation++;
+          if (source.kind !== 'files') writePersisted(MODEL_KEY, { source, executionProvider });
+          void this.refreshCached();
         },
-        jobId,
-      );
-      if (this.loadJob !== jobId) return false;
-      this.info = info;
-      this.status = 'ready';
-      this.loadedWith = this.executionProvider;
-      this.source = source.kind === 'files' ? null : source;
-      this.generation++;
-      if (source.kind !== 'files') writePersisted(MODEL_KEY, { source, executionProvider: this.executionProvider });
-      void this.refreshCached();
-      return true;
-    } catch (error) {
-      if (this.loadJob !== jobId) return false;
-      const message = (error as Error).message;
-      this.error = /cancel/i.test(message) ? null : message;
-      if (switchingProvider) await this.restorePreviousModel();
-      // The previous model is still loaded in the worker: the tools keep working with it.
-      this.status = this.info ? 'ready' : 'error';
-      return false;
-    } finally {
-      if (this.loadJob === jobId) {
-        this.loadJob = null;
-        this.progress = null;
-      }
-    }
+        describe: () => null,
+      },
+    );
+    if (outcome.status === 'done') return true;
+    if (outcome.status === 'superseded') return false;
+    this.error = outcome.status === 'failed' ? outcome.error.message : null;
+    if (switchingProvider) await this.restorePreviousModel();
+    // The previous model is still loaded in the worker: the tools keep working with it.
+    this.status = this.info ? 'ready' : 'error';
+    return false;
   }
 
   /** After a failed load in a fresh worker, the model the user had is loaded back. */
@@ -140,12 +152,14 @@ export class ModelStore {
 
   /** The user's Cancel: stops the download, restarting the worker if it does not stop. */
   async cancel(): Promise<void> {
-    const jobId = this.loadJob;
-    if (!jobId) return;
-    this.loadJob = null;
-    this.progress = null;
+    if (!this.loadJob.running) return;
     this.status = this.info ? 'ready' : 'idle';
-    await this.client.cancel(jobId, { hard: true });
+    await this.loadJob.cancel();
+  }
+
+  /** The loaded model's tokenization of a text (the tokenizer preview). */
+  tokenize(text: string, pair: string | null = null) {
+    return this.client.tokenize(text, pair);
   }
 
   setExecutionProvider(choice: ExecutionProviderChoice): void {
@@ -175,5 +189,3 @@ export class ModelStore {
     await this.refreshCached();
   }
 }
-
-export const modelStore = new ModelStore(new PlaygroundClient());

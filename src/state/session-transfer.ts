@@ -1,14 +1,13 @@
 /** Session files: export the whole workshop state to one JSON file, and import one back. */
+import { appStores } from './app-stores.svelte';
 import { decodeSession, encodeSession, SessionFileError } from '../core/workshop/session-file';
 import { parseStateParams } from '../core/workshop/state-table';
-import { labelsStore } from './labels-store.svelte';
 import { currentViewHash } from './view-link.svelte';
 import { VIEW_STATE, writeViewState } from './view-state-table';
-import { workshopStore } from './workshop-store.svelte';
 
 export function exportSessionJson(): string {
   const state = Object.fromEntries(new URLSearchParams(currentViewHash()));
-  return encodeSession({ savedAt: new Date().toISOString(), state, labels: labelsStore.sessionSnapshot() });
+  return encodeSession({ savedAt: new Date().toISOString(), state, labels: appStores().labels.sessionSnapshot() });
 }
 
 export function sessionFileName(date = new Date()): string {
@@ -32,9 +31,9 @@ export async function importSessionText(
   }
   const { values, problems } = parseStateParams(Object.entries(decoded.session.state), VIEW_STATE);
   writeViewState(values);
-  if (decoded.session.labels) await labelsStore.applySession(decoded.session.labels);
+  if (decoded.session.labels) await appStores().labels.applySession(decoded.session.labels);
   const notes = [...decoded.notes, ...problems];
-  workshopStore.problems = notes;
-  void workshopStore.loadRequestedModel();
+  appStores().workshop.problems = notes;
+  void appStores().workshop.loadRequestedModel();
   return { ok: true, notes };
 }

@@ -7,9 +7,22 @@ import type {
 } from '../core/contracts/uncertainty';
 import { parseLabeledText } from '../core/labels/ingest';
 import { MAX_BATCH_INPUTS } from '../core/contracts/uncertainty';
-import { labelsStore } from './labels-store.svelte';
-import { modelStore } from './model-store.svelte';
+import type { PlaygroundClient } from '../worker/client';
+import { Job } from './job.svelte';
+import type { LabelsStore } from './labels-store.svelte';
+import type { LoadedModel } from './loaded-model';
 import { readPersisted, writePersisted } from './persisted';
+
+/** What the uncertainty store needs of the worker client. */
+export type UncertaintyClient = Pick<PlaygroundClient, 'newJobId' | 'cancel' | 'predict' | 'predictBatch'>;
+
+type McOutcome = { mode: 'single'; result: McPredictionResult } | { mode: 'batch'; result: McBatchResult };
+
+/** A value with the model generation it belongs to: it reads null once another model is loaded. */
+interface Stamped<T> {
+  value: T;
+  generation: number;
+}
 
 export type UncertaintyMode = 'single' | 'batch';
 export type BatchMeasure = keyof McBatchResult['ranking'];
@@ -67,22 +80,75 @@ export class UncertaintyStore {
   seed = $state(DEFAULTS.seed);
   topK = $state(DEFAULTS.topK);
   measure = $state<BatchMeasure>(DEFAULTS.measure);
-  /** Fill-mask: a clicked token position to mask instead of a [MASK] in the text. */
-  maskPosition = $state<number | null>(null);
   /** Given labels of the batch inputs when they came from a labelled file (shown beside the ranking). */
   batchLabels = $state<string[] | null>(null);
   batchNotice = $state<string | null>(null);
 
-  result = $state.raw<McPredictionResult | null>(null);
-  batch = $state.raw<McBatchResult | null>(null);
-  progress = $state<McProgress | null>(null);
-  running = $state(false);
-  error = $state<string | null>(null);
-  private job: string | null = null;
+  #single = $state.raw<Stamped<McPredictionResult> | null>(null);
+  #batch = $state.raw<Stamped<McBatchResult> | null>(null);
+  /** Fill-mask: a clicked token position to mask instead of a [MASK] in the text (positions belong to one model). */
+  #mask = $state<Stamped<number> | null>(null);
+  private readonly job: Job<McOutcome, McProgress>;
 
-  constructor() {
+  constructor(
+    private readonly client: UncertaintyClient,
+    private readonly model: LoadedModel,
+    /** The label tool's data, offered as batch inputs. */
+    private readonly labels: Pick<LabelsStore, 'parsed' | 'sourceName'> | null = null,
+  ) {
+    this.job = new Job(client, 'uncertainty', () => model.generation);
     const saved = readPersisted<Partial<UncertaintyInputs>>(KEY);
     if (saved) Object.assign(this, sanitize(saved));
+  }
+
+  /** The last single-input result, while the model that computed it is loaded (old classes or vocabulary mean nothing). */
+  get result(): McPredictionResult | null {
+    return this.fresh(this.#single);
+  }
+
+  set result(value: McPredictionResult | null) {
+    this.#single = this.stamp(value);
+  }
+
+  /** The last batch result, while the model that computed it is loaded. */
+  get batch(): McBatchResult | null {
+    return this.fresh(this.#batch);
+  }
+
+  set batch(value: McBatchResult | null) {
+    this.#batch = this.stamp(value);
+  }
+
+  get maskPosition(): number | null {
+    return this.fresh(this.#mask);
+  }
+
+  set maskPosition(position: number | null) {
+    this.#mask = this.stamp(position);
+  }
+
+  get running(): boolean {
+    return this.job.running;
+  }
+
+  get progress(): McProgress | null {
+    return this.job.progress;
+  }
+
+  get error(): string | null {
+    return this.job.error;
+  }
+
+  set error(message: string | null) {
+    this.job.error = message;
+  }
+
+  private fresh<T>(stamped: Stamped<T> | null): T | null {
+    return stamped && stamped.generation === this.model.generation ? stamped.value : null;
+  }
+
+  private stamp<T>(value: T | null): Stamped<T> | null {
+    return value === null ? null : { value, generation: this.model.generation };
   }
 
   get text(): string {
@@ -96,11 +162,11 @@ export class UncertaintyStore {
 
   /** The drop probability used: the user's, else config.json's hidden_dropout_prob. */
   get effectiveDropout(): number {
-    return this.dropout ?? modelStore.info?.dropoutDefaults.hidden ?? 0.1;
+    return this.dropout ?? this.model.info?.dropoutDefaults.hidden ?? 0.1;
   }
 
   get settings(): McDropoutSettings {
-    const layers = modelStore.info?.layers ?? 1;
+    const layers = this.model.info?.layers ?? 1;
     return {
       samples: this.samples,
       dropout: this.effectiveDropout,
@@ -154,60 +220,39 @@ export class UncertaintyStore {
   }
 
   async run(): Promise<void> {
-    if (!modelStore.info) return;
+    if (!this.model.info) return;
     this.persist();
-    if (this.job) void modelStore.client.cancel(this.job);
-    const jobId = modelStore.client.newJobId('uncertainty');
-    this.job = jobId;
-    this.running = true;
-    this.error = null;
-    this.progress = { done: 0, total: this.samples + 1 };
-    const onProgress = (progress: McProgress) => {
-      if (this.job === jobId) this.progress = progress;
+    const settings = this.settings;
+    const task = this.task;
+    const single = this.mode === 'single';
+    const request = {
+      task,
+      text: this.text,
+      maskPosition: task === 'fill-mask' ? this.maskPosition : null,
+      topK: this.topK,
     };
-    try {
-      const settings = this.settings;
-      if (this.mode === 'single') {
-        const request = {
-          task: this.task,
-          text: this.text,
-          maskPosition: this.task === 'fill-mask' ? this.maskPosition : null,
-          topK: this.topK,
-        };
-        const result = await modelStore.client.predict(request, settings, onProgress, jobId);
-        if (this.job !== jobId) return;
-        this.result = result;
-      } else {
-        const texts = this.batchText
-          .split(/\r?\n/)
-          .map((line) => line.trim())
-          .filter((line) => line.length > 0);
-        const result = await modelStore.client.predictBatch(texts, this.task, settings, onProgress, jobId);
-        if (this.job !== jobId) return;
-        this.batch = result;
-      }
-    } catch (error) {
-      if (this.job === jobId) {
-        const message = (error as Error).message;
-        this.error = /cancel/i.test(message) ? null : message;
-      }
-    } finally {
-      if (this.job === jobId) {
-        this.running = false;
-        this.job = null;
-        this.progress = null;
-      }
-    }
+    const texts = this.batchText
+      .split(/\r?\n/)
+      .map((line) => line.trim())
+      .filter((line) => line.length > 0);
+    await this.job.start(
+      async ({ jobId, onProgress }): Promise<McOutcome> =>
+        single
+          ? { mode: 'single', result: await this.client.predict(request, settings, onProgress, jobId) }
+          : { mode: 'batch', result: await this.client.predictBatch(texts, task, settings, onProgress, jobId) },
+      {
+        progress: { done: 0, total: this.samples + 1 },
+        apply: (outcome) => {
+          if (outcome.mode === 'single') this.result = outcome.result;
+          else this.batch = outcome.result;
+        },
+      },
+    );
   }
 
   /** The user's Cancel: stops between chunks, restarting the worker if it does not stop. */
   async cancel(): Promise<void> {
-    const jobId = this.job;
-    if (!jobId) return;
-    this.job = null;
-    this.running = false;
-    this.progress = null;
-    await modelStore.client.cancel(jobId, { hard: true });
+    await this.job.cancel();
   }
 
   /** Masks a clicked token of the last fill-mask input and runs again. */
@@ -218,17 +263,17 @@ export class UncertaintyStore {
 
   /** Rows the label tool has read (its pasted or loaded dataset), 0 when none. */
   get labelToolRows(): number {
-    return labelsStore.parsed?.rows.length ?? 0;
+    return this.labels?.parsed?.rows.length ?? 0;
   }
 
   /** The label tool's dataset as batch inputs, with its labels shown beside the ranking. */
   useLabelToolData(): void {
-    const rows = labelsStore.parsed?.rows ?? [];
+    const rows = this.labels?.parsed?.rows ?? [];
     if (rows.length === 0) return;
     const kept = rows.slice(0, MAX_BATCH_INPUTS);
     this.batchText = kept.map((row) => row.text.replace(/\s+/g, ' ').trim()).join('\n');
     this.batchLabels = kept.map((row) => row.label);
-    this.batchNotice = `${kept.length} texts taken from the label tool${labelsStore.sourceName ? ` (${labelsStore.sourceName})` : ''}${rows.length > kept.length ? `; only the first ${MAX_BATCH_INPUTS} of ${rows.length}` : ''}.`;
+    this.batchNotice = `${kept.length} texts taken from the label tool${this.labels?.sourceName ? ` (${this.labels.sourceName})` : ''}${rows.length > kept.length ? `; only the first ${MAX_BATCH_INPUTS} of ${rows.length}` : ''}.`;
     this.persist();
   }
 
@@ -272,5 +317,4 @@ function sanitize(saved: Partial<UncertaintyInputs>): Partial<UncertaintyInputs>
   return clean;
 }
 
-export const uncertaintyStore = new UncertaintyStore();
 export { DEFAULTS as UNCERTAINTY_DEFAULTS };

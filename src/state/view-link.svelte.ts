@@ -3,9 +3,9 @@
  * hash the page is opened with or navigated to. The hash always names the tool, so a shared link is
  * never empty and always describes the whole view.
  */
+import { appStores } from './app-stores.svelte';
 import { parseStateHash, serializeStateHash, type StateValues } from '../core/workshop/state-table';
 import { readViewState, VIEW_STATE, writeViewState } from './view-state-table';
-import { workshopStore } from './workshop-store.svelte';
 
 const WRITE_DELAY_MS = 250;
 /** The hash this tab last wrote: a reload finds it again and is not a shared link. */
@@ -23,7 +23,7 @@ export function applyViewHash(hash: string): boolean {
   if (hash.replace(/^#/, '').trim() === '') return false;
   const { values, problems } = parseStateHash(hash, VIEW_STATE);
   writeViewState(values);
-  workshopStore.problems = problems;
+  appStores().workshop.problems = problems;
   return true;
 }
 
@@ -70,7 +70,7 @@ export function startViewLink(): boolean {
     const hash = location.hash.replace(/^#/, '');
     if (hash === lastWritten) return;
     lastWritten = hash;
-    if (applyViewHash(hash)) void workshopStore.loadRequestedModel();
+    if (applyViewHash(hash)) void appStores().workshop.loadRequestedModel();
   });
   return fromLink;
 }

@@ -1,6 +1,6 @@
 import { TOOL_NAMES } from '../core/contracts/model';
 import { formatModelRef, parseModelRef } from '../core/workshop/model-ref';
-import { modelStore } from './model-store.svelte';
+import type { ModelStore } from './model-store.svelte';
 import { readPersisted, writePersisted } from './persisted';
 
 export const TOOL_IDS = [...TOOL_NAMES, 'model'] as const;
@@ -21,7 +21,7 @@ export class WorkshopStore {
   /** The open guided-tour step (0-based), or null when the tour is closed. */
   tourStep = $state<number | null>(null);
 
-  constructor() {
+  constructor(private readonly modelStore: Pick<ModelStore, 'status' | 'info' | 'embedded' | 'load' | 'source'>) {
     const savedTab = readPersisted<ToolId>('tab');
     if (savedTab && (TOOL_IDS as readonly string[]).includes(savedTab)) this.tab = savedTab;
     const saved = readPersisted<{ presenter: boolean; hidden: string[] }>(PRESENTER_KEY);
@@ -33,10 +33,10 @@ export class WorkshopStore {
 
   /** The loaded model as a link names it; '' for the first built-in model (the default) or local files. */
   get modelRef(): string {
-    const source = modelStore.source;
+    const source = this.modelStore.source;
     if (!source) return this.requestedModelRef;
     const ref = formatModelRef(source);
-    return source.kind === 'embedded' && source.name === modelStore.embedded[0]?.name ? '' : ref;
+    return source.kind === 'embedded' && source.name === this.modelStore.embedded[0]?.name ? '' : ref;
   }
 
   selectTab(tab: ToolId): void {
@@ -57,10 +57,10 @@ export class WorkshopStore {
   /** Loads the model a link or session asked for, unless it is the one already loaded. */
   async loadRequestedModel(): Promise<void> {
     const wanted = this.requestedModelRef;
-    if (modelStore.status === 'loading' || (modelStore.info && wanted === this.modelRef)) return;
+    if (this.modelStore.status === 'loading' || (this.modelStore.info && wanted === this.modelRef)) return;
     if (wanted === '') {
-      const first = modelStore.embedded[0];
-      if (first) await modelStore.load({ kind: 'embedded', name: first.name });
+      const first = this.modelStore.embedded[0];
+      if (first) await this.modelStore.load({ kind: 'embedded', name: first.name });
       return;
     }
     const source = parseModelRef(wanted);
@@ -69,7 +69,7 @@ export class WorkshopStore {
       this.requestedModelRef = this.modelRef;
       return;
     }
-    if (source.kind === 'embedded' && !modelStore.embedded.some((m) => m.name === source.name)) {
+    if (source.kind === 'embedded' && !this.modelStore.embedded.some((m) => m.name === source.name)) {
       this.problems = [
         ...this.problems,
         `Model (model): there is no built-in model "${source.name}"; the current model is kept.`,
@@ -77,8 +77,6 @@ export class WorkshopStore {
       this.requestedModelRef = this.modelRef;
       return;
     }
-    await modelStore.load(source);
+    await this.modelStore.load(source);
   }
 }
-
-export const workshopStore = new WorkshopStore();

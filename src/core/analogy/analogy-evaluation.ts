@@ -9,7 +9,7 @@
  * Questions whose four words are not all in the space are skipped and reported as coverage. Query words are
  * excluded from the answers and candidates are whole words only, as in solveAnalogy's defaults.
  */
-import { CancelledError } from '../model/errors';
+import { CancelledError } from '../cancel';
 import type { AnalogyFile } from './analogy-file';
 import { COSMUL_EPSILON, type AnalogyMethod } from './analogy-search';
 import { cosAddTarget, cosMulScore, dot4 } from './dot-kernels';

@@ -6,7 +6,7 @@
  * A first line of exactly two integers is taken as the header. The header's count must match the number of
  * vectors read (a mismatch usually means a truncated download).
  */
-import { CancelledError } from '../model/errors';
+import { CancelledError } from '../cancel';
 import { createVectorSpace, type VectorSpace } from './vector-space';
 
 export interface TextParseProgress {

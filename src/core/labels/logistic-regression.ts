@@ -7,6 +7,7 @@
  * leaves the optimum unchanged (b absorbs W·μ) but decouples the intercept from the weights, which
  * makes the problem far better conditioned than on raw, non-centred embeddings.
  */
+import { CancelledError } from '../cancel';
 import { minimizeLbfgs, type LbfgsStatus } from './lbfgs';
 import { buildPreconditioner } from './preconditioner';
 import { makeWasmObjective, prepareWasmFeatures, type WasmFeatures } from './wasm-objective';
@@ -86,11 +87,9 @@ export interface LogisticModel {
   status: LbfgsStatus;
 }
 
-export function abortError(signal: AbortSignalLike): Error {
-  if (signal.reason instanceof Error) return signal.reason;
-  const error = new Error('The operation was aborted.');
-  error.name = 'AbortError';
-  return error;
+/** The core's one cancellation error (the signal's own reason would be a DOMException in the browser). */
+export function abortError(_signal: AbortSignalLike): Error {
+  return new CancelledError('The operation was aborted.');
 }
 
 function dotRow(x: Float32Array | Float64Array, xOffset: number, w: Float64Array, wOffset: number, d: number): number {

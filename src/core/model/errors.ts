@@ -11,13 +11,5 @@ export class ModelLoadError extends Error {
   }
 }
 
-export class CancelledError extends Error {
-  constructor(message = 'Cancelled.') {
-    super(message);
-    this.name = 'CancelledError';
-  }
-}
-
-export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new CancelledError();
-}
+// The cancellation error lives in src/core/cancel.ts (one for the whole core); re-exported for the model loaders.
+export { CancelledError, throwIfAborted } from '../cancel';

@@ -12,7 +12,7 @@ import {
   type ResolvedWord,
   type VectorSpace,
 } from '../../analogy';
-import { throwIfAborted } from '../../model/errors';
+import { throwIfAborted } from '../../cancel';
 import type { AnalogyProgressCallback, AnalogySpaceId } from '../../contracts/analogy';
 import type { AnalogySpaces } from './analogy-spaces';
 import {

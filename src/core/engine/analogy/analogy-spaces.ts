@@ -20,7 +20,7 @@ import {
   type VectorSpace,
 } from '../../analogy';
 import { fetchModelFile } from '../../model/download';
-import { CancelledError, throwIfAborted } from '../../model/errors';
+import { CancelledError, throwIfAborted } from '../../cancel';
 import type { CacheStorageLike } from '../../model/model-cache';
 import { encodeModel, findAttentionSoftmaxes, findResidualSites, readTokenEmbeddings } from '../../onnx';
 import { cloneForSurgery, GraphIndex } from '../../onnx/graph';

@@ -1,4 +1,4 @@
-import { throwIfAborted } from '../../model/errors';
+import { throwIfAborted } from '../../cancel';
 import { batchOf, tensorToFloat32, textFeeds } from '../../runtime/feeds';
 import type { PreparedModel } from '../model/prepare-model';
 

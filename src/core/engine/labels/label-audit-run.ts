@@ -11,7 +11,7 @@ import {
   tfidfFeatures,
   type FeatureMatrix,
 } from '../../labels';
-import { CancelledError, throwIfAborted } from '../../model/errors';
+import { throwIfAborted } from '../../cancel';
 import type { EmbeddingCache } from '../model/embedding-cache';
 import { embedTexts } from '../model/sentence-embeddings';
 import type { PreparedModel } from '../model/prepare-model';
@@ -135,23 +135,17 @@ export async function runLabelAuditOnTexts(
 
   let start = now();
   report('cross-validation', 0, `fold 1 of ${settings.folds}`);
-  let cv;
-  try {
-    cv = crossValPredictProba(X, labelList, {
-      folds: settings.folds,
-      seed: settings.seed,
-      C: settings.C,
-      numClasses: classes.length,
-      classNames: classes,
-      smallClassPolicy: 'reduce-folds',
-      signal,
-      onProgress: (p) =>
-        report('cross-validation', p.fraction, `fold ${p.fold + 1} of ${p.folds}, iteration ${p.iteration}`),
-    });
-  } catch (error) {
-    if (signal?.aborted) throw new CancelledError();
-    throw error;
-  }
+  const cv = crossValPredictProba(X, labelList, {
+    folds: settings.folds,
+    seed: settings.seed,
+    C: settings.C,
+    numClasses: classes.length,
+    classNames: classes,
+    smallClassPolicy: 'reduce-folds',
+    signal,
+    onProgress: (p) =>
+      report('cross-validation', p.fraction, `fold ${p.fold + 1} of ${p.folds}, iteration ${p.iteration}`),
+  });
   notes.push(...cv.notes);
   timings['cross-validation'] = now() - start;
   throwIfAborted(signal);

@@ -1,4 +1,4 @@
-import { CancelledError } from '../../model/errors';
+import { CancelledError } from '../../cancel';
 
 /**
  * Cancellation across the worker boundary: AbortSignals cannot cross comlink, so each long call

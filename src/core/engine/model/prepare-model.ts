@@ -8,7 +8,8 @@ import {
   type ModelDescription,
 } from '../../onnx';
 import { contentDigest } from '../../model/content-digest';
-import { ModelLoadError, throwIfAborted } from '../../model/errors';
+import { throwIfAborted } from '../../cancel';
+import { ModelLoadError } from '../../model/errors';
 import { externalDataLocations, inlineExternalData } from '../../onnx/external-data';
 import { encoderDecoderEvidence, encoderDecoderMessage } from '../../onnx/decoder';
 import { prepareDecoderGraph, type PreparedDecoderGraph } from '../../onnx/decoder-graph';

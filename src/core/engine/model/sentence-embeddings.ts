@@ -4,7 +4,7 @@
  * Texts are embedded in batches sorted by token length (little padding), each distinct text once,
  * with cached embeddings reused and new ones stored.
  */
-import { throwIfAborted } from '../../model/errors';
+import { throwIfAborted } from '../../cancel';
 import { batchOf, tensorToFloat32, textFeeds } from '../../runtime/feeds';
 import type { EmbeddingCache } from './embedding-cache';
 import type { PreparedModel } from './prepare-model';

@@ -12,7 +12,7 @@
  * - Fill-mask reads the vocabulary projection at the masked position only (restricted MLM head); each
  *   task's session computes only the output it reads (mc-sessions.ts).
  */
-import { throwIfAborted } from '../../model/errors';
+import { throwIfAborted } from '../../cancel';
 import type { EncodedText } from '../../model/tokenizer';
 import {
   mcStatistics,

@@ -11,7 +11,7 @@
  *   by site in plan order, so the same seed gives the same samples whatever the rows per run.
  */
 import * as ort from 'onnxruntime-web';
-import { throwIfAborted } from '../../model/errors';
+import { throwIfAborted } from '../../cancel';
 import type { EncodedText } from '../../model/tokenizer';
 import type { McDropoutPlan } from '../../onnx';
 import { createRng } from '../../random';

@@ -1,0 +1,51 @@
+/**
+ * The composition root of the page's state: one worker client, and every store built on it (each store
+ * takes the client and the model store as constructor arguments, so tests give them fakes). main.ts
+ * creates them once, before the app mounts; nothing here runs on import, so importing a store module
+ * never starts a Worker.
+ */
+import { PlaygroundClient } from '../worker/client';
+import { AnalogyStore } from './analogy-store.svelte';
+import { AttentionStore } from './attention-store.svelte';
+import { LabelsStore } from './labels-store.svelte';
+import { ModelStore } from './model-store.svelte';
+import { UncertaintyStore } from './uncertainty-store.svelte';
+import { WorkshopStore } from './workshop-store.svelte';
+
+export interface AppStores {
+  client: PlaygroundClient;
+  model: ModelStore;
+  attention: AttentionStore;
+  uncertainty: UncertaintyStore;
+  analogy: AnalogyStore;
+  labels: LabelsStore;
+  workshop: WorkshopStore;
+}
+
+export function createAppStores(client: PlaygroundClient = new PlaygroundClient()): AppStores {
+  const model = new ModelStore(client);
+  const labels = new LabelsStore(client, model);
+  return {
+    client,
+    model,
+    attention: new AttentionStore(client, model),
+    uncertainty: new UncertaintyStore(client, model, labels),
+    analogy: new AnalogyStore(client, model),
+    labels,
+    workshop: new WorkshopStore(model),
+  };
+}
+
+let installed: AppStores | null = null;
+
+/** Called once by main.ts with the page's stores. */
+export function installAppStores(stores: AppStores): AppStores {
+  installed = stores;
+  return stores;
+}
+
+/** The page's stores (components and the workshop modules read them here). */
+export function appStores(): AppStores {
+  if (!installed) throw new Error('The app stores are read before main.ts created them.');
+  return installed;
+}

@@ -1,0 +1,88 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { AnalogyStore } from '../../src/state/analogy-store.svelte';
+import { FakeClient, FakeModel, memoryStorage, settle } from './fake-client';
+
+const summaries = [
+  { id: 'token', label: 'Token', available: true, note: '', size: 10, dim: 4 },
+  { id: 'static', label: 'Static', available: true, note: '', size: 10, dim: 4 },
+  { id: 'contextual', label: 'Contextual', available: false, note: '', size: null, dim: null },
+];
+const answers = [{ space: 'token', ok: true, candidates: [] }];
+
+async function answer(client: FakeClient, method: string, value: unknown) {
+  await settle();
+  client.last(method).resolve(value);
+  await settle();
+}
+
+describe('AnalogyStore', () => {
+  beforeEach(() => vi.stubGlobal('localStorage', memoryStorage()));
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('asks for the spaces, runs the query in the chosen available spaces, and forgets both on a model change', async () => {
+    const client = new FakeClient();
+    const model = new FakeModel();
+    const store = new AnalogyStore(client, model);
+    const run = store.run();
+    await answer(client, 'analogySpaces', summaries);
+    expect(client.last('analogy').args[0]).toEqual(['token', 'static']);
+    await answer(client, 'analogy', answers);
+    await answer(client, 'analogySpaces', summaries);
+    await run;
+    expect(store.answers).toBe(answers);
+    expect(store.running).toBe(false);
+    model.loadAnother();
+    expect(store.answers).toBe(null);
+    expect(store.summaries).toEqual([]);
+  });
+
+  it('says when no chosen space exists for the model', async () => {
+    const client = new FakeClient();
+    const store = new AnalogyStore(client, new FakeModel());
+    store.spaces = ['contextual'];
+    const run = store.run();
+    await answer(client, 'analogySpaces', summaries);
+    await run;
+    expect(store.error).toBe('Choose at least one space.');
+  });
+
+  it('a cancelled evaluation says so (whatever error the stopped worker gave), and keeps the last results', async () => {
+    const client = new FakeClient();
+    const store = new AnalogyStore(client, new FakeModel());
+    const evaluation = store.evaluate('a b c d', 'file.txt');
+    await answer(client, 'analogySpaces', summaries);
+    const call = client.last('evaluateAnalogyFile');
+    const cancel = store.cancelEvaluation();
+    expect(store.evaluating).toBe(true);
+    client.restart(call, 'a cancelled job did not stop in time');
+    await cancel;
+    await evaluation;
+    expect(store.evaluating).toBe(false);
+    expect(store.evaluationError).toBe('Evaluation cancelled.');
+    expect(store.evaluation).toBe(null);
+  });
+
+  it('a failed word-vector file shows its message; a worker restart during a query is shown too', async () => {
+    const client = new FakeClient();
+    const store = new AnalogyStore(client, new FakeModel());
+    const vectors = store.loadVectors(new File(['x'], 'vectors.txt'));
+    client.last('loadWordVectors').reject(new Error('vectors.txt: line 1 has no vector.'));
+    await vectors;
+    expect(store.vectorsError).toBe('vectors.txt: line 1 has no vector.');
+    expect(store.vectorsLoading).toBe(false);
+    const run = store.run();
+    await answer(client, 'analogySpaces', summaries);
+    client.restart(client.last('analogy'));
+    await run;
+    expect(store.error).toMatch(/restarted/);
+  });
+
+  it('ignores bad saved settings', () => {
+    vi.stubGlobal(
+      'localStorage',
+      memoryStorage({ 'analogy-inputs': { k: 0, method: 'cos', spaces: ['token', 'nope'], pictureSpace: 'nope' } }),
+    );
+    const store = new AnalogyStore(new FakeClient(), new FakeModel());
+    expect([store.k, store.method, store.spaces, store.pictureSpace]).toEqual([10, '3CosAdd', ['token'], 'token']);
+  });
+});

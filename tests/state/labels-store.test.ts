@@ -1,0 +1,104 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { LabelsStore } from '../../src/state/labels-store.svelte';
+import { FakeClient, FakeModel, memoryStorage, settle } from './fake-client';
+
+function packed(texts: string[], classes = ['a', 'b'], problems: unknown[] = []) {
+  return {
+    summary: { ok: problems.length === 0, classes, problems, columns: null },
+    rowCount: texts.length,
+    texts: texts.join('\u0000'),
+    labelIds: Int32Array.from(texts, (_, i) => i % classes.length),
+    sourceRows: Int32Array.from(texts, (_, i) => i + 1),
+    text: null,
+  };
+}
+
+const audit = (rows: number) => ({ rows, ranking: new Int32Array(0), classes: ['a', 'b'] });
+
+describe('LabelsStore', () => {
+  beforeEach(() => vi.stubGlobal('localStorage', memoryStorage()));
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('reads the data in the worker (the latest reading wins) and runs the audit on it', async () => {
+    const client = new FakeClient();
+    const store = new LabelsStore(client, new FakeModel());
+    store.setInput('text,label\nx,a');
+    const first = client.last('parseLabeledData');
+    store.setInput('text,label\ny,a\nz,b');
+    const second = client.last('parseLabeledData');
+    second.resolve(packed(['y', 'z']));
+    first.resolve(packed(['x']));
+    await settle();
+    expect(store.parsed?.rowCount).toBe(2);
+    expect(store.parsing).toBe(false);
+    expect(store.canRun()).toBe(true);
+    const run = store.run();
+    expect(store.running).toBe(true);
+    client.last('auditLabels').resolve(audit(2));
+    await run;
+    expect(store.result?.rows).toBe(2);
+    expect(store.decisions.length).toBe(2);
+    expect(store.stale).toBe(false);
+  });
+
+  it('Cancel keeps the data and settings and says so', async () => {
+    const client = new FakeClient();
+    const store = new LabelsStore(client, new FakeModel());
+    store.setInput('data');
+    client.last('parseLabeledData').resolve(packed(['p', 'q']));
+    await settle();
+    const run = store.run();
+    await store.cancel();
+    await run;
+    expect(store.running).toBe(false);
+    expect(store.error).toBe(null);
+    expect(store.notice).toBe('The audit was cancelled. Your data and settings are kept.');
+    expect(store.input).toBe('data');
+    expect(client.cancelled.at(-1)?.hard).toBe(true);
+  });
+
+  it('a worker restart mid-audit shows the restart and the cancelled note', async () => {
+    const client = new FakeClient();
+    const store = new LabelsStore(client, new FakeModel());
+    store.setInput('data');
+    client.last('parseLabeledData').resolve(packed(['p', 'q']));
+    await settle();
+    const run = store.run();
+    client.restart(client.last('auditLabels'), 'it ran out of memory');
+    await run;
+    expect(store.error).toMatch(/restarted/);
+    expect(store.notice).toBe('The audit was cancelled. Your data and settings are kept.');
+  });
+
+  it('reads the data again for a different model, but not for the same model reloaded', async () => {
+    const client = new FakeClient();
+    const model = new FakeModel();
+    const store = new LabelsStore(client, model);
+    store.setInput('data');
+    client.last('parseLabeledData').resolve(packed(['p', 'q']));
+    await settle();
+    const reads = () => client.calls.filter((c) => c.method === 'parseLabeledData').length;
+    store.modelChanged();
+    expect(reads()).toBe(1);
+    model.loadAnother();
+    store.modelChanged();
+    expect(reads()).toBe(2);
+  });
+
+  it('a file that cannot be audited is not taken: the data and its settings stay', async () => {
+    const client = new FakeClient();
+    const store = new LabelsStore(client, new FakeModel());
+    store.setInput('kept data');
+    client.last('parseLabeledData').resolve(packed(['p', 'q']));
+    await settle();
+    const load = store.loadFile(new File(['one class only'], 'bad.csv'));
+    await settle();
+    client
+      .last('parseLabeledData')
+      .resolve(packed(['x'], ['a'], [{ severity: 'error', code: 'one-class', message: 'Only one class.' }]));
+    await load;
+    expect(store.parseError).toBe('bad.csv was not loaded: Only one class. Your previous data is kept.');
+    expect(store.input).toBe('kept data');
+    expect(store.parsed?.rowCount).toBe(2);
+  });
+});

@@ -1,0 +1,50 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ModelStore } from '../../src/state/model-store.svelte';
+import { FakeClient, fakeInfo, memoryStorage, settle } from './fake-client';
+
+describe('ModelStore', () => {
+  beforeEach(() => vi.stubGlobal('localStorage', memoryStorage()));
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('loads a model, reports progress, and bumps the generation the tools stamp their results with', async () => {
+    const client = new FakeClient();
+    const store = new ModelStore(client);
+    const load = store.load({ kind: 'embedded', name: 'tiny' });
+    expect(store.status).toBe('loading');
+    expect(store.progress?.stage).toBe('download');
+    client.last('load').resolve(fakeInfo());
+    expect(await load).toBe(true);
+    expect([store.status, store.generation, store.progress]).toEqual(['ready', 1, null]);
+    expect(localStorage.getItem('transformer-playground:model-choice')).toMatch(/tiny/);
+  });
+
+  it('a failed load keeps the model that was loaded', async () => {
+    const client = new FakeClient();
+    const store = new ModelStore(client);
+    const first = store.load({ kind: 'embedded', name: 'tiny' });
+    client.last('load').resolve(fakeInfo());
+    await first;
+    const second = store.load({ kind: 'url', url: 'https://example.org/m/' });
+    client.last('load').reject(new Error('model.onnx is not an ONNX file.'));
+    expect(await second).toBe(false);
+    expect(store.error).toBe('model.onnx is not an ONNX file.');
+    expect([store.status, store.info?.contentDigest, store.generation]).toEqual(['ready', 'digest-1', 1]);
+  });
+
+  it('Cancel stops the download without an error; a newer load supersedes an older one', async () => {
+    const client = new FakeClient();
+    const store = new ModelStore(client);
+    const cancelled = store.load({ kind: 'embedded', name: 'tiny' });
+    await store.cancel();
+    expect(await cancelled).toBe(false);
+    expect([store.status, store.error]).toEqual(['idle', null]);
+    expect(client.cancelled.at(-1)).toEqual({ jobId: 'load-1', hard: true });
+    const older = store.load({ kind: 'embedded', name: 'a' });
+    const newer = store.load({ kind: 'embedded', name: 'b' });
+    client.last('load').resolve(fakeInfo('b'));
+    await settle();
+    expect(await older).toBe(false);
+    expect(await newer).toBe(true);
+    expect(store.info?.contentDigest).toBe('b');
+  });
+});

@@ -1,0 +1,89 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { UncertaintyStore } from '../../src/state/uncertainty-store.svelte';
+import { FakeClient, FakeModel, memoryStorage } from './fake-client';
+
+const prediction = { task: 'fill-mask', tokens: ['a'], settings: {} };
+const batch = { task: 'fill-mask', items: [], ranking: {} };
+
+describe('UncertaintyStore', () => {
+  beforeEach(() => vi.stubGlobal('localStorage', memoryStorage()));
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('runs a single input with the settings, reports progress, and keeps the result for its model only', async () => {
+    const client = new FakeClient();
+    const model = new FakeModel();
+    const store = new UncertaintyStore(client, model);
+    store.maskPosition = 2;
+    const run = store.run();
+    expect(store.progress).toEqual({ done: 0, total: store.samples + 1 });
+    const call = client.last('predict');
+    expect(call.args[1]).toMatchObject({ samples: 32, dropout: 0.1, sites: ['attention', 'hidden'], seed: 1 });
+    (call.args[2] as (p: unknown) => void)({ done: 5, total: 33 });
+    expect(store.progress).toEqual({ done: 5, total: 33 });
+    call.resolve(prediction);
+    await run;
+    expect(store.result).toBe(prediction);
+    expect(store.running).toBe(false);
+    // Another model: the result, and the clicked mask position, belong to the old one.
+    model.loadAnother();
+    expect(store.result).toBe(null);
+    expect(store.maskPosition).toBe(null);
+  });
+
+  it('runs the batch mode into its own result', async () => {
+    const client = new FakeClient();
+    const store = new UncertaintyStore(client, new FakeModel());
+    store.mode = 'batch';
+    store.batchText = 'one\n\n two \nthree';
+    const run = store.run();
+    expect(client.last('predictBatch').args[0]).toEqual(['one', 'two', 'three']);
+    client.last('predictBatch').resolve(batch);
+    await run;
+    expect(store.batch).toBe(batch);
+    expect(store.result).toBe(null);
+  });
+
+  it('Cancel stops at once, hard-cancels the worker job and keeps the previous result', async () => {
+    const client = new FakeClient();
+    const store = new UncertaintyStore(client, new FakeModel());
+    const first = store.run();
+    client.last('predict').resolve(prediction);
+    await first;
+    const second = store.run();
+    await store.cancel();
+    await second;
+    expect(store.running).toBe(false);
+    expect(store.error).toBe(null);
+    expect(store.result).toBe(prediction);
+    expect(client.cancelled.at(-1)).toEqual({ jobId: 'uncertainty-2', hard: true });
+  });
+
+  it('a worker restart mid-run is shown, the inputs stay', async () => {
+    const client = new FakeClient();
+    const store = new UncertaintyStore(client, new FakeModel());
+    store.fillMaskText = 'my text [MASK]';
+    const run = store.run();
+    client.restart(client.last('predict'), 'it ran out of memory');
+    await run;
+    expect(store.error).toMatch(/ran out of memory.*restarted/);
+    expect(store.fillMaskText).toBe('my text [MASK]');
+  });
+
+  it('ignores bad saved settings and keeps the good ones', () => {
+    vi.stubGlobal(
+      'localStorage',
+      memoryStorage({
+        'uncertainty-inputs': { samples: 9999, dropout: 2, seed: -1, topK: 0, measure: 'vibes', mode: 'batch' },
+      }),
+    );
+    const store = new UncertaintyStore(new FakeClient(), new FakeModel());
+    expect([store.samples, store.dropout, store.seed, store.topK, store.measure]).toEqual([
+      32,
+      null,
+      1,
+      10,
+      'mutualInformation',
+    ]);
+    expect(store.mode).toBe('batch');
+  });
+});
