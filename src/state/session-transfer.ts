@@ -3,7 +3,8 @@ import { appStores } from './app-stores.svelte';
 import { decodeSession, encodeSession, SessionFileError } from '../core/workshop/session-file';
 import { parseStateParams } from '../core/workshop/state-table';
 import { currentViewHash } from './view-link.svelte';
-import { VIEW_STATE, writeViewState } from './view-state-table';
+import { VIEW_STATE } from '../tools';
+import { writeViewState } from './view-state-table';
 
 export function exportSessionJson(): string {
   const state = Object.fromEntries(new URLSearchParams(currentViewHash()));
@@ -29,8 +30,8 @@ export async function importSessionText(
       error instanceof SessionFileError ? error.message : `The session could not be read: ${(error as Error).message}`;
     return { ok: false, message };
   }
-  const { values, problems } = parseStateParams(Object.entries(decoded.session.state), VIEW_STATE);
-  writeViewState(values);
+  const { values, problems } = parseStateParams(Object.entries(decoded.session.state), VIEW_STATE.rows);
+  writeViewState(VIEW_STATE, values);
   if (decoded.session.labels) await appStores().labels.applySession(decoded.session.labels);
   const notes = [...decoded.notes, ...problems];
   appStores().workshop.problems = notes;

@@ -5,15 +5,16 @@
  */
 import { appStores } from './app-stores.svelte';
 import { parseStateHash, serializeStateHash, type StateValues } from '../core/workshop/state-table';
-import { readViewState, VIEW_STATE, writeViewState } from './view-state-table';
+import { VIEW_STATE } from '../tools';
+import { readViewState, writeViewState } from './view-state-table';
 
 const WRITE_DELAY_MS = 250;
 /** The hash this tab last wrote: a reload finds it again and is not a shared link. */
 const OWN_HASH_KEY = 'transformer-playground:own-hash';
 
 /** The view as a hash (without '#'). */
-export function currentViewHash(values: StateValues = readViewState()): string {
-  const rest = serializeStateHash(values, VIEW_STATE);
+export function currentViewHash(values: StateValues = readViewState(VIEW_STATE)): string {
+  const rest = serializeStateHash(values, VIEW_STATE.rows);
   const tool = `tool=${encodeURIComponent(String(values.tool))}`;
   return rest.startsWith('tool=') ? rest : rest === '' ? tool : `${tool}&${rest}`;
 }
@@ -21,8 +22,8 @@ export function currentViewHash(values: StateValues = readViewState()): string {
 /** Applies a hash; returns false when it held no state. */
 export function applyViewHash(hash: string): boolean {
   if (hash.replace(/^#/, '').trim() === '') return false;
-  const { values, problems } = parseStateHash(hash, VIEW_STATE);
-  writeViewState(values);
+  const { values, problems } = parseStateHash(hash, VIEW_STATE.rows);
+  writeViewState(VIEW_STATE, values);
   appStores().workshop.problems = problems;
   return true;
 }
@@ -56,7 +57,7 @@ export function startViewLink(): boolean {
   };
   $effect.root(() => {
     $effect(() => {
-      const hash = currentViewHash(readViewState());
+      const hash = currentViewHash(readViewState(VIEW_STATE));
       if (timer) clearTimeout(timer);
       pending = hash;
       timer = setTimeout(() => write(hash), WRITE_DELAY_MS);

@@ -1,0 +1,93 @@
+/**
+ * The one registry of tools, the way a model zoo lists its tasks once: each tool's id, tab label, store,
+ * component and view-state rows. The tab bar, the view state (link, session file) and the guided tour all
+ * read this list; a new tool is one entry here (see docs/ARCHITECTURE.md, "Adding a tool").
+ */
+import type { Component } from 'svelte';
+import type { TourAction } from './core/workshop/tour';
+import { appStores, type AppStores } from './state/app-stores.svelte';
+import type { ViewStateTable } from './state/view-state-table';
+import { ANALOGY_VIEW_STATE } from './state/view-state/analogy';
+import { ATTENTION_VIEW_STATE } from './state/view-state/attention';
+import { LABELS_VIEW_STATE } from './state/view-state/labels';
+import type { BoundProperty } from './state/view-state/rows';
+import { UNCERTAINTY_VIEW_STATE } from './state/view-state/uncertainty';
+import { WORKSHOP_VIEW_STATE } from './state/view-state/workshop';
+import type { ToolId } from './state/workshop-store.svelte';
+import AnalogyTool from './ui/analogy/AnalogyTool.svelte';
+import AttentionTool from './ui/attention/AttentionTool.svelte';
+import LabelsTool from './ui/labels/LabelsTool.svelte';
+import ModelOverview from './ui/model/ModelOverview.svelte';
+import UncertaintyTool from './ui/uncertainty/UncertaintyTool.svelte';
+
+export interface ToolEntry {
+  id: ToolId;
+  /** The tab's label. */
+  label: string;
+  component: Component;
+  /** The tool's store, if it has one (its settings are saved when the view state changes them). */
+  store?: (stores: AppStores) => { persist(): void };
+  /** The tool's rows of the view state: what a link, a session file and a tour step can set. */
+  viewState: readonly BoundProperty[];
+  /** What the guided tour's steps can ask this tool to run. */
+  tourActions?: Partial<Record<TourAction, (stores: AppStores) => Promise<void>>>;
+}
+
+/** The app's tools, in tab order. */
+export const TOOLS: readonly ToolEntry[] = [
+  {
+    id: 'attention',
+    label: 'Attention',
+    component: AttentionTool,
+    store: (s) => s.attention,
+    viewState: ATTENTION_VIEW_STATE,
+  },
+  {
+    id: 'uncertainty',
+    label: 'Uncertainty',
+    component: UncertaintyTool,
+    store: (s) => s.uncertainty,
+    viewState: UNCERTAINTY_VIEW_STATE,
+    tourActions: { 'run-uncertainty': (s) => s.uncertainty.run() },
+  },
+  {
+    id: 'analogy',
+    label: 'Word analogies',
+    component: AnalogyTool,
+    store: (s) => s.analogy,
+    viewState: ANALOGY_VIEW_STATE,
+    tourActions: { 'run-analogy': (s) => s.analogy.run() },
+  },
+  {
+    id: 'labels',
+    label: 'Label audit',
+    component: LabelsTool,
+    viewState: LABELS_VIEW_STATE,
+    tourActions: {
+      'load-label-example': (s) => s.labels.loadExample(),
+      'run-labels': async ({ labels }) => {
+        if (!labels.result || labels.stale) {
+          if (!labels.input) await labels.loadExample();
+          await labels.parse();
+          if (labels.canRun()) await labels.run();
+        }
+      },
+    },
+  },
+  { id: 'model', label: 'Model & tokenizer', component: ModelOverview, viewState: [] },
+];
+
+/** The view state: the page's own rows, then each tool's, in registry order. */
+export const VIEW_STATE: ViewStateTable = {
+  rows: [...WORKSHOP_VIEW_STATE, ...TOOLS.flatMap((tool) => tool.viewState)],
+  persist: () => {
+    const stores = appStores();
+    stores.workshop.persist();
+    for (const tool of TOOLS) tool.store?.(stores).persist();
+  },
+};
+
+/** The tour action's runner, from the tool that declares it. */
+export function tourAction(action: TourAction): ((stores: AppStores) => Promise<void>) | undefined {
+  return TOOLS.map((tool) => tool.tourActions?.[action]).find((run) => run !== undefined);
+}
