@@ -1,5 +1,6 @@
 import type { AnalogyMethod } from '../core/analogy';
 import {
+  ANALOGY_SETTINGS,
   ANALOGY_SPACE_IDS,
   type AnalogyProgress,
   type AnalogySpaceAnswer,
@@ -8,10 +9,11 @@ import {
   type FileEvaluation,
   type NeighbourAnswer,
 } from '../core/contracts/analogy';
+import { defaultsOf } from '../core/workshop/state-table';
 import type { PlaygroundClient } from '../worker/client';
 import { Job } from './job.svelte';
 import type { LoadedModel } from './loaded-model';
-import { readPersisted, writePersisted } from './persisted';
+import { restoreSettings, saveSettings } from './settings';
 
 /** What the analogy store needs of the worker client. */
 export type AnalogyClient = Pick<
@@ -19,37 +21,8 @@ export type AnalogyClient = Pick<
   'newJobId' | 'cancel' | 'analogySpaces' | 'analogy' | 'neighbours' | 'evaluateAnalogyFile' | 'loadWordVectors'
 >;
 
-interface AnalogyInputs {
-  a: string;
-  b: string;
-  c: string;
-  method: AnalogyMethod;
-  k: number;
-  spaces: AnalogySpaceId[];
-  pictureSpace: AnalogySpaceId;
-  includeQueryWords: boolean;
-  wholeWordsOnly: boolean;
-  centered: boolean;
-  /** Contextual space: hidden-state layer (1-based); null = the last hidden state. */
-  layer: number | null;
-  neighbourWord: string;
-}
-
 const KEY = 'analogy-inputs';
-const DEFAULTS: AnalogyInputs = {
-  a: 'man',
-  b: 'woman',
-  c: 'king',
-  method: '3CosAdd',
-  k: 10,
-  spaces: ['token', 'static'],
-  pictureSpace: 'token',
-  includeQueryWords: false,
-  wholeWordsOnly: true,
-  centered: false,
-  layer: null,
-  neighbourWord: 'king',
-};
+const DEFAULTS = defaultsOf(ANALOGY_SETTINGS);
 export const EXAMPLE_FILE_URL = 'examples/analogies.txt';
 
 /** The analogy tool's inputs (remembered across reloads), its results and its long jobs. */
@@ -87,8 +60,7 @@ export class AnalogyStore {
     this.neighbourJob = new Job(client, 'neighbours', generation);
     this.evaluationJob = new Job(client, 'analogy-eval', generation);
     this.vectorsJob = new Job(client, 'word-vectors', generation);
-    const saved = readPersisted<Partial<AnalogyInputs>>(KEY);
-    if (saved) Object.assign(this, sanitize(saved));
+    restoreSettings(KEY, ANALOGY_SETTINGS, this);
   }
 
   /** The spaces of the loaded model (empty until asked, and again after a model change). */
@@ -154,34 +126,7 @@ export class AnalogyStore {
   }
 
   persist(): void {
-    const {
-      a,
-      b,
-      c,
-      method,
-      k,
-      spaces,
-      pictureSpace,
-      includeQueryWords,
-      wholeWordsOnly,
-      centered,
-      layer,
-      neighbourWord,
-    } = this;
-    writePersisted(KEY, {
-      a,
-      b,
-      c,
-      method,
-      k,
-      spaces: [...spaces],
-      pictureSpace,
-      includeQueryWords,
-      wholeWordsOnly,
-      centered,
-      layer,
-      neighbourWord,
-    });
+    saveSettings(KEY, ANALOGY_SETTINGS, this);
   }
 
   /** Spaces the user selected that exist for this model. */
@@ -333,20 +278,3 @@ export class AnalogyStore {
     this.evaluationJob.clear();
   }
 }
-
-function sanitize(saved: Partial<AnalogyInputs>): Partial<AnalogyInputs> {
-  const clean: Partial<AnalogyInputs> = {};
-  for (const key of ['a', 'b', 'c', 'neighbourWord'] as const)
-    if (typeof saved[key] === 'string') clean[key] = saved[key]!.slice(0, 100);
-  if (saved.method === '3CosAdd' || saved.method === '3CosMul') clean.method = saved.method;
-  if (Number.isInteger(saved.k) && saved.k! >= 1 && saved.k! <= 100) clean.k = saved.k;
-  if (Array.isArray(saved.spaces))
-    clean.spaces = saved.spaces.filter((id): id is AnalogySpaceId => ANALOGY_SPACE_IDS.includes(id));
-  if (saved.pictureSpace && ANALOGY_SPACE_IDS.includes(saved.pictureSpace)) clean.pictureSpace = saved.pictureSpace;
-  for (const flag of ['includeQueryWords', 'wholeWordsOnly', 'centered'] as const)
-    if (typeof saved[flag] === 'boolean') clean[flag] = saved[flag];
-  if (saved.layer === null || (Number.isInteger(saved.layer) && saved.layer! >= 1)) clean.layer = saved.layer;
-  return clean;
-}
-
-export { DEFAULTS as ANALOGY_DEFAULTS };

@@ -1,26 +1,15 @@
-import { ATTENTION_VIEW_NAMES, type AttentionView, type AttentionViewName } from '../core/contracts/attention';
+import { ATTENTION_SETTINGS, type AttentionView, type AttentionViewName } from '../core/contracts/attention';
+import { defaultsOf } from '../core/workshop/state-table';
 import type { ExecutionProviderName } from '../core/runtime/execution-provider';
 import type { PlaygroundClient } from '../worker/client';
 import { Job } from './job.svelte';
 import type { LoadedModel } from './loaded-model';
-import { readPersisted, writePersisted } from './persisted';
+import { restoreSettings, saveSettings } from './settings';
 
 /** What the attention store needs of the worker client. */
 export type AttentionClient = Pick<PlaygroundClient, 'newJobId' | 'cancel' | 'attention'>;
 
 export type { AttentionViewName };
-
-interface AttentionInputs {
-  text: string;
-  textB: string;
-  pairMode: boolean;
-  layer: number;
-  head: number;
-  view: AttentionViewName;
-  hideSpecial: boolean;
-  averageHeads: boolean;
-  rollout: boolean;
-}
 
 /** Which loaded model computed a result: a result from an earlier model must never pass for the current one. */
 export interface AttentionSource {
@@ -33,17 +22,7 @@ export interface AttentionSource {
 export type AttentionViewWithSource = AttentionView & { producedBy: AttentionSource };
 
 const KEY = 'attention-inputs';
-const DEFAULTS: AttentionInputs = {
-  text: 'The cat sat on the mat because it was tired.',
-  textB: 'It fell asleep in the sun.',
-  pairMode: false,
-  layer: 0,
-  head: 0,
-  view: 'model',
-  hideSpecial: false,
-  averageHeads: false,
-  rollout: false,
-};
+const DEFAULTS = defaultsOf(ATTENTION_SETTINGS);
 
 /** The attention tool's inputs (remembered across reloads) and its last result. */
 export class AttentionStore {
@@ -67,8 +46,7 @@ export class AttentionStore {
     private readonly model: LoadedModel,
   ) {
     this.job = new Job(client, 'attention', () => model.generation);
-    const saved = readPersisted<Partial<AttentionInputs>>(KEY);
-    if (saved) Object.assign(this, sanitize(saved));
+    restoreSettings(KEY, ATTENTION_SETTINGS, this);
   }
 
   /**
@@ -92,8 +70,7 @@ export class AttentionStore {
   }
 
   persist(): void {
-    const { text, textB, pairMode, layer, head, view, hideSpecial, averageHeads, rollout } = this;
-    writePersisted(KEY, { text, textB, pairMode, layer, head, view, hideSpecial, averageHeads, rollout });
+    saveSettings(KEY, ATTENTION_SETTINGS, this);
   }
 
   async run(): Promise<void> {
@@ -131,18 +108,3 @@ export class AttentionStore {
     this.persist();
   }
 }
-
-function sanitize(saved: Partial<AttentionInputs>): Partial<AttentionInputs> {
-  const clean: Partial<AttentionInputs> = {};
-  if (typeof saved.text === 'string') clean.text = saved.text.slice(0, 20_000);
-  if (typeof saved.textB === 'string') clean.textB = saved.textB.slice(0, 20_000);
-  if (typeof saved.pairMode === 'boolean') clean.pairMode = saved.pairMode;
-  if (Number.isInteger(saved.layer) && saved.layer! >= 0) clean.layer = saved.layer;
-  if (Number.isInteger(saved.head) && saved.head! >= 0) clean.head = saved.head;
-  if (saved.view && ATTENTION_VIEW_NAMES.includes(saved.view)) clean.view = saved.view;
-  for (const flag of ['hideSpecial', 'averageHeads', 'rollout'] as const)
-    if (typeof saved[flag] === 'boolean') clean[flag] = saved[flag];
-  return clean;
-}
-
-export { DEFAULTS as ATTENTION_DEFAULTS };

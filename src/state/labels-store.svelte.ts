@@ -536,7 +536,11 @@ export class LabelsStore {
     void this.parse();
     await Promise.all([
       this.flush(),
-      this.result ? this.saveResult() : del('result', this.store()).catch(() => undefined),
+      this.result
+        ? this.saveResult()
+        : typeof indexedDB === 'undefined'
+          ? undefined
+          : del('result', this.store()).catch(() => undefined),
     ]);
   }
 
@@ -545,6 +549,12 @@ export class LabelsStore {
   private store(): UseStore {
     this.db ??= createStore('transformer-playground-labels', 'state');
     return this.db;
+  }
+
+  /** Writes one key; nothing is kept where the browser has no IndexedDB (the tool still works). */
+  private async write(key: string, value: unknown): Promise<void> {
+    if (typeof indexedDB === 'undefined') return;
+    await set(key, value, this.store()).catch(() => undefined);
   }
 
   private async restore(): Promise<void> {
@@ -605,23 +615,21 @@ export class LabelsStore {
       parse: $state.snapshot(this.parseSettings),
       settings: $state.snapshot(this.settings),
     };
-    await set('input', value, this.store()).catch(() => undefined);
+    await this.write('input', value);
   }
 
   private async saveResult(): Promise<void> {
     if (!this.result || !this.audited) return;
-    await set('result', { result: this.result, audited: this.audited } satisfies SavedResult, this.store()).catch(
-      () => undefined,
-    );
+    await this.write('result', { result: this.result, audited: this.audited } satisfies SavedResult);
     await this.saveStale();
   }
 
   private async saveStale(): Promise<void> {
-    await set('stale', this.stale, this.store()).catch(() => undefined);
+    await this.write('stale', this.stale);
   }
 
   private async saveDecisions(): Promise<void> {
     this.decisionsDue = false;
-    await set('decisions', this.decisions.slice(), this.store()).catch(() => undefined);
+    await this.write('decisions', this.decisions.slice());
   }
 }

@@ -1,17 +1,21 @@
-import type {
-  McBatchResult,
-  McDropoutSettings,
-  McPredictionResult,
-  McProgress,
-  McTask,
+import {
+  MAX_BATCH_INPUTS,
+  UNCERTAINTY_SETTINGS,
+  type BatchMeasure,
+  type McBatchResult,
+  type McDropoutSettings,
+  type McPredictionResult,
+  type McProgress,
+  type McTask,
+  type UncertaintyMode,
 } from '../core/contracts/uncertainty';
 import { parseLabeledText } from '../core/labels/ingest';
-import { MAX_BATCH_INPUTS } from '../core/contracts/uncertainty';
+import { defaultsOf } from '../core/workshop/state-table';
 import type { PlaygroundClient } from '../worker/client';
 import { Job } from './job.svelte';
 import type { LabelsStore } from './labels-store.svelte';
 import type { LoadedModel } from './loaded-model';
-import { readPersisted, writePersisted } from './persisted';
+import { restoreSettings, saveSettings } from './settings';
 
 /** What the uncertainty store needs of the worker client. */
 export type UncertaintyClient = Pick<PlaygroundClient, 'newJobId' | 'cancel' | 'predict' | 'predictBatch'>;
@@ -24,45 +28,10 @@ interface Stamped<T> {
   generation: number;
 }
 
-export type UncertaintyMode = 'single' | 'batch';
-export type BatchMeasure = keyof McBatchResult['ranking'];
-
-interface UncertaintyInputs {
-  mode: UncertaintyMode;
-  task: McTask;
-  fillMaskText: string;
-  classifyText: string;
-  batchText: string;
-  samples: number;
-  /** null: use the model's config.json value. */
-  dropout: number | null;
-  attentionSites: boolean;
-  hiddenSites: boolean;
-  layerMode: 'all' | 'last';
-  lastK: number;
-  seed: number;
-  topK: number;
-  measure: BatchMeasure;
-}
+export type { BatchMeasure, UncertaintyMode };
 
 const KEY = 'uncertainty-inputs';
-const DEFAULTS: UncertaintyInputs = {
-  mode: 'single',
-  task: 'fill-mask',
-  fillMaskText: 'The cat sat on the [MASK] and looked out of the window.',
-  classifyText: 'The horse ate the grass.',
-  batchText:
-    'A dog ran across the field.\nThe soup was too salty.\nShe planted roses in the garden.\nThe bridge crosses the river.\nHe hurt his knee.',
-  samples: 32,
-  dropout: null,
-  attentionSites: true,
-  hiddenSites: true,
-  layerMode: 'all',
-  lastK: 1,
-  seed: 1,
-  topK: 10,
-  measure: 'mutualInformation',
-};
+const DEFAULTS = defaultsOf(UNCERTAINTY_SETTINGS);
 
 /** The MC-dropout tool's inputs (remembered across reloads), its running job and its last results. */
 export class UncertaintyStore {
@@ -97,8 +66,7 @@ export class UncertaintyStore {
     private readonly labels: Pick<LabelsStore, 'parsed' | 'sourceName'> | null = null,
   ) {
     this.job = new Job(client, 'uncertainty', () => model.generation);
-    const saved = readPersisted<Partial<UncertaintyInputs>>(KEY);
-    if (saved) Object.assign(this, sanitize(saved));
+    restoreSettings(KEY, UNCERTAINTY_SETTINGS, this);
   }
 
   /** The last single-input result, while the model that computed it is loaded (old classes or vocabulary mean nothing). */
@@ -180,38 +148,7 @@ export class UncertaintyStore {
   }
 
   persist(): void {
-    const {
-      mode,
-      task,
-      fillMaskText,
-      classifyText,
-      batchText,
-      samples,
-      dropout,
-      attentionSites,
-      hiddenSites,
-      layerMode,
-      lastK,
-      seed,
-      topK,
-      measure,
-    } = this;
-    writePersisted(KEY, {
-      mode,
-      task,
-      fillMaskText,
-      classifyText,
-      batchText,
-      samples,
-      dropout,
-      attentionSites,
-      hiddenSites,
-      layerMode,
-      lastK,
-      seed,
-      topK,
-      measure,
-    });
+    saveSettings(KEY, UNCERTAINTY_SETTINGS, this);
   }
 
   newSeed(): void {
@@ -296,25 +233,3 @@ export class UncertaintyStore {
     this.persist();
   }
 }
-
-function sanitize(saved: Partial<UncertaintyInputs>): Partial<UncertaintyInputs> {
-  const clean: Partial<UncertaintyInputs> = {};
-  if (saved.mode === 'single' || saved.mode === 'batch') clean.mode = saved.mode;
-  if (saved.task === 'fill-mask' || saved.task === 'classification') clean.task = saved.task;
-  for (const key of ['fillMaskText', 'classifyText', 'batchText'] as const)
-    if (typeof saved[key] === 'string') clean[key] = saved[key].slice(0, 200_000);
-  if (Number.isInteger(saved.samples) && saved.samples! >= 1 && saved.samples! <= 256) clean.samples = saved.samples;
-  if (saved.dropout === null || (typeof saved.dropout === 'number' && saved.dropout >= 0 && saved.dropout <= 0.95))
-    clean.dropout = saved.dropout;
-  for (const flag of ['attentionSites', 'hiddenSites'] as const)
-    if (typeof saved[flag] === 'boolean') clean[flag] = saved[flag];
-  if (saved.layerMode === 'all' || saved.layerMode === 'last') clean.layerMode = saved.layerMode;
-  if (Number.isInteger(saved.lastK) && saved.lastK! >= 1) clean.lastK = saved.lastK;
-  if (Number.isInteger(saved.seed) && saved.seed! >= 0 && saved.seed! <= 0xffffffff) clean.seed = saved.seed;
-  if (Number.isInteger(saved.topK) && saved.topK! >= 1 && saved.topK! <= 50) clean.topK = saved.topK;
-  if (saved.measure && ['mutualInformation', 'predictiveEntropy', 'variationRatio'].includes(saved.measure))
-    clean.measure = saved.measure;
-  return clean;
-}
-
-export { DEFAULTS as UNCERTAINTY_DEFAULTS };

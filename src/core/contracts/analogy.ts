@@ -3,6 +3,7 @@
  * only (no runtime imports), so every layer can import it without pulling in onnxruntime-web.
  */
 import type { AnalogyEvaluation, AnalogyMethod } from '../analogy';
+import type { SettingRows } from '../workshop/state-table';
 
 export type AnalogySpaceId = 'token' | 'contextual' | 'static' | 'user';
 
@@ -128,3 +129,43 @@ export interface FileEvaluation {
   sections: string[];
   spaces: SpaceEvaluation[];
 }
+
+export const ANALOGY_METHODS = ['3CosAdd', '3CosMul'] as const satisfies readonly AnalogyMethod[];
+
+/** The analogy tool's settings a user sets (remembered in the browser; most also travel in a link). */
+export interface AnalogySettings {
+  a: string;
+  b: string;
+  c: string;
+  method: AnalogyMethod;
+  k: number;
+  spaces: AnalogySpaceId[];
+  pictureSpace: AnalogySpaceId;
+  includeQueryWords: boolean;
+  wholeWordsOnly: boolean;
+  centered: boolean;
+  /** Contextual space: hidden-state layer (1-based); null = the last hidden state. */
+  layer: number | null;
+  neighbourWord: string;
+}
+
+const word = (defaultValue: string) => ({ type: { kind: 'string', maxLength: 100 }, defaultValue }) as const;
+
+/** Each setting's type, bounds and default: the store's defaults, its saved-value checks and the link's rows. */
+export const ANALOGY_SETTINGS: SettingRows<AnalogySettings> = {
+  a: word('man'),
+  b: word('woman'),
+  c: word('king'),
+  method: { type: { kind: 'enum', values: ANALOGY_METHODS }, defaultValue: '3CosAdd' },
+  k: { type: { kind: 'int', min: 1, max: 100 }, defaultValue: 10 },
+  spaces: {
+    type: { kind: 'list', maxItems: ANALOGY_SPACE_IDS.length, values: ANALOGY_SPACE_IDS },
+    defaultValue: ['token', 'static'],
+  },
+  pictureSpace: { type: { kind: 'enum', values: ANALOGY_SPACE_IDS }, defaultValue: 'token' },
+  includeQueryWords: { type: { kind: 'bool' }, defaultValue: false },
+  wholeWordsOnly: { type: { kind: 'bool' }, defaultValue: true },
+  centered: { type: { kind: 'bool' }, defaultValue: false },
+  layer: { type: { kind: 'int', min: 1, max: 255 }, nullable: true, defaultValue: null },
+  neighbourWord: word('king'),
+};

@@ -4,6 +4,7 @@
  */
 import type { DropoutSiteKind } from '../onnx/dropout';
 import type { UncertaintyMeasure } from '../uncertainty';
+import type { SettingRows } from '../workshop/state-table';
 
 /** Most inputs the MC-dropout batch mode ranks at once. */
 export const MAX_BATCH_INPUTS = 1000;
@@ -200,3 +201,60 @@ export interface ContinuationProgress {
   /** The tokens generated so far (for showing them as they come). */
   tokens?: ContinuationTokenResult[];
 }
+
+export const MC_MODES = ['single', 'batch'] as const;
+export type UncertaintyMode = (typeof MC_MODES)[number];
+export const MC_TASKS = ['fill-mask', 'classification'] as const satisfies readonly McTask[];
+/** The measures batch mode ranks by (the keys of McBatchResult.ranking). */
+export const BATCH_MEASURES = [
+  'mutualInformation',
+  'predictiveEntropy',
+  'variationRatio',
+] as const satisfies readonly UncertaintyMeasure[];
+export type BatchMeasure = (typeof BATCH_MEASURES)[number];
+
+/** The MC-dropout tool's settings a user sets (remembered in the browser; most also travel in a link). */
+export interface UncertaintySettings {
+  mode: UncertaintyMode;
+  task: McTask;
+  fillMaskText: string;
+  classifyText: string;
+  batchText: string;
+  samples: number;
+  /** null: use the model's config.json value. */
+  dropout: number | null;
+  attentionSites: boolean;
+  hiddenSites: boolean;
+  layerMode: 'all' | 'last';
+  lastK: number;
+  seed: number;
+  topK: number;
+  measure: BatchMeasure;
+}
+
+const MAX_STORED_TEXT = 200_000;
+
+/** Each setting's type, bounds and default: the store's defaults, its saved-value checks and the link's rows. */
+export const UNCERTAINTY_SETTINGS: SettingRows<UncertaintySettings> = {
+  mode: { type: { kind: 'enum', values: MC_MODES }, defaultValue: 'single' },
+  task: { type: { kind: 'enum', values: MC_TASKS }, defaultValue: 'fill-mask' },
+  fillMaskText: {
+    type: { kind: 'string', maxLength: MAX_STORED_TEXT },
+    defaultValue: 'The cat sat on the [MASK] and looked out of the window.',
+  },
+  classifyText: { type: { kind: 'string', maxLength: MAX_STORED_TEXT }, defaultValue: 'The horse ate the grass.' },
+  batchText: {
+    type: { kind: 'string', maxLength: MAX_STORED_TEXT },
+    defaultValue:
+      'A dog ran across the field.\nThe soup was too salty.\nShe planted roses in the garden.\nThe bridge crosses the river.\nHe hurt his knee.',
+  },
+  samples: { type: { kind: 'int', min: 1, max: MAX_SAMPLES }, defaultValue: 32 },
+  dropout: { type: { kind: 'number', min: 0, max: MAX_DROPOUT }, nullable: true, defaultValue: null },
+  attentionSites: { type: { kind: 'bool' }, defaultValue: true },
+  hiddenSites: { type: { kind: 'bool' }, defaultValue: true },
+  layerMode: { type: { kind: 'enum', values: ['all', 'last'] }, defaultValue: 'all' },
+  lastK: { type: { kind: 'int', min: 1, max: 255 }, defaultValue: 1 },
+  seed: { type: { kind: 'int', min: 0, max: 0xffffffff }, defaultValue: 1 },
+  topK: { type: { kind: 'int', min: 1, max: 50 }, defaultValue: 10 },
+  measure: { type: { kind: 'enum', values: BATCH_MEASURES }, defaultValue: 'mutualInformation' },
+};

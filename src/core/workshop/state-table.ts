@@ -165,3 +165,62 @@ function summarise(problems: string[]): string[] {
     `…and ${problems.length - MAX_LISTED_PROBLEMS} more settings were ignored.`,
   ];
 }
+
+/**
+ * A tool's settings as rows: each field's type with its bounds and its default. The same rows give the
+ * store its defaults, check what localStorage gives back, and back the link's rows (which may narrow a
+ * bound, e.g. a shorter text in a link than in the browser's own storage).
+ */
+export interface SettingRow<V> {
+  type: PropertyType;
+  defaultValue: V;
+  nullable?: boolean;
+}
+
+export type SettingRows<S> = { readonly [K in keyof S]: SettingRow<S[K]> };
+
+export function defaultsOf<S>(rows: SettingRows<S>): S {
+  const out: Partial<S> = {};
+  for (const key of Object.keys(rows) as (keyof S)[]) {
+    const value = rows[key].defaultValue;
+    out[key] = (Array.isArray(value) ? [...value] : value) as S[keyof S];
+  }
+  return out as S;
+}
+
+/**
+ * A saved value checked against its row, leniently: text is cut to the bound and unknown list items are
+ * dropped (a value saved by an older version stays as useful as it can); anything else out of bounds or of
+ * the wrong type is refused, and the caller keeps the default.
+ */
+export function coerceSaved(value: unknown, row: SettingRow<unknown>): { ok: true; value: StateValue } | { ok: false } {
+  if (value === null) return row.nullable ? { ok: true, value: null } : { ok: false };
+  const { type } = row;
+  switch (type.kind) {
+    case 'string':
+      return typeof value === 'string' ? { ok: true, value: value.slice(0, type.maxLength) } : { ok: false };
+    case 'int':
+    case 'number':
+      return typeof value === 'number' &&
+        Number.isFinite(value) &&
+        (type.kind === 'number' || Number.isInteger(value)) &&
+        value >= type.min &&
+        value <= type.max
+        ? { ok: true, value }
+        : { ok: false };
+    case 'bool':
+      return typeof value === 'boolean' ? { ok: true, value } : { ok: false };
+    case 'enum':
+      return typeof value === 'string' && type.values.includes(value) ? { ok: true, value } : { ok: false };
+    case 'list': {
+      if (!Array.isArray(value)) return { ok: false };
+      const items = value.filter(
+        (item): item is string =>
+          typeof item === 'string' &&
+          (!type.values || type.values.includes(item)) &&
+          (type.maxItemLength === undefined || item.length <= type.maxItemLength),
+      );
+      return { ok: true, value: items.slice(0, type.maxItems) };
+    }
+  }
+}
