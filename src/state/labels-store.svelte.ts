@@ -3,16 +3,32 @@
  * result and the user's per-row decisions. Everything is kept in IndexedDB (idb-keyval) so a reload
  * finds it intact; parsing and the audit itself run in the worker.
  */
-import { createStore, del, get, set, type UseStore } from 'idb-keyval';
-import type { LabelAuditOutput, LabelAuditProgress, LabelAuditSettings } from '../core/contracts/labels';
-import { DEFAULT_AUDIT_SETTINGS } from '../core/contracts/labels';
-import { TEXT_SEPARATOR, type PackedParse } from '../core/contracts/labels';
-import type { Delimiter, LabeledRow, ParseLabeledTextOptions } from '../core/labels';
-import { noiseMatricesOf } from '../core/labels/noise-matrix';
-import { toCsv } from '../core/table/csv';
+import {
+  DEFAULT_AUDIT_SETTINGS,
+  DEFAULT_PARSE,
+  TEXT_SEPARATOR,
+  type AuditedRows,
+  type LabelAuditOutput,
+  type LabelAuditProgress,
+  type LabelAuditSettings,
+  type PackedParse,
+  type ParseSettings,
+} from '../core/contracts/labels';
+import type { LabeledRow, ParseLabeledTextOptions } from '../core/labels';
+import {
+  auditJson,
+  cleanedCsv,
+  DECISION_ACCEPT,
+  DECISION_KEEP,
+  DECISION_NONE,
+  DECISION_REMOVE,
+  finalLabel,
+  type Decision,
+} from '../core/labels/export';
 import type { SessionLabels } from '../core/workshop/session-file';
 import { WorkerRestartedError, type PlaygroundClient } from '../worker/client';
 import { Job } from './job.svelte';
+import { LabelsPersistence, type SavedInput, type SavedResult } from './labels-persistence';
 import type { LoadedModel } from './loaded-model';
 
 /** What the labels store needs of the worker client. */
@@ -23,51 +39,9 @@ export type LabelsClient = Pick<
 
 const CANCELLED_NOTICE = 'The audit was cancelled. Your data and settings are kept.';
 
-export const DECISION_NONE = 0;
-export const DECISION_ACCEPT = 1;
-export const DECISION_KEEP = 2;
-export const DECISION_REMOVE = 3;
-export type Decision = typeof DECISION_NONE | typeof DECISION_ACCEPT | typeof DECISION_KEEP | typeof DECISION_REMOVE;
+export { DECISION_ACCEPT, DECISION_KEEP, DECISION_NONE, DECISION_REMOVE, type Decision };
+export type { AuditedRows, ParseSettings };
 
-export interface ParseSettings {
-  format: 'auto' | 'delimited' | 'jsonl';
-  delimiter: Delimiter | 'auto';
-  header: 'auto' | 'yes' | 'no';
-  /** Column index, or null for the detected one. */
-  textColumn: number | null;
-  labelColumn: number | null;
-  /** The user agreed to leave out rows with an empty text or label. */
-  excludeIncomplete: boolean;
-}
-
-/** The rows the last audit ran on (kept with the result so the table never mixes two datasets). */
-export interface AuditedRows {
-  /** Texts joined with NUL: one string is cheap to store and to pass around. */
-  packedTexts: string;
-  count: number;
-  sourceRows: Int32Array;
-}
-
-interface SavedInput {
-  input: string;
-  sourceName: string;
-  parse: ParseSettings;
-  settings: LabelAuditSettings;
-}
-
-interface SavedResult {
-  result: LabelAuditOutput;
-  audited: AuditedRows;
-}
-
-const DEFAULT_PARSE: ParseSettings = {
-  format: 'auto',
-  delimiter: 'auto',
-  header: 'auto',
-  textColumn: null,
-  labelColumn: null,
-  excludeIncomplete: false,
-};
 export const EXAMPLE_URL = `${import.meta.env.BASE_URL}examples/wordnet-glosses-noisy.csv`;
 /** Inputs longer than this are not shown in the text box (it would make typing slow). */
 export const LARGE_INPUT_CHARS = 200_000;
@@ -131,7 +105,7 @@ export class LabelsStore {
   private readonly parseJob: Job<PackedParse>;
   /** The audit itself. Its result is kept apart from the model generation: an audit stays valid for its data. */
   private readonly auditJob: Job<LabelAuditOutput, LabelAuditProgress>;
-  private db: UseStore | null = null;
+  private readonly saved = new LabelsPersistence();
   private saveTimer: ReturnType<typeof setTimeout> | null = null;
   private decisionsDue = false;
 
@@ -141,7 +115,7 @@ export class LabelsStore {
   ) {
     this.parseJob = new Job(client, 'labels-parse', () => model.generation);
     this.auditJob = new Job(client, 'labels', () => model.generation);
-    if (typeof indexedDB !== 'undefined') void this.restore();
+    if (this.saved.available) void this.restore();
     else this.restored = true;
     // A reload or a closed tab within the save delay still writes the last edits and decisions.
     if (typeof window !== 'undefined')
@@ -417,80 +391,26 @@ export class LabelsStore {
 
   /** The label a row ends up with after its decision. */
   finalLabel(row: number): string {
-    const result = this.result!;
-    const decision = this.decisions[row];
-    return result.classes[decision === DECISION_ACCEPT ? result.suggestedLabels[row] : result.givenLabels[row]];
+    return finalLabel(this.result!, this.decisions, row);
   }
 
   // ---------------------------------------------------------------- export
 
   /** The cleaned dataset: removed rows left out, accepted suggestions applied (formula cells escaped by toCsv). */
   cleanedCsv(): string {
-    const result = this.result;
-    const texts = this.auditedTexts;
-    if (!result) return '';
-    const rows: string[][] = [];
-    for (let i = 0; i < result.rows; i++) {
-      if (this.decisions[i] === DECISION_REMOVE) continue;
-      rows.push([texts[i], this.finalLabel(i)]);
-    }
-    return toCsv(['text', 'label'], rows);
+    return this.result ? cleanedCsv(this.result, this.auditedTexts, this.decisions) : '';
   }
 
   auditJson(): string {
-    const result = this.result;
-    const audited = this.audited;
+    const { result, audited } = this;
     if (!result || !audited) return '{}';
-    const matrices = noiseMatricesOf(result);
-    const names = ['none', 'accept', 'keep', 'remove'];
-    const truncated = new Set(result.truncatedRows);
-    const rows = Array.from({ length: result.rows }, (_, i) => ({
-      row: audited.sourceRows[i],
-      text: this.auditedTexts[i],
-      givenLabel: result.classes[result.givenLabels[i]],
-      suggestedLabel: result.classes[result.suggestedLabels[i]],
-      suggestedProbability: result.suggestedProbabilities[i],
-      qualityScore: result.qualityScores[i],
-      flagged: result.isIssue[i] === 1,
-      /** The text was longer than the model's maximum and was cut to it for the embedding. */
-      truncated: truncated.has(i),
-      decision: names[this.decisions[i]],
-      finalLabel: this.decisions[i] === DECISION_REMOVE ? null : this.finalLabel(i),
-      probabilities: Object.fromEntries(
-        result.classes.map((c, k) => [c, result.probabilities[i * result.numClasses + k]]),
-      ),
-    }));
-    return JSON.stringify(
-      {
-        tool: 'Transformer Playground label audit',
-        source: this.sourceName || 'pasted data',
-        model: result.modelLabel,
-        settings: result.settings,
-        folds: result.folds,
-        classes: result.classes,
-        numIssues: result.numIssues,
-        ranking: Array.from(result.ranking, (i) => audited.sourceRows[i]),
-        noiseMatrix: {
-          description:
-            'Estimated noise matrix: the calibrated confident joint, in rows; each row sums to the rows with that given label.',
-          rows: 'given label',
-          columns: 'estimated true label',
-          counts: matrices.confidentJoint,
-        },
-        flaggedGivenVsSuggested: { rows: 'given label', columns: 'suggested label', counts: matrices.flaggedConfusion },
-        estimatedJoint: result.estimatedJoint,
-        classSummaries: result.classSummaries.map((s) => ({
-          ...s,
-          label: result.classes[s.label],
-          mostConfusedWith: s.mostConfusedWith === null ? null : result.classes[s.mostConfusedWith],
-        })),
-        timingsMs: result.timings,
-        notes: result.notes,
-        rows,
-      },
-      null,
-      1,
-    );
+    return auditJson({
+      result,
+      sourceRows: audited.sourceRows,
+      texts: this.auditedTexts,
+      decisions: this.decisions,
+      source: this.sourceName || 'pasted data',
+    });
   }
 
   // ---------------------------------------------------------------- session files
@@ -500,13 +420,13 @@ export class LabelsStore {
     return {
       input: this.input,
       sourceName: this.sourceName,
-      parse: $state.snapshot(this.parseSettings) as unknown as Record<string, unknown>,
-      settings: $state.snapshot(this.settings) as unknown as Record<string, unknown>,
+      parse: $state.snapshot(this.parseSettings),
+      settings: $state.snapshot(this.settings),
       audit:
         this.result && this.audited
           ? {
-              result: this.result as unknown as Record<string, unknown>,
-              audited: this.audited as unknown as Record<string, unknown>,
+              result: this.result,
+              audited: this.audited,
               decisions: this.decisions.slice(),
               stale: this.stale,
             }
@@ -519,11 +439,11 @@ export class LabelsStore {
     if (this.running) await this.cancel();
     this.input = session.input;
     this.sourceName = session.sourceName;
-    this.parseSettings = { ...DEFAULT_PARSE, ...(session.parse as Partial<ParseSettings>) };
-    this.settings = { ...DEFAULT_AUDIT_SETTINGS, ...(session.settings as Partial<LabelAuditSettings>) };
+    this.parseSettings = { ...DEFAULT_PARSE, ...session.parse };
+    this.settings = { ...DEFAULT_AUDIT_SETTINGS, ...session.settings };
     if (session.audit) {
-      this.result = session.audit.result as unknown as LabelAuditOutput;
-      this.audited = session.audit.audited as unknown as AuditedRows;
+      this.result = session.audit.result;
+      this.audited = session.audit.audited;
       this.decisions = session.audit.decisions.slice();
       this.stale = session.audit.stale;
     } else {
@@ -534,37 +454,14 @@ export class LabelsStore {
     }
     this.decisionVersion++;
     void this.parse();
-    await Promise.all([
-      this.flush(),
-      this.result
-        ? this.saveResult()
-        : typeof indexedDB === 'undefined'
-          ? undefined
-          : del('result', this.store()).catch(() => undefined),
-    ]);
+    await Promise.all([this.flush(), this.result ? this.saveResult() : this.saved.deleteResult()]);
   }
 
   // ---------------------------------------------------------------- persistence
 
-  private store(): UseStore {
-    this.db ??= createStore('transformer-playground-labels', 'state');
-    return this.db;
-  }
-
-  /** Writes one key; nothing is kept where the browser has no IndexedDB (the tool still works). */
-  private async write(key: string, value: unknown): Promise<void> {
-    if (typeof indexedDB === 'undefined') return;
-    await set(key, value, this.store()).catch(() => undefined);
-  }
-
   private async restore(): Promise<void> {
     try {
-      const [input, saved, decisions, stale] = await Promise.all([
-        get<SavedInput>('input', this.store()),
-        get<SavedResult>('result', this.store()),
-        get<Uint8Array>('decisions', this.store()),
-        get<boolean>('stale', this.store()),
-      ]);
+      const { input, result: saved, decisions, stale } = await this.saved.load();
       if (input && typeof input.input === 'string' && this.input === '') {
         this.input = input.input;
         this.sourceName = input.sourceName ?? '';
@@ -615,21 +512,21 @@ export class LabelsStore {
       parse: $state.snapshot(this.parseSettings),
       settings: $state.snapshot(this.settings),
     };
-    await this.write('input', value);
+    await this.saved.saveInput(value);
   }
 
   private async saveResult(): Promise<void> {
     if (!this.result || !this.audited) return;
-    await this.write('result', { result: this.result, audited: this.audited } satisfies SavedResult);
+    await this.saved.saveResult({ result: this.result, audited: this.audited } satisfies SavedResult);
     await this.saveStale();
   }
 
   private async saveStale(): Promise<void> {
-    await this.write('stale', this.stale);
+    await this.saved.saveStale(this.stale);
   }
 
   private async saveDecisions(): Promise<void> {
     this.decisionsDue = false;
-    await this.write('decisions', this.decisions.slice());
+    await this.saved.saveDecisions(this.decisions.slice());
   }
 }

@@ -3,7 +3,7 @@
  * forms rows take across the worker boundary. Types and constants only (no runtime imports), so every
  * layer can import it without pulling in onnxruntime-web.
  */
-import type { FilterBy, ParsedLabeledText, RankBy } from '../labels';
+import type { Delimiter, FilterBy, ParsedLabeledText, RankBy } from '../labels';
 
 export type FeatureChoice = 'embeddings' | 'tfidf' | 'both';
 
@@ -116,3 +116,33 @@ export interface PackedRows {
   labelIds: Int32Array;
   classes: string[];
 }
+
+/** How the user asked for the data to be read (the label tool's parse controls). */
+export interface ParseSettings {
+  format: 'auto' | 'delimited' | 'jsonl';
+  delimiter: Delimiter | 'auto';
+  header: 'auto' | 'yes' | 'no';
+  /** Column index, or null for the detected one. */
+  textColumn: number | null;
+  labelColumn: number | null;
+  /** The user agreed to leave out rows with an empty text or label. */
+  excludeIncomplete: boolean;
+}
+
+/** The rows the last audit ran on (kept with the result so the table never mixes two datasets). */
+export interface AuditedRows {
+  /** Texts joined with NUL: one string is cheap to store and to pass around. */
+  packedTexts: string;
+  count: number;
+  sourceRows: Int32Array;
+}
+
+/** How the label tool reads pasted data by default: everything detected. */
+export const DEFAULT_PARSE: ParseSettings = {
+  format: 'auto',
+  delimiter: 'auto',
+  header: 'auto',
+  textColumn: null,
+  labelColumn: null,
+  excludeIncomplete: false,
+};

@@ -6,21 +6,25 @@
  * in one sentence what is wrong with a bad or foreign file.
  */
 
+import type { AuditedRows, LabelAuditOutput, LabelAuditSettings, ParseSettings } from '../contracts/labels';
+
 export const SESSION_APP = 'transformer-playground';
 export const SESSION_KIND = 'session';
 export const SESSION_VERSION = 1;
 /** Bigger files are refused before parsing: a session with a 50,000-row audit is about 30 MB. */
 export const MAX_SESSION_BYTES = 200 * 1024 * 1024;
 
+/** The label tool's part of a session: its own types, checked on import by readLabels below. */
 export interface SessionLabels {
   input: string;
   sourceName: string;
-  parse: Record<string, unknown>;
-  settings: Record<string, unknown>;
+  /** Fields a file leaves out take the tool's defaults. */
+  parse: Partial<ParseSettings>;
+  settings: Partial<LabelAuditSettings>;
   /** The last audit exactly as the tool holds it (typed arrays included), or null before the first run. */
   audit: {
-    result: Record<string, unknown>;
-    audited: Record<string, unknown>;
+    result: LabelAuditOutput;
+    audited: AuditedRows;
     decisions: Uint8Array;
     stale: boolean;
   } | null;
@@ -156,13 +160,19 @@ function readLabels(value: unknown): SessionLabels {
       throw damaged('the audited rows are missing');
     if (decisions.length !== rows || decisions.some((d) => d > 3))
       throw damaged('the decisions do not match the audited rows');
-    audit = { result, audited, decisions, stale: a.stale === true };
+    // Checked above: counts, array lengths and the arrays the table reads; the typed shape rests on that.
+    audit = {
+      result: result as unknown as LabelAuditOutput,
+      audited: audited as unknown as AuditedRows,
+      decisions,
+      stale: a.stale === true,
+    };
   }
   return {
     input: value.input,
     sourceName: typeof value.sourceName === 'string' ? value.sourceName : '',
-    parse: value.parse,
-    settings: value.settings,
+    parse: value.parse as Partial<ParseSettings>,
+    settings: value.settings as Partial<LabelAuditSettings>,
     audit,
   };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { LabelAuditOutput } from '../../../src/core/contracts/labels';
 import { decodeSession, encodeSession, SESSION_VERSION, type Session } from '../../../src/core/workshop/session-file';
 import { TOUR_QUESTIONS, TOUR_STEPS } from '../../../src/core/workshop/tour';
 
@@ -23,7 +24,8 @@ function sampleSession(): Session {
           qualityScores: Float64Array.from([0.1, 2 / 3, Math.PI / 4]),
           isIssue: Uint8Array.from([1, 0, 0]),
           ranking: Int32Array.from([0]),
-        },
+          // Only the fields the file checks: the session shape is the tool's, the test needs no more of it.
+        } as unknown as LabelAuditOutput,
         audited: { packedTexts: 'a, b\u0000c\u0000d', count: rows, sourceRows: Int32Array.from([1, 2, 3]) },
         decisions: Uint8Array.from([1, 0, 3]),
         stale: false,
