@@ -31,6 +31,7 @@ import {
 import { McSessionCache, normalizeGraphConfig } from './uncertainty/mc-sessions';
 import { runContinuation } from './uncertainty/continuation-run';
 import type { ContinuationProgress, ContinuationRequest, ContinuationResult } from '../contracts/uncertainty';
+import { checkLocalFilesFit, isOutOfMemoryError, memoryError } from './model/model-memory';
 import { prepareModel, type PreparedModel } from './model/prepare-model';
 import type { ModelInfo } from '../contracts/model';
 
@@ -78,7 +79,13 @@ export class PlaygroundEngine {
         cacheStorage: this.options.cacheStorage,
         fetchImpl: this.options.fetchImpl,
       };
-      const files = await loadModelFiles(source, fileOptions);
+      // Picked files come as handles and are read here, in the worker: too big is refused before reading.
+      if (source.kind === 'files') checkLocalFilesFit(source.files);
+      const files = await loadModelFiles(source, fileOptions).catch((error: unknown) => {
+        if (source.kind === 'files' && isOutOfMemoryError(error))
+          throw memoryError(source.files.onnx.name, `could not be read into memory (${(error as Error).message}).`);
+        throw error;
+      });
       const prepared = await prepareModel(files, loadOptions.executionProvider, threads, signal);
       const previous = this.model;
       this.model = prepared;

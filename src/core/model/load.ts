@@ -9,9 +9,11 @@ import {
   MODEL_FILES,
   modelBaseUrl,
   ONNX_CANDIDATES,
+  type LocalFileBytes,
   type LocalModelFiles,
   type ModelSource,
 } from './sources';
+import { readLocalFiles } from './local-files';
 import { ModelTokenizer } from './tokenizer';
 
 /** The bytes of each external data file by its location, as the .onnx names it (relative to the .onnx). */
@@ -50,7 +52,8 @@ const ONNX_FOLDER = MODEL_FILES.onnx.slice(0, MODEL_FILES.onnx.lastIndexOf('/') 
 
 /** Fetches (or reads) the four files of a model in Hugging Face layout and parses the small ones. */
 export async function loadModelFiles(source: ModelSource, options: LoadFilesOptions): Promise<LoadedModelFiles> {
-  if (source.kind === 'files') return fromLocalFiles(source.files);
+  // Picked files arrive as handles and are read here, in the worker (see local-files.ts).
+  if (source.kind === 'files') return fromLocalFiles(await readLocalFiles(source.files));
 
   const baseUrl = modelBaseUrl(source, options.appBase);
   // The built-in model too is kept in Cache Storage by the app (in a cache of its own, not listed as a
@@ -142,7 +145,7 @@ function checkedLocation(location: string, onnxName: string): string {
 
 const baseName = (path: string) => path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
 
-function fromLocalFiles(files: LocalModelFiles): LoadedModelFiles {
+function fromLocalFiles(files: LocalModelFiles<LocalFileBytes>): LoadedModelFiles {
   if (!files.tokenizer) {
     throw new ModelLoadError(
       `A tokenizer.json is needed next to ${files.onnx.name}: pick or drop both files together (config.json and tokenizer_config.json are optional).`,

@@ -9,13 +9,27 @@ export type ModelSource =
   | { kind: 'url'; url: string }
   | { kind: 'files'; files: LocalModelFiles };
 
-export interface LocalModelFiles {
-  onnx: { name: string; bytes: ArrayBuffer };
-  tokenizer?: { name: string; bytes: ArrayBuffer };
-  tokenizerConfig?: { name: string; bytes: ArrayBuffer };
-  config?: { name: string; bytes: ArrayBuffer };
+/** A local file's bytes (as tests and Node callers give them). */
+export interface LocalFileBytes {
+  name: string;
+  bytes: ArrayBuffer;
+}
+
+/** A file the user picked, as its handle: it is read where the model loads (the worker), never on the page. */
+export interface LocalFileHandle {
+  name: string;
+  file: Blob;
+}
+
+export type LocalFile = LocalFileBytes | LocalFileHandle;
+
+export interface LocalModelFiles<F extends LocalFile = LocalFile> {
+  onnx: F;
+  tokenizer?: F;
+  tokenizerConfig?: F;
+  config?: F;
   /** Files picked with the .onnx that may hold its ONNX external data (model.onnx_data), matched by name. */
-  externalData?: { name: string; bytes: ArrayBuffer }[];
+  externalData?: F[];
 }
 
 export const DEFAULT_HUB_HOST = 'https://huggingface.co';

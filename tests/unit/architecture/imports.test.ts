@@ -81,6 +81,15 @@ describe('layering', () => {
     expect(bad).toEqual([]);
   });
 
+  it('the stores and the UI reach the engine only through the worker client (types come from contracts)', () => {
+    const engine = path.join(SRC, 'core', 'engine');
+    const page = files.filter((f) => !f.startsWith(path.join(SRC, 'core')) && !f.startsWith(path.join(SRC, 'worker')));
+    const bad = page.flatMap((f) =>
+      (graph.get(f) ?? []).filter((i) => i.target.startsWith(engine)).map((i) => `${rel(f)} → ${rel(i.target)}`),
+    );
+    expect(bad).toEqual([]);
+  });
+
   it('core imports nothing from the worker, the stores or the UI', () => {
     const core = files.filter((f) => f.startsWith(path.join(SRC, 'core')));
     const bad = core.flatMap((f) =>

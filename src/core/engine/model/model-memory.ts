@@ -6,6 +6,8 @@
  * memory anyway is reported in the same words.
  */
 import { ModelLoadError } from '../../model/errors';
+import { localWeightBytes } from '../../model/local-files';
+import type { LocalModelFiles } from '../../model/sources';
 import { elementCount, tensorDims } from '../../onnx/tensor-data';
 import { DataType, type OnnxModel } from '../../onnx/types';
 
@@ -52,6 +54,17 @@ export function memoryError(label: string, detail: string): ModelLoadError {
   return new ModelLoadError(
     `The model needs more memory than this browser gives the page: ${label} ${detail} ${ADVICE}`,
     'memory',
+  );
+}
+
+/** Picked files too big to load are refused before a byte of them is read. */
+export function checkLocalFilesFit(files: LocalModelFiles, limit = MAX_WEIGHT_BYTES): void {
+  const weightBytes = localWeightBytes(files);
+  if (weightBytes <= limit) return;
+  const withData = (files.externalData?.length ?? 0) > 0 ? ' with its data files' : '';
+  throw memoryError(
+    files.onnx.name,
+    `is ${formatBytes(weightBytes)}${withData}, and onnxruntime's WebAssembly heap (at most ${formatBytes(WASM_HEAP_LIMIT_BYTES)}) must hold it about twice while the session is created.`,
   );
 }
 
