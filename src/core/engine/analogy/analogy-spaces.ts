@@ -12,7 +12,6 @@ import type * as ort from 'onnxruntime-web';
 import {
   createVectorSpace,
   fromCompactVectors,
-  fromTokenEmbeddings,
   isWholeWordToken,
   meanCentered,
   WordVectorTextParser,

@@ -3,7 +3,7 @@ import { stackLayers, type AttentionResult } from './attention-run';
 import type { AttentionDisplayOptions, AttentionMode, AttentionView } from '../../contracts/attention';
 
 export function buildAttentionView(result: AttentionResult, options: AttentionDisplayOptions): AttentionView {
-  const [layers, heads, seq] = result.shape;
+  const [layers, , seq] = result.shape;
   const notes: string[] = [];
   if (result.untruncatedLength > seq) {
     notes.push(

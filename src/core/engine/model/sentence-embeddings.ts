@@ -104,7 +104,7 @@ export async function embedTexts(
     for (let start = 0; start < total; start += CACHE_CHUNK) {
       throwIfAborted(signal);
       const chunk = distinct.slice(start, start + CACHE_CHUNK);
-      let found: (Float32Array | undefined)[] = [];
+      let found: (Float32Array | undefined)[];
       try {
         found = await cache.getMany(modelKey, chunk);
       } catch {
