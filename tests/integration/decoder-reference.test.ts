@@ -20,7 +20,10 @@ const MODEL = 'playground-gpt-mini';
 const dir = path.join(repoRoot, 'models', MODEL);
 const TOLERANCE = 1e-4;
 
-interface Flat { shape: number[]; data: number[] }
+interface Flat {
+  shape: number[];
+  data: number[];
+}
 interface ReferenceCase {
   name: string;
   text?: string;
@@ -40,21 +43,31 @@ interface ReferenceCase {
   hidden_states: Flat;
   next_token_top10: { ids: number[]; tokens: string[]; probs: number[] };
 }
-interface Reference { hidden_state_tensors: string[]; softmax_nodes: string[]; cases: ReferenceCase[] }
+interface Reference {
+  hidden_state_tensors: string[];
+  softmax_nodes: string[];
+  cases: ReferenceCase[];
+}
 
 const reference = JSON.parse(readFileSync(path.join(dir, 'reference', 'reference.json'), 'utf8')) as Reference;
 const logitsBlob = (() => {
   const bytes = readFileSync(path.join(dir, 'reference', 'logits.f32'));
   return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
 })();
-const config = JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8')) as Record<string, number | string | boolean>;
+const config = JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8')) as Record<
+  string,
+  number | string | boolean
+>;
 const modelBytes = new Uint8Array(readFileSync(path.join(dir, 'onnx', 'model.onnx')));
 const layers = Number(config.n_layer);
 const heads = Number(config.n_head);
 const headDim = Number(config.n_embd) / heads;
 const vocab = Number(config.vocab_size);
 
-const pastNames = Array.from({ length: layers }, (_, i) => [`past_key_values.${i}.key`, `past_key_values.${i}.value`]).flat();
+const pastNames = Array.from({ length: layers }, (_, i) => [
+  `past_key_values.${i}.key`,
+  `past_key_values.${i}.value`,
+]).flat();
 const presentNames = Array.from({ length: layers }, (_, i) => [`present.${i}.key`, `present.${i}.value`]).flat();
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -109,14 +122,27 @@ describe(`the built-in decoder (${MODEL}) through plain onnxruntime-web sessions
     expect(plain.outputNames).toEqual(['logits', ...presentNames]);
     expect(reference.softmax_nodes).toEqual(Array.from({ length: layers }, (_, i) => `/h.${i}/attn/Softmax`));
     expect(config.model_type).toBe('gpt2');
-    for (const key of ['n_layer', 'n_head', 'n_embd', 'n_positions', 'vocab_size', 'attn_pdrop', 'resid_pdrop', 'embd_pdrop', 'bos_token_id', 'eos_token_id', 'layer_norm_epsilon']) {
+    for (const key of [
+      'n_layer',
+      'n_head',
+      'n_embd',
+      'n_positions',
+      'vocab_size',
+      'attn_pdrop',
+      'resid_pdrop',
+      'embd_pdrop',
+      'bos_token_id',
+      'eos_token_id',
+      'layer_norm_epsilon',
+    ]) {
       expect(typeof config[key], key).toBe('number');
     }
     for (const key of ['attn_pdrop', 'resid_pdrop', 'embd_pdrop']) expect(config[key]).toBeGreaterThan(0);
   });
 
   it('fits the size budget (at most 20 MB for the whole folder)', () => {
-    const sizeOf = (p: string): number => (statSync(p).isDirectory() ? readdirSync(p).reduce((s, f) => s + sizeOf(path.join(p, f)), 0) : statSync(p).size);
+    const sizeOf = (p: string): number =>
+      statSync(p).isDirectory() ? readdirSync(p).reduce((s, f) => s + sizeOf(path.join(p, f)), 0) : statSync(p).size;
     expect(sizeOf(dir)).toBeLessThanOrEqual(20 * 1024 * 1024);
   });
 
@@ -157,7 +183,8 @@ describe(`the built-in decoder (${MODEL}) through plain onnxruntime-web sessions
         expect(t.dims).toEqual([batch, heads, seq, total]);
         const data = t.data as Float32Array;
         const block = heads * seq * total;
-        for (let b = 0; b < batch; b++) att.set(data.subarray(b * block, (b + 1) * block), (b * layers + layer) * block);
+        for (let b = 0; b < batch; b++)
+          att.set(data.subarray(b * block, (b + 1) * block), (b * layers + layer) * block);
       });
       expect(c.attentions.shape).toEqual([batch, layers, heads, seq, total]);
       expect(maxAbsDiff(att, c.attentions.data), 'attentions').toBeLessThan(TOLERANCE);
@@ -183,13 +210,18 @@ describe(`the built-in decoder (${MODEL}) through plain onnxruntime-web sessions
       reference.hidden_state_tensors.forEach((name, i) => {
         const data = out[name].data as Float32Array;
         expect(out[name].dims).toEqual([batch, seq, hidden]);
-        for (let b = 0; b < batch; b++) states.set(data.subarray(b * seq * hidden, (b + 1) * seq * hidden), (b * (layers + 1) + i) * seq * hidden);
+        for (let b = 0; b < batch; b++)
+          states.set(data.subarray(b * seq * hidden, (b + 1) * seq * hidden), (b * (layers + 1) + i) * seq * hidden);
       });
       expect(maxAbsDiff(states, c.hidden_states.data), 'hidden states').toBeLessThan(TOLERANCE);
 
       // next-token top-10 at the last position of row 0
       const last = Array.from(logits.subarray((seq - 1) * vocab, seq * vocab));
-      const top = last.map((v, id) => [v, id] as const).sort((a, b) => b[0] - a[0]).slice(0, 5).map(([, id]) => id);
+      const top = last
+        .map((v, id) => [v, id] as const)
+        .sort((a, b) => b[0] - a[0])
+        .slice(0, 5)
+        .map(([, id]) => id);
       expect(top).toEqual(c.next_token_top10.ids.slice(0, 5));
       results.set(c.name, { logits, presents: presentNames.map((name) => out[name].data as Float32Array) });
       for (const t of Object.values(out)) t.dispose();
@@ -206,13 +238,18 @@ describe(`the built-in decoder (${MODEL}) through plain onnxruntime-web sessions
       const tail = full.subarray(full.length - seq * vocab);
       expect(maxAbsDiff(withPast!.logits, tail)).toBeLessThan(TOLERANCE);
       // the presents of the run with a past are the presents of the full run
-      presentNames.forEach((_, i) => expect(maxAbsDiff(withPast!.presents[i], without!.presents[i])).toBeLessThan(TOLERANCE));
+      presentNames.forEach((_, i) =>
+        expect(maxAbsDiff(withPast!.presents[i], without!.presents[i])).toBeLessThan(TOLERANCE),
+      );
     });
   }
 
   it('@huggingface/tokenizers encodes like the forge (BOS added, literal <|endoftext|> kept) and decodes back', () => {
     const tokenizerJson = JSON.parse(readFileSync(path.join(dir, 'tokenizer.json'), 'utf8')) as object;
-    const tokenizerConfig = JSON.parse(readFileSync(path.join(dir, 'tokenizer_config.json'), 'utf8')) as Record<string, unknown>;
+    const tokenizerConfig = JSON.parse(readFileSync(path.join(dir, 'tokenizer_config.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
     const tok = new Tokenizer(tokenizerJson, tokenizerConfig);
     expect(tokenizerConfig.add_bos_token).toBe(true);
     const bos = Number(config.bos_token_id);
