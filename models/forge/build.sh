@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Retrain playground-bert-mini from scratch (fixed seed) and export it to models/playground-bert-mini/,
-# the example data to public/examples/ and the measurements to the model card.
+# the example data to public/examples/ and the measurements to the model card; then the decoder
+# playground-gpt-mini (build_gpt.sh, GPT_MINUTES=65 of training more).
 #
 #   bash models/forge/build.sh                 # full run (~1 h 50 min on 2 CPU cores; MLM_MINUTES=95)
 #   MLM_MINUTES=7 bash models/forge/build.sh   # quick model, same pipeline
@@ -36,5 +37,7 @@ node verify_onnx.mjs ../playground-bert-mini
 $PY check_tokenizer.py ../playground-bert-mini/tokenizer.json ../playground-bert-mini/tokenizer_config.json work/corpus
 $PY evaluate.py --ckpt work/cls/final.pt --threads "$THREADS"
 $PY write_card.py
+# the decoder (playground-gpt-mini): tokenizer, training, export, checks, card
+bash ./build_gpt.sh
 echo "build finished in $(( $(date +%s) - start )) s"
 echo "shipped size of models/: $(cd ../.. && git ls-files -co --exclude-standard -- models | xargs du -cb | tail -n 1)"

@@ -63,6 +63,10 @@ def main(tok_path, cfg_path="-", corpus_dir=None, n=2000, seed=7):
             if bad_decode <= 5:
                 print("DECODE", repr(c)[:100], repr(tok.decode(ids[1:]))[:100])
     print(f"tokenizer parity: {len(cases)-bad}/{len(cases)} identical; decode round trip: {len(cases)-bad_decode}/{len(cases)}")
+    work = os.environ.get("FORGE_WORK", os.path.join(here, "work"))
+    os.makedirs(os.path.join(work, "gpt"), exist_ok=True)
+    json.dump({"cases": len(cases), "identical": len(cases) - bad, "decoded_back": len(cases) - bad_decode},
+              open(os.path.join(work, "gpt", "parity.json"), "w"), indent=1)
     return bad + bad_decode
 
 

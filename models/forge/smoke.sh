@@ -23,3 +23,5 @@ node verify_onnx.mjs "$TMP/model"
 $PY check_tokenizer.py "$TMP/model/tokenizer.json" "$TMP/model/tokenizer_config.json"
 $PY evaluate.py --ckpt "$FORGE_WORK/cls/final.pt" --threads 1 --eval-seqs 32 --model-dir "$TMP/model" --analogies "$TMP/examples/analogies.txt"
 echo "smoke OK in $(( $(date +%s) - start )) s"
+# the decoder (playground-gpt-mini) pipeline, in its own temp dir
+bash ./smoke_gpt.sh

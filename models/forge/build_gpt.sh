@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Retrain playground-gpt-mini (the built-in decoder) from scratch (fixed seed) and export it to
+# models/playground-gpt-mini/ with its reference outputs and model card. build.sh calls this after the encoder.
+#
+#   bash models/forge/build_gpt.sh                  # full run (GPT_MINUTES=65 of training on 2 CPU cores)
+#   GPT_MINUTES=5 bash models/forge/build_gpt.sh    # quick model, same pipeline
+#   PROBES=1 bash models/forge/build_gpt.sh         # first rerun the architecture probes (4 sizes at once, PROBE_MINUTES each)
+#
+# Needs the same Debian packages as build.sh (python3-torch python3-onnx python3-numpy, the corpus packages,
+# nodejs npm) and the repo's node_modules (@huggingface/tokenizers, onnxruntime-web, vitest).
+set -euo pipefail
+cd "$(dirname "$0")"
+PY=${PYTHON:-/usr/bin/python3}
+SEED=${SEED:-1234}
+GPT_MINUTES=${GPT_MINUTES:-65}
+PROBE_MINUTES=${PROBE_MINUTES:-12}
+# chosen by the probes (see the model card): 4 layers x 128 wide, 4 heads, 256 positions
+GPT_SIZE=${GPT_SIZE:-"--layers 4 --embd 128 --heads 4 --positions 256"}
+GPT_RECIPE="--batch 16 --lr 2e-3 --warmup-frac 0.03 --min-lr-frac 0.1 --weight-decay 0.1 --dropout 0.1"
+THREADS=${THREADS:-2}
+export OMP_WAIT_POLICY=PASSIVE OPENBLAS_NUM_THREADS=1
+mkdir -p work
+source ./npm-data.sh
+start=$(date +%s)
+[ -f work/corpus/sources.json ] || $PY corpus.py
+$PY prep_gpt.py
+if [ -n "${PROBES:-}" ]; then
+  # all probes at once, one single-thread process each, so each sees the same machine load
+  rm -rf work/gpt/probes && mkdir -p work/gpt/probes
+  pids=()
+  for size in "4 128" "4 192" "6 128" "2 256"; do
+    set -- $size
+    $PY train_gpt.py --minutes "$PROBE_MINUTES" --procs 1 --batch 8 --eval-seqs 200 --ckpt-minutes "$(awk "BEGIN { print $PROBE_MINUTES / 2 }")" \
+      --layers "$1" --embd "$2" --heads 4 --seed "$SEED" --out "work/gpt/probes/L$1_d$2" > "work/gpt/probes/L$1_d$2.log" 2>&1 &
+    pids+=($!)
+  done
+  wait "${pids[@]}"
+  $PY probes_gpt.py work/gpt/probes "Probes rerun by build_gpt.sh (PROBES=1), $PROBE_MINUTES minutes each, all at once."
+fi
+$PY train_gpt.py --minutes "$GPT_MINUTES" $GPT_SIZE $GPT_RECIPE --seed "$SEED" --procs "$THREADS" --threads 1 --out work/gpt/train ${RESUME:+--resume}
+$PY export_gpt.py --ckpt work/gpt/train/final.pt
+node verify_gpt.mjs ../playground-gpt-mini
+$PY check_tokenizer_gpt.py ../playground-gpt-mini/tokenizer.json ../playground-gpt-mini/tokenizer_config.json work/corpus
+$PY evaluate_gpt.py --ckpt work/gpt/train/final.pt --threads "$THREADS"
+$PY write_card_gpt.py
+(cd ../.. && npx vitest run --project integration tests/integration/decoder-reference.test.ts)
+echo "decoder build finished in $(( $(date +%s) - start )) s"
