@@ -15,7 +15,7 @@ mkdir -p "$FORGE_WORK" work
 source ./npm-data.sh
 start=$(date +%s)
 $PY corpus.py > /dev/null
-$PY prep_gpt.py --max-lines 150 --vocab-size 1000
+$PY prep_gpt.py --max-lines 40 --vocab-size 1000
 $PY train_gpt.py --minutes 0.4 --procs 2 --threads 1 --batch 4 --eval-seqs 16 --layers 2 --embd 64 --heads 4 --positions 64 --out "$FORGE_WORK/gpt/train"
 $PY export_gpt.py --ckpt "$FORGE_WORK/gpt/train/final.pt" --out "$TMP/model"
 node verify_gpt.mjs "$TMP/model"
