@@ -14,9 +14,10 @@ PY=${PYTHON:-/usr/bin/python3}
 SEED=${SEED:-1234}
 GPT_MINUTES=${GPT_MINUTES:-65}
 PROBE_MINUTES=${PROBE_MINUTES:-12}
-# chosen by the probes (see the model card): 4 layers x 128 wide, 4 heads, 256 positions
-GPT_SIZE=${GPT_SIZE:-"--layers 4 --embd 128 --heads 4 --positions 256"}
-GPT_RECIPE="--batch 16 --lr 2e-3 --warmup-frac 0.03 --min-lr-frac 0.1 --weight-decay 0.1 --dropout 0.1"
+# chosen by the probes (see the model card): 6 layers x 128 wide, 4 heads, 256 positions
+GPT_SIZE=${GPT_SIZE:-"--layers 6 --embd 128 --heads 4 --positions 256"}
+# 2 processes x 6 windows of 256 tokens per step; the LR schedule follows the wall clock
+GPT_RECIPE="--batch 6 --lr 2e-3 --warmup-frac 0.03 --min-lr-frac 0.1 --weight-decay 0.1 --dropout 0.1 --ckpt-minutes 13 --curve-seqs 100"
 THREADS=${THREADS:-2}
 export OMP_WAIT_POLICY=PASSIVE OPENBLAS_NUM_THREADS=1
 mkdir -p work

@@ -6,8 +6,8 @@ windows start at a paragraph start (the token after an <|endoftext|>), half anyw
 window stay separated by <|endoftext|>. Held out: every 50th of 1000 contiguous segments of the stream (2%),
 the same split as the encoder's.
 
-The LR schedule (linear warmup, cosine decay to 10%) is laid out in steps after a short timing phase and
-follows the wall clock when the machine gets slower. --procs one-thread processes average their gradients
+The LR schedule (linear warmup, cosine decay to 10%) follows the wall clock (the machine is shared, its
+speed changes during a run). --procs one-thread processes average their gradients
 (gloo), as for the encoder.
 """
 import argparse
@@ -100,7 +100,8 @@ def parse_args():
     ap.add_argument("--procs", type=int, default=1)
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--eval-seqs", type=int, default=1000)
-    ap.add_argument("--ckpt-minutes", type=float, default=10)
+    ap.add_argument("--ckpt-minutes", type=float, default=10, help="checkpoint and learning-curve point every N minutes")
+    ap.add_argument("--curve-seqs", type=int, default=100, help="held-out windows for the learning-curve points")
     ap.add_argument("--resume", action="store_true")
     ap.add_argument("--layers", type=int, default=4)
     ap.add_argument("--embd", type=int, default=256)
@@ -169,13 +170,15 @@ def train(rank, args):
         log(f"resumed at step {step}/{total_steps}", flush=True)
 
     def lr_at(s):
-        T = total_steps or 10 ** 9
-        w = max(1, int(args.warmup_frac * T))
-        if s < w:
-            return args.lr * (s + 1) / w
-        prog = min(1.0, (s - w) / max(1, T - w))
+        """Linear warmup over the first warmup_frac of the wall-clock budget, then cosine decay to min_lr_frac
+        at its end. The schedule follows the clock, not a step count: on a machine shared with other jobs the
+        speed changes during the run, and a step count fixed in advance would stop early or cut the decay."""
         spent = elapsed_before + (time.time() - t0)
-        prog = max(prog, min(1.0, (spent - w_time[0]) / max(1.0, args.minutes * 60 - w_time[0])))
+        total = args.minutes * 60
+        w = args.warmup_frac * total
+        if spent < w:
+            return args.lr * max(spent / w, 0.01)
+        prog = min(1.0, (spent - w) / max(1.0, total - w))
         m = args.min_lr_frac
         return args.lr * (m + (1 - m) * 0.5 * (1 + math.cos(math.pi * prog)))
 
@@ -188,7 +191,6 @@ def train(rank, args):
 
     budget = args.minutes * 60 - elapsed_before
     t0 = time.time()
-    w_time = [float("inf")]
     last_ckpt = t0
     model.train()
     timing_steps = 10
@@ -199,12 +201,9 @@ def train(rank, args):
         if lead:
             now = time.time()
             if total_steps is None and step == timing_steps:
-                per = (now - t0) / timing_steps
-                total_steps = timing_steps + int((budget - (now - t0)) / per * 0.97)
-                log(f"{per:.3f}s/step -> total_steps {total_steps}", flush=True)
-            if total_steps is not None and w_time[0] == float("inf") and step >= max(1, int(args.warmup_frac * total_steps)):
-                w_time[0] = elapsed_before + (time.time() - t0)
-            stop = now - t0 >= budget or (total_steps is not None and step >= total_steps)
+                log(f"{(now - t0) / timing_steps:.3f}s/step over the first {timing_steps} steps", flush=True)
+                total_steps = -1  # logged once; the schedule follows the clock
+            stop = now - t0 >= budget
             control[0], control[1] = lr_at(step), float(stop)
         if world > 1:
             dist.broadcast(control, 0)
@@ -227,9 +226,9 @@ def train(rank, args):
         if step % 50 == 0:
             log(f"step {step} loss {loss.item():.3f} lr {float(control[0]):.2e} {time.time()-t0:.0f}s", flush=True)
         if lead and time.time() - last_ckpt > args.ckpt_minutes * 60:
-            ev = evaluate(model, ev_x[:200], ev_y[:200])
+            ev = evaluate(model, ev_x[:args.curve_seqs], ev_y[:args.curve_seqs])
             history.append({"step": step, "minutes": round((elapsed_before + time.time() - t0) / 60, 2), **ev})
-            log("eval(200 windows)", history[-1], flush=True)
+            log(f"eval({args.curve_seqs} windows)", history[-1], flush=True)
             save()
             last_ckpt = time.time()
     if world > 1:
