@@ -152,9 +152,9 @@ def main():
     w("- **BOS**: added. `tokenizer.json`'s post-processor is `TemplateProcessing` `<|endoftext|> $A` (pair: "
       "`<|endoftext|> $A <|endoftext|> $B`), so `@huggingface/tokenizers` and Hugging Face's fast tokenizer put "
       "id 0 first; `tokenizer_config.json` says `add_bos_token: true` for tokenizers that read it. The model was "
-      "trained with the BOS at position 0 of every window, so the first real token's distribution is defined "
-      "(the next-token distribution of an empty prompt is the model's guess at how a text starts), and position 0 "
-      "is the natural attention sink. A literal `<|endoftext|>` typed in the text becomes the special token.")
+      "trained with the BOS at position 0 of every window (followed by a paragraph start in half of them, by any point "
+      "of the text in the other half), so the first real token's distribution is defined, and position 0 is always "
+      "there to serve as an attention sink. A literal `<|endoftext|>` typed in the text becomes the special token.")
     w(f"- {prep['tokens_per_word']:.2f} tokens per word on the corpus ({prep['tokens']:,} tokens including one "
       f"`<|endoftext|>` per paragraph).")
     if parity:
@@ -187,8 +187,9 @@ def main():
       f"tokens, {tr['steps'] * tr['tokens_per_step'] / prep['tokens']:.2f} passes over the stream). A window is "
       "`<|endoftext|>` followed by the stream, half of them starting at a paragraph start and half anywhere; the loss "
       f"is over every position. AdamW (lr {tr['lr']}, betas 0.9/0.95, weight decay {tr['weight_decay']} on matrices), "
-      f"warmup {100 * tr['warmup_frac']:.0f}%, cosine decay to {100 * tr['min_lr_frac']:.0f}% laid out in steps after "
-      f"a timing phase and following the wall clock when the machine slows down; gradient clipping 1.0; "
+      f"warmup over the first {100 * tr['warmup_frac']:.0f}% of the time budget, then cosine decay to "
+      f"{100 * tr['min_lr_frac']:.0f}%, both following the wall clock (the machine's speed changed during the run); "
+      f"gradient clipping 1.0; "
       f"{tr['processes']} data-parallel one-thread processes averaging gradients; **{minutes:.0f} minutes**.")
     w("")
     w(f"Hardware: {cpu_name()}, 2 cores shared with other jobs (the training ran at nice 15 while test suites ran), no GPU. "
@@ -237,8 +238,8 @@ def main():
     if smoke:
         w(f"The decoder smoke run took {smoke['seconds']} s on this machine ({smoke.get('note', '')}).")
         w("")
-    w("Training is bounded by wall-clock time (the number of steps is fixed after a timing phase), so a rerun on "
-      "another machine, or on this one under a different load, runs a different number of steps.")
+    w("Training is bounded by wall-clock time (learning rate and stop follow the clock), so a rerun on another "
+      "machine, or on this one under a different load, runs a different number of steps.")
     w("")
     w("## Limitations")
     w("")
