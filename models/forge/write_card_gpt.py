@@ -85,8 +85,8 @@ def main():
           f"CPU cores that other developers' browser test suites kept busy (load average 12-22; the training ran at "
           f"nice 15), so it saw only {tr['steps'] * tr['tokens_per_step'] / 1e6:.1f}M tokens, "
           f"{tr['steps'] * tr['tokens_per_step'] / prep['tokens']:.2f} passes over the corpus, and the held-out curve "
-          + (f"was still rising when the budget ran out ({', '.join(pct(h['top1']) for h in curve)} at "
-             f"{', '.join(str(round(h['minutes'])) for h in curve)} minutes). " if curve else "was still rising. ")
+          + (f"was still rising, slowly, when the budget ran out ({', '.join(pct(h['top1']) for h in curve)} at "
+             f"{', '.join(str(round(h['minutes'])) for h in curve)} minutes on the first {curve[0]['windows']} held-out windows; {pct(ind['top1'])} at the end on all held-out windows). " if curve else "was still rising, slowly. ")
           + "A longer run of the same recipe on free cores (`GPT_MINUTES=... bash models/forge/build_gpt.sh`) is the "
           "obvious next step.")
         w("")
