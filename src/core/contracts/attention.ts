@@ -33,6 +33,11 @@ export interface AttentionView {
   mode: AttentionMode;
   /** Statistics per (layer, head) of the unmodified attention. */
   summaries: HeadSummary[];
+  /**
+   * A causal decoder's attention: query i cannot attend to later keys, so every cell above the diagonal is
+   * masked (exactly 0 by construction, not a measured weight) and is drawn as "cannot attend".
+   */
+  causal?: boolean;
   /** Plain-words notes on what was changed (renormalised rows, truncation). */
   notes: string[];
   untruncatedLength: number;

@@ -62,6 +62,8 @@ export function shownTensorJson(
       pair: meta.pair,
       view: selection.view,
       mode: result.mode,
+      // Causal decoders: values above the diagonal are the mask's exact zeros, not measured weights.
+      causal: result.causal ?? false,
       layer: selection.view === 'model' ? null : selection.layer + 1,
       head:
         selection.view === 'model' || selection.view === 'head' || result.mode !== 'heads' ? null : selection.head + 1,

@@ -72,3 +72,16 @@ export function paintProbabilities(
   const out = new Uint32Array(pixels.buffer, pixels.byteOffset + at * 4, count);
   for (let k = 0; k < count; k++) out[k] = rgba[step(values[from + k])];
 }
+
+/**
+ * Cells a causal decoder's query cannot attend to (keys after it): a neutral grey, outside the blue scale,
+ * so the masked upper triangle reads as "cannot attend" and not as measured zero weights.
+ */
+export const MASKED_COLOR = 'rgb(214, 214, 214)';
+const MASKED_RGBA = new Uint32Array(Uint8ClampedArray.of(214, 214, 214, 255).buffer)[0];
+
+/** Greys the upper triangle (key j > query i) of an n × n heatmap already painted at pixel `at`. */
+export function paintCausalMask(pixels: Uint8ClampedArray, n: number, at = 0): void {
+  const out = new Uint32Array(pixels.buffer, pixels.byteOffset + at * 4, n * n);
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) out[i * n + j] = MASKED_RGBA;
+}

@@ -64,6 +64,8 @@ describe.each(cases)('a tiny %s decoder (%s) in the engine', (family, layout) =>
     expect(info.tools.uncertainty.available).toBe(true);
     expect(info.maskToken).toBeNull();
     const view = await engine.attention(prompt, null, { hideSpecial: false, averageHeads: false, rollout: false });
+    expect(view.causal).toBe(true);
+    expect(view.summaries.every((summary) => summary.firstTokenShare >= 0 && summary.firstTokenShare <= 1)).toBe(true);
     const [, heads, seq] = view.shape;
     expect(heads).toBe(tiny.config.heads);
     for (let row = 0; row < view.probs.length / seq; row++) {

@@ -18,6 +18,8 @@ export interface AttentionResult {
   shape: [number, number, number, number];
   /** Token count before truncation to the model's maximum positions. */
   untruncatedLength: number;
+  /** A decoder whose every attention row is exactly 0 above the diagonal (checked on this run). */
+  causal?: boolean;
   maxPositions: number;
 }
 
@@ -67,6 +69,7 @@ export async function runAttention(
     continuation: encoded.continuation,
     layers,
     shape: [layers.length, heads, seq, seq],
+    causal: model.decoder !== null && upperTriangleIsZero(layers, heads, seq),
     untruncatedLength: encoded.untruncatedLength,
     maxPositions: model.info.maxPositions,
   };
@@ -79,4 +82,15 @@ export function stackLayers(result: Pick<AttentionResult, 'layers' | 'shape'>): 
   const stacked = new Float32Array(layerCount * size);
   result.layers.forEach((layer, l) => stacked.set(layer, l * size));
   return stacked;
+}
+
+/** True when every (layer, head) matrix is exactly 0 above its diagonal: the causal mask, read from the run. */
+export function upperTriangleIsZero(layers: readonly Float32Array[], heads: number, seq: number): boolean {
+  for (const layer of layers)
+    for (let h = 0; h < heads; h++)
+      for (let i = 0; i < seq; i++) {
+        const row = (h * seq + i) * seq;
+        for (let j = i + 1; j < seq; j++) if (layer[row + j] !== 0) return false;
+      }
+  return true;
 }

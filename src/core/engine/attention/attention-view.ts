@@ -12,7 +12,7 @@ export function buildAttentionView(result: AttentionResult, options: AttentionDi
   }
   // A fresh array on every call: the worker transfers it, and the cached raw run must stay intact.
   const stacked = stackLayers(result);
-  const summaries = headSummaries(stacked, result.shape, result.special);
+  const summaries = headSummaries(stacked, result.shape, result.special, undefined, { causal: result.causal ?? false });
 
   let probs: Float32Array = stacked;
   let shape: AttentionShape = result.shape;
@@ -59,6 +59,7 @@ export function buildAttentionView(result: AttentionResult, options: AttentionDi
     shape: [shape[0], shape[1], shape[2], shape[3]],
     mode,
     summaries,
+    causal: result.causal ?? false,
     notes,
     untruncatedLength: result.untruncatedLength,
     maxPositions: result.maxPositions,
