@@ -16,8 +16,21 @@ export const STAGE_NAMES: Record<AuditStage, string> = {
   'confident-learning': 'Finding label issues (confident learning)',
 };
 
+/**
+ * How a text's token vectors become one sentence embedding. 'mean' (the default, for every model): the mean
+ * over the text's tokens, as sentence-transformers pools encoders. For a causal decoder 'last' is the other
+ * choice: only the last token has read the whole text, but its state is shaped to predict the next token,
+ * and for language models not trained as embedders the mean over tokens classifies as well or better (the
+ * SGPT and LLM2Vec papers report mean ≥ last without embedding training), so mean stays the default.
+ */
+export type SentencePooling = 'mean' | 'last';
+export const SENTENCE_POOLINGS: readonly SentencePooling[] = ['mean', 'last'];
+export const DEFAULT_POOLING: SentencePooling = 'mean';
+
 export interface LabelAuditSettings {
   features: FeatureChoice;
+  /** Sentence embeddings from the model: mean over tokens (default) or the last token (decoders). */
+  pooling?: SentencePooling;
   folds: number;
   seed: number;
   filterBy: FilterBy;

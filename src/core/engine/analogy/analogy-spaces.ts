@@ -26,6 +26,7 @@ import { cloneForSurgery, GraphIndex } from '../../onnx/graph';
 import { createSession } from '../../runtime/execution-provider';
 import { batchOf, tensorToFloat32, textFeeds } from '../../runtime/feeds';
 import type { PreparedModel } from '../model/prepare-model';
+import { wordOfPiece } from '../../model/piece-display';
 import type { AnalogyProgressCallback, AnalogySpaceId, AnalogySpaceSummary } from '../../contracts/analogy';
 
 export const STATIC_VECTOR_FILES = {
@@ -121,12 +122,7 @@ export class AnalogySpaces {
     try {
       const { vocabSize, data } = readTokenEmbeddings(this.model.graph);
       const tokenizer = this.model.tokenizer;
-      const vocabulary = Array.from({ length: vocabSize }, (_, id) =>
-        id < tokenizer.vocabSize ? tokenizer.idToToken(id) : `[${id}]`,
-      );
-      const flags = Uint8Array.from(vocabulary, (token, id) =>
-        isWholeWordToken(token) && !tokenizer.isSpecialId(id) ? 1 : 0,
-      );
+      const { vocabulary, flags } = tokenVocabulary(tokenizer, vocabSize);
       this.tokenSpace = createVectorSpace(vocabulary, data, {
         kind: 'token-embeddings',
         wholeWord: flags,
@@ -260,10 +256,10 @@ export class AnalogySpaces {
     const wanted: string[] = [];
     if (!state.vocabularyEmbedded) {
       const tokenizer = this.model.tokenizer;
-      for (let id = 0; id < tokenizer.vocabSize; id++) {
-        const token = tokenizer.idToToken(id);
-        if (isWholeWordToken(token) && !tokenizer.isSpecialId(id)) wanted.push(token);
-      }
+      const { vocabulary, flags } = tokenVocabulary(tokenizer, tokenizer.vocabSize);
+      vocabulary.forEach((word, id) => {
+        if (flags[id]) wanted.push(word);
+      });
     }
     for (const word of extraWords) wanted.push(word);
     const missing = [...new Set(wanted)].filter((word) => !state.vectors.has(word));
@@ -429,6 +425,42 @@ export class AnalogySpaces {
     if (ids.length === 0 || ids.some((piece) => this.model.tokenizer.isSpecialId(piece))) return null;
     return { query: { label: word, pieces: ids }, pieces: tokens };
   }
+}
+
+/**
+ * Labels of the token-embedding rows and which of them are whole words. WordPiece: the pieces as they are,
+ * "##" pieces not whole words. Byte-level BPE and SentencePiece (decoders): the word-start piece ("Ġking",
+ * "▁king") is the word "king"; other pieces (the bare "king" used inside words, bytes) are not whole words
+ * and are labelled "…" + their readable form, so they never shadow the word.
+ */
+export function tokenVocabulary(
+  tokenizer: PreparedModel['tokenizer'],
+  rows: number,
+): { vocabulary: string[]; flags: Uint8Array } {
+  const scheme = tokenizer.scheme;
+  const pieceWords = scheme === 'byte-level' || scheme === 'sentencepiece';
+  const vocabulary: string[] = [];
+  const flags = new Uint8Array(rows);
+  const seen = new Set<string>();
+  for (let id = 0; id < rows; id++) {
+    if (id >= tokenizer.vocabSize) {
+      vocabulary.push(`[${id}]`);
+      continue;
+    }
+    const piece = tokenizer.idToToken(id);
+    const special = tokenizer.isSpecialId(id);
+    if (!pieceWords) {
+      vocabulary.push(piece);
+      flags[id] = isWholeWordToken(piece) && !special ? 1 : 0;
+      continue;
+    }
+    const word = special ? null : wordOfPiece(piece, scheme);
+    const label = word !== null && !seen.has(word) ? word : `…${tokenizer.displayToken(id)}`;
+    seen.add(label);
+    vocabulary.push(label);
+    flags[id] = word !== null && label === word ? 1 : 0;
+  }
+  return { vocabulary, flags };
 }
 
 interface ContextState {

@@ -94,6 +94,7 @@ export async function runLabelAuditOnTexts(
     const start = now();
     report('embeddings', 0, `0 of ${texts.length.toLocaleString('en-US')} texts`);
     const embedded = await embedTexts(model, texts, {
+      pooling: settings.pooling,
       batchSize: settings.batchSize,
       cache: deps.cache,
       signal,

@@ -7,6 +7,7 @@
 import { throwIfAborted } from '../../cancel';
 import { batchOf, tensorToFloat32, textFeeds } from '../../runtime/feeds';
 import type { EmbeddingCache } from './embedding-cache';
+import { DEFAULT_POOLING, type SentencePooling } from '../../contracts/labels';
 import type { PreparedModel } from './prepare-model';
 
 export interface EmbeddingProgress {
@@ -17,6 +18,8 @@ export interface EmbeddingProgress {
 }
 
 export interface EmbedTextsOptions {
+  /** 'mean' over the text's tokens (default) or the 'last' token's vector (causal decoders). */
+  pooling?: SentencePooling;
   batchSize?: number;
   cache?: EmbeddingCache;
   signal?: AbortSignal;
@@ -41,8 +44,30 @@ export interface EmbeddingResult {
  * Identifies a model for the embedding cache: same bytes, same embeddings. The digest, not the name
  * or size: a retrained model keeps both, and its old embeddings must not be served for it.
  */
-export function embeddingModelKey(model: Pick<PreparedModel, 'info' | 'description'>): string {
-  return `sha256:${model.info.contentDigest}|${model.description.roles.sentenceEmbeddings ?? ''}|mean+length`;
+export function embeddingModelKey(
+  model: Pick<PreparedModel, 'info' | 'description'>,
+  pooling: SentencePooling = DEFAULT_POOLING,
+): string {
+  return `sha256:${model.info.contentDigest}|${model.description.roles.sentenceEmbeddings ?? ''}|${pooling}+length`;
+}
+
+/** The vector of each row's last position with mask 1 (a causal decoder's summary of the whole text). */
+export function lastTokenPool(
+  hidden: ArrayLike<number>,
+  mask: ArrayLike<number>,
+  batch: number,
+  seq: number,
+  dim: number,
+): Float32Array {
+  const out = new Float32Array(batch * dim);
+  for (let b = 0; b < batch; b++) {
+    let last = -1;
+    for (let s = 0; s < seq; s++) if (mask[b * seq + s]) last = s;
+    if (last < 0) continue;
+    const base = (b * seq + last) * dim;
+    for (let d = 0; d < dim; d++) out[b * dim + d] = hidden[base + d];
+  }
+  return out;
 }
 
 /** Mean over positions with mask 1 of hidden [batch, seq, dim]; rows with no token stay zero. */
@@ -81,7 +106,8 @@ export async function embedTexts(
     throw new Error(`Sentence embeddings are not available for this model: ${model.info.tools.labels.reason}`);
   const batchSize = Math.max(1, options.batchSize ?? 32);
   const { signal, cache } = options;
-  const modelKey = embeddingModelKey(model);
+  const pooling = options.pooling ?? DEFAULT_POOLING;
+  const modelKey = embeddingModelKey(model, pooling);
 
   // Distinct texts, and for every input row the distinct text it maps to.
   const distinct: string[] = [];
@@ -158,7 +184,8 @@ export async function embedTexts(
     const hidden = await tensorToFloat32(tensor);
     for (const t of Object.values(results)) t.dispose?.();
     dim = Number(tensor.dims[2]);
-    const pooled = meanPool(hidden, tokens.attentionMask, tokens.batch, tokens.seq, dim);
+    const pool = pooling === 'last' ? lastTokenPool : meanPool;
+    const pooled = pool(hidden, tokens.attentionMask, tokens.batch, tokens.seq, dim);
     const fresh: [string, Float32Array][] = [];
     items.forEach((item, b) => {
       const vector = pooled.slice(b * dim, (b + 1) * dim);
