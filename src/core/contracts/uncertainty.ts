@@ -183,8 +183,11 @@ export interface ContinuationResult {
   settings: McDropoutSettings;
   decoding: ContinuationDecoding;
   run: {
-    /** 'fresh run per token': each token reruns the prefix (see core/generation/continuation.ts for why). */
-    reuse: 'fresh-run-per-token';
+    /**
+     * 'kv-cache': one run per token, T + 1 rows each with its own cache (cache and merged exports);
+     * 'fresh-run': the prefix rerun for every token (exports without a cache). See continuation-cache.ts.
+     */
+    reuse: 'kv-cache' | 'fresh-run';
     mode: 'tiled' | 'batched';
     graphRuns: number;
     milliseconds: number;

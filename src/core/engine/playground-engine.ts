@@ -30,6 +30,7 @@ import {
 } from '../contracts/uncertainty';
 import { McSessionCache, normalizeGraphConfig } from './uncertainty/mc-sessions';
 import { runContinuation } from './uncertainty/continuation-run';
+import { CachedStepSessions, canContinueWithCache } from './uncertainty/continuation-cache';
 import type { ContinuationProgress, ContinuationRequest, ContinuationResult } from '../contracts/uncertainty';
 import { checkLocalFilesFit, isOutOfMemoryError, memoryError } from './model/model-memory';
 import { prepareModel, type PreparedModel } from './model/prepare-model';
@@ -60,6 +61,8 @@ export class PlaygroundEngine {
   private analogyState: { model: PreparedModel; spaces: AnalogySpaces } | null = null;
   /** MC-dropout sessions of the current model, the last few surgery configurations. */
   private readonly mcSessions = new McSessionCache(3);
+  /** Continuations of decoders with a cache: the KV-cache step session of the current model. */
+  private readonly stepSessions = new CachedStepSessions();
 
   constructor(private readonly options: EngineOptions) {}
 
@@ -90,6 +93,7 @@ export class PlaygroundEngine {
       const previous = this.model;
       this.model = prepared;
       await this.mcSessions.clear();
+      await this.stepSessions.clear();
       await previous?.release();
       return prepared.info;
     });
@@ -163,7 +167,8 @@ export class PlaygroundEngine {
         model,
         normalizeGraphConfig(model.info.layers, settings.sites, settings.stochasticLayers, { task: 'next-token' }),
       );
-      return runContinuation(model, mc, request, settings, { signal, onProgress });
+      const cached = canContinueWithCache(model) ? await this.stepSessions.get(model, settings) : null;
+      return runContinuation(model, mc, request, settings, { signal, onProgress, cached });
     });
   }
 

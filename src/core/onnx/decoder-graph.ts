@@ -107,3 +107,42 @@ export function prepareDecoderGraph(model: OnnxModel, config?: Record<string, un
   structure.layout = original.layout;
   return { model: graph, original, structure, past: pastShapes(structure, config), hiddenOutput };
 }
+
+/** The graph for generating with a KV cache: one run per new token, each feeding the previous run's present.* back. */
+export interface DecoderStepGraph {
+  model: OnnxModel;
+  structure: DecoderStructure;
+  past: PastShape[];
+  /** present.{i}.key/value output for each past input, in past order. */
+  presentFor: Map<string, string>;
+  hiddenOutput: string | null;
+}
+
+/**
+ * The export as a cached step graph, or null when it has no cache (a no-cache model.onnx): a merged
+ * export's use_cache_branch = true branch inlined (it runs with an empty past too), the hidden state
+ * before the LM head exposed, present outputs kept.
+ */
+export function prepareDecoderStepGraph(model: OnnxModel, config?: Record<string, unknown>): DecoderStepGraph | null {
+  const original = findDecoderStructure(model, config);
+  if (!original || original.layout === 'no-cache') return null;
+  let graph = original.useCacheBranch ? inlineIfBranch(model, original.useCacheBranch, true) : model;
+  const structure = findDecoderStructure(graph, config);
+  if (!structure || structure.pastInputs.length === 0) return null;
+  const presentFor = new Map<string, string>();
+  for (const input of structure.pastInputs) {
+    const present = structure.presentOutputs.find((name) => name.endsWith(`.${input.layer}.${input.role}`));
+    if (!present) return null;
+    presentFor.set(input.name, present);
+  }
+  let hiddenOutput: string | null = null;
+  const index = new GraphIndex(graph.graph);
+  const hidden = structure.logits ? findLmHeadInput(graph, structure.logits, index) : null;
+  if (hidden && !index.outputs.has(DECODER_HIDDEN_OUTPUT) && !index.producer.has(DECODER_HIDDEN_OUTPUT)) {
+    const table = findTokenEmbeddingInitializer(index);
+    graph = exposeAs(graph, hidden, DECODER_HIDDEN_OUTPUT, table ? tensorDims(table)[1] : null);
+    hiddenOutput = DECODER_HIDDEN_OUTPUT;
+  }
+  structure.layout = original.layout;
+  return { model: graph, structure, past: pastShapes(structure, config), presentFor, hiddenOutput };
+}

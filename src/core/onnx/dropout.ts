@@ -11,8 +11,11 @@ import { tileStochasticSuffix } from './tiling';
 import { DataType, type OnnxModel, type OnnxNode } from './types';
 
 export type DropoutSiteKind = 'attention' | 'hidden';
-/** A noise dimension: rows seen by the stochastic layers, sequence length, or a fixed size. */
-export type NoiseDim = 'rows' | 'seq' | number;
+/**
+ * A noise dimension: rows seen by the stochastic layers, sequence length (new tokens), keys attended to
+ * (past + new tokens for a decoder run with a KV cache; equal to seq otherwise), or a fixed size.
+ */
+export type NoiseDim = 'rows' | 'seq' | 'keys' | number;
 
 export interface DropoutSite {
   kind: DropoutSiteKind;
@@ -39,6 +42,11 @@ export interface McDropoutOptions {
   tiledPrefix?: boolean;
   /** config.json, for head count and hidden size when the graph does not state them. */
   config?: Record<string, unknown>;
+  /**
+   * Attention noise over the keys dimension ([rows, heads, seq, keys]) instead of [rows, heads, seq, seq]:
+   * for a decoder graph run with a non-empty past, whose scores have past + seq keys.
+   */
+  attentionKeys?: boolean;
 }
 
 export interface McDropoutPlan {
@@ -152,7 +160,9 @@ export function insertMcDropout(
       makeValueInfo(
         noiseInput,
         DataType.FLOAT,
-        noiseShape.map((dim) => (typeof dim === 'number' ? dim : dim === 'rows' ? 'mc_rows' : 'sequence')),
+        noiseShape.map((dim) =>
+          typeof dim === 'number' ? dim : dim === 'rows' ? 'mc_rows' : dim === 'keys' ? 'mc_keys' : 'sequence',
+        ),
       ),
     );
     const { p, scale } = dropoutForRank(noiseShape.length);
@@ -171,7 +181,8 @@ export function insertMcDropout(
     const softmax = softmaxes[layer];
     if (kinds.has('attention')) {
       const consumers = index.consumersOf(softmax.outputName);
-      addSite('attention', layer, 'attention_probs', softmax.outputName, ['rows', heads!, 'seq', 'seq'], (dropped) => {
+      const keys: NoiseDim = options.attentionKeys ? 'keys' : 'seq';
+      addSite('attention', layer, 'attention_probs', softmax.outputName, ['rows', heads!, 'seq', keys], (dropped) => {
         for (const node of consumers)
           node.input = node.input.map((name) => (name === softmax.outputName ? dropped : name));
       });
@@ -234,6 +245,13 @@ export interface NoiseShape {
   /** Rows the stochastic layers see: T × batch when the input is repeated T times, T in tiled mode. */
   rows: number;
   seq: number;
+  /** Keys attended to (past + seq); seq when not given. */
+  keys?: number;
+}
+
+/** A noise dimension's size for a run. */
+export function noiseDimSize(dim: NoiseDim, shape: NoiseShape): number {
+  return dim === 'rows' ? shape.rows : dim === 'seq' ? shape.seq : dim === 'keys' ? (shape.keys ?? shape.seq) : dim;
 }
 
 /** A feed as plain data: wrap with `new ort.Tensor(feed.type, feed.data, feed.dims)`. */
@@ -255,7 +273,7 @@ export function makeDropoutFeeds(
     [plan.dropoutInput]: { type: 'float32', data: Float32Array.of(p), dims: [1] },
   };
   for (const site of plan.sites) {
-    const dims = site.noiseShape.map((dim) => (dim === 'rows' ? shape.rows : dim === 'seq' ? shape.seq : dim));
+    const dims = site.noiseShape.map((dim) => noiseDimSize(dim, shape));
     const data = new Float32Array(dims.reduce((a, b) => a * b, 1));
     feeds[site.noiseInput] = { type: 'float32', data: rng.fillUniform(data), dims };
   }

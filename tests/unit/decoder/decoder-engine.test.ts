@@ -109,6 +109,25 @@ describe.each(cases)('a tiny %s decoder (%s) in the engine', (family, layout) =>
       expect(continued.tokens[0].predictiveEntropy).toBe(on.summary.predictiveEntropy);
       expect(continued.text).toBe(tokenizer.decode(continued.tokens.map((t) => t.id)));
       expect(continued.run.graphRuns).toBe(continued.tokens.length);
+      expect(continued.run.reuse).toBe(layout === 'no-cache' ? 'fresh-run' : 'kv-cache');
+
+      // p = 0: every row is the plain model, so each cached row's distribution is the export's on that prefix.
+      const plain = await engine.continue(
+        { prompt, maxNewTokens: 5, decoding: { strategy: 'sample', temperature: 1.3, topK: 20, topP: 0.95 } },
+        settings(0),
+      );
+      const prefix = [...ids];
+      for (const token of plain.tokens) {
+        const probs = await plainNextToken(tiny, session, prefix);
+        expect(token.mutualInformation).toBe(0);
+        expect(Math.abs(token.probability - probs[token.id])).toBeLessThan(1e-5);
+        prefix.push(token.id);
+      }
+      const again = await engine.continue(
+        { prompt, maxNewTokens: 5, decoding: { strategy: 'sample', temperature: 1.3, topK: 20, topP: 0.95 } },
+        settings(0),
+      );
+      expect(again.tokens.map((t) => t.id)).toEqual(plain.tokens.map((t) => t.id));
     } finally {
       await session.release();
     }

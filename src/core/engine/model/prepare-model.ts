@@ -43,6 +43,10 @@ export interface PreparedModel {
 
 export interface PreparedDecoder extends DecoderFeedSpec {
   graph: PreparedDecoderGraph;
+  /** The export as loaded (with its cache outputs), for the cached step graph of continuations. */
+  exported: ReturnType<typeof decodeModel>;
+  /** config.json as given (for kv heads and head size of the cached step graph). */
+  config: Record<string, unknown>;
   /** The logits output (next-token distribution at every position). */
   logits: string;
   eosTokenId: number | null;
@@ -200,6 +204,8 @@ function prepareDecoder(graph: ReturnType<typeof decodeModel>, files: LoadedMode
     );
   return {
     graph: prepared,
+    exported: graph,
+    config: files.config.raw,
     past: prepared.past,
     logits,
     eosTokenId: files.config.eosTokenId ?? files.tokenizer.eosTokenId,

@@ -1,9 +1,12 @@
 /**
  * The continuation mode of the uncertainty tool: N tokens after a prompt, each with the MC-dropout
- * statistics of its next-token distribution (core/generation/continuation.ts has the loop and the
- * reasoning for a fresh run per token). Each step is the next-token task on the prefix: the same
- * session, seed and rows as a next-token request on that prefix, so a generated token's numbers are
- * exactly what the next-token task shows for the text before it.
+ * statistics of its next-token distribution (the loop: core/generation/continuation.ts).
+ * How work is reused, decided by measurement (bench/suites/decoder-continuation.ts, docs/PERFORMANCE.md):
+ * - exports with a cache (past_key_values inputs, merged or not): a KV cache per MC sample
+ *   (continuation-cache.ts), one run of T + 1 rows per new token;
+ * - exports without one (a no-cache model.onnx): the next-token task on the whole prefix per token, a
+ *   fresh run, with the tiled prefix when only the last layers are stochastic.
+ * Either way the first token's statistics are the next-token task's on the prompt.
  */
 import type {
   ContinuationProgress,
@@ -19,6 +22,7 @@ import type { PreparedModel } from '../model/prepare-model';
 import { sampleProbabilities } from './mc-sampling';
 import type { McSession } from './mc-sessions';
 import { validateSettings } from './mc-dropout-run';
+import { cachedSteps, type CachedStepSession } from './continuation-cache';
 
 /** The decoding draws use their own stream, so the choice of tokens does not shift the dropout masks. */
 const DECODING_STREAM = 0x5eed_dec0;
@@ -28,7 +32,12 @@ export async function runContinuation(
   mc: McSession,
   request: ContinuationRequest,
   settings: McDropoutSettings,
-  options: { signal?: AbortSignal; onProgress?: (progress: ContinuationProgress) => void } = {},
+  options: {
+    signal?: AbortSignal;
+    onProgress?: (progress: ContinuationProgress) => void;
+    /** The KV-cache step session; without it every token reruns the prefix. */
+    cached?: CachedStepSession | null;
+  } = {},
 ): Promise<ContinuationResult> {
   if (!model.decoder)
     throw new Error('Continuation needs a causal decoder (GPT-2, Llama, …); this model is an encoder.');
@@ -43,25 +52,27 @@ export async function runContinuation(
   const total = Math.min(request.maxNewTokens, MAX_CONTINUATION_TOKENS);
   const logits = model.decoder.logits;
   const width = model.info.vocabSize;
+  const cached = options.cached ? cachedSteps(model, options.cached, settings, options.signal) : null;
   const run = await continueText(
     encoded.ids,
-    async (ids) => {
-      throwIfAborted(options.signal);
-      const sampled = await sampleProbabilities(
-        model,
-        mc,
-        { ids: [...ids], typeIds: ids.map(() => 0) },
-        { output: logits, position: ids.length - 1, width },
-        settings,
-        { signal: options.signal, withDeterministic: true },
-      );
-      return {
-        deterministic: sampled.deterministic!,
-        samples: sampled.samples,
-        samplesCount: settings.samples,
-        graphRuns: sampled.graphRuns,
-      };
-    },
+    cached?.step ??
+      (async (ids) => {
+        throwIfAborted(options.signal);
+        const sampled = await sampleProbabilities(
+          model,
+          mc,
+          { ids: [...ids], typeIds: ids.map(() => 0) },
+          { output: logits, position: ids.length - 1, width },
+          settings,
+          { signal: options.signal, withDeterministic: true },
+        );
+        return {
+          deterministic: sampled.deterministic!,
+          samples: sampled.samples,
+          samplesCount: settings.samples,
+          graphRuns: sampled.graphRuns,
+        };
+      }),
     {
       maxNewTokens: request.maxNewTokens,
       decoding: request.decoding,
@@ -73,7 +84,7 @@ export async function runContinuation(
       signal: options.signal,
       onToken: (_, n) => options.onProgress?.({ done: n + 1, total, phase: 'generating' }),
     },
-  );
+  ).finally(() => cached?.release());
   const milliseconds = performance.now() - started;
   if (run.stoppedBy === 'eos') notes.push('Stopped at the end-of-text token.');
   if (run.stoppedBy === 'max-positions') notes.push(`Stopped at the model's ${model.info.maxPositions} positions.`);
@@ -87,8 +98,8 @@ export async function runContinuation(
     settings: { ...settings, sites: [...settings.sites] },
     decoding: { ...request.decoding },
     run: {
-      reuse: 'fresh-run-per-token',
-      mode: mc.plan.tiledPrefix ? 'tiled' : 'batched',
+      reuse: cached ? 'kv-cache' : 'fresh-run',
+      mode: !cached && mc.plan.tiledPrefix ? 'tiled' : 'batched',
       graphRuns: run.graphRuns,
       milliseconds,
       millisecondsPerToken: run.tokens.length > 0 ? milliseconds / run.tokens.length : 0,

@@ -14,6 +14,7 @@ import * as ort from 'onnxruntime-web';
 import { throwIfAborted } from '../../cancel';
 import type { EncodedText } from '../../model/tokenizer';
 import type { McDropoutPlan } from '../../onnx';
+import { noiseDimSize } from '../../onnx/dropout';
 import { createRng } from '../../random';
 import { batchOf, tensorToFloat32, textFeeds } from '../../runtime/feeds';
 import { softmax } from '../../uncertainty';
@@ -208,6 +209,8 @@ export function noiseFeeds(
   settings: Pick<SampleSettings, 'dropout' | 'seed'>,
   input = 0,
   deterministicRow = false,
+  /** Keys attended to (past + seq) for a decoder step with a KV cache; seq otherwise. */
+  keys = seq,
 ): Record<string, ort.Tensor> {
   const lead = deterministicRow ? 1 : 0;
   const totalRows = rows + lead;
@@ -216,10 +219,7 @@ export function noiseFeeds(
     : Float32Array.of(settings.dropout);
   const feeds: Record<string, ort.Tensor> = { [plan.dropoutInput]: new ort.Tensor('float32', p, [p.length]) };
   const buffers = plan.sites.map((site) => {
-    const perRow = site.noiseShape.reduce<number>(
-      (size, dim) => size * (dim === 'rows' ? 1 : dim === 'seq' ? seq : dim),
-      1,
-    );
+    const perRow = site.noiseShape.reduce<number>((size, dim) => size * noiseDimSize(dim, { rows: 1, seq, keys }), 1);
     return { site, perRow, data: new Float32Array(perRow * totalRows) };
   });
   if (settings.dropout > 0) {
@@ -235,7 +235,7 @@ export function noiseFeeds(
   }
   // At p = 0 every unit is kept whatever the noise (noise ≥ 0 = p), so the zeros are exact.
   for (const { site, data } of buffers) {
-    const dims = site.noiseShape.map((dim) => (dim === 'rows' ? totalRows : dim === 'seq' ? seq : dim));
+    const dims = site.noiseShape.map((dim) => noiseDimSize(dim, { rows: totalRows, seq, keys }));
     feeds[site.noiseInput] = new ort.Tensor('float32', data, dims);
   }
   return feeds;

@@ -1,0 +1,134 @@
+/**
+ * Decoder continuation: 64 tokens after a 16-token prompt with T = 16 MC-dropout samples per token, on a
+ * 4-layer GPT-2-shaped decoder (256 wide, 4 heads, 1024 feed-forward, 8192-token vocabulary, built in
+ * TypeScript with random weights: tests/helpers/tiny-decoder.ts), through the engine's own continuation
+ * (src/core/engine/uncertainty/continuation-run.ts: a fresh run of the prefix per token, T + 1 rows, LM
+ * head at the last position only).
+ *   continuation, every layer stochastic      the default settings
+ *   continuation, last layer stochastic       the first 3 layers run once per token on one row, tiled in the graph
+ * and what a KV cache would save on the deterministic part alone (greedy, no dropout, one row):
+ *   greedy, fresh run per token               the prefix rerun for every token (what continuation does, T = 0)
+ *   greedy, KV cache                          the cache export fed its own present.* back, one token per run
+ * Target: the 64-token, T = 16 continuation well within what a user waits for (a few seconds).
+ */
+import { PlaygroundEngine } from '../../src/core/engine/playground-engine';
+import { configureWasm } from '../../src/core/runtime/execution-provider';
+import { softmax } from '../../src/core/uncertainty';
+import { decoderFeeds, ort } from '../../tests/helpers/decoder-runs';
+import { buildTinyDecoder, type TinyDecoder } from '../../tests/helpers/tiny-decoder';
+import { summarize, timeMs, type BenchSuite, type Figure } from '../harness';
+
+const NEW_TOKENS = 64;
+const SAMPLES = 16;
+const REPEATS = 3;
+const PROMPT = 'the king and the queen sat on the mat and the dog was in paris and the';
+const SHAPE = { layers: 4, hidden: 256, heads: 4, intermediate: 1024, vocab: 8192, maxPositions: 256 };
+
+const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value)).buffer as ArrayBuffer;
+
+async function engineFor(tiny: TinyDecoder): Promise<PlaygroundEngine> {
+  const engine = new PlaygroundEngine({
+    appBase: 'http://bench.local/',
+    environment: { crossOriginIsolated: false, hardwareConcurrency: 1 },
+  });
+  await engine.load(
+    {
+      kind: 'files',
+      files: {
+        onnx: { name: tiny.fileName, bytes: tiny.bytes.slice().buffer as ArrayBuffer },
+        tokenizer: { name: 'tokenizer.json', bytes: json(tiny.tokenizerJson) },
+        tokenizerConfig: { name: 'tokenizer_config.json', bytes: json(tiny.tokenizerConfig) },
+        config: { name: 'config.json', bytes: json(tiny.configJson) },
+      },
+    },
+    { executionProvider: 'wasm', threads: 1 },
+  );
+  return engine;
+}
+
+const argmax = (values: ArrayLike<number>) => {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
+  return best;
+};
+
+/** Greedy decoding on the export as shipped: the whole prefix per token (fresh) or one token with the cache. */
+async function greedy(tiny: TinyDecoder, session: ort.InferenceSession, prompt: number[], cached: boolean) {
+  const V = tiny.config.vocab;
+  const ids = [...prompt];
+  let past: Record<string, ort.Tensor> | undefined;
+  for (let n = 0; n < NEW_TOKENS; n++) {
+    const step = cached && past ? [ids[ids.length - 1]] : ids;
+    const pastLength = cached && past ? ids.length - 1 : 0;
+    const out = await session.run(decoderFeeds(tiny.config, [step], { pastLength, past }));
+    const logits = out.logits.data as Float32Array;
+    ids.push(argmax(softmax(logits.subarray((step.length - 1) * V, step.length * V), V)));
+    if (cached) past = out;
+  }
+  return ids.slice(prompt.length);
+}
+
+export async function run(): Promise<BenchSuite> {
+  configureWasm({ crossOriginIsolated: false, hardwareConcurrency: 1 }, 1);
+  const tiny = buildTinyDecoder({ family: 'gpt2', layout: 'cache', ...SHAPE });
+  const engine = await engineFor(tiny);
+  const promptIds = engine.tokenize(PROMPT).ids;
+  const figures: Figure[] = [];
+  const settings = (lastK: number | null) => ({
+    samples: SAMPLES,
+    dropout: 0.1,
+    sites: ['attention' as const, 'hidden' as const],
+    stochasticLayers: lastK === null ? ('all' as const) : { lastK },
+    seed: 1,
+  });
+  const request = {
+    prompt: PROMPT,
+    maxNewTokens: NEW_TOKENS,
+    decoding: { strategy: 'greedy' as const, temperature: 1, topK: 0, topP: 1 },
+  };
+  for (const [label, lastK] of [
+    ['every layer stochastic', null],
+    ['last layer stochastic (tiled prefix)', 1],
+  ] as const) {
+    await engine.continue(request, settings(lastK)); // warm-up: builds the session
+    const samples: number[] = [];
+    let tokens = 0;
+    for (let r = 0; r < REPEATS; r++)
+      samples.push(
+        await timeMs(async () => (tokens = (await engine.continue(request, settings(lastK))).tokens.length)),
+      );
+    figures.push(
+      summarize(`continuation ${NEW_TOKENS} tokens, T = ${SAMPLES}, ${label}`, 'ms', samples, {
+        promptTokens: promptIds.length,
+        tokens,
+        model: SHAPE,
+        perTokenMs: samples.map((ms) => ms / tokens),
+      }),
+    );
+  }
+
+  const session = await ort.InferenceSession.create(tiny.bytes, { executionProviders: ['wasm'] });
+  try {
+    const fresh = await greedy(tiny, session, promptIds, false);
+    const cached = await greedy(tiny, session, promptIds, true);
+    if (fresh.join() !== cached.join()) throw new Error('KV-cache greedy decoding differs from the fresh runs.');
+    for (const [label, useCache] of [
+      ['fresh run per token', false],
+      ['KV cache', true],
+    ] as const) {
+      const samples: number[] = [];
+      for (let r = 0; r < REPEATS; r++) samples.push(await timeMs(() => greedy(tiny, session, promptIds, useCache)));
+      figures.push(summarize(`greedy ${NEW_TOKENS} tokens without dropout, ${label}`, 'ms', samples, { model: SHAPE }));
+    }
+  } finally {
+    await session.release();
+  }
+  return {
+    name: 'decoder-continuation',
+    figures,
+    notes: [
+      `A ${SHAPE.layers}-layer GPT-2-shaped decoder (${SHAPE.hidden} wide, ${SHAPE.vocab} vocabulary) with random weights; a ${promptIds.length}-token prompt.`,
+      'The continuation reruns the prefix per token (T + 1 rows per run); the greedy pair shows what a KV cache saves on one row without dropout.',
+    ],
+  };
+}
