@@ -6,7 +6,14 @@ import type { LabelAuditProgress, LabelAuditSettings } from '../core/contracts/l
 import type { PackedRows } from '../core/contracts/labels';
 import type { ParseLabeledTextOptions } from '../core/labels';
 import type { LoadOptions } from '../core/engine/playground-engine';
-import type { McDropoutSettings, McPredictRequest, McProgressCallback, McTask } from '../core/contracts/uncertainty';
+import type {
+  ContinuationProgress,
+  ContinuationRequest,
+  McDropoutSettings,
+  McPredictRequest,
+  McProgressCallback,
+  McTask,
+} from '../core/contracts/uncertainty';
 import type { ModelInfo } from '../core/contracts/model';
 import type { ProgressCallback } from '../core/model/progress';
 import type { ModelSource } from '../core/model/sources';
@@ -143,6 +150,18 @@ export class PlaygroundClient {
   predict(request: McPredictRequest, settings: McDropoutSettings, onProgress?: McProgressCallback, jobId?: string) {
     return this.call(
       (api) => api.predict(request, settings, onProgress ? Comlink.proxy(onProgress) : undefined, jobId),
+      jobId,
+    );
+  }
+
+  continue(
+    request: ContinuationRequest,
+    settings: McDropoutSettings,
+    onProgress?: (progress: ContinuationProgress) => void,
+    jobId?: string,
+  ) {
+    return this.call(
+      (api) => api.continue(request, settings, onProgress ? Comlink.proxy(onProgress) : undefined, jobId),
       jobId,
     );
   }

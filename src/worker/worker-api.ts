@@ -1,7 +1,14 @@
 import * as Comlink from 'comlink';
 import { PlaygroundEngine, type EngineOptions, type LoadOptions } from '../core/engine/playground-engine';
 import type { AttentionDisplayOptions } from '../core/contracts/attention';
-import type { McDropoutSettings, McPredictRequest, McProgressCallback, McTask } from '../core/contracts/uncertainty';
+import type {
+  ContinuationProgress,
+  ContinuationRequest,
+  McDropoutSettings,
+  McPredictRequest,
+  McProgressCallback,
+  McTask,
+} from '../core/contracts/uncertainty';
 import type { AnalogyProgress, AnalogyProgressCallback, AnalogySpaceId } from '../core/contracts/analogy';
 import type { AnalogyEvaluationOptions, AnalogyNeighbourOptions, AnalogyQueryOptions } from '../core/contracts/analogy';
 import { auditTransferables } from '../core/engine/labels/label-audit-run';
@@ -62,7 +69,10 @@ function throttleAnalogy(
 }
 
 /** Chunk progress at most every 50 ms, but always the first and the last. */
-function throttleProgress(callback: McProgressCallback | undefined, intervalMs = 50): McProgressCallback | undefined {
+function throttleProgress<P extends { done: number; total: number }>(
+  callback: ((progress: P) => void) | undefined,
+  intervalMs = 50,
+): ((progress: P) => void) | undefined {
   if (!callback) return undefined;
   let last = 0;
   return (progress) => {
@@ -153,6 +163,13 @@ export function createWorkerApi(options: EngineOptions) {
         arrays.map((array) => array.buffer as ArrayBuffer),
       );
     },
+    /** A decoder's continuation; progress is throttled like MC dropout's. */
+    continue: (
+      request: ContinuationRequest,
+      settings: McDropoutSettings,
+      onProgress?: (progress: ContinuationProgress) => void,
+      jobId?: string,
+    ) => engine.continue(request, settings, throttleProgress(onProgress), jobId),
     predictBatch: (
       texts: string[],
       task: McTask,
