@@ -55,14 +55,22 @@ describe('decoder sentence embeddings', () => {
     }
   });
 
-  it('the token space lists words without the word-start mark, from the input embedding table (tied or not)', async () => {
+  it('the token space lists words without the word-start mark (input embedding table, tied or not); contextual spaces per layer', async () => {
     for (const family of ['gpt2', 'llama'] as const) {
       const model = await prepared(buildTinyDecoder({ family }));
       try {
-        const space = new AnalogySpaces(model, {}).token();
+        const spaces = new AnalogySpaces(model, {});
+        const space = spaces.token();
         expect(space.index.has('king')).toBe(true);
         expect(space.index.has('Ġking')).toBe(false);
         expect(space.index.has('▁king')).toBe(false);
+        // Contextual vectors: the hidden state before the LM head, and each layer's residual stream.
+        expect(spaces.layerTensors()).toHaveLength(2);
+        for (const layer of [null, 1]) {
+          const contextual = await spaces.contextual(['queen'], layer);
+          expect(contextual.index.has('king')).toBe(true);
+          expect(contextual.index.has('queen')).toBe(true);
+        }
       } finally {
         await model.release();
       }
