@@ -57,7 +57,7 @@ export interface ModelInfo {
   dropoutDefaults: { hidden: number; attention: number };
   tools: Record<ToolName, CapabilityStatus>;
   /** Set for decoder-only causal language models (GPT-2, Llama, …); null for encoders. */
-  decoder: DecoderInfo | null;
+  decoder?: DecoderInfo | null;
   /** Anything odd the loader noticed that did not stop it. */
   warnings: string[];
 }
