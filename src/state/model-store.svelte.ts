@@ -107,7 +107,9 @@ export class ModelStore {
           { executionProvider },
           (event) => {
             aggregator.handle(event);
-            if (event.file === 'onnx/model.onnx' && (event.status === 'done' || event.status === 'cached') && latest)
+            // The .onnx loaded: onnx/model.onnx, or a decoder's decoder_model_merged.onnx / decoder_model.onnx.
+            const onnx = /^onnx\/[^/]+\.onnx$/.test(event.file);
+            if (onnx && (event.status === 'done' || event.status === 'cached') && latest)
               report({ ...latest, stage: 'prepare' });
           },
           jobId,

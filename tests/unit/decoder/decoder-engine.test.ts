@@ -89,6 +89,14 @@ describe.each(cases)('a tiny %s decoder (%s) in the engine', (family, layout) =>
       });
       expect(off.deterministicTop[0].id).toBe(expected.indexOf(Math.max(...expected)));
 
+      // Only the last layer stochastic: the prefix runs once and is tiled inside the graph; at p = 0 still the plain model.
+      const tiled = await engine.predict(
+        { task: 'next-token', text: prompt, topK: 5 },
+        { ...settings(0), stochasticLayers: { lastK: 1 } },
+      );
+      expect(tiled.run.mode).toBe('tiled');
+      tiled.ids.forEach((id, j) => expect(Math.abs(tiled.deterministic[j] - expected[id])).toBeLessThan(1e-6));
+
       const on = await engine.predict({ task: 'next-token', text: prompt, topK: 5 }, settings(0.2));
       expect(on.summary.mutualInformation).toBeGreaterThan(0);
       const s = on.summary;
