@@ -10,6 +10,7 @@ import { AttentionStore } from './attention-store.svelte';
 import { LabelsStore } from './labels-store.svelte';
 import { ModelStore } from './model-store.svelte';
 import { UncertaintyStore } from './uncertainty-store.svelte';
+import { DecoderUncertaintyStore } from './decoder-uncertainty-store.svelte';
 import { WorkshopStore } from './workshop-store.svelte';
 
 export interface AppStores {
@@ -17,6 +18,8 @@ export interface AppStores {
   model: ModelStore;
   attention: AttentionStore;
   uncertainty: UncertaintyStore;
+  /** The uncertainty tool's next-token and continuation modes for decoders. */
+  decoderUncertainty: DecoderUncertaintyStore;
   analogy: AnalogyStore;
   labels: LabelsStore;
   workshop: WorkshopStore;
@@ -30,6 +33,7 @@ export function createAppStores(client: PlaygroundClient = new PlaygroundClient(
     model,
     attention: new AttentionStore(client, model),
     uncertainty: new UncertaintyStore(client, model, labels),
+    decoderUncertainty: new DecoderUncertaintyStore(client, model),
     analogy: new AnalogyStore(client, model),
     labels,
     workshop: new WorkshopStore(model),

@@ -1,10 +1,9 @@
 /**
  * The uncertainty tool's decoder modes: the next-token distribution after a prompt, and a continuation
- * whose every token carries its MC-dropout statistics. The worker client and the loaded model are given
- * to the constructor; the latest run wins (an earlier one is cancelled), and results belong to the model
- * that computed them (another model's vocabulary means nothing), so they read null after a model change.
+ * whose every token carries its MC-dropout statistics. Built in app-stores.svelte.ts with the worker client
+ * and the model store; one Job per mode (the latest run wins, Cancel lets go at once), and results belong
+ * to the model generation that computed them (another model's vocabulary means nothing).
  */
-import type { ModelInfo } from '../core/contracts/model';
 import type {
   ContinuationDecoding,
   ContinuationProgress,
@@ -15,7 +14,8 @@ import type {
 } from '../core/contracts/uncertainty';
 import { DEFAULT_DECODING, MAX_CONTINUATION_TOKENS, MAX_SAMPLES } from '../core/contracts/uncertainty';
 import type { PlaygroundClient } from '../worker/client';
-import { modelStore } from './model-store.svelte';
+import { Job } from './job.svelte';
+import type { LoadedModel } from './loaded-model';
 
 export type DecoderClient = Pick<PlaygroundClient, 'newJobId' | 'cancel' | 'predict' | 'continue'>;
 export type DecoderMode = 'next-token' | 'continuation';
@@ -38,31 +38,43 @@ export class DecoderUncertaintyStore {
   decoding = $state<ContinuationDecoding>({ ...DEFAULT_DECODING });
   measure = $state<ContinuationMeasure>('mutualInformation');
   selectedToken = $state<number | null>(null);
-
-  running = $state(false);
-  progress = $state<{ done: number; total: number } | null>(null);
-  error = $state<string | null>(null);
-  #nextToken = $state.raw<{ digest: string; value: McPredictionResult } | null>(null);
-  #continuation = $state.raw<{ digest: string; value: ContinuationResult } | null>(null);
-  private jobId: string | null = null;
+  private readonly nextTokenJob: Job<McPredictionResult, McProgress>;
+  private readonly continuationJob: Job<ContinuationResult, ContinuationProgress>;
 
   constructor(
     private readonly client: DecoderClient,
-    private readonly info: () => ModelInfo | null,
-  ) {}
+    private readonly model: LoadedModel,
+  ) {
+    this.nextTokenJob = new Job(client, 'next-token', () => model.generation);
+    this.continuationJob = new Job(client, 'continuation', () => model.generation);
+  }
 
   get nextToken(): McPredictionResult | null {
-    const stamped = this.#nextToken;
-    return stamped && stamped.digest === this.info()?.contentDigest ? stamped.value : null;
+    return this.nextTokenJob.result;
   }
 
   get continuation(): ContinuationResult | null {
-    const stamped = this.#continuation;
-    return stamped && stamped.digest === this.info()?.contentDigest ? stamped.value : null;
+    return this.continuationJob.result;
+  }
+
+  private get job(): Job<McPredictionResult, McProgress> | Job<ContinuationResult, ContinuationProgress> {
+    return this.mode === 'next-token' ? this.nextTokenJob : this.continuationJob;
+  }
+
+  get running(): boolean {
+    return this.job.running;
+  }
+
+  get progress(): { done: number; total: number } | null {
+    return this.job.progress;
+  }
+
+  get error(): string | null {
+    return this.job.error;
   }
 
   get effectiveDropout(): number {
-    return this.dropout ?? this.info()?.dropoutDefaults.hidden ?? 0.1;
+    return this.dropout ?? this.model.info?.dropoutDefaults.hidden ?? 0.1;
   }
 
   settings(): McDropoutSettings {
@@ -79,62 +91,27 @@ export class DecoderUncertaintyStore {
   }
 
   async run(): Promise<void> {
-    const info = this.info();
-    if (!info?.decoder) return;
-    if (this.jobId) void this.client.cancel(this.jobId);
-    const jobId = this.client.newJobId('decoder');
-    this.jobId = jobId;
-    this.running = true;
-    this.error = null;
-    this.progress = null;
-    const onProgress = (progress: McProgress | ContinuationProgress) => {
-      if (this.jobId === jobId) this.progress = { done: progress.done, total: progress.total };
-    };
-    try {
-      if (this.mode === 'next-token') {
-        const value = await this.client.predict(
-          { task: 'next-token', text: this.prompt, topK: clampInt(this.topK, 1, 50, 10) },
-          this.settings(),
-          onProgress,
-          jobId,
-        );
-        if (this.jobId === jobId) this.#nextToken = { digest: info.contentDigest, value };
-      } else {
-        const value = await this.client.continue(
-          {
-            prompt: this.prompt,
-            maxNewTokens: clampInt(this.maxNewTokens, 1, MAX_CONTINUATION_TOKENS, 24),
-            decoding: { ...this.decoding },
-          },
-          this.settings(),
-          onProgress,
-          jobId,
-        );
-        if (this.jobId === jobId) {
-          this.#continuation = { digest: info.contentDigest, value };
-          this.selectedToken = null;
-        }
-      }
-    } catch (error) {
-      const name = (error as Error).name;
-      if (this.jobId === jobId && name !== 'CancelledError') this.error = (error as Error).message;
-    } finally {
-      if (this.jobId === jobId) {
-        this.running = false;
-        this.progress = null;
-        this.jobId = null;
-      }
+    if (!this.model.info?.decoder) return;
+    const settings = this.settings();
+    if (this.mode === 'next-token') {
+      const request = { task: 'next-token' as const, text: this.prompt, topK: clampInt(this.topK, 1, 50, 10) };
+      await this.nextTokenJob.start(({ jobId, onProgress }) =>
+        this.client.predict(request, settings, onProgress, jobId),
+      );
+      return;
     }
+    const request = {
+      prompt: this.prompt,
+      maxNewTokens: clampInt(this.maxNewTokens, 1, MAX_CONTINUATION_TOKENS, 24),
+      decoding: { ...this.decoding },
+    };
+    await this.continuationJob.start(
+      ({ jobId, onProgress }) => this.client.continue(request, settings, onProgress, jobId),
+      { apply: () => void (this.selectedToken = null) },
+    );
   }
 
   cancel(): void {
-    if (!this.jobId) return;
-    void this.client.cancel(this.jobId);
-    this.jobId = null;
-    this.running = false;
-    this.progress = null;
+    void this.job.cancel();
   }
 }
-
-/** The page's instance, on the model store's client (as the other tool stores are made today). */
-export const decoderUncertaintyStore = new DecoderUncertaintyStore(modelStore.client, () => modelStore.info);

@@ -59,6 +59,8 @@ export class FakeClient {
     this.pending('attention', [text, pair, display], jobId);
   predict = (request: unknown, settings: unknown, onProgress?: unknown, jobId?: string) =>
     this.pending('predict', [request, settings, onProgress], jobId);
+  continue = (request: unknown, settings: unknown, onProgress?: unknown, jobId?: string) =>
+    this.pending('continue', [request, settings, onProgress], jobId);
   predictBatch = (texts: string[], task: unknown, settings: unknown, onProgress?: unknown, jobId?: string) =>
     this.pending('predictBatch', [texts, task, settings, onProgress], jobId);
   analogySpaces = () => this.pending('analogySpaces', [], undefined);
