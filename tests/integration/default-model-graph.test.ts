@@ -100,8 +100,13 @@ describe('default model files and ONNX graph', () => {
   const bytes = new Uint8Array(readFileSync(onnxPath));
   const graph = readGraph(bytes);
 
-  it('keeps everything under models/ within 25 MB', () => {
-    expect(shippedSize(modelsDir)).toBeLessThanOrEqual(25 * 1024 * 1024);
+  // Each built-in model stays small enough to precache on a first visit (issue budget: 20 MB a folder, reference
+  // outputs included); the whole folder, two built-ins and the forge's scripts, stays within 30 MB of the repository.
+  it('keeps each built-in model within 20 MB and everything under models/ within 30 MB', () => {
+    const builtIns = readdirSync(modelsDir).filter((name) => existsSync(join(modelsDir, name, 'onnx')));
+    expect(builtIns).toEqual(expect.arrayContaining(['playground-bert-mini', 'playground-gpt-mini']));
+    for (const name of builtIns) expect(shippedSize(join(modelsDir, name))).toBeLessThanOrEqual(20 * 1024 * 1024);
+    expect(shippedSize(modelsDir)).toBeLessThanOrEqual(30 * 1024 * 1024);
   });
 
   it('has the agreed inputs and outputs in order', () => {
