@@ -7,11 +7,14 @@
  *   KV cache, last layer stochastic         dropout in the last layer only
  *   fresh run per token, every layer        the same weights exported without a cache: the prefix rerun per
  *                                           token (16 tokens, once: the slow path this suite justifies avoiding)
+ *   built-in playground-gpt-mini            the real 6-layer decoder (when models/playground-gpt-mini is present)
  * and the same comparison on the deterministic part alone (greedy, no dropout, one row):
  *   greedy, fresh run per token             the prefix rerun for every token
  *   greedy, KV cache                        the cache export fed its own present.* back, one token per run
  * Target: the 64-token, T = 16 continuation within what a user waits for (a few seconds).
  */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { PlaygroundEngine } from '../../src/core/engine/playground-engine';
 import { configureWasm } from '../../src/core/runtime/execution-provider';
 import { softmax } from '../../src/core/uncertainty';
@@ -24,6 +27,16 @@ const SAMPLES = 16;
 const REPEATS = 3;
 const PROMPT = 'the king and the queen sat on the mat and the dog was in paris and the';
 const SHAPE = { layers: 4, hidden: 256, heads: 4, intermediate: 1024, vocab: 8192, maxPositions: 256 };
+
+const repoRoot = path.resolve(import.meta.dirname, '..', '..');
+/** Serves models/ from the repository, as the app serves its built-in models. */
+const diskFetch: typeof fetch = async (input) => {
+  const relative = decodeURIComponent(new URL(String(input)).pathname).replace(/^\/+/, '');
+  const file = path.join(repoRoot, relative);
+  if (!relative.startsWith('models/') || !existsSync(file)) return new Response('Not found', { status: 404 });
+  const bytes = readFileSync(file);
+  return new Response(bytes, { headers: { 'content-length': String(bytes.byteLength) } });
+};
 
 const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value)).buffer as ArrayBuffer;
 
@@ -122,6 +135,24 @@ export async function run(): Promise<BenchSuite> {
   const noCache = await engineFor(buildTinyDecoder({ family: 'gpt2', layout: 'no-cache', ...SHAPE }));
   await measure(noCache, 'fresh run per token, every layer stochastic', null, 16, 1);
 
+  // The built-in decoder (models/playground-gpt-mini, 6 layers × 128, KV-cache export), when it is in the repository.
+  const builtIn = path.join(repoRoot, 'models', 'playground-gpt-mini');
+  if (existsSync(path.join(builtIn, 'onnx', 'model.onnx'))) {
+    const gptMini = new PlaygroundEngine({
+      appBase: 'http://bench.local/',
+      environment: { crossOriginIsolated: false, hardwareConcurrency: 1 },
+      fetchImpl: diskFetch,
+    });
+    await gptMini.load({ kind: 'embedded', name: 'playground-gpt-mini' }, { executionProvider: 'wasm', threads: 1 });
+    await measure(
+      gptMini,
+      'built-in playground-gpt-mini (6 layers), KV cache, every layer stochastic',
+      null,
+      NEW_TOKENS,
+      REPEATS,
+    );
+  }
+
   const session = await ort.InferenceSession.create(tiny.bytes, { executionProviders: ['wasm'] });
   try {
     const fresh = await greedy(tiny, session, promptIds, false);
@@ -142,6 +173,7 @@ export async function run(): Promise<BenchSuite> {
     name: 'decoder-continuation',
     figures,
     notes: [
+      'The built-in figure uses models/playground-gpt-mini (6 layers × 128, 4 heads, 8000-token vocabulary) with the same prompt.',
       `A ${SHAPE.layers}-layer GPT-2-shaped decoder (${SHAPE.hidden} wide, ${SHAPE.vocab} vocabulary) with random weights; a ${promptIds.length}-token prompt.`,
       'Continuations of exports with a cache keep one KV cache per MC sample (T + 1 rows, one new token per run); exports without one rerun the prefix per token. The greedy pair shows the same on one row without dropout.',
     ],
