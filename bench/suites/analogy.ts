@@ -108,7 +108,7 @@ export async function run(): Promise<BenchSuite> {
   };
   const oneAtATime = (methods: AnalogyMethod[]) => {
     const samples: number[] = [];
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < MIN_REPEATS; i++) {
       const start = performance.now();
       for (const q of questions) for (const method of methods) solveAnalogy(space, q.a, q.b, q.c, { method, k: 1 });
       samples.push(QUESTIONS / ((performance.now() - start) / 1000));
