@@ -9,7 +9,12 @@ export default defineConfig({
         // The rune stores (.svelte.ts) compiled by the Svelte plugin, driven by a fake worker client.
         plugins: [svelte()],
         resolve: { conditions: ['browser'] },
-        test: { name: 'state', include: ['tests/state/**/*.test.ts'], environment: 'node', testTimeout: 30_000 },
+        test: {
+          name: 'state',
+          include: ['tests/state/**/*.test.ts'],
+          environment: './tests/state/client-environment.ts',
+          testTimeout: 30_000,
+        },
       },
       {
         test: {

@@ -1,3 +1,4 @@
+import { untrack } from 'svelte';
 import type { AnalogyMethod } from '../core/analogy';
 import {
   ANALOGY_SETTINGS,
@@ -22,6 +23,8 @@ export type AnalogyClient = Pick<
 >;
 
 const KEY = 'analogy-inputs';
+/** Typing pause before answering again. */
+const RERUN_DELAY_MS = 400;
 const DEFAULTS = defaultsOf(ANALOGY_SETTINGS);
 export const EXAMPLE_FILE_URL = 'examples/analogies.txt';
 
@@ -149,6 +152,41 @@ export class AnalogyStore {
     this.spaces = on ? [...new Set([...this.spaces, id])] : this.spaces.filter((s) => s !== id);
     if (on) this.pictureSpace = id;
     this.persist();
+  }
+
+  /**
+   * Until the returned function is called (the tool's component follows while it is shown): on a new model,
+   * forgets the old results and answers at once; after a change of the words or a setting, answers again once
+   * typing pauses (400 ms; the "Find d" button answers at once).
+   */
+  follow(): () => void {
+    let seenGeneration = -1;
+    return $effect.root(() => {
+      $effect(() => {
+        const generation = this.model.generation;
+        const settings = [
+          this.a,
+          this.b,
+          this.c,
+          this.method,
+          this.k,
+          this.spaces,
+          this.includeQueryWords,
+          this.wholeWordsOnly,
+          this.centered,
+          this.layer,
+        ];
+        void settings;
+        if (generation === 0 || !this.model.info) return;
+        const fresh = generation !== seenGeneration;
+        if (fresh) {
+          seenGeneration = generation;
+          untrack(() => this.reset());
+        }
+        const timer = setTimeout(() => void this.run(), fresh ? 0 : RERUN_DELAY_MS);
+        return () => clearTimeout(timer);
+      });
+    });
   }
 
   async refreshSpaces(): Promise<void> {

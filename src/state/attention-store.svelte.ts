@@ -22,6 +22,8 @@ export interface AttentionSource {
 export type AttentionViewWithSource = AttentionView & { producedBy: AttentionSource };
 
 const KEY = 'attention-inputs';
+/** Typing pause before the rerun. */
+const RERUN_DELAY_MS = 250;
 const DEFAULTS = defaultsOf(ATTENTION_SETTINGS);
 
 /** The attention tool's inputs (remembered across reloads) and its last result. */
@@ -71,6 +73,26 @@ export class AttentionStore {
 
   persist(): void {
     saveSettings(KEY, ATTENTION_SETTINGS, this);
+  }
+
+  /**
+   * Reruns whenever the model, the text or a display toggle changes (typing debounced by 250 ms), until the
+   * returned function is called: the tool's component follows while it is shown.
+   */
+  follow(): () => void {
+    return $effect.root(() => {
+      $effect(() => {
+        void this.model.generation;
+        const inputs = [this.text, this.textB, this.pairMode, this.hideSpecial, this.averageHeads, this.rollout];
+        void inputs;
+        if (!this.model.info?.tools.attention.available) return;
+        const timer = setTimeout(() => {
+          this.persist();
+          void this.run();
+        }, RERUN_DELAY_MS);
+        return () => clearTimeout(timer);
+      });
+    });
   }
 
   async run(): Promise<void> {

@@ -3,6 +3,7 @@
  * result and the user's per-row decisions. Everything is kept in IndexedDB (idb-keyval) so a reload
  * finds it intact; parsing and the audit itself run in the worker.
  */
+import { untrack } from 'svelte';
 import {
   DEFAULT_AUDIT_SETTINGS,
   DEFAULT_PARSE,
@@ -37,6 +38,8 @@ export type LabelsClient = Pick<
   'newJobId' | 'cancel' | 'parseLabeledData' | 'auditLabels' | 'clearEmbeddingCache'
 >;
 
+/** Typing pause before the data is read again. */
+const TYPING_DELAY_MS = 300;
 const CANCELLED_NOTICE = 'The audit was cancelled. Your data and settings are kept.';
 
 export { DECISION_ACCEPT, DECISION_KEEP, DECISION_NONE, DECISION_REMOVE, type Decision };
@@ -108,6 +111,7 @@ export class LabelsStore {
   private readonly saved = new LabelsPersistence();
   private saveTimer: ReturnType<typeof setTimeout> | null = null;
   private decisionsDue = false;
+  private typingTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly client: LabelsClient,
@@ -198,7 +202,54 @@ export class LabelsStore {
     this.scheduleSave();
   }
 
-  /** Called when the text box changes (typing is debounced by the component). */
+  /** The text box changed: the data is read again once typing pauses. */
+  type(value: string): void {
+    this.input = value;
+    this.sourceName = '';
+    if (this.typingTimer) clearTimeout(this.typingTimer);
+    this.typingTimer = setTimeout(() => this.inputChanged(), TYPING_DELAY_MS);
+  }
+
+  /**
+   * A dropped or picked file. It replaces what was typed: the pending re-read of the typed text must not run
+   * after the file's and discard it. A file that was not loaded leaves the typed text in place: that is read
+   * then, keeping the file's message.
+   */
+  async dropFile(file: File): Promise<void> {
+    const typedText = this.typingTimer !== null;
+    if (this.typingTimer) clearTimeout(this.typingTimer);
+    this.typingTimer = null;
+    await this.loadFile(file);
+    if (typedText && this.parseError) this.inputChanged({ keepFileError: true });
+  }
+
+  /**
+   * Until the returned function is called (the tool's component follows while it is shown): reads the data
+   * again when another model loads, since which texts get truncated depends on its tokenizer; and when the data
+   * changes its number of columns, a column chosen for the old data falls back to detection rather than keep an
+   * error the user did not cause.
+   */
+  follow(): () => void {
+    let lastColumnCount: number | null = null;
+    return $effect.root(() => {
+      $effect(() => {
+        void this.model.info?.contentDigest;
+        untrack(() => this.modelChanged());
+      });
+      $effect(() => {
+        const count = this.parsed?.summary.columns?.names.length ?? null;
+        if (count === null) return;
+        const previous = lastColumnCount;
+        lastColumnCount = count;
+        const { textColumn, labelColumn } = untrack(() => this.parseSettings);
+        if (previous !== null && previous !== count && (textColumn !== null || labelColumn !== null)) {
+          untrack(() => this.setParse({ textColumn: null, labelColumn: null }));
+        }
+      });
+    });
+  }
+
+  /** Called when the text box changes (after the typing pause) or the parse settings do. */
   inputChanged(options: { keepFileError?: boolean } = {}): void {
     if (this.result) this.stale = true;
     void this.parse(options);

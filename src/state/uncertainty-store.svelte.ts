@@ -151,6 +151,20 @@ export class UncertaintyStore {
     saveSettings(KEY, UNCERTAINTY_SETTINGS, this);
   }
 
+  /** Keeps the task on one the loaded model supports, until the returned function is called. */
+  follow(): () => void {
+    return $effect.root(() => {
+      $effect(() => {
+        const info = this.model.info;
+        if (!info) return;
+        const canFillMask = Boolean(info.maskToken);
+        const canClassify = Boolean(info.classLabels?.length);
+        if (this.task === 'fill-mask' && !canFillMask && canClassify) this.task = 'classification';
+        if (this.task === 'classification' && !canClassify && canFillMask) this.task = 'fill-mask';
+      });
+    });
+  }
+
   newSeed(): void {
     this.seed = (Math.random() * 0x100000000) >>> 0;
     this.persist();
