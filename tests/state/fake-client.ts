@@ -4,7 +4,7 @@
  */
 import { CancelledError } from '../../src/core/cancel';
 import type { ModelInfo } from '../../src/core/contracts/model';
-import { WorkerRestartedError } from '../../src/worker/client';
+import { WorkerRestartedError, type WorkerEvent } from '../../src/worker/client';
 
 export interface PendingCall {
   method: string;
@@ -45,8 +45,16 @@ export class FakeClient {
     return new CancelledError();
   }
 
-  on(): () => void {
-    return () => undefined;
+  private readonly listeners = new Set<(event: WorkerEvent) => void>();
+
+  on(listener: (event: WorkerEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** What the real client says around a worker restart. */
+  emit(event: WorkerEvent): void {
+    for (const listener of this.listeners) listener(event);
   }
 
   private pending(method: string, args: unknown[], jobId: string | undefined): Promise<never> {

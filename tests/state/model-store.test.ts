@@ -48,3 +48,22 @@ describe('ModelStore', () => {
     expect(store.info?.contentDigest).toBe('b');
   });
 });
+
+describe('ModelStore around a worker restart', () => {
+  beforeEach(() => vi.stubGlobal('localStorage', memoryStorage()));
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('says the worker restarted, and takes the reloaded model as a new generation (the tools rerun on it)', async () => {
+    const client = new FakeClient();
+    const store = new ModelStore(client);
+    const load = store.load({ kind: 'embedded', name: 'tiny' });
+    client.last('load').resolve(fakeInfo());
+    await load;
+    client.emit({ type: 'restarted', reason: 'it crashed' });
+    expect(store.notice).toBe('The model worker stopped (it crashed) and was restarted. Your inputs are kept.');
+    client.emit({ type: 'reloaded', info: fakeInfo() });
+    expect([store.status, store.generation]).toEqual(['ready', 2]);
+    client.emit({ type: 'reload-failed', message: 'gone' });
+    expect(store.error).toBe('Reloading the model after the restart failed: gone');
+  });
+});
