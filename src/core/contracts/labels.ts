@@ -5,7 +5,8 @@
  */
 import type { Delimiter, FilterBy, ParsedLabeledText, RankBy } from '../labels';
 
-export type FeatureChoice = 'embeddings' | 'tfidf' | 'both';
+export const FEATURE_CHOICES = ['embeddings', 'tfidf', 'both'] as const;
+export type FeatureChoice = (typeof FEATURE_CHOICES)[number];
 
 export type AuditStage = 'embeddings' | 'tfidf' | 'cross-validation' | 'confident-learning';
 

@@ -205,6 +205,9 @@ export interface ContinuationProgress {
   tokens?: ContinuationTokenResult[];
 }
 
+/** Where dropout can be kept on (src/core/onnx/dropout.ts finds these sites in a graph). */
+export const DROPOUT_SITES = ['attention', 'hidden'] as const satisfies readonly DropoutSiteKind[];
+
 export const MC_MODES = ['single', 'batch'] as const;
 export type UncertaintyMode = (typeof MC_MODES)[number];
 export const MC_TASKS = ['fill-mask', 'classification'] as const satisfies readonly McTask[];

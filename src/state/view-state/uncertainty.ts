@@ -1,5 +1,5 @@
 /** The MC-dropout tool's rows of the view state (link, session file, tour), from its setting rows. */
-import { UNCERTAINTY_SETTINGS } from '../../core/contracts/uncertainty';
+import { DROPOUT_SITES, UNCERTAINTY_SETTINGS } from '../../core/contracts/uncertainty';
 import { appStores } from '../app-stores.svelte';
 import { int, settingRow, text, type BoundProperty } from './rows';
 
@@ -19,8 +19,8 @@ export const UNCERTAINTY_VIEW_STATE: readonly BoundProperty[] = [
   {
     key: 'sites',
     label: 'Dropout sites',
-    type: { kind: 'list', maxItems: 2, values: ['attention', 'hidden'] },
-    defaultValue: ['attention', 'hidden'],
+    type: { kind: 'list', maxItems: DROPOUT_SITES.length, values: DROPOUT_SITES },
+    defaultValue: [...DROPOUT_SITES],
     read: () => [
       ...(appStores().uncertainty.attentionSites ? ['attention'] : []),
       ...(appStores().uncertainty.hiddenSites ? ['hidden'] : []),
