@@ -6,7 +6,7 @@
  *   KV cache, every layer stochastic        the default: T + 1 rows, each with its own cache, one token per run
  *   KV cache, last layer stochastic         dropout in the last layer only
  *   fresh run per token, every layer        the same weights exported without a cache: the prefix rerun per
- *                                           token (16 tokens, once: the slow path this suite justifies avoiding)
+ *                                           token (16 tokens: the slow path this suite justifies avoiding)
  *   built-in playground-gpt-mini            the real 6-layer decoder (when models/playground-gpt-mini is present)
  * and the same comparison on the deterministic part alone (greedy, no dropout, one row):
  *   greedy, fresh run per token             the prefix rerun for every token
@@ -20,11 +20,11 @@ import { configureWasm } from '../../src/core/runtime/execution-provider';
 import { softmax } from '../../src/core/uncertainty';
 import { decoderFeeds, ort } from '../../tests/helpers/decoder-runs';
 import { buildTinyDecoder, type TinyDecoder } from '../../tests/helpers/tiny-decoder';
-import { summarize, timeMs, type BenchSuite, type Figure } from '../harness';
+import { sideBySide, summarize, timeMs, type BenchSuite, type Figure } from '../harness';
 
 const NEW_TOKENS = 64;
 const SAMPLES = 16;
-const REPEATS = 3;
+const REPEATS = 7;
 const PROMPT = 'the king and the queen sat on the mat and the dog was in paris and the';
 const SHAPE = { layers: 4, hidden: 256, heads: 4, intermediate: 1024, vocab: 8192, maxPositions: 256 };
 
@@ -133,7 +133,7 @@ export async function run(): Promise<BenchSuite> {
   await measure(engine, 'KV cache, every layer stochastic', null, NEW_TOKENS, REPEATS);
   await measure(engine, 'KV cache, last layer stochastic', 1, NEW_TOKENS, REPEATS);
   const noCache = await engineFor(buildTinyDecoder({ family: 'gpt2', layout: 'no-cache', ...SHAPE }));
-  await measure(noCache, 'fresh run per token, every layer stochastic', null, 16, 1);
+  await measure(noCache, 'fresh run per token, every layer stochastic', null, 16, REPEATS);
 
   // The built-in decoder (models/playground-gpt-mini, 6 layers × 128, KV-cache export), when it is in the repository.
   const builtIn = path.join(repoRoot, 'models', 'playground-gpt-mini');
@@ -158,14 +158,16 @@ export async function run(): Promise<BenchSuite> {
     const fresh = await greedy(tiny, session, promptIds, false);
     const cached = await greedy(tiny, session, promptIds, true);
     if (fresh.join() !== cached.join()) throw new Error('KV-cache greedy decoding differs from the fresh runs.');
-    for (const [label, useCache] of [
-      ['fresh run per token', false],
-      ['KV cache', true],
-    ] as const) {
-      const samples: number[] = [];
-      for (let r = 0; r < REPEATS; r++) samples.push(await timeMs(() => greedy(tiny, session, promptIds, useCache)));
-      figures.push(summarize(`greedy ${NEW_TOKENS} tokens without dropout, ${label}`, 'ms', samples, { model: SHAPE }));
-    }
+    figures.push(
+      ...(await sideBySide(
+        `greedy ${NEW_TOKENS} tokens without dropout`,
+        {
+          a: { label: 'KV cache', run: () => greedy(tiny, session, promptIds, true) },
+          b: { label: 'fresh run per token', run: () => greedy(tiny, session, promptIds, false) },
+        },
+        REPEATS,
+      )),
+    );
   } finally {
     await session.release();
   }
