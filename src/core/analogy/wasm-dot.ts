@@ -14,6 +14,22 @@
  * in dot-kernels.ts take this path whenever E is such an array and fall back to JS otherwise (no WebAssembly
  * SIMD, compilation refused, odd D, or a small matrix allocated in the JS heap).
  */
+import {
+  I32,
+  V128,
+  f64x2Add,
+  f64x2Mul,
+  lane,
+  name,
+  op,
+  promoteLow,
+  section,
+  uleb,
+  v128Load,
+  v128Load64Zero,
+  v128Zero,
+  vec,
+} from '../wasm-assembler';
 
 /** Matrices with fewer values than this stay in the JS heap (the JS kernels are fast enough there, and every wasm memory reserves address space). */
 export const WASM_MIN_VALUES = 1 << 16;
@@ -33,73 +49,6 @@ const PAIRS_PER_STEP = 2;
  * 4 rows 14.0 (the first version, which widened each E pair once per query, took 19.6 with 2 rows).
  */
 const THREE_ROWS = 3;
-
-// ---- a tiny wasm assembler -------------------------------------------------------------------------------
-
-const I32 = 0x7f,
-  V128 = 0x7b;
-
-function uleb(value: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = value & 0x7f;
-    value >>>= 7;
-    if (value !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (value !== 0);
-  return out;
-}
-
-function sleb(value: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const byte = value & 0x7f;
-    value >>= 7;
-    if ((value === 0 && (byte & 0x40) === 0) || (value === -1 && (byte & 0x40) !== 0)) {
-      out.push(byte);
-      return out;
-    }
-    out.push(byte | 0x80);
-  }
-}
-
-function vec(items: number[][]): number[] {
-  return [...uleb(items.length), ...items.flat()];
-}
-
-function section(id: number, body: number[]): number[] {
-  return [id, ...uleb(body.length), ...body];
-}
-
-function name(text: string): number[] {
-  const bytes = [...new TextEncoder().encode(text)];
-  return [...uleb(bytes.length), ...bytes];
-}
-
-const op = {
-  get: (i: number) => [0x20, ...uleb(i)],
-  set: (i: number) => [0x21, ...uleb(i)],
-  tee: (i: number) => [0x22, ...uleb(i)],
-  i32: (n: number) => [0x41, ...sleb(n)],
-  add: [0x6a],
-  and: [0x71],
-  ltU: [0x49],
-  i32Load: (offset: number) => [0x28, 2, ...uleb(offset)],
-  f64Store: (offset: number) => [0x39, 3, ...uleb(offset)],
-  f64Add: [0xa0],
-  block: [0x02, 0x40],
-  loop: [0x03, 0x40],
-  end: [0x0b],
-  brIf: (depth: number) => [0x0d, ...uleb(depth)],
-  simd: (code: number, ...immediates: number[]) => [0xfd, ...uleb(code), ...immediates],
-};
-const v128Load = (offset: number) => op.simd(0x00, 4, ...uleb(offset));
-const v128Load64Zero = (offset: number) => op.simd(0x5d, 3, ...uleb(offset));
-const promoteLow = op.simd(0x5f);
-const f64x2Add = op.simd(0xf0);
-const f64x2Mul = op.simd(0xf2);
-const lane = (i: number) => op.simd(0x21, i);
-const v128Zero = op.simd(0x0c, ...new Array<number>(16).fill(0));
 
 /** Local acc += (the two float32 at address row + k + offset, widened to f64x2) × local q. */
 function macc(acc: number, row: number, k: number, offset: number, q: number): number[] {

@@ -16,63 +16,27 @@
  * and the logits / residuals as [row][mPad]. Classes are padded to a whole number of groups with zero
  * weights (their residuals are set to 0), and the row list to a whole block with a row whose residuals are 0.
  */
+import {
+  I32,
+  V128,
+  f64x2Add,
+  f64x2Mul,
+  lane,
+  name,
+  op,
+  promoteLow,
+  section,
+  uleb,
+  v128Load,
+  v128Load64Splat,
+  v128Load64Zero,
+  v128Store,
+  v128Zero,
+  vec,
+} from '../wasm-assembler';
 
-const I32 = 0x7f,
-  V128 = 0x7b;
-
-function uleb(value: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = value & 0x7f;
-    value >>>= 7;
-    if (value !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (value !== 0);
-  return out;
-}
-
-function sleb(value: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const byte = value & 0x7f;
-    value >>= 7;
-    if ((value === 0 && (byte & 0x40) === 0) || (value === -1 && (byte & 0x40) !== 0)) {
-      out.push(byte);
-      return out;
-    }
-    out.push(byte | 0x80);
-  }
-}
-
-const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
-const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
-const name = (text: string) => {
-  const bytes = [...new TextEncoder().encode(text)];
-  return [...uleb(bytes.length), ...bytes];
-};
-const get = (i: number) => [0x20, ...uleb(i)];
-const set = (i: number) => [0x21, ...uleb(i)];
-const tee = (i: number) => [0x22, ...uleb(i)];
-const i32 = (n: number) => [0x41, ...sleb(n)];
-const ADD = [0x6a];
-const LT_U = [0x49];
-const i32Load = (offset: number) => [0x28, 2, ...uleb(offset)];
-const f64Store = (offset: number) => [0x39, 3, ...uleb(offset)];
-const F64_ADD = [0xa0];
-const BLOCK = [0x02, 0x40];
-const LOOP = [0x03, 0x40];
-const END = [0x0b];
-const brIf = (depth: number) => [0x0d, ...uleb(depth)];
-const simd = (code: number, ...immediates: number[]) => [0xfd, ...uleb(code), ...immediates];
-const v128Load = (offset: number) => simd(0x00, 4, ...uleb(offset));
-const v128Store = (offset: number) => simd(0x0b, 4, ...uleb(offset));
-const v128Load64Zero = (offset: number) => simd(0x5d, 3, ...uleb(offset));
-const v128Load64Splat = (offset: number) => simd(0x0a, 3, ...uleb(offset));
-const PROMOTE_LOW = simd(0x5f);
-const F64X2_ADD = simd(0xf0);
-const F64X2_MUL = simd(0xf2);
-const lane = (i: number) => simd(0x21, i);
-const V128_ZERO = simd(0x0c, ...new Array<number>(16).fill(0));
+const { get, set, tee, i32, i32Load, f64Store, brIf } = op;
+const { add: ADD, ltU: LT_U, f64Add: F64_ADD, block: BLOCK, loop: LOOP, end: END } = op;
 
 export interface ObjectiveShape {
   /** Columns padded to an even count. */
@@ -134,7 +98,7 @@ function logitsBody(s: ObjectiveShape): number[] {
   ];
   for (let gi = 0; gi < groups; gi++) {
     body.push(
-      ...ACC.flatMap((acc) => [...V128_ZERO, ...set(acc)]),
+      ...ACC.flatMap((acc) => [...v128Zero, ...set(acc)]),
       ...get(W),
       ...i32(gi * pairs * s.group * 16),
       ...ADD,
@@ -146,12 +110,12 @@ function logitsBody(s: ObjectiveShape): number[] {
       ...get(A),
       ...get(J),
       ...ADD,
-      ...(s.elem === 4 ? [...v128Load64Zero(0), ...PROMOTE_LOW] : v128Load(0)),
+      ...(s.elem === 4 ? [...v128Load64Zero(0), ...promoteLow] : v128Load(0)),
       ...set(XA),
       ...get(B),
       ...get(J),
       ...ADD,
-      ...(s.elem === 4 ? [...v128Load64Zero(0), ...PROMOTE_LOW] : v128Load(0)),
+      ...(s.elem === 4 ? [...v128Load64Zero(0), ...promoteLow] : v128Load(0)),
       ...set(XB),
       ...Array.from({ length: s.group }, (_, c) => [
         ...get(WP),
@@ -160,14 +124,14 @@ function logitsBody(s: ObjectiveShape): number[] {
         ...get(ACC[c]),
         ...get(XA),
         ...get(WV),
-        ...F64X2_MUL,
-        ...F64X2_ADD,
+        ...f64x2Mul,
+        ...f64x2Add,
         ...set(ACC[c]),
         ...get(ACC[s.group + c]),
         ...get(XB),
         ...get(WV),
-        ...F64X2_MUL,
-        ...F64X2_ADD,
+        ...f64x2Mul,
+        ...f64x2Add,
         ...set(ACC[s.group + c]),
       ]).flat(),
       ...get(WP),
@@ -265,7 +229,7 @@ function gradientBody(s: ObjectiveShape): number[] {
         ...get(p),
         ...get(J),
         ...ADD,
-        ...(s.elem === 4 ? [...v128Load64Zero(0), ...PROMOTE_LOW] : v128Load(0)),
+        ...(s.elem === 4 ? [...v128Load64Zero(0), ...promoteLow] : v128Load(0)),
         ...set(XV[i]),
       ]),
       ...Array.from({ length: s.group }, (_, c) => {
@@ -277,8 +241,8 @@ function gradientBody(s: ObjectiveShape): number[] {
             ...get(R),
             ...v128Load64Splat(8 * (i * s.mPad + k)),
             ...get(XV[i]),
-            ...F64X2_MUL,
-            ...F64X2_ADD,
+            ...f64x2Mul,
+            ...f64x2Add,
             ...set(ACC),
           );
         }
