@@ -78,3 +78,13 @@ export const f64x2Mul = op.simd(0xf2);
 /** f64x2.extract_lane. */
 export const lane = (i: number) => op.simd(0x21, i);
 export const v128Zero = op.simd(0x0c, ...new Array<number>(16).fill(0));
+
+/** The code section: each function body prefixed by its size. */
+export function codeSection(bodies: number[][]): number[] {
+  return section(10, vec(bodies.map((body) => [...uleb(body.length), ...body])));
+}
+
+/** A whole module: the magic number and version 1, then its sections in order. */
+export function moduleBytes(sections: number[][]): Uint8Array<ArrayBuffer> {
+  return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...sections.flat()]);
+}

@@ -29,6 +29,8 @@ import {
   v128Load64Zero,
   v128Zero,
   vec,
+  codeSection,
+  moduleBytes,
 } from '../wasm-assembler';
 
 /** Matrices with fewer values than this stay in the JS heap (the JS kernels are fast enough there, and every wasm memory reserves address space). */
@@ -313,22 +315,12 @@ export function kernelModuleBytes(): Uint8Array<ArrayBuffer> {
       [...name('three'), 0x00, 1],
     ]),
   );
-  const bodies = [rowsBody(ROWS, PAIRS_PER_STEP), threeBody(THREE_ROWS)];
-  const code = section(10, vec(bodies.map((body) => [...uleb(body.length), ...body])));
-  return new Uint8Array([
-    0x00,
-    0x61,
-    0x73,
-    0x6d,
-    0x01,
-    0x00,
-    0x00,
-    0x00,
-    ...types,
-    ...imports,
-    ...functions,
-    ...exports,
-    ...code,
+  return moduleBytes([
+    types,
+    imports,
+    functions,
+    exports,
+    codeSection([rowsBody(ROWS, PAIRS_PER_STEP), threeBody(THREE_ROWS)]),
   ]);
 }
 

@@ -33,6 +33,8 @@ import {
   v128Store,
   v128Zero,
   vec,
+  codeSection,
+  moduleBytes,
 } from '../wasm-assembler';
 
 const { get, set, tee, i32, i32Load, f64Store, brIf } = op;
@@ -293,23 +295,7 @@ export function objectiveModuleBytes(shape: ObjectiveShape): Uint8Array<ArrayBuf
       [...name('gradient'), 0x00, 1],
     ]),
   );
-  const bodies = [logitsBody(shape), gradientBody(shape)];
-  const code = section(10, vec(bodies.map((b) => [...uleb(b.length), ...b])));
-  return new Uint8Array([
-    0x00,
-    0x61,
-    0x73,
-    0x6d,
-    0x01,
-    0x00,
-    0x00,
-    0x00,
-    ...types,
-    ...imports,
-    ...functions,
-    ...exports,
-    ...code,
-  ]);
+  return moduleBytes([types, imports, functions, exports, codeSection([logitsBody(shape), gradientBody(shape)])]);
 }
 
 // ---- features in wasm memory, and the objective over them -------------------------------------------------
