@@ -109,8 +109,6 @@ export class LabelsStore {
   /** The audit itself. Its result is kept apart from the model generation: an audit stays valid for its data. */
   private readonly auditJob: Job<LabelAuditOutput, LabelAuditProgress>;
   private readonly saved = new LabelsPersistence();
-  private saveTimer: ReturnType<typeof setTimeout> | null = null;
-  private decisionsDue = false;
   private typingTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
@@ -121,9 +119,10 @@ export class LabelsStore {
     this.auditJob = new Job(client, 'labels', () => model.generation);
     if (this.saved.available) void this.restore();
     else this.restored = true;
-    // A reload or a closed tab within the save delay still writes the last edits and decisions.
+    // Text typed within the typing pause is written as the page goes (best effort: a write started while the
+    // page unloads may not commit, which is why every other change is written at once).
     if (typeof window !== 'undefined')
-      window.addEventListener('pagehide', () => void (this.saveTimer ? this.flush() : undefined));
+      window.addEventListener('pagehide', () => void (this.typingTimer ? this.saveInput() : undefined));
   }
 
   get parsing(): boolean {
@@ -199,7 +198,7 @@ export class LabelsStore {
     this.settings = { ...this.settings, ...patch };
     if (patch.folds !== undefined) void this.parse();
     if (this.result) this.stale = true;
-    this.scheduleSave();
+    this.saveInputNow();
   }
 
   /** The text box changed: the data is read again once typing pauses. */
@@ -253,7 +252,7 @@ export class LabelsStore {
   inputChanged(options: { keepFileError?: boolean } = {}): void {
     if (this.result) this.stale = true;
     void this.parse(options);
-    this.scheduleSave();
+    this.saveInputNow();
   }
 
   async loadExample(): Promise<void> {
@@ -299,7 +298,7 @@ export class LabelsStore {
           this.parsed = viewOf(parsed);
           this.parseError = null;
           if (this.result) this.stale = true;
-          this.scheduleSave();
+          this.saveInputNow();
         },
         describe: () => null,
       },
@@ -422,7 +421,7 @@ export class LabelsStore {
     if (row < 0 || row >= this.decisions.length) return;
     this.decisions[row] = this.decisions[row] === decision ? DECISION_NONE : decision;
     this.decisionVersion++;
-    this.scheduleSave(true);
+    void this.saveDecisions();
   }
 
   /** Accept every flagged row's suggestion that has no decision yet. */
@@ -431,13 +430,13 @@ export class LabelsStore {
     if (!result) return;
     for (const row of result.ranking) if (this.decisions[row] === DECISION_NONE) this.decisions[row] = DECISION_ACCEPT;
     this.decisionVersion++;
-    this.scheduleSave(true);
+    void this.saveDecisions();
   }
 
   clearDecisions(): void {
     this.decisions = new Uint8Array(this.result?.rows ?? 0);
     this.decisionVersion++;
-    this.scheduleSave(true);
+    void this.saveDecisions();
   }
 
   /** The label a row ends up with after its decision. */
@@ -537,22 +536,17 @@ export class LabelsStore {
     }
   }
 
-  private scheduleSave(decisions = false): void {
-    if (this.saveTimer) clearTimeout(this.saveTimer);
-    // A decision not yet written stays due when another change reschedules the save.
-    this.decisionsDue ||= decisions;
-    this.saveTimer = setTimeout(() => {
-      this.saveTimer = null;
-      void this.saveInput();
-      if (this.decisionsDue) void this.saveDecisions();
-      if (this.result) void this.saveStale();
-    }, 300);
+  /**
+   * Writes the data, its settings and whether the audit is stale, now rather than after a pause: a write begun as the
+   * page unloads may never commit, so a reload right after a change would lose it.
+   */
+  private saveInputNow(): void {
+    void this.saveInput();
+    if (this.result) void this.saveStale();
   }
 
-  /** Writes everything now (used before tests reload the page, and by the debounced saver). */
-  async flush(): Promise<void> {
-    if (this.saveTimer) clearTimeout(this.saveTimer);
-    this.saveTimer = null;
+  /** Writes everything now (a session file applied). */
+  private async flush(): Promise<void> {
     await Promise.all([this.saveInput(), this.saveDecisions(), this.result ? this.saveStale() : undefined]);
   }
 
@@ -577,7 +571,6 @@ export class LabelsStore {
   }
 
   private async saveDecisions(): Promise<void> {
-    this.decisionsDue = false;
     await this.saved.saveDecisions(this.decisions.slice());
   }
 }
