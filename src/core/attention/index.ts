@@ -13,3 +13,5 @@ export { hidePositions } from './hide-positions';
 export { averageHeads } from './head-average';
 export type { RolloutOptions, RolloutResult } from './rollout';
 export { attentionRollout } from './rollout';
+export type { AttentionSampleStatistics, HeadStability } from './sample-statistics';
+export { AttentionSampleAccumulator, accumulatorBytes, ACCUMULATOR_BYTES_PER_WEIGHT } from './sample-statistics';
