@@ -1,5 +1,5 @@
 import * as Comlink from 'comlink';
-import type { AttentionDisplayOptions } from '../core/contracts/attention';
+import type { AttentionDisplayOptions, McAttentionRequest } from '../core/contracts/attention';
 import type { AnalogyProgressCallback, AnalogySpaceId } from '../core/contracts/analogy';
 import type { AnalogyEvaluationOptions, AnalogyNeighbourOptions, AnalogyQueryOptions } from '../core/contracts/analogy';
 import type { LabelAuditProgress, LabelAuditSettings } from '../core/contracts/labels';
@@ -106,6 +106,13 @@ export class PlaygroundClient {
 
   attention(text: string, pair: string | null, display: AttentionDisplayOptions, jobId?: string) {
     return this.call((api) => api.attention(text, pair, display, jobId), jobId);
+  }
+
+  mcAttention(request: McAttentionRequest, onProgress?: McProgressCallback, jobId?: string) {
+    return this.call(
+      (api) => api.mcAttention(request, onProgress ? Comlink.proxy(onProgress) : undefined, jobId),
+      jobId,
+    );
   }
 
   analogySpaces() {

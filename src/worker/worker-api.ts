@@ -1,6 +1,6 @@
 import * as Comlink from 'comlink';
 import { PlaygroundEngine, type EngineOptions, type LoadOptions } from '../core/engine/playground-engine';
-import type { AttentionDisplayOptions } from '../core/contracts/attention';
+import type { AttentionDisplayOptions, McAttentionRequest } from '../core/contracts/attention';
 import type {
   ContinuationProgress,
   ContinuationRequest,
@@ -99,6 +99,10 @@ export function createWorkerApi(options: EngineOptions) {
     async attention(text: string, pair: string | null, display: AttentionDisplayOptions, jobId?: string) {
       const result = await engine.attention(text, pair, display, jobId);
       return Comlink.transfer(result, [result.probs.buffer]);
+    },
+    async mcAttention(request: McAttentionRequest, onProgress?: McProgressCallback, jobId?: string) {
+      const result = await engine.mcAttention(request, throttleProgress(onProgress), jobId);
+      return Comlink.transfer(result, [result.mean.buffer, result.std.buffer, result.plain.buffer]);
     },
     parseLabeledData(input: string | Uint8Array, options: ParseLabeledTextOptions) {
       const packed = packParse(engine.parseLabeledData(input, options));

@@ -13,7 +13,14 @@ import {
 } from '../contracts/analogy';
 import { runAttention, type AttentionResult } from './attention/attention-run';
 import { buildAttentionView } from './attention/attention-view';
-import { type AttentionDisplayOptions, type AttentionView } from '../contracts/attention';
+import { planMcAttentionLayers, runMcAttention, validateMcAttentionSettings } from './attention/mc-attention-run';
+import {
+  type AttentionDisplayOptions,
+  type AttentionView,
+  type McAttentionProgress,
+  type McAttentionRequest,
+  type McAttentionView,
+} from '../contracts/attention';
 import { JobRegistry } from './model/jobs';
 import type { EmbeddingCache } from './model/embedding-cache';
 import { runLabelAuditOnTexts } from './labels/label-audit-run';
@@ -123,13 +130,44 @@ export class PlaygroundEngine {
     jobId?: string,
   ): Promise<AttentionView> {
     const model = this.requireModel();
+    return this.jobs.run(jobId, async (signal) =>
+      buildAttentionView(await this.plainAttention(model, text, pair, signal), display),
+    );
+  }
+
+  /**
+   * Attention under MC dropout: T samples of every layer's attention (or the layers that fit in memory
+   * around `request.focusLayer`), their running statistics and the dropout-off attention beside them.
+   */
+  async mcAttention(
+    request: McAttentionRequest,
+    onProgress?: (progress: McAttentionProgress) => void,
+    jobId?: string,
+  ): Promise<McAttentionView> {
+    const model = this.requireModel();
     return this.jobs.run(jobId, async (signal) => {
-      const key = JSON.stringify([text, pair]);
-      if (this.lastAttention?.model !== model || this.lastAttention.key !== key) {
-        this.lastAttention = { model, key, result: await runAttention(model, text, pair, signal) };
-      }
-      return buildAttentionView(this.lastAttention.result, display);
+      const { settings } = request;
+      validateMcAttentionSettings(settings, model.info.layers);
+      onProgress?.({ done: 0, total: settings.samples, phase: 'preparing' });
+      const plain = await this.plainAttention(model, request.text, request.pair, signal);
+      const [layers, heads, seq] = plain.shape;
+      const plan = planMcAttentionLayers(layers, heads, seq, request.focusLayer);
+      const mc = await this.mcSessions.get(
+        model,
+        normalizeGraphConfig(model.info.layers, settings.sites, settings.stochasticLayers, {
+          attentionLayers: plan.layers,
+        }),
+      );
+      return runMcAttention(model, mc, plain, settings, plan, { signal, onProgress });
     });
+  }
+
+  private async plainAttention(model: PreparedModel, text: string, pair: string | null, signal: AbortSignal) {
+    const key = JSON.stringify([text, pair]);
+    if (this.lastAttention?.model !== model || this.lastAttention.key !== key) {
+      this.lastAttention = { model, key, result: await runAttention(model, text, pair, signal) };
+    }
+    return this.lastAttention.result;
   }
 
   /** MC dropout on one input: T samples, the deterministic prediction and their statistics. */

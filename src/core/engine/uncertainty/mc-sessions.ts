@@ -21,6 +21,7 @@ import {
   type MlmRestriction,
   type OnnxModel,
 } from '../../onnx';
+import { findAttentionSoftmaxes } from '../../onnx/attention';
 import { describeModel } from '../../onnx/describe';
 import { pruneToOutputs } from '../../onnx/prune';
 import { createSession } from '../../runtime/execution-provider';
@@ -36,6 +37,11 @@ export interface McGraphConfig {
   tiled: boolean;
   /** The task the session serves: only its output is computed. null keeps every output. */
   task: McTask | null;
+  /**
+   * Attention mode (task null): the layers whose attention Softmax outputs become the graph's only outputs,
+   * so a run computes up to the last of them and returns each one's probabilities [rows or 1, heads, seq, seq].
+   */
+  attentionLayers?: number[];
 }
 
 export interface McSession {
@@ -54,6 +60,8 @@ export interface McGraphOptions {
   task?: McTask | null;
   /** Tile the deterministic prefix when only the last k layers are stochastic (default true). */
   allowTiling?: boolean;
+  /** Read these layers' attention probabilities instead of a task's output. */
+  attentionLayers?: readonly number[];
 }
 
 export function normalizeGraphConfig(
@@ -66,11 +74,24 @@ export function normalizeGraphConfig(
   if (unique.length === 0)
     throw new Error('Choose at least one dropout site (attention probabilities or sub-layer outputs).');
   const lastK = stochasticLayers === 'all' ? layers : Math.max(1, Math.min(layers, Math.floor(stochasticLayers.lastK)));
-  return { sites: unique, lastK, tiled: (options.allowTiling ?? true) && lastK < layers, task: options.task ?? null };
+  const config: McGraphConfig = {
+    sites: unique,
+    lastK,
+    tiled: (options.allowTiling ?? true) && lastK < layers,
+    task: options.task ?? null,
+  };
+  if (options.attentionLayers) {
+    if (config.task) throw new Error('A dropout graph reads either a task output or attention, not both.');
+    config.attentionLayers = [...new Set(options.attentionLayers)].sort((a, b) => a - b);
+  }
+  return config;
 }
 
 export function graphConfigKey(config: McGraphConfig): string {
-  return `${config.sites.join('+')}|last${config.lastK}|${config.tiled ? 'tiled' : 'batched'}|${config.task ?? 'every output'}`;
+  const reads = config.attentionLayers
+    ? `attention ${config.attentionLayers.join(',')}`
+    : (config.task ?? 'every output');
+  return `${config.sites.join('+')}|last${config.lastK}|${config.tiled ? 'tiled' : 'batched'}|${reads}`;
 }
 
 /**
@@ -88,7 +109,7 @@ export function buildMcGraph(
   let source = graph;
   let restriction: MlmRestriction | null = null;
   let restrictionNote: string | null = null;
-  if (config.task !== 'classification') {
+  if (config.task !== 'classification' && !config.attentionLayers) {
     try {
       // A decoder's LM head is restricted like an MLM head: next-token reads one position per row.
       const restricted = restrictMlmHeadToPositions(graph, decoder?.logits ? { logits: decoder.logits } : {});
@@ -117,6 +138,18 @@ export function buildMcGraph(
     throw new OnnxGraphError(
       `The model has no ${config.task === 'classification' ? 'classifier' : config.task === 'next-token' ? 'next-token (decoder logits)' : 'fill-mask'} output.`,
     );
+  if (config.attentionLayers) {
+    // The Softmax nodes keep their output names through the surgery (their readers take the dropped copy).
+    const softmaxes = findAttentionSoftmaxes(graph);
+    const names = config.attentionLayers.map((layer) => {
+      const softmax = softmaxes[layer];
+      if (!softmax) throw new OnnxGraphError(`The model has no attention layer ${layer}.`);
+      return softmax.outputName;
+    });
+    const declared = new Set(inserted.model.graph.output.map((output) => output.name));
+    for (const name of names) if (!declared.has(name)) inserted.model.graph.output.push({ name });
+    return { model: pruneToOutputs(inserted.model, names).model, plan: inserted.plan, restriction, restrictionNote };
+  }
   const model = taskOutput ? pruneToOutputs(inserted.model, [taskOutput]).model : inserted.model;
   return { model, plan: inserted.plan, restriction, restrictionNote };
 }
