@@ -1,13 +1,22 @@
-import { ATTENTION_SETTINGS, type AttentionView, type AttentionViewName } from '../core/contracts/attention';
+import {
+  ATTENTION_SETTINGS,
+  type AttentionDropoutMode,
+  type AttentionView,
+  type AttentionViewName,
+  type McAttentionProgress,
+  type McAttentionView,
+} from '../core/contracts/attention';
+import type { McDropoutSettings } from '../core/contracts/uncertainty';
 import { defaultsOf } from '../core/workshop/state-table';
 import type { ExecutionProviderName } from '../core/runtime/execution-provider';
 import type { PlaygroundClient } from '../worker/client';
+import { untrack } from 'svelte';
 import { Job } from './job.svelte';
 import type { LoadedModel } from './loaded-model';
 import { restoreSettings, saveSettings } from './settings';
 
 /** What the attention store needs of the worker client. */
-export type AttentionClient = Pick<PlaygroundClient, 'newJobId' | 'cancel' | 'attention'>;
+export type AttentionClient = Pick<PlaygroundClient, 'newJobId' | 'cancel' | 'attention' | 'mcAttention'>;
 
 export type { AttentionViewName };
 
@@ -20,6 +29,8 @@ export interface AttentionSource {
 }
 
 export type AttentionViewWithSource = AttentionView & { producedBy: AttentionSource };
+/** `requestKey`: the text, pair and dropout settings the samples were taken for. */
+export type McAttentionViewWithSource = McAttentionView & { producedBy: AttentionSource; requestKey: string };
 
 const KEY = 'attention-inputs';
 /** Typing pause before the rerun. */
@@ -37,17 +48,26 @@ export class AttentionStore {
   hideSpecial = $state(DEFAULTS.hideSpecial);
   averageHeads = $state(DEFAULTS.averageHeads);
   rollout = $state(DEFAULTS.rollout);
+  dropoutMode = $state<AttentionDropoutMode>(DEFAULTS.dropoutMode);
+  mcSamples = $state(DEFAULTS.mcSamples);
+  mcDropout = $state<number | null>(DEFAULTS.mcDropout);
+  mcAttentionSites = $state(DEFAULTS.mcAttentionSites);
+  mcHiddenSites = $state(DEFAULTS.mcHiddenSites);
+  mcLastK = $state(DEFAULTS.mcLastK);
+  mcSeed = $state(DEFAULTS.mcSeed);
   activeHeads = $state<boolean[]>([]);
   focusToken = $state<number | null>(null);
   selectedRow = $state<number | null>(null);
 
   private readonly job: Job<AttentionViewWithSource>;
+  private readonly mcJob: Job<McAttentionViewWithSource, McAttentionProgress>;
 
   constructor(
     private readonly client: AttentionClient,
     private readonly model: LoadedModel,
   ) {
     this.job = new Job(client, 'attention', () => model.generation);
+    this.mcJob = new Job(client, 'mc-attention', () => model.generation);
     restoreSettings(KEY, ATTENTION_SETTINGS, this);
   }
 
@@ -71,6 +91,59 @@ export class AttentionStore {
     this.job.error = message;
   }
 
+  /** The last MC-dropout attention, only while the model that computed it is loaded. */
+  get mcResult(): McAttentionViewWithSource | null {
+    return this.mcJob.result;
+  }
+
+  get mcRunning(): boolean {
+    return this.mcJob.running;
+  }
+
+  get mcProgress(): McAttentionProgress | null {
+    return this.mcJob.progress;
+  }
+
+  get mcError(): string | null {
+    return this.mcJob.error;
+  }
+
+  /** The drop probability used: the user's, else config.json's hidden dropout (as in the uncertainty tool). */
+  get effectiveMcDropout(): number {
+    return this.mcDropout ?? this.model.info?.dropoutDefaults.hidden ?? 0.1;
+  }
+
+  get mcSettings(): McDropoutSettings {
+    const layers = this.model.info?.layers ?? 1;
+    return {
+      samples: this.mcSamples,
+      dropout: this.effectiveMcDropout,
+      sites: [
+        ...(this.mcAttentionSites ? (['attention'] as const) : []),
+        ...(this.mcHiddenSites ? (['hidden'] as const) : []),
+      ],
+      stochasticLayers: this.mcLastK === 0 ? 'all' : { lastK: Math.max(1, Math.min(layers, this.mcLastK)) },
+      seed: this.mcSeed >>> 0,
+    };
+  }
+
+  /** What the MC samples depend on besides the model: text, pair and dropout settings. */
+  get mcRequestKey(): string {
+    return JSON.stringify([this.text, this.pairMode ? this.textB : null, this.mcSettings]);
+  }
+
+  /** True when the MC result was taken for another text or other settings than the current ones. */
+  get mcStale(): boolean {
+    const result = this.mcResult;
+    return result !== null && result.requestKey !== this.mcRequestKey;
+  }
+
+  /** The chosen layer when memory allowed only a window of layers and it lies outside it, else null. */
+  readonly mcLayerOutsideWindow = $derived.by(() => {
+    const result = this.mcResult;
+    return result && !result.layers.includes(this.layer) ? this.layer : null;
+  });
+
   persist(): void {
     saveSettings(KEY, ATTENTION_SETTINGS, this);
   }
@@ -89,6 +162,21 @@ export class AttentionStore {
         const timer = setTimeout(() => {
           this.persist();
           void this.run();
+        }, RERUN_DELAY_MS);
+        return () => clearTimeout(timer);
+      });
+      // MC mode samples again when the text, a dropout setting or the model changes, and when the user looks
+      // at a layer outside the window that memory allowed at this length.
+      $effect(() => {
+        void this.model.generation;
+        if (this.dropoutMode !== 'mc' || !this.model.info?.tools.attention.available) return;
+        const key = this.mcRequestKey;
+        const outside = this.mcLayerOutsideWindow;
+        const last = untrack(() => this.mcResult);
+        if (last && last.requestKey === key && outside === null) return;
+        const timer = setTimeout(() => {
+          this.persist();
+          void this.runMc();
         }, RERUN_DELAY_MS);
         return () => clearTimeout(timer);
       });
@@ -121,6 +209,47 @@ export class AttentionStore {
         },
       },
     );
+  }
+
+  /** T attention samples with dropout on, their statistics and the dropout-off attention beside them. */
+  async runMc(): Promise<void> {
+    const info = this.model.info;
+    if (!info) return;
+    const producedBy: AttentionSource = {
+      model: info.label,
+      executionProvider: info.executionProvider,
+      generation: this.model.generation,
+    };
+    const text = this.text;
+    const pair = this.pairMode ? this.textB : null;
+    const settings = this.mcSettings;
+    const request = { text, pair, settings, focusLayer: this.layer };
+    const requestKey = this.mcRequestKey;
+    await this.mcJob.start(
+      async ({ jobId, onProgress }) => ({
+        ...(await this.client.mcAttention(request, onProgress, jobId)),
+        producedBy,
+        requestKey,
+      }),
+      {
+        progress: { done: 0, total: settings.samples },
+        apply: (result) => {
+          const heads = result.shape[1];
+          this.head = Math.min(this.head, heads - 1);
+          this.layer = Math.min(this.layer, info.layers - 1);
+        },
+      },
+    );
+  }
+
+  /** The user's Cancel of the sampling: stops between graph runs (the worker restarts if it does not). */
+  async cancelMc(): Promise<void> {
+    await this.mcJob.cancel();
+  }
+
+  newMcSeed(): void {
+    this.mcSeed = (Math.random() * 0x100000000) >>> 0;
+    this.persist();
   }
 
   open(layer: number, head: number, view: AttentionViewName = 'matrix'): void {

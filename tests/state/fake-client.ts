@@ -65,6 +65,8 @@ export class FakeClient {
 
   attention = (text: string, pair: string | null, display: unknown, jobId?: string) =>
     this.pending('attention', [text, pair, display], jobId);
+  mcAttention = (request: unknown, onProgress?: unknown, jobId?: string) =>
+    this.pending('mcAttention', [request, onProgress], jobId);
   predict = (request: unknown, settings: unknown, onProgress?: unknown, jobId?: string) =>
     this.pending('predict', [request, settings, onProgress], jobId);
   continue = (request: unknown, settings: unknown, onProgress?: unknown, jobId?: string) =>
