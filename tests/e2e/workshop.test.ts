@@ -235,7 +235,7 @@ describe('workshop mode', () => {
     for (let step = 1; ; step++) {
       await expect
         .poll(() => page.getByTestId('tour-title').textContent())
-        .toMatch(new RegExp(`^Step ${step} of 10: `));
+        .toMatch(new RegExp(`^Step ${step} of 11: `));
       const tool = await page
         .getByRole('tablist', { name: 'Tools' })
         .locator('[aria-selected="true"]')
@@ -247,6 +247,9 @@ describe('workshop mode', () => {
           .first()
           .waitFor({ timeout: 120_000 });
       if (tool === 'tab-analogy') await page.getByTestId('analogy-result-token').waitFor({ timeout: 120_000 });
+      // The attention-under-dropout step samples by itself (the attention tool follows its settings).
+      if (/How sure is a head/.test((await page.getByTestId('tour-title').textContent()) ?? ''))
+        await page.getByTestId('head-stability').waitFor({ timeout: 120_000 });
       await expect.poll(() => page.url()).toContain(`tour=${step}`);
       if (!(await page.getByTestId('tour-next').isVisible())) break;
       await page.getByTestId('tour-next').click();

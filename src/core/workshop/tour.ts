@@ -75,6 +75,13 @@ export const TOUR_STEPS: readonly TourStep[] = [
     action: 'run-uncertainty',
   },
   {
+    id: 'attention-under-dropout',
+    question: TOUR_QUESTIONS.bayes,
+    title: 'How sure is a head of where to look?',
+    body: 'The two halves together: the same dropout, now on the attention itself. The mean of 32 samples sits beside the attention with dropout off, and the orange map shows how much each weight moves. Sort the per-head table by JS divergence: stable heads route the same way in every sample; unstable ones are not fixed by the input.',
+    state: { tool: 'attention', attnDropout: 'mc', view: 'matrix', layer: '3', head: '0', attnT: '32', attnSeed: '1' },
+  },
+  {
     id: 'dropout-overconfidence',
     question: TOUR_QUESTIONS.overconfidence,
     title: 'One pass is sure; the average is honest',

@@ -1,0 +1,99 @@
+import { readFileSync } from 'node:fs';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { openPage, useAppAndBrowser, waitForModelReady } from './harness';
+
+const e2e = useAppAndBrowser();
+
+async function download(page: Page, button: Locator): Promise<string> {
+  const [file] = await Promise.all([page.waitForEvent('download'), button.click()]);
+  return readFileSync((await file.path())!, 'utf8');
+}
+
+describe('attention with dropout (MC)', () => {
+  it('samples every head on the built-in encoder: mean beside dropout off, std map, sortable stability, exports, p = 0 has no spread, the mode survives a reload', async () => {
+    const context = await e2e.browser.newContext({ acceptDownloads: true });
+    const { page, errors } = await openPage(context, e2e.url);
+    await waitForModelReady(page);
+    await page.getByTestId('tab-attention').click();
+    await page.getByTestId('attention-text').fill('The dog ran across the green field.');
+    await page.getByTestId('attention-tokens').getByText('across', { exact: true }).waitFor({ timeout: 60_000 });
+
+    await page.getByTestId('attention-dropout-mc').check();
+    const samples = page.getByTestId('mc-attention-samples');
+    await samples.fill('8');
+    await samples.press('Tab');
+    await page
+      .getByTestId('mc-attention-info')
+      .getByText(/T = 8, p = 0\.1/)
+      .waitFor({ timeout: 60_000 });
+
+    const table = page.getByTestId('head-stability');
+    await table.waitFor();
+    expect(await table.locator('tbody tr').count()).toBe(4 * 4);
+    // Least stable first: the JS column reads descending, and a click reverses it.
+    const jsColumn = async () =>
+      (await table.locator('tbody tr td:nth-child(2)').allTextContents()).map((text) => Number(text));
+    const descending = await jsColumn();
+    expect(descending).toEqual([...descending].sort((a, b) => b - a));
+    expect(descending[0]).toBeGreaterThan(0);
+    await page.getByTestId('sort-meanJsDivergence').click();
+    const ascending = await jsColumn();
+    expect(ascending).toEqual([...descending].reverse());
+    // Layer 1 is the first stochastic layer: its own dropout acts after its softmax, so its heads never vary.
+    expect(ascending.slice(0, 4)).toEqual([0, 0, 0, 0]);
+
+    const csv = await download(
+      page,
+      page.getByTestId('head-stability').locator('..').locator('..').getByTestId('export-csv'),
+    );
+    const lines = csv.trim().split(/\r?\n/);
+    expect(lines[0]).toBe('layer,head,mean_js_divergence_nats,entropy_spread_nats,mean_entropy_nats,mean_std,max_std');
+    expect(lines).toHaveLength(1 + 16);
+
+    await page.getByTestId('view-matrix').click();
+    await page.getByTestId('layer-select').selectOption({ value: '3' });
+    for (const map of ['mc-mean-map', 'mc-plain-map', 'mc-std-map']) await page.getByTestId(map).waitFor();
+    const stdSvg = await download(page, page.getByTestId('mc-std-map').getByTestId('export-svg'));
+    expect(stdSvg).toContain('xmlns="http://www.w3.org/2000/svg"');
+    const parsed = await page.evaluate(
+      (text) => new DOMParser().parseFromString(text, 'image/svg+xml').getElementsByTagName('parsererror').length,
+      stdSvg,
+    );
+    expect(parsed).toBe(0);
+    const matrixJson = JSON.parse(await download(page, page.getByTestId('mc-mean-map').getByTestId('export-json')));
+    expect(matrixJson).toMatchObject({ layer: 4, head: 1, samples: 8, stdDivisor: 'T - 1' });
+    for (const row of matrixJson.mean as number[][]) expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+
+    // Keyboard: focus the mean map and move; the readout compares the three maps at that cell.
+    await page.getByTestId('mc-mean-map').locator('[role="grid"]').focus();
+    await page.keyboard.press('ArrowRight');
+    await page
+      .getByTestId('mc-readout')
+      .getByText(/mean .* ± .*, dropout off/)
+      .waitFor();
+
+    await page.getByTestId('view-row').click();
+    await page.getByTestId('mc-row-view').waitFor();
+    await page.getByTestId('view-head').click();
+    await page.getByTestId('head-view').waitFor();
+
+    // p = 0: every sample is the plain model, so no head spreads.
+    const p = page.getByTestId('mc-attention-p');
+    await p.fill('0');
+    await p.press('Tab');
+    await page
+      .getByTestId('mc-attention-info')
+      .getByText(/p = 0,/)
+      .waitFor({ timeout: 60_000 });
+    expect(new Set(await jsColumn())).toEqual(new Set([0]));
+
+    await page.reload();
+    await waitForModelReady(page);
+    await page.getByTestId('tab-attention').click();
+    expect(await page.getByTestId('attention-dropout-mc').isChecked()).toBe(true);
+    await page.getByTestId('head-stability').waitFor({ timeout: 60_000 });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
