@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
-import { openPage, useAppAndBrowser, waitForModelReady } from './harness';
+
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeModelHost, launchChromium, openPage, useAppAndBrowser, waitForModelReady } from './harness';
+import { tinyModelFiles } from './tiny-model-files';
 
 const e2e = useAppAndBrowser();
 
@@ -95,5 +98,75 @@ describe('attention with dropout (MC)', () => {
     await page.getByTestId('head-stability').waitFor({ timeout: 60_000 });
     expect(errors).toEqual([]);
     await context.close();
+  });
+});
+
+describe('MC-dropout attention on WebGPU (SwiftShader)', () => {
+  // The tiny test model, as in the uncertainty tool's WebGPU test: SwiftShader is far slower than WASM.
+  let host: FakeModelHost;
+  beforeAll(async () => {
+    host = new FakeModelHost();
+    for (const [file, bytes] of Object.entries(tinyModelFiles())) host.put('tests/tiny-bert', file, bytes);
+    await host.start();
+  });
+  afterAll(async () => {
+    await host?.stop();
+  });
+
+  async function sampledAttention(browser: Browser, provider: 'wasm' | 'webgpu') {
+    const context = await browser.newContext({ acceptDownloads: true });
+    const { page } = await openPage(context, e2e.url);
+    await waitForModelReady(page);
+    await page.getByTestId('ep-select').selectOption(provider);
+    await page.getByRole('radiogroup', { name: 'Model source' }).getByText('Hugging Face', { exact: true }).click();
+    await page.getByTestId('hub-repo').fill('tests/tiny-bert');
+    await page
+      .locator('details', { has: page.locator('summary', { hasText: 'Host' }) })
+      .evaluate((details) => ((details as HTMLDetailsElement).open = true));
+    await page.getByTestId('hub-host').fill(host.url);
+    await page.getByTestId('load-model').click();
+    await page.getByTestId('model-status').getByText('tests/tiny-bert').waitFor({ timeout: 120_000 });
+    await page
+      .getByTestId('ep-badge')
+      .filter({ hasText: provider === 'webgpu' ? /WebGPU/i : /WASM/ })
+      .waitFor({ timeout: 120_000 });
+    await page.getByTestId('tab-attention').click();
+    await page.getByTestId('attention-text').fill('the cat sat on the mat');
+    await page.getByTestId('attention-dropout-mc').check();
+    for (const [id, value] of [
+      ['mc-attention-samples', '4'],
+      ['mc-attention-seed', '9'],
+      ['mc-attention-p', '0.3'],
+    ]) {
+      await page.getByTestId(id).fill(value);
+      await page.getByTestId(id).press('Tab');
+    }
+    await page
+      .getByTestId('mc-attention-info')
+      .getByText(/T = 4, p = 0\.3, .*seed 9/)
+      .waitFor({ timeout: 120_000 });
+    const exported = JSON.parse(
+      await download(page, page.getByTestId('head-stability').locator('..').locator('..').getByTestId('export-json')),
+    );
+    await context.close();
+    return exported as { mean: number[]; std: number[]; executionProvider: string };
+  }
+
+  it('the same seed gives the same attention samples on WebGPU as on WASM', async () => {
+    const onWasm = await sampledAttention(e2e.browser, 'wasm');
+    const webgpu = await launchChromium({ webgpu: true });
+    try {
+      const onWebGpu = await sampledAttention(webgpu.browser, 'webgpu');
+      expect([onWasm.executionProvider, onWebGpu.executionProvider]).toEqual(['wasm', 'webgpu']);
+      expect(onWebGpu.mean).toHaveLength(onWasm.mean.length);
+      // The weights really vary across samples (far above the tolerance), so equal masks are what makes them match.
+      expect(Math.max(...onWasm.std)).toBeGreaterThan(0.01);
+      for (let i = 0; i < onWasm.mean.length; i++) {
+        expect(Math.abs(onWebGpu.mean[i] - onWasm.mean[i])).toBeLessThan(1e-3);
+        expect(Math.abs(onWebGpu.std[i] - onWasm.std[i])).toBeLessThan(1e-3);
+      }
+    } finally {
+      await webgpu.close();
+    }
   });
 });
