@@ -8,6 +8,7 @@ import { PlaygroundClient } from '../worker/client';
 import { AnalogyStore } from './analogy-store.svelte';
 import { AttentionStore } from './attention-store.svelte';
 import { LabelsStore } from './labels-store.svelte';
+import { HeadTrainingStore } from './head-training-store.svelte';
 import { ModelStore } from './model-store.svelte';
 import { UncertaintyStore } from './uncertainty-store.svelte';
 import { DecoderUncertaintyStore } from './decoder-uncertainty-store.svelte';
@@ -22,6 +23,8 @@ export interface AppStores {
   decoderUncertainty: DecoderUncertaintyStore;
   analogy: AnalogyStore;
   labels: LabelsStore;
+  /** The label tool's "train a head" panel. */
+  head: HeadTrainingStore;
   workshop: WorkshopStore;
 }
 
@@ -36,6 +39,7 @@ export function createAppStores(client: PlaygroundClient = new PlaygroundClient(
     decoderUncertainty: new DecoderUncertaintyStore(client, model),
     analogy: new AnalogyStore(client, model),
     labels,
+    head: new HeadTrainingStore(client, model, labels),
     workshop: new WorkshopStore(model),
   };
 }

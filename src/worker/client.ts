@@ -4,6 +4,7 @@ import type { AnalogyProgressCallback, AnalogySpaceId } from '../core/contracts/
 import type { AnalogyEvaluationOptions, AnalogyNeighbourOptions, AnalogyQueryOptions } from '../core/contracts/analogy';
 import type { LabelAuditProgress, LabelAuditSettings } from '../core/contracts/labels';
 import type { PackedRows } from '../core/contracts/labels';
+import type { HeadTrainingProgress, HeadTrainingRequest } from '../core/contracts/head';
 import type { ParseLabeledTextOptions } from '../core/labels';
 import type { LoadOptions } from '../core/engine/playground-engine';
 import type {
@@ -206,6 +207,21 @@ export class PlaygroundClient {
       (api) => api.auditLabels(rows, settings, onProgress ? Comlink.proxy(onProgress) : undefined, jobId),
       jobId,
     );
+  }
+
+  /** Trains heads on the rows' embeddings in the worker, every epoch reported (see HeadTrainingProgress). */
+  trainHeads(
+    rows: PackedRows,
+    request: HeadTrainingRequest,
+    onProgress?: (progress: HeadTrainingProgress) => void,
+    jobId?: string,
+  ) {
+    return this.call((api) => api.trainHeads(rows, request, proxied(onProgress), jobId), jobId);
+  }
+
+  /** Holds a running job that can pause (head training) at its next epoch, or lets it go on. */
+  pause(jobId: string, paused: boolean) {
+    return this.call((api) => api.pause(jobId, paused));
   }
 
   clearEmbeddingCache() {

@@ -13,7 +13,8 @@ import type { AnalogyProgress, AnalogyProgressCallback, AnalogySpaceId } from '.
 import type { AnalogyEvaluationOptions, AnalogyNeighbourOptions, AnalogyQueryOptions } from '../core/contracts/analogy';
 import { auditTransferables } from '../core/engine/labels/label-audit-run';
 import { type LabelAuditProgress, type LabelAuditSettings } from '../core/contracts/labels';
-import { packParse, unpackRows } from '../core/engine/labels/label-input';
+import { packParse, unpackRows, unpackTexts } from '../core/engine/labels/label-input';
+import type { HeadTrainingProgress, HeadTrainingRequest } from '../core/contracts/head';
 import { type PackedRows } from '../core/contracts/labels';
 import type { ParseLabeledTextOptions } from '../core/labels';
 import type { ProgressCallback, ProgressEvent } from '../core/model/progress';
@@ -68,6 +69,33 @@ function throttleAnalogy(
   };
 }
 
+/**
+ * At most one report per interval, and the latest one sent once the interval is over (trailing), so the page
+ * always ends up with the newest state: a head paused after an epoch shows that epoch.
+ */
+function throttleLatest<T>(callback: (event: T) => void, intervalMs = 50): (event: T) => void {
+  let last = 0;
+  let pending: { event: T } | null = null;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const send = (event: T) => {
+    last = Date.now();
+    void callback(event);
+  };
+  return (event: T) => {
+    const wait = last + intervalMs - Date.now();
+    if (wait <= 0 && !timer) return send(event);
+    pending = { event };
+    timer ??= setTimeout(
+      () => {
+        timer = null;
+        if (pending) send(pending.event);
+        pending = null;
+      },
+      Math.max(0, wait),
+    );
+  };
+}
+
 /** Chunk progress at most every 50 ms, but always the first and the last. */
 function throttleProgress<P extends { done: number; total: number }>(
   callback: ((progress: P) => void) | undefined,
@@ -118,6 +146,20 @@ export function createWorkerApi(options: EngineOptions) {
       const result = await engine.auditLabels(unpackRows(rows), settings, throttled, jobId);
       return Comlink.transfer(result, auditTransferables(result));
     },
+    /** Heads on the rows' embeddings; the rows travel packed like the audit's. */
+    trainHeads(
+      rows: PackedRows,
+      request: HeadTrainingRequest,
+      onProgress?: (progress: HeadTrainingProgress) => void,
+      jobId?: string,
+    ) {
+      const texts = unpackTexts(rows.texts, rows.count);
+      if (texts.length !== rows.count || rows.labelIds.length !== rows.count)
+        throw new Error('The rows to train on arrived damaged; read the data again.');
+      const throttled = onProgress ? throttleLatest(onProgress) : undefined;
+      return engine.trainHeads({ texts, labelIds: rows.labelIds, classes: rows.classes }, request, throttled, jobId);
+    },
+    pause: (jobId: string, paused: boolean) => engine.pause(jobId, paused),
     clearEmbeddingCache: async () => {
       await options.embeddingCache?.clear?.();
     },

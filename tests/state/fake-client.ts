@@ -87,6 +87,13 @@ export class FakeClient {
   auditLabels = (rows: unknown, settings: unknown, onProgress?: unknown, jobId?: string) =>
     this.pending('auditLabels', [rows, settings, onProgress], jobId);
   clearEmbeddingCache = async () => undefined;
+  trainHeads = (rows: unknown, request: unknown, onProgress?: unknown, jobId?: string) =>
+    this.pending('trainHeads', [rows, request, onProgress], jobId);
+  readonly pauses: { jobId: string; paused: boolean }[] = [];
+  pause = async (jobId: string, paused: boolean) => {
+    this.pauses.push({ jobId, paused });
+    return true;
+  };
   load = (source: unknown, options: unknown, onProgress?: unknown, jobId?: string) =>
     this.pending('load', [source, options, onProgress], jobId);
   reset = () => undefined;

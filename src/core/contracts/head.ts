@@ -38,6 +38,8 @@ export interface HeadTrainingOptions {
   dataFraction: number;
   /** Z-score each feature with the training rows' mean and spread (the engine always does; tests may not). */
   standardize: boolean;
+  /** Passes of MC dropout on the trained head (default HEAD_MC_SAMPLES). */
+  mcSamples?: number;
 }
 
 /** What makes run A and run B different. */
@@ -65,7 +67,15 @@ export interface HeadRunCurve {
   epochs: EpochMetrics[];
   /** The epoch (1-based) with the lowest held-out loss so far; 0 before any epoch. */
   bestEpoch: number;
+  /**
+   * After the last epoch, for a run with dropout: held-out figures of MC dropout on the head (the class
+   * probabilities averaged over `samples` passes with the run's dropout kept on). Null without dropout or before the end.
+   */
+  mcHeldOut: { samples: number; loss: number; accuracy: number } | null;
 }
+
+/** Passes MC dropout averages on the trained head. */
+export const HEAD_MC_SAMPLES = 32;
 
 export interface HeadTrainingProgress {
   stage: 'embeddings' | 'training';
@@ -122,8 +132,8 @@ export const HEAD_SETTINGS: SettingRows<HeadSettings> = {
   model: { type: { kind: 'enum', values: HEAD_MODELS }, defaultValue: 'mlp' },
   hiddenWidth: { type: { kind: 'int', min: 1, max: MAX_HIDDEN_WIDTH }, defaultValue: 128 },
   optimiser: { type: { kind: 'enum', values: HEAD_OPTIMISERS }, defaultValue: 'adam' },
-  learningRate: { type: { kind: 'number', min: 1e-6, max: 10 }, defaultValue: 0.01 },
-  epochs: { type: { kind: 'int', min: 1, max: MAX_HEAD_EPOCHS }, defaultValue: 100 },
+  learningRate: { type: { kind: 'number', min: 1e-6, max: 10 }, defaultValue: 0.001 },
+  epochs: { type: { kind: 'int', min: 1, max: MAX_HEAD_EPOCHS }, defaultValue: 60 },
   batchSize: { type: { kind: 'int', min: 1, max: 100_000 }, defaultValue: 32 },
   seed: { type: { kind: 'int', min: 0, max: 4_294_967_295 }, defaultValue: 0 },
   dataPercent: { type: { kind: 'int', min: 1, max: 100 }, defaultValue: 100 },
@@ -131,7 +141,7 @@ export const HEAD_SETTINGS: SettingRows<HeadSettings> = {
   inputDropoutA: dropoutRow(0),
   hiddenDropoutA: dropoutRow(0),
   weightDecayA: decayRow(0),
-  inputDropoutB: dropoutRow(0.2),
+  inputDropoutB: dropoutRow(0.5),
   hiddenDropoutB: dropoutRow(0.5),
   weightDecayB: decayRow(0),
 };

@@ -24,6 +24,9 @@ import {
 import { JobRegistry } from './model/jobs';
 import type { EmbeddingCache } from './model/embedding-cache';
 import { runLabelAuditOnTexts } from './labels/label-audit-run';
+import { EmbeddingMemo, runHeadTraining, type HeadRows } from './head/head-training-run';
+import { PauseGates } from './head/pause-gates';
+import type { HeadTrainingProgress, HeadTrainingRequest, HeadTrainingResult } from '../contracts/head';
 import { type LabelAuditOutput, type LabelAuditProgress, type LabelAuditSettings } from '../contracts/labels';
 import { parseLabeledData, type LabeledDataOptions, type LabeledDataParse } from './labels/label-input';
 import { runMcBatch, runMcPrediction } from './uncertainty/mc-dropout-run';
@@ -64,6 +67,9 @@ export interface LoadOptions {
 export class PlaygroundEngine {
   private model: PreparedModel | null = null;
   private readonly jobs = new JobRegistry();
+  private readonly pauses = new PauseGates();
+  /** The label rows last embedded for a head (same rows and model: not embedded again). */
+  private readonly headEmbeddings = new EmbeddingMemo();
   private lastAttention: { model: PreparedModel; key: string; result: AttentionResult } | null = null;
   private analogyState: { model: PreparedModel; spaces: AnalogySpaces } | null = null;
   /** MC-dropout sessions of the current model, the last few surgery configurations. */
@@ -316,6 +322,40 @@ export class PlaygroundEngine {
         onProgress,
       }),
     );
+  }
+
+  /**
+   * Trains small heads on the rows' frozen sentence embeddings (the label tool's "train a head"), the runs side
+   * by side, reporting every epoch. `pause(jobId, true)` holds it between epochs.
+   */
+  async trainHeads(
+    rows: HeadRows,
+    request: HeadTrainingRequest,
+    onProgress?: (progress: HeadTrainingProgress) => void,
+    jobId?: string,
+  ): Promise<HeadTrainingResult> {
+    const model = this.requireModel();
+    const id = jobId ?? `head-${Math.random().toString(36).slice(2)}`;
+    return this.jobs.run(id, async (signal) => {
+      const gate = this.pauses.open(id, signal);
+      try {
+        return await runHeadTraining(rows, request, {
+          model,
+          cache: this.options.embeddingCache,
+          memo: this.headEmbeddings,
+          signal,
+          onProgress,
+          waitWhilePaused: gate.wait,
+        });
+      } finally {
+        gate.close();
+      }
+    });
+  }
+
+  /** Pauses or resumes a running job that can pause (head training); false when there is none. */
+  pause(jobId: string, paused: boolean): boolean {
+    return this.pauses.set(jobId, paused);
   }
 
   async cachedModels(): Promise<CachedModel[]> {

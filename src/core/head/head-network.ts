@@ -206,3 +206,35 @@ export function evaluate(
   }
   return { loss: loss / rows.length, accuracy: correct / rows.length };
 }
+
+/**
+ * MC dropout on the trained head (Gal & Ghahramani 2016): each row's class probabilities averaged over `samples`
+ * passes with dropout kept on, then scored like `evaluate` (loss of the averaged probability of the label).
+ */
+export function evaluateMcDropout(
+  network: HeadNetwork,
+  features: FeatureRows,
+  labels: ArrayLike<number>,
+  rows: ArrayLike<number>,
+  dropout: DropoutPlan,
+  samples: number,
+): Evaluation {
+  if (rows.length === 0) return { loss: NaN, accuracy: NaN };
+  const work = new Workspace(network);
+  const classes = network[network.length - 1].outputs;
+  const mean = new Float64Array(classes);
+  let loss = 0;
+  let correct = 0;
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r];
+    mean.fill(0);
+    for (let t = 0; t < samples; t++) {
+      const logits = forwardRow(network, features, row, work, dropout);
+      const lse = logSumExp(logits);
+      for (let c = 0; c < classes; c++) mean[c] += Math.exp(logits[c] - lse) / samples;
+    }
+    loss -= Math.log(Math.max(mean[labels[row]], Number.MIN_VALUE));
+    if (argMax(mean) === labels[row]) correct++;
+  }
+  return { loss: loss / rows.length, accuracy: correct / rows.length };
+}

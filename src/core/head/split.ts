@@ -11,7 +11,7 @@ export interface HeadSplit {
 }
 
 /** Stream ids of the trainer's generators, so the split, the initial weights and the batches never share one. */
-export const RNG_STREAMS = { split: 1, init: 2, batches: 3, dropout: 4 } as const;
+export const RNG_STREAMS = { split: 1, init: 2, batches: 3, dropout: 4, mcDropout: 5 } as const;
 
 export function streamSeed(seed: number, stream: number): number {
   return (Math.imul(stream, 0x9e3779b9) ^ (seed >>> 0)) >>> 0;

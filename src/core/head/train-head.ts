@@ -7,13 +7,21 @@
  * pause sent to the worker is seen.
  */
 import { throwIfAborted } from '../cancel';
-import type { EpochMetrics, HeadRegularisation, HeadRunCurve, HeadTrainingOptions } from '../contracts/head';
+import {
+  HEAD_MC_SAMPLES,
+  type EpochMetrics,
+  type HeadRegularisation,
+  type HeadRunCurve,
+  type HeadTrainingOptions,
+} from '../contracts/head';
 import { createRng, shuffleInPlace, type Rng } from '../random';
 import {
   accumulateGradients,
   cloneNetwork,
   createHeadNetwork,
   evaluate,
+  evaluateMcDropout,
+  type DropoutPlan,
   zerosLike,
   type FeatureRows,
   type HeadNetwork,
@@ -109,18 +117,27 @@ export class HeadRun {
     this.batchRng = createRng(streamSeed(options.seed, RNG_STREAMS.batches));
     this.dropoutRng = createRng(streamSeed(options.seed, RNG_STREAMS.dropout));
     this.order = Array.from(split.train);
-    this.curve = { regularisation, epochs: [], bestEpoch: 0 };
+    this.curve = { regularisation, epochs: [], bestEpoch: 0, mcHeldOut: null };
+  }
+
+  /** The run's dropout with masks from `rng` (logistic regression has no hidden layer: only the input mask applies). */
+  private dropoutPlan(rng: Rng): DropoutPlan | null {
+    const input = this.regularisation.inputDropout;
+    const hidden = this.network.length > 1 ? this.regularisation.hiddenDropout : 0;
+    return input > 0 || hidden > 0 ? { input, hidden, rng } : null;
+  }
+
+  /** Held-out figures of MC dropout with the run's own dropout (none for a run without dropout). */
+  mcDropout(samples: number): void {
+    const plan = this.dropoutPlan(createRng(streamSeed(this.options.seed, RNG_STREAMS.mcDropout)));
+    if (!plan) return;
+    const figures = evaluateMcDropout(this.network, this.data, this.data.labels, this.split.heldOut, plan, samples);
+    this.curve.mcHeldOut = { samples, ...figures };
   }
 
   epoch(): EpochMetrics {
     const { data, split, options, regularisation, network, grads } = this;
-    const dropout = {
-      input: regularisation.inputDropout,
-      // Logistic regression has no hidden layer: only the input mask applies.
-      hidden: network.length > 1 ? regularisation.hiddenDropout : 0,
-      rng: this.dropoutRng,
-    };
-    const useDropout = dropout.input > 0 || dropout.hidden > 0;
+    const dropout = this.dropoutPlan(this.dropoutRng);
     shuffleInPlace(this.order, this.batchRng);
     for (let start = 0; start < this.order.length; start += options.batchSize) {
       const batch = this.order.slice(start, start + options.batchSize);
@@ -128,7 +145,7 @@ export class HeadRun {
         g.weights.fill(0);
         g.biases.fill(0);
       }
-      accumulateGradients(network, data, data.labels, batch, grads, useDropout ? dropout : null);
+      accumulateGradients(network, data, data.labels, batch, grads, dropout);
       this.optimiser.beginUpdate();
       network.forEach((layer, l) => {
         const g = grads[l];
@@ -198,5 +215,6 @@ export async function trainHeads(
     await hooks.waitWhilePaused?.();
   }
   throwIfAborted(hooks.signal);
+  for (const run of runs) run.mcDropout(options.mcSamples ?? HEAD_MC_SAMPLES);
   return { split, runs };
 }

@@ -287,6 +287,11 @@ describe('dropout against overfitting on a planted small data set', () => {
     expect(last(plain).heldOutLoss).toBeGreaterThan(2 * bestPlain);
     expect(last(plain).trainLoss).toBeLessThan(0.01);
     expect(gap(dropped)).toBeLessThan(0.75 * gap(plain));
+    // MC dropout on the trained head: only the run with dropout has it, and it scores the held-out rows.
+    expect(plain.mcHeldOut).toBe(null);
+    expect(dropped.mcHeldOut?.samples).toBe(32);
+    expect(dropped.mcHeldOut!.accuracy).toBeGreaterThan(0.5);
+    expect(dropped.mcHeldOut!.loss).toBeLessThan(last(plain).heldOutLoss);
   });
 });
 

@@ -1,0 +1,264 @@
+/**
+ * "Train a head" in the label tool: the settings (remembered, and carried in a link), one training call in the
+ * worker for two runs side by side (A and B differ only in their dropout and weight decay), their live curves,
+ * pause / resume / cancel, and the table of every finished run. The curves belong to the model and the data
+ * they were trained on: another model or other rows hide them (and stop a training still running on the old).
+ */
+import { untrack } from 'svelte';
+import {
+  HEAD_SETTINGS,
+  type HeadModelKind,
+  type HeadOptimiser,
+  type HeadRegularisation,
+  type HeadRunCurve,
+  type HeadSettings,
+  type HeadTrainingProgress,
+  type HeadTrainingRequest,
+  type HeadTrainingResult,
+} from '../core/contracts/head';
+import type { PackedRows } from '../core/contracts/labels';
+import { tableCsv, tableJson, tableRowsOf, type HeadTableRow } from '../core/head/runs-table';
+import { defaultsOf } from '../core/workshop/state-table';
+import { WorkerRestartedError, type PlaygroundClient } from '../worker/client';
+import { Job } from './job.svelte';
+import type { LabelsStore } from './labels-store.svelte';
+import type { LoadedModel } from './loaded-model';
+import { restoreSettings, saveSettings } from './settings';
+
+/** What the head store needs of the worker client. */
+export type HeadClient = Pick<PlaygroundClient, 'newJobId' | 'cancel' | 'trainHeads' | 'pause'>;
+
+/** What the head store reads of the label tool: its current rows and how it pools embeddings. */
+export type HeadLabels = Pick<LabelsStore, 'parsed' | 'sourceName' | 'settings'>;
+
+const KEY = 'head-training-settings';
+const DEFAULTS = defaultsOf(HEAD_SETTINGS);
+const CANCELLED_NOTICE = 'The training was cancelled. The settings and the table are kept.';
+
+/** The rows as a key: the same texts with the same labels are the same data. */
+function dataKeyOf(labels: HeadLabels): string | null {
+  const parsed = labels.parsed;
+  if (!parsed?.summary.ok) return null;
+  return `${parsed.summary.classes.join('\u0001')}\u0002${Array.from(parsed.labelIds).join(',')}\u0002${parsed.texts}`;
+}
+
+export class HeadTrainingStore implements HeadSettings {
+  model = $state<HeadModelKind>(DEFAULTS.model);
+  hiddenWidth = $state(DEFAULTS.hiddenWidth);
+  optimiser = $state<HeadOptimiser>(DEFAULTS.optimiser);
+  learningRate = $state(DEFAULTS.learningRate);
+  epochs = $state(DEFAULTS.epochs);
+  batchSize = $state(DEFAULTS.batchSize);
+  seed = $state(DEFAULTS.seed);
+  dataPercent = $state(DEFAULTS.dataPercent);
+  heldOutPercent = $state(DEFAULTS.heldOutPercent);
+  inputDropoutA = $state(DEFAULTS.inputDropoutA);
+  hiddenDropoutA = $state(DEFAULTS.hiddenDropoutA);
+  weightDecayA = $state(DEFAULTS.weightDecayA);
+  inputDropoutB = $state(DEFAULTS.inputDropoutB);
+  hiddenDropoutB = $state(DEFAULTS.hiddenDropoutB);
+  weightDecayB = $state(DEFAULTS.weightDecayB);
+
+  /** Held between epochs in the worker (see PauseGates). */
+  paused = $state(false);
+  notice = $state<string | null>(null);
+  /** Every finished run, oldest first. */
+  table = $state.raw<HeadTableRow[]>([]);
+
+  private readonly job: Job<HeadTrainingResult, HeadTrainingProgress>;
+  /** The data the last result was trained on (see dataKeyOf). */
+  #trainedOn = $state<string | null>(null);
+  /** The data and model the running call trains on, to stop it when either changes. */
+  private runningOn: { data: string; digest: string | null } | null = null;
+
+  constructor(
+    private readonly client: HeadClient,
+    private readonly loaded: LoadedModel,
+    private readonly labels: HeadLabels,
+  ) {
+    this.job = new Job(client, 'head', () => loaded.generation);
+    restoreSettings(KEY, HEAD_SETTINGS, this);
+  }
+
+  get running(): boolean {
+    return this.job.running;
+  }
+
+  get progress(): HeadTrainingProgress | null {
+    return this.job.progress;
+  }
+
+  get error(): string | null {
+    return this.job.error;
+  }
+
+  /** The last finished training, while its model is loaded and the label tool still has its rows. */
+  get result(): HeadTrainingResult | null {
+    const result = this.job.result;
+    return result && this.#trainedOn !== null && this.#trainedOn === dataKeyOf(this.labels) ? result : null;
+  }
+
+  /** The curves to draw: the running call's so far, else the last result's. */
+  get curves(): HeadRunCurve[] {
+    if (this.running) return this.progress?.runs ?? [];
+    return this.result?.runs ?? [];
+  }
+
+  /** Why the train button is off, in words; null when training can start. */
+  get blocker(): string | null {
+    if (!this.loaded.info) return 'Load a model first: the head learns from its sentence embeddings.';
+    const parsed = this.labels.parsed;
+    if (!parsed) return 'Paste data or load the example first.';
+    if (!parsed.summary.ok) return 'The data has problems to fix first (see above).';
+    if (parsed.rowCount < 4) return 'Training a head needs at least 4 rows.';
+    return null;
+  }
+
+  get regularisations(): HeadRegularisation[] {
+    return [
+      {
+        name: 'A',
+        inputDropout: this.inputDropoutA,
+        hiddenDropout: this.hiddenDropoutA,
+        weightDecay: this.weightDecayA,
+      },
+      {
+        name: 'B',
+        inputDropout: this.inputDropoutB,
+        hiddenDropout: this.hiddenDropoutB,
+        weightDecay: this.weightDecayB,
+      },
+    ];
+  }
+
+  request(): HeadTrainingRequest {
+    return {
+      options: {
+        model: this.model,
+        hiddenWidth: this.hiddenWidth,
+        optimiser: this.optimiser,
+        learningRate: this.learningRate,
+        epochs: this.epochs,
+        batchSize: this.batchSize,
+        seed: this.seed,
+        heldOutFraction: this.heldOutPercent / 100,
+        dataFraction: this.dataPercent / 100,
+        standardize: true,
+      },
+      runs: this.regularisations,
+      pooling: this.labels.settings.pooling,
+    };
+  }
+
+  /** Trains run A and run B side by side on the label tool's current rows. */
+  async train(): Promise<void> {
+    const parsed = this.labels.parsed;
+    const data = dataKeyOf(this.labels);
+    if (this.blocker || !parsed || data === null) return;
+    this.notice = null;
+    this.paused = false;
+    const rows: PackedRows = {
+      texts: parsed.texts,
+      count: parsed.rowCount,
+      labelIds: parsed.labelIds,
+      classes: parsed.summary.classes,
+    };
+    const request = this.request();
+    const dataName = `${this.labels.sourceName || 'pasted data'} (${parsed.rowCount} rows)`;
+    this.runningOn = { data, digest: this.loaded.info?.contentDigest ?? null };
+    const outcome = await this.job.start(
+      ({ jobId, onProgress }) => this.client.trainHeads(rows, request, onProgress, jobId),
+      {
+        progress: {
+          stage: 'embeddings',
+          fraction: 0,
+          detail: 'Starting',
+          epoch: 0,
+          epochs: request.options.epochs,
+          runs: [],
+        },
+        apply: (result) => {
+          this.#trainedOn = data;
+          this.table = [...this.table, ...tableRowsOf(result, dataName, this.table.length + 1)];
+        },
+      },
+    );
+    if (outcome.status !== 'superseded') {
+      this.paused = false;
+      this.runningOn = null;
+    }
+    if (
+      outcome.status === 'cancelled' ||
+      (outcome.status === 'failed' && outcome.error instanceof WorkerRestartedError)
+    )
+      this.notice = CANCELLED_NOTICE;
+  }
+
+  /** Holds the training after the epoch in progress (the worker waits; nothing is lost). */
+  async pause(): Promise<void> {
+    const jobId = this.job.jobId;
+    if (!jobId || this.paused) return;
+    this.paused = true;
+    await this.client.pause(jobId, true);
+  }
+
+  async resume(): Promise<void> {
+    const jobId = this.job.jobId;
+    if (!jobId || !this.paused) return;
+    this.paused = false;
+    await this.client.pause(jobId, false);
+  }
+
+  async cancel(): Promise<void> {
+    if (!this.running) return;
+    this.notice = CANCELLED_NOTICE;
+    this.paused = false;
+    await this.job.cancel();
+  }
+
+  clearTable(): void {
+    this.table = [];
+  }
+
+  tableCsv() {
+    return tableCsv(this.table);
+  }
+
+  tableJson(): string {
+    return tableJson(this.table);
+  }
+
+  persist(): void {
+    saveSettings(KEY, HEAD_SETTINGS, this);
+  }
+
+  /**
+   * While the panel is shown: saves the settings when they change, and stops a training whose model or rows
+   * are no longer the label tool's (its curves would describe data that is not on screen).
+   */
+  follow(): () => void {
+    return $effect.root(() => {
+      $effect(() => {
+        for (const field of Object.keys(HEAD_SETTINGS) as (keyof HeadSettings)[]) void this[field];
+        untrack(() => this.persist());
+      });
+      $effect(() => {
+        const data = dataKeyOf(this.labels);
+        const digest = this.loaded.info?.contentDigest ?? null;
+        untrack(() => this.inputsChanged(data, digest));
+      });
+    });
+  }
+
+  private inputsChanged(data: string | null, digest: string | null): void {
+    const on = this.runningOn;
+    if (!on || !this.running || (on.data === data && on.digest === digest)) return;
+    this.job.supersede();
+    this.runningOn = null;
+    this.paused = false;
+    this.notice =
+      on.digest !== digest
+        ? 'Another model was loaded, so the training on the previous one was stopped.'
+        : 'The data changed, so the training on the previous rows was stopped.';
+  }
+}
