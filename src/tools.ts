@@ -10,6 +10,7 @@ import type { ViewStateTable } from './state/view-state-table';
 import { ANALOGY_VIEW_STATE } from './state/view-state/analogy';
 import { ATTENTION_VIEW_STATE } from './state/view-state/attention';
 import { LABELS_VIEW_STATE } from './state/view-state/labels';
+import { HEAD_VIEW_STATE } from './state/view-state/head';
 import type { BoundProperty } from './state/view-state/rows';
 import { UNCERTAINTY_VIEW_STATE } from './state/view-state/uncertainty';
 import { WORKSHOP_VIEW_STATE } from './state/view-state/workshop';
@@ -62,7 +63,9 @@ export const TOOLS: readonly ToolEntry[] = [
     id: 'labels',
     label: 'Label audit',
     component: LabelsTool,
-    viewState: LABELS_VIEW_STATE,
+    // The label audit saves its own settings; the "train a head" panel's are saved through its store.
+    store: (s) => s.head,
+    viewState: [...LABELS_VIEW_STATE, ...HEAD_VIEW_STATE],
     tourActions: {
       'load-label-example': (s) => s.labels.loadExample(),
       'run-labels': async ({ labels }) => {
@@ -71,6 +74,11 @@ export const TOOLS: readonly ToolEntry[] = [
           await labels.parse();
           if (labels.canRun()) await labels.run();
         }
+      },
+      'train-head': async ({ labels, head }) => {
+        if (!labels.input) await labels.loadExample();
+        if (!labels.parsed) await labels.parse();
+        if (!head.running) await head.train();
       },
     },
   },

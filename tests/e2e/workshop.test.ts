@@ -255,6 +255,8 @@ describe('workshop mode', () => {
       await page.getByTestId('tour-next').click();
     }
     await page.getByTestId('labels-results').waitFor({ state: 'visible', timeout: 240_000 });
+    // The last step trains the two heads of the "train a head" panel: both runs end up in its table.
+    await expect.poll(() => page.getByTestId('head-runs-row').count(), { timeout: 240_000 }).toBe(2);
     expect(seenTools).toEqual(new Set(['tab-attention', 'tab-uncertainty', 'tab-analogy', 'tab-labels']));
     await page.getByTestId('tour-finish').click();
     expect(await page.getByTestId('tour-panel').count()).toBe(0);

@@ -3,7 +3,7 @@
  * parameters the step sets) and to the question it answers. Plain words, a few sentences each.
  */
 
-export type TourAction = 'run-uncertainty' | 'run-analogy' | 'load-label-example' | 'run-labels';
+export type TourAction = 'run-uncertainty' | 'run-analogy' | 'load-label-example' | 'run-labels' | 'train-head';
 
 export interface TourStep {
   id: string;
@@ -26,6 +26,7 @@ export const TOUR_QUESTIONS = {
   overconfidence: 'How does MC dropout reduce over-confidence?',
   analogies: 'Can a transformer do word analogies — and why or why not?',
   labels: 'How does a transformer help find bad labels?',
+  overfitting: 'Why does dropout, read as Bayesian, reduce overfitting in training?',
 } as const;
 
 export const TOUR_STEPS: readonly TourStep[] = [
@@ -141,5 +142,13 @@ export const TOUR_STEPS: readonly TourStep[] = [
     body: "A row is flagged when the out-of-sample probability of another class beats that class's own average confidence (Northcutt et al. 2021). Review the flagged rows first: accept the suggested label, keep yours, or drop the row, then export the cleaned set.",
     state: { tool: 'labels' },
     action: 'run-labels',
+  },
+  {
+    id: 'head-dropout-overfitting',
+    question: TOUR_QUESTIONS.overfitting,
+    title: 'Watch dropout fight overfitting',
+    body: "Two small heads learn the labels from the frozen embeddings: A without dropout, B with p = 0.5. Watch A's held-out loss (dashed) turn and rise after the marked epoch while its training loss falls to zero; B's curves stay closer. Dropout trains an ensemble of thinned networks sharing weights.",
+    state: { tool: 'labels', headData: '25', pInA: '0', pHidA: '0', pInB: '0.5', pHidB: '0.5' },
+    action: 'train-head',
   },
 ];
