@@ -7,7 +7,7 @@ const row = (field: keyof typeof HEAD_SETTINGS & string, key: string, label: str
   settingRow(() => appStores().head, HEAD_SETTINGS, field, { key, label });
 
 export const HEAD_VIEW_STATE: readonly BoundProperty[] = [
-  row('model', 'head', 'Head'),
+  row('model', 'headModel', 'Head model'),
   row('hiddenWidth', 'headWidth', 'Hidden width'),
   row('optimiser', 'headOpt', 'Optimiser'),
   row('learningRate', 'headLr', 'Learning rate'),
