@@ -235,7 +235,7 @@ describe('workshop mode', () => {
     for (let step = 1; ; step++) {
       await expect
         .poll(() => page.getByTestId('tour-title').textContent())
-        .toMatch(new RegExp(`^Step ${step} of 11: `));
+        .toMatch(new RegExp(`^Step ${step} of 12: `));
       const tool = await page
         .getByRole('tablist', { name: 'Tools' })
         .locator('[aria-selected="true"]')
