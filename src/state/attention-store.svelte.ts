@@ -156,7 +156,15 @@ export class AttentionStore {
     return $effect.root(() => {
       $effect(() => {
         void this.model.generation;
-        const inputs = [this.text, this.textB, this.pairMode, this.hideSpecial, this.averageHeads, this.rollout];
+        const inputs = [
+          this.text,
+          this.textB,
+          this.pairMode,
+          this.hideSpecial,
+          this.averageHeads,
+          this.rollout,
+          this.dropoutMode,
+        ];
         void inputs;
         if (!this.model.info?.tools.attention.available) return;
         const timer = setTimeout(() => {
@@ -191,7 +199,12 @@ export class AttentionStore {
       executionProvider: info.executionProvider,
       generation: this.model.generation,
     };
-    const display = { hideSpecial: this.hideSpecial, averageHeads: this.averageHeads, rollout: this.rollout };
+    // The MC views show every head of the raw attention, so the tokens, layers and heads the controls offer must be
+    // those of the raw attention too: the display toggles apply with dropout off only.
+    const display =
+      this.dropoutMode === 'mc'
+        ? { hideSpecial: false, averageHeads: false, rollout: false }
+        : { hideSpecial: this.hideSpecial, averageHeads: this.averageHeads, rollout: this.rollout };
     const text = this.text;
     const pair = this.pairMode ? this.textB : null;
     // The error of the last run stays on screen until this one ends (a rerun while typing must not flash it away).

@@ -54,8 +54,19 @@ describe('attention with dropout (MC)', () => {
     expect(lines[0]).toBe('layer,head,mean_js_divergence_nats,entropy_spread_nats,mean_entropy_nats,mean_std,max_std');
     expect(lines).toHaveLength(1 + 16);
 
+    // The model view: a grid of every head's instability; a head opens by keyboard.
+    await page.getByTestId('view-model').click();
+    const grid = page.getByTestId('mc-stability-grid');
+    await grid.waitFor();
+    expect(await grid.locator('[data-cell]').count()).toBe(4 * 4);
+    await grid.locator('[data-cell="2-1"]').focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('layer-select').inputValue()).toBe('3');
+    expect(await page.getByTestId('head-select').inputValue()).toBe('1');
+
     await page.getByTestId('view-matrix').click();
-    await page.getByTestId('layer-select').selectOption({ value: '3' });
+    await page.getByTestId('head-select').selectOption({ value: '0' });
     for (const map of ['mc-mean-map', 'mc-plain-map', 'mc-std-map']) await page.getByTestId(map).waitFor();
     const stdSvg = await download(page, page.getByTestId('mc-std-map').getByTestId('export-svg'));
     expect(stdSvg).toContain('xmlns="http://www.w3.org/2000/svg"');

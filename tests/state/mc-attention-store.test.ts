@@ -117,6 +117,19 @@ describe('AttentionStore, MC-dropout mode', () => {
     stop();
   });
 
+  it('in MC mode the plain run shows the raw attention (the tokens and heads the MC views index), toggles kept', async () => {
+    const client = new FakeClient();
+    const store = new AttentionStore(client, new FakeModel());
+    store.hideSpecial = true;
+    store.rollout = true;
+    void store.run();
+    expect(client.last('attention').args[2]).toEqual({ hideSpecial: true, averageHeads: false, rollout: true });
+    store.dropoutMode = 'mc';
+    void store.run();
+    expect(client.last('attention').args[2]).toEqual({ hideSpecial: false, averageHeads: false, rollout: false });
+    expect([store.hideSpecial, store.rollout]).toEqual([true, true]);
+  });
+
   it('keeps its settings across a reload and ignores bad saved ones', () => {
     const first = new AttentionStore(new FakeClient(), new FakeModel());
     first.dropoutMode = 'mc';
