@@ -110,11 +110,18 @@ export function headMatrixJson(
   );
 }
 
+/**
+ * Most weights a whole-model JSON carries as numbers: about 20 MB of text per tensor. Above it (a 12 × 12 model
+ * past about 80 tokens) the tensors are left out, and each head's export has them.
+ */
+export const MAX_JSON_WEIGHTS = 1_000_000;
+
 /** Every sampled layer: per-head stability, and the mean and std tensors as flat arrays [layers, heads, seq, seq]. */
 export function mcAttentionJson(
   result: McAttentionViewWithSource,
   meta: { text: string; pair: string | null },
 ): string {
+  const withTensors = result.mean.length <= MAX_JSON_WEIGHTS;
   return JSON.stringify({
     ...provenance(result, meta),
     layers: result.layers.map((l) => l + 1),
@@ -128,8 +135,11 @@ export function mcAttentionJson(
       meanStd: h.meanStd,
       maxStd: h.maxStd,
     })),
-    mean: Array.from(result.mean),
-    std: Array.from(result.std),
-    dropoutOff: Array.from(result.plain),
+    tensors: withTensors
+      ? 'mean, std and dropoutOff: flat, row-major [layers, heads, seq, seq]'
+      : `left out: ${result.mean.length} weights per tensor is more than ${MAX_JSON_WEIGHTS} (export a head from its heatmap instead)`,
+    mean: withTensors ? Array.from(result.mean) : null,
+    std: withTensors ? Array.from(result.std) : null,
+    dropoutOff: withTensors ? Array.from(result.plain) : null,
   });
 }

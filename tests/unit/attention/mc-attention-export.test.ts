@@ -5,6 +5,7 @@ import {
   headMatrixJson,
   headMatrixRows,
   headStabilityRows,
+  MAX_JSON_WEIGHTS,
   mcAttentionJson,
 } from '../../../src/ui/attention/mc-attention-export';
 
@@ -84,5 +85,19 @@ describe('MC attention export', () => {
     expect(all.layers).toEqual([3, 4]);
     expect(all.mean).toHaveLength(16);
     expect(all.heads[3]).toMatchObject({ layer: 4, head: 2, meanJsDivergence: 3.1 });
+  });
+
+  it('a model too large for a JSON of every weight keeps the per-head table and says where the tensors are', () => {
+    const size = MAX_JSON_WEIGHTS + 1;
+    const large = {
+      ...mcResult(),
+      mean: new Float32Array(size),
+      std: new Float32Array(size),
+      plain: new Float32Array(size),
+    };
+    const all = JSON.parse(mcAttentionJson(large, { text: 'cat', pair: null }));
+    expect(all.mean).toBeNull();
+    expect(all.tensors).toMatch(/left out: .*export a head from its heatmap/);
+    expect(all.heads).toHaveLength(4);
   });
 });
