@@ -75,16 +75,33 @@ export class ModelStore {
     if (remembered) this.executionProvider = remembered.executionProvider;
   }
 
-  /** Loads the remembered model, else the first embedded one. */
+  /** Loads the remembered model, else the first embedded one; the built-in one when the remembered one fails. */
   async start(): Promise<void> {
     await this.refreshEmbedded();
     const remembered = readPersisted<{ source: RememberedSource }>(MODEL_KEY);
-    const fallback: RememberedSource | null = this.embedded[0]
-      ? { kind: 'embedded', name: this.embedded[0].name }
-      : null;
-    const source = remembered?.source ?? fallback;
-    if (source) await this.load(source);
+    const source = remembered?.source ?? this.defaultSource;
+    if (source && !(await this.load(source))) await this.loadDefaultInstead(source, 'The model you used last');
     void this.refreshCached();
+  }
+
+  /** The first built-in model: what a fresh page opens with. */
+  get defaultSource(): RememberedSource | null {
+    return this.embedded[0] ? { kind: 'embedded', name: this.embedded[0].name } : null;
+  }
+
+  /**
+   * After a load failed on a page with no model (a fresh page, a link, an offline reload), loads the
+   * built-in model so the page is never left empty, and says so. Returns whether it loaded it.
+   * `what` names the model that failed, as the start of a sentence.
+   */
+  async loadDefaultInstead(failed: ModelSource, what: string): Promise<boolean> {
+    const fallback = this.defaultSource;
+    if (this.info || this.status === 'loading' || !fallback || this.error === null) return false;
+    if (failed.kind === 'embedded' && failed.name === fallback.name) return false;
+    const why = this.error;
+    if (!(await this.load(fallback))) return false;
+    this.notice = `${what} could not be loaded (${why.replace(/\.$/, '')}); the built-in model ${fallback.name} is loaded instead.`;
+    return true;
   }
 
   get progress(): LoadProgress | null {

@@ -21,7 +21,12 @@ export class WorkshopStore {
   /** The open guided-tour step (0-based), or null when the tour is closed. */
   tourStep = $state<number | null>(null);
 
-  constructor(private readonly modelStore: Pick<ModelStore, 'status' | 'info' | 'embedded' | 'load' | 'source'>) {
+  constructor(
+    private readonly modelStore: Pick<
+      ModelStore,
+      'status' | 'info' | 'embedded' | 'load' | 'source' | 'defaultSource' | 'loadDefaultInstead'
+    >,
+  ) {
     const savedTab = readPersisted<ToolId>('tab');
     if (savedTab && (TOOL_IDS as readonly string[]).includes(savedTab)) this.tab = savedTab;
     const saved = readPersisted<{ presenter: boolean; hidden: string[] }>(PRESENTER_KEY);
@@ -54,29 +59,40 @@ export class WorkshopStore {
     writePersisted(PRESENTER_KEY, { presenter: this.presenter, hidden: [...this.hidden] });
   }
 
-  /** Loads the model a link or session asked for, unless it is the one already loaded. */
+  /**
+   * Loads the model a link or session asked for, unless it is the one already loaded. A model that
+   * cannot be named or loaded keeps the current model, or on a page with none (a fresh link) loads
+   * the built-in one, so a link never opens to an empty page.
+   */
   async loadRequestedModel(): Promise<void> {
     const wanted = this.requestedModelRef;
     if (this.modelStore.status === 'loading' || (this.modelStore.info && wanted === this.modelRef)) return;
     if (wanted === '') {
-      const first = this.modelStore.embedded[0];
-      if (first) await this.modelStore.load({ kind: 'embedded', name: first.name });
+      const first = this.modelStore.defaultSource;
+      if (first) await this.modelStore.load(first);
       return;
     }
     const source = parseModelRef(wanted);
-    if ('error' in source) {
-      this.problems = [...this.problems, `Model (model): ${source.error}; the current model is kept.`];
-      this.requestedModelRef = this.modelRef;
-      return;
-    }
-    if (source.kind === 'embedded' && !this.modelStore.embedded.some((m) => m.name === source.name)) {
+    if ('error' in source) return this.refuseRequestedModel(source.error);
+    if (source.kind === 'embedded' && !this.modelStore.embedded.some((m) => m.name === source.name))
+      return this.refuseRequestedModel(`there is no built-in model "${source.name}"`);
+    if (!(await this.modelStore.load(source)))
+      await this.modelStore.loadDefaultInstead(source, `The requested model ${wanted.slice(0, 80)}`);
+    this.requestedModelRef = this.modelRef;
+  }
+
+  private async refuseRequestedModel(problem: string): Promise<void> {
+    const fallback = this.modelStore.defaultSource;
+    if (this.modelStore.info || !fallback) {
+      const kept = this.modelStore.info ? 'the current model is kept' : 'no model is loaded';
+      this.problems = [...this.problems, `Model (model): ${problem}; ${kept}.`];
+    } else {
       this.problems = [
         ...this.problems,
-        `Model (model): there is no built-in model "${source.name}"; the current model is kept.`,
+        `Model (model): ${problem}; the built-in model ${fallback.name} is loaded instead.`,
       ];
-      this.requestedModelRef = this.modelRef;
-      return;
+      await this.modelStore.load(fallback);
     }
-    await this.modelStore.load(source);
+    this.requestedModelRef = this.modelRef;
   }
 }

@@ -163,6 +163,24 @@ describe('workshop mode', () => {
     await context.close();
   });
 
+  it('a link with a mistyped model opens with the built-in model and says so', async () => {
+    const context = await e2e.browser.newContext();
+    const { page, errors } = await openPage(context, `${e2e.url}#model=playground-bert-mni&text=Hello%20there`);
+    await waitForModelReady(page);
+    await expect
+      .poll(() => page.getByRole('status').filter({ hasText: /Model \(model\)/ }).allTextContents())
+      .toEqual([
+        expect.stringMatching(
+          /^Model \(model\): there is no built-in model "playground-bert-mni"; the built-in model playground-bert-mini is loaded instead\./,
+        ),
+      ]);
+    expect(await page.getByText('current model is kept').count()).toBe(0);
+    expect(await page.getByTestId('attention-text').inputValue()).toBe('Hello there');
+    await page.getByTestId('attention-tokens').getByText('hello', { exact: true }).waitFor({ timeout: 60_000 });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('session export then import in a fresh context restores pasted data and decisions exactly; bad files change nothing', async () => {
     const first = await e2e.browser.newContext({ acceptDownloads: true });
     const { page } = await openPage(first, e2e.url);
