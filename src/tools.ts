@@ -32,6 +32,11 @@ export interface ToolEntry {
   viewState: readonly BoundProperty[];
   /** What the guided tour's steps can ask this tool to run. */
   tourActions?: Partial<Record<TourAction, (stores: AppStores) => Promise<void>>>;
+  /**
+   * Keeps aside what the tour may replace beyond the view state (data, results); the returned function
+   * puts it back when the tour closes. Tools that rerun from their view state by themselves need none.
+   */
+  lendToTour?: (stores: AppStores) => () => Promise<void>;
 }
 
 /** The app's tools, in tab order. */
@@ -49,6 +54,7 @@ export const TOOLS: readonly ToolEntry[] = [
     component: UncertaintyTool,
     store: (s) => s.uncertainty,
     viewState: UNCERTAINTY_VIEW_STATE,
+    lendToTour: (s) => s.uncertainty.lendToTour(),
     tourActions: { 'run-uncertainty': (s) => s.uncertainty.run() },
   },
   {
@@ -66,6 +72,7 @@ export const TOOLS: readonly ToolEntry[] = [
     // The label audit saves its own settings; the "train a head" panel's are saved through its store.
     store: (s) => s.head,
     viewState: [...LABELS_VIEW_STATE, ...HEAD_VIEW_STATE],
+    lendToTour: (s) => s.labels.lendToTour(),
     tourActions: {
       'load-label-example': (s) => s.labels.loadExample(),
       'run-labels': async ({ labels }) => {

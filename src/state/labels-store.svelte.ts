@@ -46,6 +46,7 @@ export { DECISION_ACCEPT, DECISION_KEEP, DECISION_NONE, DECISION_REMOVE, type De
 export type { AuditedRows, ParseSettings };
 
 export const EXAMPLE_URL = `${import.meta.env.BASE_URL}examples/wordnet-glosses-noisy.csv`;
+const EXAMPLE_NAME = 'wordnet-glosses-noisy.csv';
 /** Inputs longer than this are not shown in the text box (it would make typing slow). */
 export const LARGE_INPUT_CHARS = 200_000;
 
@@ -109,6 +110,8 @@ export class LabelsStore {
   /** The audit itself. Its result is kept apart from the model generation: an audit stays valid for its data. */
   private readonly auditJob: Job<LabelAuditOutput, LabelAuditProgress>;
   private readonly saved = new LabelsPersistence();
+  /** False while the guided tour borrows the tool: what the tour loads is never saved over the user's data. */
+  private saving = true;
   private typingTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
@@ -255,12 +258,31 @@ export class LabelsStore {
     this.saveInputNow();
   }
 
+  /**
+   * What loading the example would replace, as a phrase ("your 120 rows, their audit and 4 decisions"),
+   * or null when there is nothing of the user's to lose (empty, or the unchanged example).
+   */
+  get replacedByExample(): string | null {
+    const ownInput = this.input.trim() !== '' && this.sourceName !== EXAMPLE_NAME;
+    const decided = this.decisionCounts.accepted + this.decisionCounts.kept + this.decisionCounts.removed;
+    if (!ownInput && decided === 0) return null;
+    const rows = this.parsed?.rowCount;
+    const data = ownInput ? (rows ? `your ${rows.toLocaleString('en-US')} rows` : 'your data') : 'the example';
+    const audit = this.result ? `, ${ownInput ? 'their' : 'its'} audit` : '';
+    const decisions = decided > 0 ? ` and ${decided} decision${decided === 1 ? '' : 's'}` : '';
+    return `${data}${audit}${decisions}`;
+  }
+
+  /** Replaces the data with the example; the audit of the data it replaces goes with it (it would be stale). */
   async loadExample(): Promise<void> {
     this.error = null;
     try {
       const response = await fetch(EXAMPLE_URL);
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      this.setInput(await response.text(), 'wordnet-glosses-noisy.csv');
+      const text = await response.text();
+      if (this.running) await this.cancel();
+      this.forgetAudit();
+      this.setInput(text, EXAMPLE_NAME);
       this.notice =
         'Loaded the example: 360 WordNet noun glosses with 8 classes, some labels deliberately wrong. Press "Find label issues".';
     } catch (error) {
@@ -415,6 +437,30 @@ export class LabelsStore {
     return this.client.clearEmbeddingCache();
   }
 
+  private forgetAudit(): void {
+    this.result = null;
+    this.audited = null;
+    this.stale = false;
+    this.decisions = new Uint8Array(0);
+    this.decisionVersion++;
+    if (this.saving) void this.saved.deleteResult();
+  }
+
+  /**
+   * Lends the tool to the guided tour: the user's data, audit and decisions are kept aside and nothing
+   * the tour loads is saved. The returned function puts them back (and saves again from then on).
+   */
+  lendToTour(): () => Promise<void> {
+    const own = this.sessionSnapshot();
+    this.saving = false;
+    return async () => {
+      this.saving = true;
+      this.notice = null;
+      this.parseError = null;
+      await this.applySession(own);
+    };
+  }
+
   // ---------------------------------------------------------------- decisions
 
   decide(row: number, decision: Decision): void {
@@ -504,7 +550,7 @@ export class LabelsStore {
     }
     this.decisionVersion++;
     void this.parse();
-    await Promise.all([this.flush(), this.result ? this.saveResult() : this.saved.deleteResult()]);
+    await Promise.all([this.flush(), this.result ? this.saveResult() : this.saving && this.saved.deleteResult()]);
   }
 
   // ---------------------------------------------------------------- persistence
@@ -551,6 +597,7 @@ export class LabelsStore {
   }
 
   private async saveInput(): Promise<void> {
+    if (!this.saving) return;
     const value: SavedInput = {
       input: this.input,
       sourceName: this.sourceName,
@@ -561,16 +608,18 @@ export class LabelsStore {
   }
 
   private async saveResult(): Promise<void> {
-    if (!this.result || !this.audited) return;
+    if (!this.result || !this.audited || !this.saving) return;
     await this.saved.saveResult({ result: this.result, audited: this.audited } satisfies SavedResult);
     await this.saveStale();
   }
 
   private async saveStale(): Promise<void> {
+    if (!this.saving) return;
     await this.saved.saveStale(this.stale);
   }
 
   private async saveDecisions(): Promise<void> {
+    if (!this.saving) return;
     await this.saved.saveDecisions(this.decisions.slice());
   }
 }

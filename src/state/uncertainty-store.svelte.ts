@@ -111,6 +111,18 @@ export class UncertaintyStore {
     this.job.error = message;
   }
 
+  /**
+   * Keeps the results aside while the guided tour runs its own sentences; the returned function puts
+   * them back (each still reads null if another model was loaded meanwhile).
+   */
+  lendToTour(): () => Promise<void> {
+    const [single, batch, mask] = [this.#single, this.#batch, this.#mask];
+    return async () => {
+      if (this.running) await this.job.cancel();
+      [this.#single, this.#batch, this.#mask] = [single, batch, mask];
+    };
+  }
+
   private fresh<T>(stamped: Stamped<T> | null): T | null {
     return stamped && stamped.generation === this.model.generation ? stamped.value : null;
   }

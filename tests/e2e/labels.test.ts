@@ -226,6 +226,43 @@ describe('mislabeled-row finder', () => {
     await context.close();
   });
 
+  it('"Try an example" asks before replacing pasted data: Escape or "Keep my data" keeps it, the keyboard reaches both answers', async () => {
+    const context = await e2e.browser.newContext();
+    const { page, errors } = await openPage(context, e2e.url);
+    await waitForModelReady(page);
+    await page.getByTestId('tab-labels').click();
+    const own = 'text,label\nmy first row,alpha\nmy second row,beta\nmy third row,alpha\n';
+    await page.getByTestId('labels-input').fill(own);
+    await expect
+      .poll(() => page.getByTestId('labels-parse-summary').textContent(), { timeout: 30_000 })
+      .toMatch(/^3 rows, 2 classes/);
+    const dialog = page.getByTestId('labels-example-confirm');
+
+    await page.getByTestId('labels-example').click();
+    await dialog.waitFor({ state: 'visible' });
+    expect(await dialog.getByText('Replace your 3 rows with the example?').count()).toBe(1);
+    // The keeping answer has the focus; Escape answers it.
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe(
+      'labels-example-confirm-keep',
+    );
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await page.getByTestId('labels-input').inputValue()).toBe(own);
+
+    await page.getByTestId('labels-example').click();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => page.getByTestId('labels-parse-summary').textContent(), { timeout: 30_000 })
+      .toMatch(/^360 rows, 8 classes/);
+
+    // The unchanged example is not the user's: trying it again asks nothing.
+    await page.getByTestId('labels-example').click();
+    expect(await dialog.isVisible()).toBe(false);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('loads the example, cancels a run keeping the data, and explains empty input, one class and incomplete rows (left out only with consent)', async () => {
     const context = await e2e.browser.newContext();
     const { page } = await openPage(context, e2e.url);

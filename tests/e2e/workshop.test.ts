@@ -165,18 +165,23 @@ describe('workshop mode', () => {
 
   it('a link with a mistyped model opens with the built-in model and says so', async () => {
     const context = await e2e.browser.newContext();
-    const { page, errors } = await openPage(context, `${e2e.url}#model=playground-bert-mni&text=Hello%20there`);
+    const { page, errors } = await openPage(context, `${e2e.url}#model=playground-bert-mni&text=The%20cat%20sat`);
     await waitForModelReady(page);
     await expect
-      .poll(() => page.getByRole('status').filter({ hasText: /Model \(model\)/ }).allTextContents())
+      .poll(() =>
+        page
+          .getByRole('status')
+          .filter({ hasText: /Model \(model\)/ })
+          .allTextContents(),
+      )
       .toEqual([
         expect.stringMatching(
           /^Model \(model\): there is no built-in model "playground-bert-mni"; the built-in model playground-bert-mini is loaded instead\./,
         ),
       ]);
     expect(await page.getByText('current model is kept').count()).toBe(0);
-    expect(await page.getByTestId('attention-text').inputValue()).toBe('Hello there');
-    await page.getByTestId('attention-tokens').getByText('hello', { exact: true }).waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('attention-text').inputValue()).toBe('The cat sat');
+    await page.getByTestId('attention-tokens').getByText('cat', { exact: true }).waitFor({ timeout: 60_000 });
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -244,10 +249,18 @@ describe('workshop mode', () => {
     await second.close();
   });
 
-  it('the guided tour walks the four tools, each step setting up a live view', async () => {
+  it('the guided tour walks the four tools, each step setting up a live view, and gives the user their own work back', async () => {
     const context = await e2e.browser.newContext();
     const { page, errors } = await openPage(context, e2e.url);
     await waitForModelReady(page);
+    const ownText = 'Rivers carry sand to the sea.';
+    await page.getByTestId('attention-text').fill(ownText);
+    await page.getByTestId('tab-labels').click();
+    const ownData = 'text,label\nmy first row,alpha\nmy second row,beta\n';
+    await page.getByTestId('labels-input').fill(ownData);
+    await expect
+      .poll(() => page.getByTestId('labels-parse-summary').textContent(), { timeout: 30_000 })
+      .toMatch(/^2 rows, 2 classes/);
     await page.getByTestId('tour-start').click();
     const seenTools = new Set<string>();
     for (let step = 1; ; step++) {
@@ -278,6 +291,12 @@ describe('workshop mode', () => {
     expect(seenTools).toEqual(new Set(['tab-attention', 'tab-uncertainty', 'tab-analogy', 'tab-labels']));
     await page.getByTestId('tour-finish').click();
     expect(await page.getByTestId('tour-panel').count()).toBe(0);
+    // The tour's example data and audit are gone; the user's pasted rows are back, on the tab they left.
+    await expect.poll(() => page.getByTestId('labels-input').inputValue()).toBe(ownData);
+    expect(await page.getByTestId('labels-results').count()).toBe(0);
+    expect(await page.getByRole('status').filter({ hasText: 'Tour closed: your own texts' }).count()).toBe(1);
+    await page.getByTestId('tab-attention').click();
+    expect(await page.getByTestId('attention-text').inputValue()).toBe(ownText);
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { LabelsStore } from '../../src/state/labels-store.svelte';
+import { DECISION_REMOVE, LabelsStore } from '../../src/state/labels-store.svelte';
 import { FakeClient, FakeModel, memoryStorage, settle } from './fake-client';
 
 function packed(texts: string[], classes = ['a', 'b'], problems: unknown[] = []) {
@@ -100,5 +100,25 @@ describe('LabelsStore', () => {
     expect(store.parseError).toBe('bad.csv was not loaded: Only one class. Your previous data is kept.');
     expect(store.input).toBe('kept data');
     expect(store.parsed?.rowCount).toBe(2);
+  });
+
+  it('"Try an example" names what it would replace, and the loaded example leaves no stale audit behind', async () => {
+    vi.stubGlobal('fetch', async () => new Response('text,label\nan example,a'));
+    const client = new FakeClient();
+    const store = new LabelsStore(client, new FakeModel());
+    expect(store.replacedByExample).toBe(null);
+    store.setInput('text,label\nx,a\ny,b\nz,a');
+    client.last('parseLabeledData').resolve(packed(['x', 'y', 'z']));
+    await settle();
+    expect(store.replacedByExample).toBe('your 3 rows');
+    const run = store.run();
+    client.last('auditLabels').resolve(audit(3));
+    await run;
+    store.decide(0, DECISION_REMOVE);
+    expect(store.replacedByExample).toBe('your 3 rows, their audit and 1 decision');
+    await store.loadExample();
+    expect([store.result, store.audited, store.decisions.length, store.stale]).toEqual([null, null, 0, false]);
+    expect(store.input).toBe('text,label\nan example,a');
+    expect(store.replacedByExample).toBe(null);
   });
 });

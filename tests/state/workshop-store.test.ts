@@ -32,7 +32,6 @@ describe('WorkshopStore', () => {
     expect(store.hidden).toEqual([]);
   });
 
-
   it('keeps the current model for a link naming an unknown built-in model, and says so', async () => {
     const model = fakeModelStore();
     const store = new WorkshopStore(model);
