@@ -10,6 +10,7 @@ import {
   type FileEvaluation,
   type NeighbourAnswer,
 } from '../core/contracts/analogy';
+import { EMPTY_NEIGHBOUR_WORD, missingQueryWords, repeatedWordsNote } from '../core/analogy/query-words';
 import { defaultsOf } from '../core/workshop/state-table';
 import type { PlaygroundClient } from '../worker/client';
 import { Job } from './job.svelte';
@@ -198,11 +199,24 @@ export class AnalogyStore {
     }
   }
 
+  /** What a query whose words repeat really asks (plain neighbours of one word), or null. */
+  get queryNote(): string | null {
+    return repeatedWordsNote({ a: this.a, b: this.b, c: this.c });
+  }
+
   async run(): Promise<void> {
     if (!this.model.info) return;
     this.persist();
     this.#spacesError = null;
     const words = { a: this.a, b: this.b, c: this.c };
+    const missing = missingQueryWords(words);
+    if (missing) {
+      // No answers for words no longer in the fields, and no query for an empty word.
+      this.query.supersede();
+      this.query.clear();
+      this.query.error = missing;
+      return;
+    }
     await this.query.start(
       async ({ jobId, onProgress }) => {
         if (this.summaries.length === 0) await this.refreshSpaces();
@@ -232,6 +246,12 @@ export class AnalogyStore {
   async runNeighbours(): Promise<void> {
     if (!this.model.info) return;
     this.persist();
+    if (this.neighbourWord.trim() === '') {
+      this.neighbourJob.supersede();
+      this.neighbourJob.clear();
+      this.neighbourJob.error = EMPTY_NEIGHBOUR_WORD;
+      return;
+    }
     const spaces = this.activeSpaces;
     const word = this.neighbourWord;
     const options = {

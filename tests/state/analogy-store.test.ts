@@ -85,4 +85,38 @@ describe('AnalogyStore', () => {
     const store = new AnalogyStore(new FakeClient(), new FakeModel());
     expect([store.k, store.method, store.spaces, store.pictureSpace]).toEqual([10, '3CosAdd', ['token'], 'token']);
   });
+
+  it('an empty word is refused by name before any query, and clears the answers for the old words', async () => {
+    const client = new FakeClient();
+    const store = new AnalogyStore(client, new FakeModel());
+    const first = store.run();
+    await answer(client, 'analogySpaces', summaries);
+    await answer(client, 'analogy', answers);
+    await answer(client, 'analogySpaces', summaries);
+    await first;
+    const queries = client.calls.filter((c) => c.method === 'analogy').length;
+    store.b = '  ';
+    store.c = '';
+    await store.run();
+    expect(store.error).toBe('Fill in all three words: b and c are empty.');
+    expect(store.answers).toBe(null);
+    expect(client.calls.filter((c) => c.method === 'analogy').length).toBe(queries);
+    store.neighbourWord = '';
+    await store.runNeighbours();
+    expect(client.calls.some((c) => c.method === 'neighbours')).toBe(false);
+  });
+
+  it('the same word three times (or a = b) is answered with a note saying the answers are plain neighbours', () => {
+    const store = new AnalogyStore(new FakeClient(), new FakeModel());
+    [store.a, store.b, store.c] = ['man', 'woman', 'king'];
+    expect(store.queryNote).toBe(null);
+    [store.a, store.b, store.c] = ['king', 'king', 'king'];
+    expect(store.queryNote).toBe(
+      'a, b and c are all "king": there is no analogy to complete, so the answers are simply the words nearest to "king".',
+    );
+    [store.a, store.b, store.c] = ['man', 'man', 'king'];
+    expect(store.queryNote).toBe(
+      'a and b are both "man", so the offset b − a is zero: the answers are simply the words nearest to "king".',
+    );
+  });
 });

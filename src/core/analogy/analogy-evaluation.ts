@@ -34,7 +34,7 @@ export interface SectionScore {
   evaluated: number;
   skipped: number;
   correct: Partial<Record<AnalogyMethod, number>>;
-  /** correct / evaluated (accuracy on the covered questions), 0 when nothing was evaluated. */
+  /** correct / evaluated (accuracy on the covered questions); absent when no question was covered. */
   accuracy: Partial<Record<AnalogyMethod, number>>;
 }
 
@@ -115,7 +115,8 @@ export async function evaluateAnalogies(
   for (const score of [...sections, overall]) {
     for (const method of methods) {
       score.correct[method] ??= 0;
-      score.accuracy[method] = score.evaluated > 0 ? score.correct[method]! / score.evaluated : 0;
+      // A section none of whose questions could be asked has no accuracy (not 0%: nothing was tried).
+      if (score.evaluated > 0) score.accuracy[method] = score.correct[method]! / score.evaluated;
     }
   }
   return {

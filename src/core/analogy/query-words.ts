@@ -109,3 +109,35 @@ export function resolveWord(
 function outOfVocabulary(word: string, role: string, message: string): Resolution {
   return { ok: false, error: { kind: 'out-of-vocabulary', word, role, message } };
 }
+
+export interface AnalogyWords {
+  a: string;
+  b: string;
+  c: string;
+}
+
+/** Why the query cannot be asked: the words left empty, named. Null when all three are given. */
+export function missingQueryWords(words: AnalogyWords): string | null {
+  const empty = (['a', 'b', 'c'] as const).filter((key) => words[key].trim() === '');
+  if (empty.length === 0) return null;
+  const names = empty.length === 1 ? empty[0] : `${empty.slice(0, -1).join(', ')} and ${empty.at(-1)}`;
+  return `Fill in all three words: ${names} ${empty.length === 1 ? 'is' : 'are'} empty.`;
+}
+
+/**
+ * What a query whose words repeat really asks. With a = b the offset b − a is zero, and with a = c
+ * 3CosAdd's b − a + c is b (3CosMul reduces the same way), so the answers are plain neighbours of one word.
+ */
+export function repeatedWordsNote(words: AnalogyWords): string | null {
+  const [a, b, c] = [words.a.trim(), words.b.trim(), words.c.trim()];
+  if (a === '' || b === '' || c === '') return null;
+  if (a === b && b === c)
+    return `a, b and c are all "${a}": there is no analogy to complete, so the answers are simply the words nearest to "${a}".`;
+  if (a === b)
+    return `a and b are both "${a}", so the offset b − a is zero: the answers are simply the words nearest to "${c}".`;
+  if (a === c)
+    return `a and c are both "${a}", so b − a + c is b itself: the answers are simply the words nearest to "${b}".`;
+  return null;
+}
+
+export const EMPTY_NEIGHBOUR_WORD = 'Type a word to find its neighbours.';

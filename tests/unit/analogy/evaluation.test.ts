@@ -49,6 +49,13 @@ describe('evaluateAnalogies', () => {
     expect(Array.from(result.predictions['3CosAdd']!)).toEqual([5, 4, 7, -1]);
   });
 
+  it('a section with no covered question has no accuracy (shown as "not covered", not 0.0%)', async () => {
+    const file = parseAnalogyFile(': royal\nman king woman queen\n: pets\nman woman dog cat\n');
+    const result = await evaluateAnalogies(handSpace(), file);
+    expect(result.sections[1]).toMatchObject({ questions: 1, evaluated: 0, skipped: 1, accuracy: {} });
+    expect(result.sections[0].accuracy).toEqual({ '3CosAdd': 1, '3CosMul': 1 });
+  });
+
   it('block evaluation equals one-at-a-time queries on random data (both methods, partial last block, odd and even D)', async () => {
     for (const dim of [23, 24]) {
       const space = randomSpace(11, 300, dim);

@@ -29,6 +29,7 @@ import {
   type SpaceEvaluation,
   type SpaceLabels,
 } from '../../contracts/analogy';
+import { EMPTY_NEIGHBOUR_WORD, missingQueryWords } from '../../analogy/query-words';
 
 export async function runAnalogyQuery(
   spaces: AnalogySpaces,
@@ -38,6 +39,8 @@ export async function runAnalogyQuery(
   onProgress?: AnalogyProgressCallback,
   signal?: AbortSignal,
 ): Promise<AnalogySpaceAnswer[]> {
+  const missing = missingQueryWords(words);
+  if (missing) throw new Error(missing);
   const labels = labelsOf(spaces);
   const triple = [words.a.trim(), words.b.trim(), words.c.trim()] as const;
   const answers: AnalogySpaceAnswer[] = [];
@@ -179,9 +182,10 @@ export async function runNeighbours(
   onProgress?: AnalogyProgressCallback,
   signal?: AbortSignal,
 ): Promise<NeighbourAnswer[]> {
+  const trimmed = word.trim();
+  if (trimmed === '') throw new Error(EMPTY_NEIGHBOUR_WORD);
   const labels = labelsOf(spaces);
   const answers: NeighbourAnswer[] = [];
-  const trimmed = word.trim();
   for (const id of ids) {
     const base = {
       space: id,
