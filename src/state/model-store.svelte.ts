@@ -23,7 +23,9 @@ export type ModelClient = Pick<
 
 export interface EmbeddedModelEntry {
   name: string;
+  /** Every file the app serves for it (models/index.json). */
   bytes: number;
+  files?: { file: string; bytes: number }[];
 }
 
 export interface LoadProgress {
@@ -85,7 +87,7 @@ export class ModelStore {
   }
 
   /** The first built-in model: what a fresh page opens with. */
-  get defaultSource(): RememberedSource | null {
+  get defaultSource(): { kind: 'embedded'; name: string } | null {
     return this.embedded[0] ? { kind: 'embedded', name: this.embedded[0].name } : null;
   }
 

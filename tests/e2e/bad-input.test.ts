@@ -627,4 +627,25 @@ describe('bad input through every entry point, in one page', () => {
     await page.getByTestId('attention-text').fill('the cat sat');
     await page.getByTestId('attention-tokens').getByText('cat', { exact: true }).waitFor({ timeout: 60_000 });
   });
+
+  it('model local files: a tokenizer trimmed below the embedding table loads with a visible warning naming the mismatch', async () => {
+    const json = tinyTokenizerJson() as { model: { vocab: Record<string, number> } };
+    const kept = TINY_VOCAB.length - 5;
+    const vocab = Object.fromEntries(Object.entries(json.model.vocab).filter(([, id]) => id < kept));
+    await page.getByRole('radiogroup', { name: 'Model source' }).getByText('Local files', { exact: true }).click();
+    await page.locator('input[type=file][accept^=".onnx,.json"]').setInputFiles([
+      { name: 'trimmed.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from(tiny['onnx/model.onnx']) },
+      {
+        name: 'tokenizer.json',
+        mimeType: 'application/json',
+        buffer: Buffer.from(JSON.stringify({ ...json, model: { ...json.model, vocab } })),
+      },
+    ]);
+    await page.getByTestId('model-status').getByText('trimmed.onnx').waitFor({ timeout: 60_000 });
+    const warning = page.getByRole('status').filter({ hasText: "This model's files disagree" });
+    await warning.waitFor({ timeout: 30_000 });
+    expect(await warning.locator('.text').textContent()).toContain(
+      `The tokenizer has ${kept} tokens but the model's embedding table has ${TINY_VOCAB.length} rows: ids ${kept} to ${TINY_VOCAB.length - 1} are never used.`,
+    );
+  });
 });

@@ -23,6 +23,8 @@ export interface TinyTransformerOptions {
   intermediate?: number;
   maxPositions?: number;
   numLabels?: number;
+  /** Rows of the token-type table (BERT: 2; RoBERTa-style models: 1). */
+  typeVocab?: number;
   /** Store the word-embedding initializer as float16 (Gather, then Cast to float32). */
   embeddingDtype?: 'float32' | 'float16';
   /** 'op': LayerNormalization nodes (torch ≥ 1.13 at opset 17); 'decomposed': ReduceMean/Sub/Pow/… form. */
@@ -146,7 +148,7 @@ export function buildTinyTransformer(options: TinyTransformerOptions = {}): Tiny
     intermediate: options.intermediate ?? 32,
     vocab: TINY_VOCAB.length,
     maxPositions: options.maxPositions ?? 32,
-    typeVocab: 2,
+    typeVocab: options.typeVocab ?? 2,
     numLabels: options.numLabels ?? 3,
     layerNormEpsilon: LN_EPSILON,
     preLayerNorm: options.preLayerNorm ?? false,

@@ -138,6 +138,7 @@ export function fakeInfo(digest = 'digest-1'): ModelInfo {
     dropoutDefaults: { hidden: 0.1, attention: 0.1 },
     tools: { attention: tool, uncertainty: tool, analogy: tool, labels: tool },
     warnings: [],
+    mismatches: [],
   };
 }
 

@@ -38,6 +38,7 @@ export interface DecoderInfo {
 export interface ModelInfo {
   label: string;
   baseUrl: string | null;
+  /** The download of its model files: .onnx with external data, tokenizer.json, config.json, tokenizer_config.json. */
   sizeBytes: number;
   /** SHA-256 (hex) over the .onnx, its external data files and tokenizer.json: changes whenever any of their bytes do. */
   contentDigest: string;
@@ -60,4 +61,10 @@ export interface ModelInfo {
   decoder?: DecoderInfo | null;
   /** Anything odd the loader noticed that did not stop it. */
   warnings: string[];
+  /**
+   * Where the tokenizer, config.json and the graph disagree but the model still runs (a tokenizer
+   * smaller than the embedding table, a type_vocab_size the graph does not have, …): shown as a
+   * warning when the model loads.
+   */
+  mismatches: string[];
 }

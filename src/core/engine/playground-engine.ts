@@ -1,7 +1,8 @@
 import { loadModelFiles, type LoadFilesOptions } from '../model/load';
 import { deleteCachedModel, listCachedModels, type CacheStorageLike, type CachedModel } from '../model/model-cache';
 import type { ProgressCallback } from '../model/progress';
-import type { ModelSource } from '../model/sources';
+import { modelBaseUrl, type ModelSource } from '../model/sources';
+import { ModelLoadError } from '../model/errors';
 import { configureWasm, type ExecutionProviderChoice, type RuntimeEnvironment } from '../runtime/execution-provider';
 import { AnalogySpaces } from './analogy/analogy-spaces';
 import { type AnalogyProgressCallback, type AnalogySpaceId, type AnalogySpaceSummary } from '../contracts/analogy';
@@ -97,12 +98,18 @@ export class PlaygroundEngine {
       };
       // Picked files come as handles and are read here, in the worker: too big is refused before reading.
       if (source.kind === 'files') checkLocalFilesFit(source.files);
-      const files = await loadModelFiles(source, fileOptions).catch((error: unknown) => {
-        if (source.kind === 'files' && isOutOfMemoryError(error))
-          throw memoryError(source.files.onnx.name, `could not be read into memory (${(error as Error).message}).`);
+      let prepared: PreparedModel;
+      try {
+        const files = await loadModelFiles(source, fileOptions).catch((error: unknown) => {
+          if (source.kind === 'files' && isOutOfMemoryError(error))
+            throw memoryError(source.files.onnx.name, `could not be read into memory (${(error as Error).message}).`);
+          throw error;
+        });
+        prepared = await prepareModel(files, loadOptions.executionProvider, threads, signal);
+      } catch (error) {
+        await this.forgetRefusedDownload(source, error);
         throw error;
-      });
-      const prepared = await prepareModel(files, loadOptions.executionProvider, threads, signal);
+      }
       const previous = this.model;
       this.model = prepared;
       await this.mcSessions.clear();
@@ -110,6 +117,22 @@ export class PlaygroundEngine {
       await previous?.release();
       return prepared.info;
     });
+  }
+
+  /**
+   * A downloaded model that cannot be used (not found, not ONNX, mismatched, unsupported, too big) is
+   * not kept in the "Cached models" list: the files that did arrive are removed again. A broken
+   * connection or a cancel keeps them, so the next try resumes instead of starting over.
+   */
+  private async forgetRefusedDownload(source: ModelSource, error: unknown): Promise<void> {
+    const cacheStorage = this.options.cacheStorage;
+    if (!cacheStorage || (source.kind !== 'hub' && source.kind !== 'url')) return;
+    if (!(error instanceof ModelLoadError) || error.kind === 'network' || error.kind === 'cancelled') return;
+    try {
+      await deleteCachedModel(cacheStorage, modelBaseUrl(source, this.options.appBase));
+    } catch {
+      // Nothing was cached under an address that cannot be formed, and a failed delete changes nothing.
+    }
   }
 
   cancel(jobId: string): boolean {

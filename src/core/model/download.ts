@@ -13,6 +13,8 @@ export interface FetchFileOptions {
   cacheName?: string;
   /** A missing optional file resolves to null instead of throwing. */
   optional?: boolean;
+  /** What to check when a file is missing (404), as its source names things; see notFoundHint in load.ts. */
+  notFoundHint?: string;
   fetchImpl?: typeof fetch;
 }
 
@@ -125,7 +127,7 @@ async function fetchOrExplain(
     }
     if (response.status === 404) {
       throw new ModelLoadError(
-        `${file} was not found on ${hostOf(url)} (404). Check the repo id, revision and host.`,
+        `${file} was not found on ${hostOf(url)} (404). ${options.notFoundHint ?? 'Check the address.'}`,
         'not-found',
         url,
       );

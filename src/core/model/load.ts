@@ -29,6 +29,8 @@ export interface LoadedModelFiles {
   tokenizer: ModelTokenizer;
   /** tokenizer.json as it came, for the content digest. */
   tokenizerBytes: Uint8Array;
+  /** Bytes of config.json and tokenizer_config.json (0 where absent), counted in the model's stated size. */
+  smallFileBytes?: number;
   config: ModelConfig;
   /**
    * Fetches (or finds among the picked files) the external data files a graph names. Only the
@@ -51,6 +53,18 @@ const decoder = new TextDecoder('utf-8', { fatal: false });
 const ONNX_FOLDER = MODEL_FILES.onnx.slice(0, MODEL_FILES.onnx.lastIndexOf('/') + 1);
 
 /** Fetches (or reads) the four files of a model in Hugging Face layout and parses the small ones. */
+/** What a missing file tells the user to check, in the terms of the source they gave. */
+function notFoundHint(source: Exclude<ModelSource, { kind: 'files' }>): string {
+  switch (source.kind) {
+    case 'hub':
+      return 'Check the repo id, revision and host.';
+    case 'url':
+      return 'Check the address: it should be the model folder that holds config.json, tokenizer.json and onnx/model.onnx.';
+    case 'embedded':
+      return 'The built-in model is missing from this installation of the app.';
+  }
+}
+
 export async function loadModelFiles(source: ModelSource, options: LoadFilesOptions): Promise<LoadedModelFiles> {
   // Picked files arrive as handles and are read here, in the worker (see local-files.ts).
   if (source.kind === 'files') return fromLocalFiles(await readLocalFiles(source.files));
@@ -61,7 +75,9 @@ export async function loadModelFiles(source: ModelSource, options: LoadFilesOpti
   // first visit downloads them once.
   const cacheStorage = options.cacheStorage;
   const cacheName = source.kind === 'embedded' ? BUILTIN_MODEL_CACHE_NAME : undefined;
+  const hint = notFoundHint(source);
   const common = {
+    notFoundHint: hint,
     onProgress: options.onProgress,
     signal: options.signal,
     cacheStorage,
@@ -99,7 +115,7 @@ export async function loadModelFiles(source: ModelSource, options: LoadFilesOpti
   }
   if (!onnxBytes)
     throw new ModelLoadError(
-      `No ONNX model was found for ${label}: tried ${ONNX_CANDIDATES.join(', ')} (none exists there). Check the repo id, revision and host.`,
+      `No ONNX model was found for ${label}: tried ${ONNX_CANDIDATES.join(', ')} (none exists there). ${hint}`,
       'not-found',
       baseUrl,
     );
@@ -121,7 +137,8 @@ export async function loadModelFiles(source: ModelSource, options: LoadFilesOpti
     }
     return files;
   };
-  return { label, baseUrl, onnxBytes, onnxFile, tokenizer, tokenizerBytes, config, readExternalData };
+  const smallFileBytes = (configBytes?.byteLength ?? 0) + (tokenizerConfigBytes?.byteLength ?? 0);
+  return { label, baseUrl, onnxBytes, onnxFile, tokenizer, tokenizerBytes, smallFileBytes, config, readExternalData };
 }
 
 function textOf(bytes: Uint8Array | null): string | null {
@@ -177,6 +194,7 @@ function fromLocalFiles(files: LocalModelFiles<LocalFileBytes>): LoadedModelFile
     onnxFile: files.onnx.name,
     tokenizer: new ModelTokenizer(decoder.decode(tokenizerBytes), text(files.tokenizerConfig)),
     tokenizerBytes,
+    smallFileBytes: (files.config?.bytes.byteLength ?? 0) + (files.tokenizerConfig?.bytes.byteLength ?? 0),
     config: parseModelConfig(text(files.config)),
     readExternalData,
   };

@@ -87,6 +87,14 @@ export class ModelTokenizer {
     return this.tokenizer.token_to_id(token);
   }
 
+  /** The special tokens with their ids: the added ones the tokenizer marks special, and the mask, BOS, EOS and padding tokens. */
+  specialTokens(): { token: string; id: number }[] {
+    const ids = new Set(this.specialIds);
+    for (const id of [this.maskTokenId, this.bosTokenId, this.eosTokenId, this.padTokenId])
+      if (id !== null) ids.add(id);
+    return [...ids].sort((a, b) => a - b).map((id) => ({ token: this.idToToken(id), id }));
+  }
+
   isSpecialId(id: number): boolean {
     return this.specialIds.has(id);
   }

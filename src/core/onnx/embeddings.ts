@@ -17,8 +17,16 @@ const IDS_INPUT = 'input_ids';
 
 /** The initializer a Gather looks token ids up in: the Gather reads `input_ids` (maybe via a Cast). */
 export function findTokenEmbeddingInitializer(index: GraphIndex): OnnxTensor | null {
-  const idNames = new Set([IDS_INPUT]);
-  for (const node of index.consumersOf(IDS_INPUT)) {
+  return findLookupTable(index, IDS_INPUT);
+}
+
+/**
+ * The 2-D initializer a Gather looks a graph input's values up in (`input_ids` → the token
+ * embeddings, `token_type_ids` → the token-type embeddings), reading through a Cast or Identity.
+ */
+export function findLookupTable(index: GraphIndex, input: string): OnnxTensor | null {
+  const idNames = new Set([input]);
+  for (const node of index.consumersOf(input)) {
     if (isOp(node, 'Cast') || isOp(node, 'Identity')) idNames.add(node.output[0]);
   }
   for (const idName of idNames) {

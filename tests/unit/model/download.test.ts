@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DOWNLOAD_ATTEMPTS, fetchModelFile } from '../../../src/core/model/download';
+import { loadModelFiles } from '../../../src/core/model/load';
 import { CancelledError, ModelLoadError } from '../../../src/core/model/errors';
 import { deleteCachedModel, listCachedModels } from '../../../src/core/model/model-cache';
 import { ProgressAggregator, type ProgressEvent } from '../../../src/core/model/progress';
@@ -177,5 +178,26 @@ describe('ProgressAggregator', () => {
     aggregate.handle({ status: 'cached', file: 'b', loaded: 300, total: 300 });
     aggregate.handle({ status: 'done', file: 'a', loaded: 100, total: 100 });
     expect(seen).toEqual([null, 0.5, 350 / 400, 1]);
+  });
+});
+
+describe('a missing model file says what to check in the terms of its source', () => {
+  const notFound = (async () => new Response('Not found', { status: 404, statusText: 'Not Found' })) as typeof fetch;
+  const failure = (source: Parameters<typeof loadModelFiles>[0]) =>
+    loadModelFiles(source, { appBase: 'http://app.test/', fetchImpl: notFound }).catch((error: Error) => error);
+
+  it('a plain address asks for the model folder, not for a repo id and revision', async () => {
+    const error = await failure({ kind: 'url', url: 'https://models.example.org/gone/' });
+    expect(error).toBeInstanceOf(ModelLoadError);
+    expect((error as Error).message).toBe(
+      'tokenizer.json was not found on models.example.org (404). Check the address: it should be the model folder that holds config.json, tokenizer.json and onnx/model.onnx.',
+    );
+  });
+
+  it('a Hugging Face repo asks about the repo id, revision and host', async () => {
+    const error = await failure({ kind: 'hub', repo: 'owner/missing', host: 'https://hub.example.org' });
+    expect((error as Error).message).toBe(
+      'tokenizer.json was not found on hub.example.org (404). Check the repo id, revision and host.',
+    );
   });
 });

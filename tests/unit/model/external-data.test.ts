@@ -132,7 +132,10 @@ describe('a model with its weights in an external data file', () => {
     for (const tool of Object.values(model.info.tools)) expect(tool.available).toBe(true);
     expect(model.description.externalDataInitializers).toEqual([]);
     expect(model.info.warnings).toEqual([]);
-    expect(model.info.sizeBytes).toBe(files.onnx.byteLength + files.data.byteLength);
+    // The stated size is the download of the model files: .onnx, its data file, tokenizer.json and config.json.
+    expect(model.info.sizeBytes).toBe(
+      files.onnx.byteLength + files.data.byteLength + files.tokenizer.byteLength + files.config.byteLength,
+    );
     const fromData = readTokenEmbeddings(model.graph);
     const fromInline = readTokenEmbeddings(inline.graph);
     expect(fromData.data.length).toBe(fromData.vocabSize * fromData.hiddenSize);

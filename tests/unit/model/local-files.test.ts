@@ -49,7 +49,10 @@ describe('picked model files', () => {
     });
     const info = await engine.load({ kind: 'files', files: picked.files }, { executionProvider: 'wasm' });
     expect(info.label).toContain('model.onnx');
-    expect(info.sizeBytes).toBe(files.onnx.byteLength + files.data.byteLength);
+    // The stated size is the download of the model files: .onnx, its data file, tokenizer.json and config.json.
+    expect(info.sizeBytes).toBe(
+      files.onnx.byteLength + files.data.byteLength + files.tokenizer.byteLength + files.config.byteLength,
+    );
   });
 
   it('too big for the WebAssembly heap are refused by their size, before they are read', () => {

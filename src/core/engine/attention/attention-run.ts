@@ -1,6 +1,7 @@
 import { throwIfAborted } from '../../cancel';
 import { batchOf, tensorToFloat32, textFeeds } from '../../runtime/feeds';
 import type { PreparedModel } from '../model/prepare-model';
+import { checkTypeIds } from '../model/model-consistency';
 
 export interface AttentionResult {
   tokens: string[];
@@ -33,6 +34,7 @@ export async function runAttention(
     throw new Error(`Attention is not available for this model: ${model.info.tools.attention.reason}`);
   }
   const encoded = model.tokenizer.encode(text, pair, model.info.maxPositions);
+  checkTypeIds(encoded.typeIds, model.maxTypeId);
   const seq = encoded.ids.length;
   const feeds = textFeeds(model.session.inputNames, batchOf([encoded]), model.decoder);
   const fetches = model.attentionOutputs.map((output) => output.outputName);

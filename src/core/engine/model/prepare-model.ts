@@ -21,6 +21,7 @@ import { OutputRoutingSession, leanModelFor } from '../../runtime/output-routing
 import { RunQueue } from '../../runtime/run-queue';
 import type { CapabilityStatus, DecoderInfo, ModelInfo, ToolName } from '../../contracts/model';
 import { checkModelFitsMemory, explainSessionError, isOutOfMemoryError, memoryError } from './model-memory';
+import { checkConsistency, consistencyFacts, type Consistency } from './model-consistency';
 
 /** A model ready to run: its tokenizer, its description and the session with attention exposed. */
 export interface PreparedModel {
@@ -31,6 +32,8 @@ export interface PreparedModel {
   attentionOutputs: AttentionOutput[];
   /** Every run on `session` goes through this queue. */
   runs: RunQueue;
+  /** The highest token type id the graph can take when a sentence pair's is beyond it (see model-consistency.ts). */
+  maxTypeId: number | null;
   /**
    * The decoded graph, kept for later surgery (MC dropout, embeddings). For a decoder, the graph that runs:
    * the merged If inlined, present outputs pruned, the hidden state before the LM head exposed.
@@ -65,10 +68,15 @@ export async function prepareModel(
   const externalFiles = await withExternalData(exported, files, signal);
   // Started now, read once the session exists: hashing overlaps session creation.
   const digest = contentDigest([files.onnxBytes, files.tokenizerBytes, ...externalFiles]);
-  const decoder = prepareDecoder(exported, files);
+  const exportedConsistency = checkConsistency(consistencyFacts(files.tokenizer, files.config, exported));
+  if (exportedConsistency.refusal) throw new ModelLoadError(exportedConsistency.refusal, 'mismatch');
+  const decoder = prepareDecoder(exported, files, exportedConsistency);
   const graph = decoder?.graph.model ?? exported;
+  const consistency = decoder
+    ? checkConsistency(consistencyFacts(files.tokenizer, files.config, graph))
+    : exportedConsistency;
+  if (consistency.refusal) throw new ModelLoadError(consistency.refusal, 'mismatch');
   const description = describeModel(graph, files.config.raw);
-  checkTokenizerMatches(files.tokenizer, description);
   throwIfAborted(signal);
 
   const fedByDecoder = new Set([...(decoder?.past.map((entry) => entry.name) ?? []), USE_CACHE_BRANCH]);
@@ -120,11 +128,15 @@ export async function prepareModel(
   const info = buildInfo(
     files,
     description,
-    { contentDigest: await digest, sizeBytes: totalBytes([files.onnxBytes, ...externalFiles]) },
+    {
+      contentDigest: await digest,
+      sizeBytes: totalBytes([files.onnxBytes, ...externalFiles, files.tokenizerBytes]) + (files.smallFileBytes ?? 0),
+    },
     created.executionProvider,
     created.fallbackReason,
     threads,
     decoder,
+    consistency,
   );
   const runs = new RunQueue();
   return {
@@ -136,6 +148,7 @@ export async function prepareModel(
     attentionOutputs,
     graph,
     decoder,
+    maxTypeId: consistency.maxTypeId,
     // Queued behind any run still in flight: freeing a WebGPU session mid-run corrupts the buffers of the next model's runs.
     release: () => runs.run(() => created.session.release()),
   };
@@ -186,7 +199,11 @@ function decodeOrExplain(bytes: Uint8Array, label: string) {
  * The decoder graph to run, or null for an encoder. An encoder–decoder export is refused here with a
  * message naming what is supported (its config.json may be missing, so the graph is checked too).
  */
-function prepareDecoder(graph: ReturnType<typeof decodeModel>, files: LoadedModelFiles): PreparedDecoder | null {
+function prepareDecoder(
+  graph: ReturnType<typeof decodeModel>,
+  files: LoadedModelFiles,
+  consistency: Consistency,
+): PreparedDecoder | null {
   const encoderDecoder = encoderDecoderEvidence(graph, files.config.raw);
   if (encoderDecoder) throw new ModelLoadError(encoderDecoderMessage(files.label, encoderDecoder), 'unsupported');
   let prepared: PreparedDecoderGraph | null;
@@ -208,18 +225,8 @@ function prepareDecoder(graph: ReturnType<typeof decodeModel>, files: LoadedMode
     config: files.config.raw,
     past: prepared.past,
     logits,
-    eosTokenId: files.config.eosTokenId ?? files.tokenizer.eosTokenId,
+    eosTokenId: consistency.configEosTokenId ?? files.tokenizer.eosTokenId,
   };
-}
-
-function checkTokenizerMatches(tokenizer: ModelTokenizer, description: ModelDescription): void {
-  const modelVocab = description.vocabSize;
-  if (modelVocab !== null && tokenizer.vocabSize > modelVocab) {
-    throw new ModelLoadError(
-      `The tokenizer does not match the model: it has ${tokenizer.vocabSize} tokens but the model's embedding has only ${modelVocab} rows. Use the tokenizer.json that came with this model.`,
-      'mismatch',
-    );
-  }
 }
 
 function buildInfo(
@@ -230,6 +237,7 @@ function buildInfo(
   fallbackReason: string | null,
   wasmThreads: number,
   decoder: PreparedDecoder | null,
+  consistency: Consistency,
 ): ModelInfo {
   const { config } = files;
   const caps = description.capabilities;
@@ -254,12 +262,6 @@ function buildInfo(
     analogy: caps.tokenEmbeddings,
     labels: caps.sentenceEmbeddings,
   };
-  const warnings: string[] = [...description.warnings];
-  if (files.tokenizer.vocabSize < (description.vocabSize ?? 0)) {
-    warnings.push(
-      `The tokenizer has ${files.tokenizer.vocabSize} tokens and the model's embedding ${description.vocabSize} rows; extra rows are never used.`,
-    );
-  }
   return {
     label: files.label,
     baseUrl: files.baseUrl,
@@ -280,7 +282,8 @@ function buildInfo(
     dropoutDefaults: { hidden: config.hiddenDropoutProb ?? 0.1, attention: config.attentionProbsDropoutProb ?? 0.1 },
     tools,
     decoder: decoder ? decoderInfo(files, decoder) : null,
-    warnings,
+    warnings: description.warnings,
+    mismatches: consistency.mismatches,
   };
 }
 

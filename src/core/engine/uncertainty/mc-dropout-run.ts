@@ -37,6 +37,7 @@ import {
   type McSummary,
   type McTask,
 } from '../../contracts/uncertainty';
+import { checkTypeIds } from '../model/model-consistency';
 
 export function validateSettings(settings: McDropoutSettings, layers: number): McDropoutSettings {
   const { samples, dropout, seed } = settings;
@@ -87,6 +88,7 @@ export function prepareInput(model: PreparedModel, request: McPredictRequest): P
   const roles = model.description.roles;
   const tokenizer = model.tokenizer;
   const encoded = tokenizer.encode(request.text, request.pair ?? null, model.info.maxPositions);
+  checkTypeIds(encoded.typeIds, model.maxTypeId);
   if (request.task === 'classification') {
     if (!roles.classification)
       throw new Error('This model has no classifier head, so there are no class probabilities to sample.');
