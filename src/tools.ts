@@ -72,7 +72,14 @@ export const TOOLS: readonly ToolEntry[] = [
     // The label audit saves its own settings; the "train a head" panel's are saved through its store.
     store: (s) => s.head,
     viewState: [...LABELS_VIEW_STATE, ...HEAD_VIEW_STATE],
-    lendToTour: (s) => s.labels.lendToTour(),
+    lendToTour: (s) => {
+      const labels = s.labels.lendToTour();
+      const head = s.head.lendToTour();
+      return async () => {
+        await labels();
+        await head();
+      };
+    },
     tourActions: {
       'load-label-example': (s) => s.labels.loadExample(),
       'run-labels': async ({ labels }) => {

@@ -216,6 +216,22 @@ export class HeadTrainingStore implements HeadSettings {
     await this.job.cancel();
   }
 
+  /**
+   * Keeps the runs table and the last training aside while the guided tour trains its own heads; the
+   * returned function stops a tour training still running and puts them back.
+   */
+  lendToTour(): () => Promise<void> {
+    const [table, result, trainedOn] = [this.table, this.job.result, this.#trainedOn];
+    return async () => {
+      if (this.running) await this.job.cancel();
+      this.paused = false;
+      this.notice = null;
+      this.table = table;
+      this.job.restore(result);
+      this.#trainedOn = trainedOn;
+    };
+  }
+
   clearTable(): void {
     this.table = [];
   }

@@ -62,6 +62,8 @@ describe('the guided tour borrows the user state and gives it back', () => {
     await run;
     stores.labels.decide(1, 2);
     const ownAudit = stores.labels.result;
+    const ownRuns = [{ run: 'mine' }] as unknown as typeof stores.head.table;
+    stores.head.table = ownRuns;
 
     // The tour runs its examples, the label example among them.
     for (let step = 0; step < TOUR_STEPS.length; step++) {
@@ -86,6 +88,7 @@ describe('the guided tour borrows the user state and gives it back', () => {
     expect(stores.labels.input).toBe('text,label\nmine one,x\nmine two,y');
     expect(stores.labels.result).toBe(ownAudit);
     expect([...stores.labels.decisions]).toEqual([0, 2]);
+    expect(stores.head.table).toBe(ownRuns);
     expect(stores.workshop.notice).toBe(TOUR_RETURN_NOTICE);
   });
 });
