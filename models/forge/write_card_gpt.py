@@ -35,7 +35,9 @@ def main():
     tr = json.load(open(os.path.join(args.train_dir, "metrics.json")))
     ev = load("gpt/eval.json")
     facts = load("gpt/graph_facts.json", {})
-    probes = load("gpt/probes.json")
+    # The probes ran once, before the recipe was fixed; their summary is kept in records/ so a rebuild
+    # from a fresh clone (no work/ folder) still explains the chosen size.
+    probes = load("gpt/probes.json") or json.load(open(os.path.join(HERE, "records", "gpt-probes.json")))
     parity = load("gpt/parity.json")
     smoke = load("gpt/smoke.json")
     cfg = json.load(open(os.path.join(OUT, "config.json")))
