@@ -9,7 +9,7 @@ import type {
   McProgressCallback,
   McTask,
 } from '../core/contracts/uncertainty';
-import type { AnalogyProgress, AnalogyProgressCallback, AnalogySpaceId } from '../core/contracts/analogy';
+import type { AnalogyProgressCallback, AnalogySpaceId } from '../core/contracts/analogy';
 import type { AnalogyEvaluationOptions, AnalogyNeighbourOptions, AnalogyQueryOptions } from '../core/contracts/analogy';
 import { auditTransferables } from '../core/engine/labels/label-audit-run';
 import { type LabelAuditProgress, type LabelAuditSettings } from '../core/contracts/labels';
@@ -18,6 +18,7 @@ import type { HeadTrainingProgress, HeadTrainingRequest } from '../core/contract
 import { type PackedRows } from '../core/contracts/labels';
 import type { ParseLabeledTextOptions } from '../core/labels';
 import type { ProgressCallback, ProgressEvent } from '../core/model/progress';
+import { throttleReports } from './progress-throttle';
 import type { ModelSource } from '../core/model/sources';
 
 /** Errors cross comlink as plain objects; keep the user-facing message and the kind. */
@@ -27,90 +28,17 @@ export interface SerializedError {
   kind?: string;
 }
 
-function throttle(callback: ProgressCallback | undefined, intervalMs = 50): ProgressCallback | undefined {
-  if (!callback) return undefined;
-  let last = 0;
-  return (event: ProgressEvent) => {
-    const now = Date.now();
-    if (event.status !== 'progress' || now - last >= intervalMs) {
-      last = now;
-      void callback(event);
-    }
-  };
-}
+/** Load reports: every status change, progress at most every 50 ms. */
+const loadReports = (callback: ProgressCallback | undefined) =>
+  throttleReports(callback, { alwaysSend: (event: ProgressEvent) => event.status !== 'progress' });
 
-/** Like throttle, for any progress shape: at most one call per interval, plus the final one (fraction 1). */
-function throttleAny<T extends { fraction: number }>(
-  callback: (event: T) => void,
-  intervalMs = 50,
-): (event: T) => void {
-  let last = 0;
-  return (event: T) => {
-    const now = Date.now();
-    if (event.fraction >= 1 || now - last >= intervalMs) {
-      last = now;
-      void callback(event);
-    }
-  };
-}
-
-function throttleAnalogy(
-  callback: AnalogyProgressCallback | undefined,
-  intervalMs = 50,
-): AnalogyProgressCallback | undefined {
-  if (!callback) return undefined;
-  let last = 0;
-  return (progress: AnalogyProgress) => {
-    const now = Date.now();
-    if (progress.done === progress.total || now - last >= intervalMs) {
-      last = now;
-      void callback(progress);
-    }
-  };
-}
-
-/**
- * At most one report per interval, and the latest one sent once the interval is over (trailing), so the page
- * always ends up with the newest state: a head paused after an epoch shows that epoch.
- */
-function throttleLatest<T>(callback: (event: T) => void, intervalMs = 50): (event: T) => void {
-  let last = 0;
-  let pending: { event: T } | null = null;
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  const send = (event: T) => {
-    last = Date.now();
-    void callback(event);
-  };
-  return (event: T) => {
-    const wait = last + intervalMs - Date.now();
-    if (wait <= 0 && !timer) return send(event);
-    pending = { event };
-    timer ??= setTimeout(
-      () => {
-        timer = null;
-        if (pending) send(pending.event);
-        pending = null;
-      },
-      Math.max(0, wait),
-    );
-  };
-}
-
-/** Chunk progress at most every 50 ms, but always the first and the last. */
-function throttleProgress<P extends { done: number; total: number }>(
+/** Counted work (chunks, samples, tokens, questions): always the first and the last report. */
+const countedReports = <P extends { done: number; total: number | null }>(
   callback: ((progress: P) => void) | undefined,
-  intervalMs = 50,
-): ((progress: P) => void) | undefined {
-  if (!callback) return undefined;
-  let last = 0;
-  return (progress) => {
-    const now = Date.now();
-    if (progress.done === 0 || progress.done >= progress.total || now - last >= intervalMs) {
-      last = now;
-      void callback(progress);
-    }
-  };
-}
+) =>
+  throttleReports(callback, {
+    alwaysSend: (progress) => progress.done === 0 || (progress.total !== null && progress.done >= progress.total),
+  });
 
 /**
  * The worker's public surface: a thin facade over PlaygroundEngine that moves typed arrays as
@@ -120,7 +48,7 @@ export function createWorkerApi(options: EngineOptions) {
   const engine = new PlaygroundEngine(options);
   return {
     load: (source: ModelSource, loadOptions: LoadOptions, onProgress?: ProgressCallback, jobId?: string) =>
-      engine.load(source, loadOptions, throttle(onProgress), jobId),
+      engine.load(source, loadOptions, loadReports(onProgress), jobId),
     cancel: (jobId: string) => engine.cancel(jobId),
     info: () => engine.info(),
     tokenize: (text: string, pair: string | null) => engine.tokenize(text, pair),
@@ -129,7 +57,7 @@ export function createWorkerApi(options: EngineOptions) {
       return Comlink.transfer(result, [result.probs.buffer]);
     },
     async mcAttention(request: McAttentionRequest, onProgress?: McProgressCallback, jobId?: string) {
-      const result = await engine.mcAttention(request, throttleProgress(onProgress), jobId);
+      const result = await engine.mcAttention(request, countedReports(onProgress), jobId);
       return Comlink.transfer(result, [result.mean.buffer, result.std.buffer, result.plain.buffer]);
     },
     parseLabeledData(input: string | Uint8Array, options: ParseLabeledTextOptions) {
@@ -142,7 +70,7 @@ export function createWorkerApi(options: EngineOptions) {
       onProgress?: (progress: LabelAuditProgress) => void,
       jobId?: string,
     ) {
-      const throttled = onProgress ? throttleAny(onProgress) : undefined;
+      const throttled = throttleReports(onProgress, { alwaysSend: (progress) => progress.fraction >= 1 });
       const result = await engine.auditLabels(unpackRows(rows), settings, throttled, jobId);
       return Comlink.transfer(result, auditTransferables(result));
     },
@@ -156,7 +84,7 @@ export function createWorkerApi(options: EngineOptions) {
       const texts = unpackTexts(rows.texts, rows.count);
       if (texts.length !== rows.count || rows.labelIds.length !== rows.count)
         throw new Error('The rows to train on arrived damaged; read the data again.');
-      const throttled = onProgress ? throttleLatest(onProgress) : undefined;
+      const throttled = throttleReports(onProgress, { trailing: true });
       return engine.trainHeads({ texts, labelIds: rows.labelIds, classes: rows.classes }, request, throttled, jobId);
     },
     pause: (jobId: string, paused: boolean) => engine.pause(jobId, paused),
@@ -170,30 +98,30 @@ export function createWorkerApi(options: EngineOptions) {
       options: AnalogyQueryOptions,
       onProgress?: AnalogyProgressCallback,
       jobId?: string,
-    ) => engine.analogy(spaces, words, options, throttleAnalogy(onProgress), jobId),
+    ) => engine.analogy(spaces, words, options, countedReports(onProgress), jobId),
     neighbours: (
       spaces: AnalogySpaceId[],
       word: string,
       options: AnalogyNeighbourOptions,
       onProgress?: AnalogyProgressCallback,
       jobId?: string,
-    ) => engine.neighbours(spaces, word, options, throttleAnalogy(onProgress), jobId),
+    ) => engine.neighbours(spaces, word, options, countedReports(onProgress), jobId),
     evaluateAnalogyFile: (
       text: string,
       spaces: AnalogySpaceId[],
       options: AnalogyEvaluationOptions,
       onProgress?: AnalogyProgressCallback,
       jobId?: string,
-    ) => engine.evaluateAnalogyFile(text, spaces, options, throttleAnalogy(onProgress), jobId),
+    ) => engine.evaluateAnalogyFile(text, spaces, options, countedReports(onProgress), jobId),
     loadWordVectors: (source: string | Blob, name: string, onProgress?: AnalogyProgressCallback, jobId?: string) =>
-      engine.loadWordVectors(source, name, throttleAnalogy(onProgress), jobId),
+      engine.loadWordVectors(source, name, countedReports(onProgress), jobId),
     async predict(
       request: McPredictRequest,
       settings: McDropoutSettings,
       onProgress?: McProgressCallback,
       jobId?: string,
     ) {
-      const result = await engine.predict(request, settings, throttleProgress(onProgress), jobId);
+      const result = await engine.predict(request, settings, countedReports(onProgress), jobId);
       const arrays = [
         result.samples,
         result.mean,
@@ -215,14 +143,14 @@ export function createWorkerApi(options: EngineOptions) {
       settings: McDropoutSettings,
       onProgress?: (progress: ContinuationProgress) => void,
       jobId?: string,
-    ) => engine.continue(request, settings, throttleProgress(onProgress), jobId),
+    ) => engine.continue(request, settings, countedReports(onProgress), jobId),
     predictBatch: (
       texts: string[],
       task: McTask,
       settings: McDropoutSettings,
       onProgress?: McProgressCallback,
       jobId?: string,
-    ) => engine.predictBatch(texts, task, settings, throttleProgress(onProgress), jobId),
+    ) => engine.predictBatch(texts, task, settings, countedReports(onProgress), jobId),
     cachedModels: () => engine.cachedModels(),
     deleteCachedModel: (baseUrl: string) => engine.deleteCachedModel(baseUrl),
     ping: () => 'pong' as const,
