@@ -24,6 +24,18 @@ export interface StateProperty {
   nullable?: boolean;
   /** Short description for messages and the hide-controls list. */
   label: string;
+  /**
+   * A key older links and session files used for this setting, read (never written) so they keep opening
+   * what they showed: its own type and a conversion (e.g. a 0-based layer to the 1-based one on screen).
+   * A value under the current key wins over one under the former key.
+   */
+  formerKey?: FormerKey;
+}
+
+export interface FormerKey {
+  key: string;
+  type: PropertyType;
+  toCurrent(value: StateValue): StateValue;
 }
 
 export type StateValues = Record<string, StateValue>;
@@ -42,18 +54,31 @@ const MAX_LISTED_PROBLEMS = 5;
 
 export function parseStateParams(params: Iterable<[string, string]>, table: readonly StateProperty[]): ParsedState {
   const byKey = new Map(table.map((property) => [property.key, property]));
+  const byFormerKey = new Map(
+    table.flatMap((property) => (property.formerKey ? [[property.formerKey.key, property] as const] : [])),
+  );
   const values: StateValues = {};
+  const fromFormerKeys: StateValues = {};
   const problems: string[] = [];
   for (const [key, raw] of params) {
     const property = byKey.get(key);
-    if (!property) {
+    const former = property ? undefined : byFormerKey.get(key);
+    if (!property && !former) {
       problems.push(`Unknown setting "${clip(key)}" was ignored.`);
       continue;
     }
-    const parsed = parseValue(raw, property);
+    if (former) {
+      const { formerKey } = former;
+      const parsed = parseValue(raw, { ...former, type: formerKey!.type });
+      if (parsed.ok) fromFormerKeys[former.key] = formerKey!.toCurrent(parsed.value);
+      else problems.push(`${former.label} (${key}): ${parsed.reason}; the default is used.`);
+      continue;
+    }
+    const parsed = parseValue(raw, property!);
     if (parsed.ok) values[key] = parsed.value;
-    else problems.push(`${property.label} (${key}): ${parsed.reason}; the default is used.`);
+    else problems.push(`${property!.label} (${key}): ${parsed.reason}; the default is used.`);
   }
+  for (const [key, value] of Object.entries(fromFormerKeys)) if (!(key in values)) values[key] = value;
   return { values, problems: summarise(problems) };
 }
 

@@ -50,14 +50,14 @@ export const TOUR_STEPS: readonly TourStep[] = [
     question: TOUR_QUESTIONS.bayes,
     title: 'Attention is a probability distribution',
     body: 'One query token\'s row: a softmax, so the bars are non-negative and sum to 1. Read it as a posterior over "which position holds the information I need". Low entropy means the head is sure; high entropy means it hedges.',
-    state: { tool: 'attention', view: 'row', layer: '1', head: '0' },
+    state: { tool: 'attention', view: 'row', attnLayer: '2', attnHead: '1' },
   },
   {
     id: 'attention-sinks',
     question: TOUR_QUESTIONS.bayes,
     title: 'Where the probability goes when nothing fits',
     body: 'Many heads park their probability on [CLS] or [SEP], a "no-op" choice. Sort the per-head summary by share on special tokens, then tick "Hide special tokens" to see what remains after renormalising.',
-    state: { tool: 'attention', view: 'head', layer: '2', head: '1', hideSpecial: '0' },
+    state: { tool: 'attention', view: 'head', attnLayer: '3', attnHead: '2', hideSpecial: '0' },
   },
   {
     id: 'dropout-samples',
@@ -80,7 +80,15 @@ export const TOUR_STEPS: readonly TourStep[] = [
     question: TOUR_QUESTIONS.bayes,
     title: 'How sure is a head of where to look?',
     body: 'The two halves together: the same dropout, now on the attention itself. The mean of 32 samples sits beside the attention with dropout off, and the orange map shows how much each weight moves. Sort the per-head table by JS divergence: stable heads route the same way in every sample; unstable ones are not fixed by the input.',
-    state: { tool: 'attention', attnDropout: 'mc', view: 'matrix', layer: '3', head: '0', attnT: '32', attnSeed: '1' },
+    state: {
+      tool: 'attention',
+      attnDropout: 'mc',
+      view: 'matrix',
+      attnLayer: '4',
+      attnHead: '1',
+      attnT: '32',
+      attnSeed: '1',
+    },
   },
   {
     id: 'dropout-overconfidence',

@@ -2,7 +2,7 @@
 import { ATTENTION_SETTINGS } from '../../core/contracts/attention';
 import { appStores } from '../app-stores.svelte';
 import { DROPOUT_SITES } from '../../core/contracts/uncertainty';
-import { settingRow, text, type BoundProperty } from './rows';
+import { oneBasedRow, settingRow, text, type BoundProperty } from './rows';
 
 const row = (field: keyof typeof ATTENTION_SETTINGS & string, link: Parameters<typeof settingRow>[3]) =>
   settingRow(() => appStores().attention, ATTENTION_SETTINGS, field, link);
@@ -12,8 +12,17 @@ export const ATTENTION_VIEW_STATE: readonly BoundProperty[] = [
   row('textB', { key: 'textB', label: 'Attention sentence B', linkType: text(2000) }),
   row('pairMode', { key: 'pair', label: 'Sentence pair' }),
   row('view', { key: 'view', label: 'Attention view' }),
-  row('layer', { key: 'layer', label: 'Layer' }),
-  row('head', { key: 'head', label: 'Head' }),
+  // Counted from 1 as on screen; links from before that said layer= and head= from 0 and still open the same view.
+  oneBasedRow(() => appStores().attention, ATTENTION_SETTINGS, 'layer', {
+    key: 'attnLayer',
+    label: 'Layer',
+    formerKey: 'layer',
+  }),
+  oneBasedRow(() => appStores().attention, ATTENTION_SETTINGS, 'head', {
+    key: 'attnHead',
+    label: 'Head',
+    formerKey: 'head',
+  }),
   row('hideSpecial', { key: 'hideSpecial', label: 'Hide special tokens' }),
   row('averageHeads', { key: 'avgHeads', label: 'Average over heads' }),
   row('rollout', { key: 'rollout', label: 'Attention rollout' }),

@@ -34,6 +34,33 @@ export function settingRow<S, K extends keyof S & string>(
   };
 }
 
+/**
+ * A link row for a 0-based index the page shows counted from 1 (layer, head): the link says what the
+ * screen says. Links made before the rows counted from 1 used `formerKey` with the 0-based index; they
+ * are still read, as the view they showed.
+ */
+export function oneBasedRow<S, K extends keyof S & string>(
+  store: () => S,
+  rows: SettingRows<S>,
+  field: K,
+  link: { key: string; label: string; formerKey: string },
+): BoundProperty {
+  const row = rows[field];
+  if (row.type.kind !== 'int') throw new Error(`${field} is not a whole-number setting`);
+  const { min, max } = row.type;
+  return {
+    key: link.key,
+    label: link.label,
+    type: int(min + 1, max + 1),
+    defaultValue: (row.defaultValue as number) + 1,
+    formerKey: { key: link.formerKey, type: row.type, toCurrent: (value) => (value as number) + 1 },
+    read: () => (store()[field] as number) + 1,
+    write: (value) => {
+      store()[field] = ((value as number) - 1) as S[K];
+    },
+  };
+}
+
 function copy(value: StateValue): StateValue {
   return Array.isArray(value) ? [...value] : value;
 }
