@@ -19,7 +19,7 @@ export const HIDEABLE_CONTROLS: readonly HideableControl[] = [
   control('Page', 'tab-labels', 'Label audit tab'),
   control('Page', 'tab-model', 'Model & tokenizer tab'),
   control('Attention', 'pair-toggle', 'Sentence pair'),
-  control('Attention', 'hide-special', 'Hide special tokens'),
+  control('Attention', 'hide-special', 'The "hide special tokens" checkbox'),
   control('Attention', 'layer-select', 'Layer'),
   control('Attention', 'head-select', 'Head'),
   control('Uncertainty', 'mc-mode', 'One input / batch'),

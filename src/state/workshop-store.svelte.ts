@@ -44,6 +44,15 @@ export class WorkshopStore {
     return source.kind === 'embedded' && source.name === this.modelStore.embedded[0]?.name ? '' : ref;
   }
 
+  /**
+   * The tool whose panel is shown: the open one, unless a teacher hid its tab, then the first tab left
+   * (a hidden tab's panel must not stay on screen); null when every tab is hidden.
+   */
+  get shownTab(): ToolId | null {
+    if (!this.hidden.includes(`tab-${this.tab}`)) return this.tab;
+    return TOOL_IDS.find((id) => !this.hidden.includes(`tab-${id}`)) ?? null;
+  }
+
   selectTab(tab: ToolId): void {
     this.tab = tab;
     this.persist();

@@ -32,6 +32,22 @@ describe('WorkshopStore', () => {
     expect(store.hidden).toEqual([]);
   });
 
+  it('shows the first tab left when the open tab is hidden, so a hidden tab takes its panel with it', () => {
+    const store = new WorkshopStore(fakeModelStore());
+    store.selectTab('attention');
+    expect(store.shownTab).toBe('attention');
+    store.toggleHidden('tab-attention', true);
+    expect(store.shownTab).toBe('uncertainty');
+    store.toggleHidden('tab-uncertainty', true);
+    expect(store.shownTab).toBe('analogy');
+    // The link still names the tool it was made on; showing the tab again shows its panel again.
+    expect(store.tab).toBe('attention');
+    store.toggleHidden('tab-attention', false);
+    expect(store.shownTab).toBe('attention');
+    store.hidden = ['tab-attention', 'tab-uncertainty', 'tab-analogy', 'tab-labels', 'tab-model'];
+    expect(store.shownTab).toBeNull();
+  });
+
   it('keeps the current model for a link naming an unknown built-in model, and says so', async () => {
     const model = fakeModelStore();
     const store = new WorkshopStore(model);
