@@ -108,6 +108,14 @@ export class AttentionStore {
     return this.mcJob.error;
   }
 
+  /**
+   * No text to look at: the model would see only the tokens it adds itself ([CLS] [SEP]), a 2 × 2 map that
+   * says nothing about attention, so the tool asks for a sentence instead of drawing it.
+   */
+  get textIsEmpty(): boolean {
+    return this.text.trim() === '' && (!this.pairMode || this.textB.trim() === '');
+  }
+
   /** The drop probability used: the user's, else config.json's hidden dropout (as in the uncertainty tool). */
   get effectiveMcDropout(): number {
     return this.mcDropout ?? this.model.info?.dropoutDefaults.hidden ?? 0.1;

@@ -19,6 +19,13 @@ export interface EncodedText {
   untruncatedLength: number;
 }
 
+/** The note shown beside a text some of whose characters became the unknown token (see unknownCharacters). */
+export function unknownCharactersNote(characters: readonly string[], unkToken: string): string | null {
+  if (characters.length === 0) return null;
+  const listed = characters.map((c) => `"${c}"`).join(', ');
+  return `Not in this model's vocabulary: ${listed}. ${characters.length === 1 ? 'It becomes' : 'They become'} ${unkToken} (a word containing one becomes ${unkToken} as a whole), a single token the model reads the same for every unknown word.`;
+}
+
 /** The model's own tokenizer, read from its tokenizer.json by @huggingface/tokenizers. */
 export class ModelTokenizer {
   private readonly tokenizer: Tokenizer;
@@ -35,6 +42,8 @@ export class ModelTokenizer {
   readonly padTokenId: number | null;
   /** The end-of-text token from tokenizer_config.json (continuations stop at it), null when not given. */
   readonly eosTokenId: number | null;
+  /** The unknown token ([UNK]) that characters outside the vocabulary become; null for byte-level tokenizers, which have none. */
+  readonly unkTokenId: number | null;
 
   constructor(tokenizerJsonText: string, tokenizerConfigText: string | null) {
     const tokenizerJson = parseJsonObject(tokenizerJsonText, 'tokenizer.json');
@@ -67,6 +76,30 @@ export class ModelTokenizer {
     this.padTokenId = pad !== null ? (vocab.get(pad) ?? null) : null;
     const eos = tokenName(config.eos_token);
     this.eosTokenId = eos !== null ? (vocab.get(eos) ?? null) : null;
+    const unk = typeof model.unk_token === 'string' ? model.unk_token : null;
+    this.unkTokenId = unk !== null ? (vocab.get(unk) ?? null) : null;
+  }
+
+  /**
+   * The characters of `text` that the vocabulary cannot spell and that become the unknown token (emoji, CJK
+   * in an English vocabulary), each once, in order, at most `limit`: the model reads them all as one and the
+   * same token, which a user should be told rather than left to guess.
+   */
+  unknownCharacters(text: string, limit = 12): string[] {
+    const unk = this.unkTokenId;
+    if (unk === null || !this.tokenizer.encode(text, { add_special_tokens: false }).ids.includes(unk)) return [];
+    // Word by word (a word the vocabulary cannot piece together becomes one unknown token), then the characters
+    // of such a word that are unknown on their own: those are what the vocabulary lacks.
+    const found = new Set<string>();
+    const isUnknown = (piece: string) => this.tokenizer.encode(piece, { add_special_tokens: false }).ids.includes(unk);
+    for (const word of new Set(text.split(/\s+/u))) {
+      if (word === '' || !isUnknown(word)) continue;
+      for (const char of word) {
+        if (!found.has(char) && isUnknown(char)) found.add(char);
+        if (found.size >= limit) return [...found];
+      }
+    }
+    return [...found];
   }
 
   /** A vocabulary piece in readable form (as EncodedText.tokens shows it). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ModelTokenizer } from '../../../src/core/model/tokenizer';
+import { ModelTokenizer, unknownCharactersNote } from '../../../src/core/model/tokenizer';
 import { tinyBpeTokenizerJson, tinyTokenizerJson } from '../../helpers/onnx-tiny-tokenizer';
 
 describe('ModelTokenizer', () => {
@@ -49,6 +49,16 @@ describe('ModelTokenizer', () => {
     expect(cut.ids.length).toBe(16);
     expect(cut.tokens[0]).toBe('[CLS]');
     expect(cut.tokens.at(-1)).toBe('[SEP]');
+  });
+
+  it('names the characters that become [UNK] (emoji, CJK), each once, and none for a text it can spell', () => {
+    const tokenizer = new ModelTokenizer(JSON.stringify(tinyTokenizerJson()), null);
+    expect(tokenizer.unknownCharacters('the cat sat')).toEqual([]);
+    expect(tokenizer.encode('the 🙂 cat 猫 🙂').tokens).toContain('[UNK]');
+    expect(tokenizer.unknownCharacters('the 🙂 cat 猫 🙂')).toEqual(['🙂', '猫']);
+    const note = unknownCharactersNote(tokenizer.unknownCharacters('the 🙂 cat 猫'), '[UNK]');
+    expect(note).toMatch(/^Not in this model's vocabulary: "🙂", "猫"\. They become \[UNK\]/);
+    expect(unknownCharactersNote([], '[UNK]')).toBeNull();
   });
 
   it('rejects files that are not Hugging Face tokenizers with a clear message', () => {

@@ -2,6 +2,7 @@ import { throwIfAborted } from '../../cancel';
 import { batchOf, tensorToFloat32, textFeeds } from '../../runtime/feeds';
 import type { PreparedModel } from '../model/prepare-model';
 import { checkTypeIds } from '../model/model-consistency';
+import { unknownOf, type UnknownCharacters } from '../model/unknown-characters';
 
 export interface AttentionResult {
   tokens: string[];
@@ -22,6 +23,8 @@ export interface AttentionResult {
   /** A decoder whose every attention row is exactly 0 above the diagonal (checked on this run). */
   causal?: boolean;
   maxPositions: number;
+  /** Characters of the text that became the unknown token, with that token's spelling (for a note). */
+  unknown?: UnknownCharacters;
 }
 
 export async function runAttention(
@@ -74,6 +77,7 @@ export async function runAttention(
     causal: model.decoder !== null && upperTriangleIsZero(layers, heads, seq),
     untruncatedLength: encoded.untruncatedLength,
     maxPositions: model.info.maxPositions,
+    unknown: unknownOf(model, pair === null ? text : `${text}\n${pair}`),
   };
 }
 

@@ -1,5 +1,6 @@
 import { attentionRollout, averageHeads, headSummaries, hidePositions, type AttentionShape } from '../../attention';
 import { stackLayers, type AttentionResult } from './attention-run';
+import { unknownCharactersNote } from '../../model/tokenizer';
 import type { AttentionDisplayOptions, AttentionMode, AttentionView } from '../../contracts/attention';
 
 export function buildAttentionView(result: AttentionResult, options: AttentionDisplayOptions): AttentionView {
@@ -10,6 +11,8 @@ export function buildAttentionView(result: AttentionResult, options: AttentionDi
       `The input has ${result.untruncatedLength} tokens; the model reads at most ${result.maxPositions}, so it was cut to ${seq}.`,
     );
   }
+  const unknownNote = result.unknown ? unknownCharactersNote(result.unknown.characters, result.unknown.token) : null;
+  if (unknownNote) notes.push(unknownNote);
   // A fresh array on every call: the worker transfers it, and the cached raw run must stay intact.
   const stacked = stackLayers(result);
   const summaries = headSummaries(stacked, result.shape, result.special, undefined, { causal: result.causal ?? false });

@@ -38,6 +38,8 @@ import {
   type McTask,
 } from '../../contracts/uncertainty';
 import { checkTypeIds } from '../model/model-consistency';
+import { unknownOf } from '../model/unknown-characters';
+import { unknownCharactersNote } from '../../model/tokenizer';
 
 export function validateSettings(settings: McDropoutSettings, layers: number): McDropoutSettings {
   const { samples, dropout, seed } = settings;
@@ -174,6 +176,8 @@ export async function runMcPrediction(
   validateSettings(settings, model.info.layers);
   const started = performance.now();
   const { encoded, target, labelOf, notes: inputNotes } = prepareInput(model, request);
+  const unknown = unknownOf(model, request.pair ? `${request.text}\n${request.pair}` : request.text);
+  if (unknown) inputNotes.push(unknownCharactersNote(unknown.characters, unknown.token)!);
   const T = settings.samples;
   const total = T + 1;
   options.onProgress?.({ done: 0, total });
