@@ -15,6 +15,7 @@ import {
   type Delimiter,
 } from './column-detection';
 import { checkRawText, checkRows, singleRowClasses, type LabeledRow } from './input-checks';
+import { labelVariantsProblem } from './label-variants';
 import { longTextProblem, type TokenCounter } from './long-texts';
 import { describeRows, plural, type Problem } from './problems';
 
@@ -80,6 +81,8 @@ interface Table {
   header: string[] | null;
   /** Records that could not be read at all (bad JSON lines). */
   unreadable: IncompleteRow[];
+  /** JSON lines: the keys each object has (a missing key and an empty value are different mistakes). */
+  ownKeys?: string[][];
 }
 
 function finish(base: Omit<ParsedLabeledText, 'classes' | 'labelIds' | 'ok'>): ParsedLabeledText {
@@ -155,7 +158,13 @@ function parseJsonLines(text: string): Table {
   for (const { value } of objects.slice(0, 1000))
     for (const key of Object.keys(value)) if (!keys.includes(key)) keys.push(key);
   const records = objects.map(({ value }) => keys.map((key) => jsonValueToCell(value[key]) ?? NESTED_VALUE));
-  return { records, sourceRows: objects.map((o) => o.line), header: keys, unreadable };
+  return {
+    records,
+    sourceRows: objects.map((o) => o.line),
+    header: keys,
+    unreadable,
+    ownKeys: objects.map(({ value }) => Object.keys(value)),
+  };
 }
 
 export function parseLabeledText(input: string, options: ParseLabeledTextOptions = {}): ParsedLabeledText {
@@ -299,8 +308,12 @@ export function parseLabeledText(input: string, options: ParseLabeledTextOptions
   let rows: LabeledRow[] = [];
   const incompleteRows: IncompleteRow[] = [...table.unreadable];
   const wrongShape: number[] = [];
+  const expectedKeys = [names[textColumn], names[labelColumn]];
+  const otherKeys: { sourceRow: number; keys: string[] }[] = [];
   table.records.forEach((record, i) => {
     const sourceRow = table.sourceRows[i];
+    const ownKeys = table.ownKeys?.[i];
+    const missingKeys = ownKeys ? expectedKeys.filter((key) => !ownKeys.includes(key)) : [];
     const rowText = (record[textColumn] ?? '').trim();
     const label = (record[labelColumn] ?? '').trim();
     const extra = record.slice(expectedWidth).some((cell) => cell.trim() !== '');
@@ -308,6 +321,9 @@ export function parseLabeledText(input: string, options: ParseLabeledTextOptions
     if (format === 'delimited' && (record.length < Math.max(textColumn, labelColumn) + 1 || extra)) {
       reason = `has ${plural(record.length, 'field')}, expected ${expectedWidth}`;
       wrongShape.push(sourceRow);
+    } else if (ownKeys && missingKeys.length > 0) {
+      reason = `its keys are ${quoteList(ownKeys)}, without ${quoteList(missingKeys)}`;
+      otherKeys.push({ sourceRow, keys: ownKeys });
     } else if (rowText === NESTED_VALUE || label === NESTED_VALUE) {
       reason = 'the text or label is a list or object, not a single value';
     } else if (rowText === '' && label === '') reason = 'empty text and label';
@@ -322,6 +338,15 @@ export function parseLabeledText(input: string, options: ParseLabeledTextOptions
       });
     else rows.push({ text: rowText, label, sourceRow });
   });
+  if (otherKeys.length > 0) {
+    const first = otherKeys[0];
+    problems.push({
+      code: 'other-json-keys',
+      severity: 'warning',
+      message: `${plural(otherKeys.length, 'line has', 'lines have')} other keys than the ones read as text and label (${quoteList(expectedKeys)}): line ${first.sourceRow} has ${quoteList(first.keys)}${otherKeys.length > 1 ? ` (such lines: ${describeRows(otherKeys.map((r) => r.sourceRow)).replace(/^rows /, '')})` : ''}. Give every line the same keys, or choose the text and label keys above.`,
+      rows: otherKeys.map((r) => r.sourceRow),
+    });
+  }
   // Rows that are one field wide but split by another delimiter: the data mixes delimiters.
   const otherDelimiter = new Map<Delimiter, number[]>();
   if (format === 'delimited' && delimiter) {
@@ -368,6 +393,8 @@ export function parseLabeledText(input: string, options: ParseLabeledTextOptions
     problems.push(incompleteRowsProblem(incompleteRows, single.blocking ? [] : single.rows, options));
   // A blocking single-row-class problem already names the small classes.
   problems.push(...checkRows(rows, { folds }).filter((p) => !(single.blocking && p.code === 'small-classes')));
+  const variants = labelVariantsProblem(rows.map((row) => row.label));
+  if (variants) problems.push(variants);
   if (options.tokenCounter) {
     const long = longTextProblem(rows, options.tokenCounter);
     if (long) problems.push(long);
@@ -422,6 +449,12 @@ function incompleteRowsProblem(
       : `${sentence}. Fix ${all.length === 1 ? 'it' : 'them'}, or confirm that ${all.length === 1 ? 'it' : 'they'} should be left out of the audit.`,
     rows: all,
   };
+}
+
+/** "a", "b" and "c" */
+function quoteList(items: readonly string[]): string {
+  const quoted = items.map((item) => `"${item}"`);
+  return quoted.length <= 1 ? (quoted[0] ?? '') : `${quoted.slice(0, -1).join(', ')} and ${quoted.at(-1)}`;
 }
 
 function modeOf(values: readonly number[]): number {

@@ -26,7 +26,9 @@ export type ProblemCode =
   | 'duplicate-rows'
   | 'conflicting-duplicates'
   | 'long-texts'
-  | 'formula-cells';
+  | 'formula-cells'
+  | 'similar-labels'
+  | 'other-json-keys';
 
 export interface Problem {
   code: ProblemCode;

@@ -236,6 +236,57 @@ describe('parseLabeledText: JSON lines', () => {
   });
 });
 
+describe('parseLabeledText: lines with other keys and labels that differ only in spelling', () => {
+  it('names the keys a line has and the keys expected, not "empty text and label"', () => {
+    const text = [
+      '{"text": "good film", "label": "pos"}',
+      '{"text": "bad film", "label": "neg"}',
+      '{"sentence": "fine film", "category": "pos"}',
+      '{"text": "dull film", "label": "neg"}',
+      '{"text": "great film", "label": "pos"}',
+      '{"text": "odd film", "tag": "neg"}',
+    ].join('\n');
+    const r = parseLabeledText(text);
+    expect(r.columns?.names.slice(r.columns.textColumn, r.columns.textColumn + 2)).toEqual(['text', 'label']);
+    expect(r.incompleteRows.map((x) => [x.sourceRow, x.reason])).toEqual([
+      [3, 'its keys are "sentence" and "category", without "text" and "label"'],
+      [6, 'its keys are "text" and "tag", without "label"'],
+    ]);
+    expect(r.incompleteRows.some((x) => /empty/.test(x.reason))).toBe(false);
+    expect(problem(r, 'other-json-keys').message).toBe(
+      '2 lines have other keys than the ones read as text and label ("text" and "label"): line 3 has "sentence" and "category" (such lines: 3 and 6). Give every line the same keys, or choose the text and label keys above.',
+    );
+    // A key that is there with an empty value is still an empty text.
+    const blank = parseLabeledText(
+      '{"text": "", "label": "a"}\n{"text": "x y", "label": "b"}\n{"text": "z w", "label": "a"}',
+    );
+    expect(blank.incompleteRows.map((x) => x.reason)).toEqual(['empty text']);
+  });
+
+  it('warns that "1" and "1.0", or "Positive" and "positive ", are separate classes', () => {
+    const rows = [
+      'one,1',
+      'two,1.0',
+      'three,1',
+      'four,0',
+      'five,Positive',
+      'six,positive',
+      'seven,not  spam',
+      'eight,Not spam',
+    ];
+    const r = parseLabeledText(`text,label\n${rows.join('\n')}`);
+    expect(r.classes).toContain('1');
+    expect(r.classes).toContain('1.0');
+    const warning = problem(r, 'similar-labels');
+    expect(warning.severity).toBe('warning');
+    expect(warning.message).toContain('"1" (2 rows) and "1.0" (1 row)');
+    expect(warning.message).toContain('"Positive" (1 row) and "positive" (1 row)');
+    expect(warning.message).toContain('"not  spam" (1 row) and "Not spam" (1 row)');
+    expect(warning.message).not.toContain('"0"');
+    expect(codes(parseLabeledText('text,label\na b,1\nc d,10\ne f,01x\ng h,1x'))).not.toContain('similar-labels');
+  });
+});
+
 describe('parseLabeledText: problems in plain English', () => {
   it('empty input and header only', () => {
     expect(codes(parseLabeledText('  \n '))).toEqual(['empty-input']);
