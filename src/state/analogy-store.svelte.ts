@@ -10,6 +10,7 @@ import {
   type FileEvaluation,
   type NeighbourAnswer,
 } from '../core/contracts/analogy';
+import { hideInAnswer, hideInNeighbours } from '../core/analogy/hidden-words';
 import { EMPTY_NEIGHBOUR_WORD, missingQueryWords, repeatedWordsNote } from '../core/analogy/query-words';
 import { defaultsOf } from '../core/workshop/state-table';
 import type { PlaygroundClient } from '../worker/client';
@@ -43,6 +44,7 @@ export class AnalogyStore {
   centered = $state(DEFAULTS.centered);
   layer = $state<number | null>(DEFAULTS.layer);
   neighbourWord = $state(DEFAULTS.neighbourWord);
+  hiddenWords = $state<string[]>([...DEFAULTS.hiddenWords]);
 
   #summaries = $state.raw<{ value: AnalogySpaceSummary[]; generation: number } | null>(null);
   #spacesError = $state<string | null>(null);
@@ -95,6 +97,24 @@ export class AnalogyStore {
 
   get neighbours(): NeighbourAnswer[] | null {
     return this.neighbourJob.result;
+  }
+
+  /**
+   * The answers as shown: the hidden words out of every list and picture, k words each, with how many were
+   * hidden. The engine is asked for k more words per hidden one, so a hidden word never shortens a list.
+   */
+  readonly shownAnswers = $derived.by(() =>
+    this.answers ? this.answers.map((answer) => hideInAnswer(answer, this.hiddenWords, this.k)) : null,
+  );
+
+  readonly shownNeighbours = $derived.by(() =>
+    this.neighbours ? this.neighbours.map((answer) => hideInNeighbours(answer, this.hiddenWords, this.k)) : null,
+  );
+
+  /** Sets the hidden-word list (already parsed: each word once, within the bounds) and keeps it in this browser. */
+  setHiddenWords(words: string[]): void {
+    this.hiddenWords = words;
+    this.persist();
   }
   get neighboursRunning(): boolean {
     return this.neighbourJob.running;
@@ -176,6 +196,7 @@ export class AnalogyStore {
           this.wholeWordsOnly,
           this.centered,
           this.layer,
+          this.hiddenWords,
         ];
         void settings;
         if (generation === 0 || !this.model.info) return;
@@ -224,7 +245,7 @@ export class AnalogyStore {
         if (ids.length === 0) throw new Error('Choose at least one space.');
         const options = {
           method: this.method,
-          k: this.k,
+          k: this.k + this.hiddenWords.length,
           includeQueryWords: this.includeQueryWords,
           wholeWordsOnly: this.wholeWordsOnly,
           centered: this.centered,
@@ -255,7 +276,7 @@ export class AnalogyStore {
     const spaces = this.activeSpaces;
     const word = this.neighbourWord;
     const options = {
-      k: this.k,
+      k: this.k + this.hiddenWords.length,
       wholeWordsOnly: this.wholeWordsOnly,
       centered: this.centered,
       layer: this.contextLayer,

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AnalogyStore } from '../../src/state/analogy-store.svelte';
+import { ANALOGY_VIEW_STATE } from '../../src/state/view-state/analogy';
 import { FakeClient, FakeModel, memoryStorage, settle } from './fake-client';
 
 const summaries = [
@@ -34,6 +35,35 @@ describe('AnalogyStore', () => {
     model.loadAnother();
     expect(store.answers).toBe(null);
     expect(store.summaries).toEqual([]);
+  });
+
+  it('leaves hidden words out of the answers and neighbours shown, asking for enough words to keep k, and keeps the list in this browser only', async () => {
+    const client = new FakeClient();
+    const store = new AnalogyStore(client, new FakeModel());
+    store.k = 3;
+    store.setHiddenWords(['brute', 'wretch']);
+    const run = store.run();
+    await answer(client, 'analogySpaces', summaries);
+    expect((client.last('analogy').args[2] as { k: number }).k).toBe(5);
+    const ranked = ['queen', 'brute', 'princess', 'Wretch', 'lady', 'duchess'].map((word, i) => ({
+      word,
+      score: 1 - i / 10,
+    }));
+    await answer(client, 'analogy', [{ space: 'static', ok: true, candidates: ranked, picture: null }]);
+    await answer(client, 'analogySpaces', summaries);
+    await run;
+    expect(store.shownAnswers!.map((a) => [a.candidates.map((c) => c.word), a.hiddenCount])).toEqual([
+      [['queen', 'princess', 'lady'], 2],
+    ]);
+    store.neighbourWord = 'king';
+    const neighbours = store.runNeighbours();
+    expect((client.last('neighbours').args[2] as { k: number }).k).toBe(5);
+    client.last('neighbours').resolve([{ space: 'static', ok: true, neighbours: ranked }]);
+    await neighbours;
+    expect(store.shownNeighbours![0].neighbours.map((n) => n.word)).toEqual(['queen', 'princess', 'lady']);
+    // Kept across reloads, but not part of a link: the address would spell the words out.
+    expect(new AnalogyStore(new FakeClient(), new FakeModel()).hiddenWords).toEqual(['brute', 'wretch']);
+    expect(ANALOGY_VIEW_STATE.some((row) => /hidden/i.test(row.key) || /hidden/i.test(row.label))).toBe(false);
   });
 
   it('says when no chosen space exists for the model', async () => {

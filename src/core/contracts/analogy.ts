@@ -5,6 +5,10 @@
 import type { AnalogyEvaluation, AnalogyMethod } from '../analogy';
 import type { SettingRows } from '../workshop/state-table';
 
+/** How many words a presenter can hide, and how long each (see core/analogy/hidden-words.ts). */
+export const MAX_HIDDEN_WORDS = 200;
+export const MAX_HIDDEN_WORD_LENGTH = 100;
+
 export type AnalogySpaceId = 'token' | 'contextual' | 'static' | 'user';
 
 export const ANALOGY_SPACE_IDS: readonly AnalogySpaceId[] = ['token', 'contextual', 'static', 'user'];
@@ -147,6 +151,11 @@ export interface AnalogySettings {
   /** Contextual space: hidden-state layer (1-based); null = the last hidden state. */
   layer: number | null;
   neighbourWord: string;
+  /**
+   * Words a presenter keeps out of every answer list and picture (kept in this browser only: a link would
+   * spell them out in the address bar).
+   */
+  hiddenWords: string[];
 }
 
 const word = (defaultValue: string) => ({ type: { kind: 'string', maxLength: 100 }, defaultValue }) as const;
@@ -168,4 +177,8 @@ export const ANALOGY_SETTINGS: SettingRows<AnalogySettings> = {
   centered: { type: { kind: 'bool' }, defaultValue: false },
   layer: { type: { kind: 'int', min: 1, max: 255 }, nullable: true, defaultValue: null },
   neighbourWord: word('king'),
+  hiddenWords: {
+    type: { kind: 'list', maxItems: MAX_HIDDEN_WORDS, maxItemLength: MAX_HIDDEN_WORD_LENGTH },
+    defaultValue: [],
+  },
 };
