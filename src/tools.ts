@@ -13,6 +13,7 @@ import { LABELS_VIEW_STATE } from './state/view-state/labels';
 import { HEAD_VIEW_STATE } from './state/view-state/head';
 import type { BoundProperty } from './state/view-state/rows';
 import { UNCERTAINTY_VIEW_STATE } from './state/view-state/uncertainty';
+import { DECODER_UNCERTAINTY_VIEW_STATE } from './state/view-state/decoder-uncertainty';
 import { WORKSHOP_VIEW_STATE } from './state/view-state/workshop';
 import type { ToolId } from './state/workshop-store.svelte';
 import AnalogyTool from './ui/analogy/AnalogyTool.svelte';
@@ -52,10 +53,26 @@ export const TOOLS: readonly ToolEntry[] = [
     id: 'uncertainty',
     label: 'Uncertainty',
     component: UncertaintyTool,
-    store: (s) => s.uncertainty,
-    viewState: UNCERTAINTY_VIEW_STATE,
-    lendToTour: (s) => s.uncertainty.lendToTour(),
-    tourActions: { 'run-uncertainty': (s) => s.uncertainty.run() },
+    // The encoder tasks' settings and the decoder's (next token, continuation) are saved apart.
+    store: (s) => ({
+      persist: () => {
+        s.uncertainty.persist();
+        s.decoderUncertainty.persist();
+      },
+    }),
+    viewState: [...UNCERTAINTY_VIEW_STATE, ...DECODER_UNCERTAINTY_VIEW_STATE],
+    lendToTour: (s) => {
+      const encoder = s.uncertainty.lendToTour();
+      const decoder = s.decoderUncertainty.lendToTour();
+      return async () => {
+        await encoder();
+        await decoder();
+      };
+    },
+    tourActions: {
+      'run-uncertainty': (s) => s.uncertainty.run(),
+      'run-next-token': (s) => s.decoderUncertainty.run(),
+    },
   },
   {
     id: 'analogy',

@@ -12,31 +12,43 @@ import type {
   McPredictionResult,
   McProgress,
 } from '../core/contracts/uncertainty';
-import { DEFAULT_DECODING, MAX_CONTINUATION_TOKENS, MAX_SAMPLES } from '../core/contracts/uncertainty';
+import { MAX_CONTINUATION_TOKENS, MAX_SAMPLES } from '../core/contracts/uncertainty';
+import {
+  DECODER_UNCERTAINTY_SETTINGS,
+  type ContinuationMeasure,
+  type DecoderMode,
+} from '../core/contracts/decoder-uncertainty';
+import { defaultsOf } from '../core/workshop/state-table';
 import type { PlaygroundClient } from '../worker/client';
 import { Job } from './job.svelte';
 import type { LoadedModel } from './loaded-model';
+import { restoreSettings, saveSettings } from './settings';
 
 export type DecoderClient = Pick<PlaygroundClient, 'newJobId' | 'cancel' | 'predict' | 'continue'>;
-export type DecoderMode = 'next-token' | 'continuation';
-export type ContinuationMeasure = 'predictiveEntropy' | 'mutualInformation';
+export type { ContinuationMeasure, DecoderMode };
 
 const clampInt = (value: number, low: number, high: number, fallback: number) =>
   Number.isFinite(value) ? Math.min(high, Math.max(low, Math.round(value))) : fallback;
 
+const KEY = 'decoder-uncertainty-inputs';
+const DEFAULTS = defaultsOf(DECODER_UNCERTAINTY_SETTINGS);
+
 export class DecoderUncertaintyStore {
-  mode = $state<DecoderMode>('next-token');
-  prompt = $state('The king and the queen sat on the');
-  samples = $state(16);
+  mode = $state<DecoderMode>(DEFAULTS.mode);
+  prompt = $state(DEFAULTS.prompt);
+  samples = $state(DEFAULTS.samples);
   /** null: the model's config.json value (resid_pdrop), else 0.1. */
-  dropout = $state<number | null>(null);
-  attentionSites = $state(true);
-  hiddenSites = $state(true);
-  seed = $state(1);
-  topK = $state(10);
-  maxNewTokens = $state(24);
-  decoding = $state<ContinuationDecoding>({ ...DEFAULT_DECODING });
-  measure = $state<ContinuationMeasure>('mutualInformation');
+  dropout = $state<number | null>(DEFAULTS.dropout);
+  attentionSites = $state(DEFAULTS.attentionSites);
+  hiddenSites = $state(DEFAULTS.hiddenSites);
+  seed = $state(DEFAULTS.seed);
+  topK = $state(DEFAULTS.topK);
+  maxNewTokens = $state(DEFAULTS.maxNewTokens);
+  strategy = $state<ContinuationDecoding['strategy']>(DEFAULTS.strategy);
+  temperature = $state(DEFAULTS.temperature);
+  samplingTopK = $state(DEFAULTS.samplingTopK);
+  topP = $state(DEFAULTS.topP);
+  measure = $state<ContinuationMeasure>(DEFAULTS.measure);
   selectedToken = $state<number | null>(null);
   private readonly nextTokenJob: Job<McPredictionResult, McProgress>;
   private readonly continuationJob: Job<ContinuationResult, ContinuationProgress>;
@@ -47,6 +59,40 @@ export class DecoderUncertaintyStore {
   ) {
     this.nextTokenJob = new Job(client, 'next-token', () => model.generation);
     this.continuationJob = new Job(client, 'continuation', () => model.generation);
+    restoreSettings(KEY, DECODER_UNCERTAINTY_SETTINGS, this);
+  }
+
+  /** How a continuation picks its tokens (the four decoding settings together). */
+  get decoding(): ContinuationDecoding {
+    return { strategy: this.strategy, temperature: this.temperature, topK: this.samplingTopK, topP: this.topP };
+  }
+
+  set decoding(value: ContinuationDecoding) {
+    this.strategy = value.strategy;
+    this.temperature = value.temperature;
+    this.samplingTopK = value.topK;
+    this.topP = value.topP;
+  }
+
+  persist(): void {
+    saveSettings(KEY, DECODER_UNCERTAINTY_SETTINGS, this);
+  }
+
+  /**
+   * Keeps the results aside while the guided tour runs its own prompt; the returned function puts them
+   * back (each still reads null unless the model that computed it is loaded again).
+   */
+  lendToTour(): () => Promise<void> {
+    const next = this.nextTokenJob.kept();
+    const continuation = this.continuationJob.kept();
+    const selected = this.selectedToken;
+    return async () => {
+      if (this.nextTokenJob.running) await this.nextTokenJob.cancel();
+      if (this.continuationJob.running) await this.continuationJob.cancel();
+      this.nextTokenJob.putBack(next);
+      this.continuationJob.putBack(continuation);
+      this.selectedToken = selected;
+    };
   }
 
   get nextToken(): McPredictionResult | null {
@@ -92,6 +138,7 @@ export class DecoderUncertaintyStore {
 
   async run(): Promise<void> {
     if (!this.model.info?.decoder) return;
+    this.persist();
     const settings = this.settings();
     if (this.mode === 'next-token') {
       const request = { task: 'next-token' as const, text: this.prompt, topK: clampInt(this.topK, 1, 50, 10) };
@@ -103,7 +150,7 @@ export class DecoderUncertaintyStore {
     const request = {
       prompt: this.prompt,
       maxNewTokens: clampInt(this.maxNewTokens, 1, MAX_CONTINUATION_TOKENS, 24),
-      decoding: { ...this.decoding },
+      decoding: this.decoding,
     };
     await this.continuationJob.start(
       ({ jobId, onProgress }) => this.client.continue(request, settings, onProgress, jobId),

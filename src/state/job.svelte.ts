@@ -82,6 +82,16 @@ export class Job<T, P = never> {
     this.#latest = value === null ? null : { value, generation: this.generation() };
   }
 
+  /** The last result with the model generation it came from, to keep aside as it is (the guided tour's loan). */
+  kept(): { value: T; generation: number } | null {
+    return this.#latest;
+  }
+
+  /** Puts back what kept() returned: it reads as a result again only while its model generation is current. */
+  putBack(kept: { value: T; generation: number } | null): void {
+    this.#latest = kept;
+  }
+
   async start(work: (call: JobCall<P>) => Promise<T>, options: StartOptions<T, P> = {}): Promise<JobOutcome<T>> {
     if (this.#id) void this.client.cancel(this.#id);
     const jobId = this.client.newJobId(this.prefix);

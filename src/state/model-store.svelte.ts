@@ -51,8 +51,15 @@ export class ModelStore {
   cached = $state<CachedModel[]>([]);
   /** Where the loaded model came from; null for local files (they cannot be shared or reloaded). */
   source = $state<RememberedSource | null>(null);
-  /** Bumped every time a model finishes loading, so tools can rerun on a new model. */
+  /**
+   * Changes every time a model finishes loading, so tools can rerun on a new model. Each load gets a
+   * number never used before, except when the guided tour gives the user's own model back: it gets its
+   * old number again, so the results computed with it count as current once more.
+   */
   generation = $state(0);
+  #issued = 0;
+  /** Where the loaded model came from, local files included (the tour reloads it when it gives it back). */
+  #loadedSource: ModelSource | null = null;
 
   private readonly loadJob: Job<ModelInfo, LoadProgress>;
   /** The execution-provider choice the worker's current model was loaded with. */
@@ -67,7 +74,7 @@ export class ModelStore {
       if (event.type === 'reloaded') {
         this.info = event.info;
         this.status = 'ready';
-        this.generation++;
+        this.generation = ++this.#issued;
       }
       if (event.type === 'reload-failed') this.error = `Reloading the model after the restart failed: ${event.message}`;
     });
@@ -110,7 +117,8 @@ export class ModelStore {
     return this.loadJob.progress;
   }
 
-  async load(source: ModelSource): Promise<boolean> {
+  /** `generation`: the number the model gets once loaded (the tour's loan giving a model back); else a new one. */
+  async load(source: ModelSource, generation?: number): Promise<boolean> {
     this.status = 'loading';
     this.error = null;
     const switchingProvider = this.loadedWith !== null && this.loadedWith !== this.executionProvider;
@@ -141,7 +149,8 @@ export class ModelStore {
           this.status = 'ready';
           this.loadedWith = executionProvider;
           this.source = source.kind === 'files' ? null : source;
-          this.generation++;
+          this.#loadedSource = source;
+          this.generation = generation ?? ++this.#issued;
           if (source.kind !== 'files') writePersisted(MODEL_KEY, { source, executionProvider });
           void this.refreshCached();
         },
@@ -163,12 +172,39 @@ export class ModelStore {
       const info = await this.client.reloadLastModel();
       if (info) {
         this.info = info;
-        this.generation++;
+        this.generation = ++this.#issued;
       }
     } catch (error) {
       this.error = `${this.error ?? ''}\nThe previous model could not be restored: ${(error as Error).message}`.trim();
       this.info = null;
     }
+  }
+
+  /**
+   * The guided tour borrows the model slot for a step that needs another model (the built-in decoder).
+   * `giveBack` loads the user's model again (local files too: the browser keeps their File objects) with
+   * its old generation, and puts back the remembered model choice, but only while the model loaded is
+   * the tour's: a model the user picked themselves meanwhile stays.
+   */
+  lendToTour(): { borrow(source: ModelSource): Promise<boolean>; giveBack(): Promise<void> } {
+    const own = { source: this.#loadedSource, generation: this.generation, remembered: readPersisted(MODEL_KEY) };
+    let borrowed: number | null = null;
+    return {
+      borrow: async (source) => {
+        if (borrowed !== null && borrowed === this.generation) return true;
+        const current = this.source;
+        const same = current?.kind === 'embedded' && source.kind === 'embedded' && current.name === source.name;
+        if (same && this.info) return true;
+        const loaded = await this.load(source);
+        if (loaded) borrowed = this.generation;
+        return loaded;
+      },
+      giveBack: async () => {
+        if (borrowed === null || borrowed !== this.generation || !own.source) return;
+        borrowed = null;
+        if (await this.load(own.source, own.generation)) writePersisted(MODEL_KEY, own.remembered);
+      },
+    };
   }
 
   /** The user's Cancel: stops the download, restarting the worker if it does not stop. */

@@ -1,7 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DecoderInfo } from '../../src/core/contracts/model';
 import { DecoderUncertaintyStore } from '../../src/state/decoder-uncertainty-store.svelte';
-import { FakeClient, FakeModel } from './fake-client';
+import { FakeClient, FakeModel, memoryStorage } from './fake-client';
+import { createAppStores, installAppStores } from '../../src/state/app-stores.svelte';
+import { DECODER_UNCERTAINTY_VIEW_STATE } from '../../src/state/view-state/decoder-uncertainty';
+import { readViewState, writeViewState } from '../../src/state/view-state-table';
+import { parseStateHash, serializeStateHash } from '../../src/core/workshop/state-table';
+import type { PlaygroundClient } from '../../src/worker/client';
 
 const decoder: DecoderInfo = {
   layout: 'cache',
@@ -23,6 +28,76 @@ function decoderModel(): FakeModel {
 }
 
 describe('DecoderUncertaintyStore', () => {
+  beforeEach(() => vi.stubGlobal('localStorage', memoryStorage()));
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('remembers every decoder setting across a reload, and keeps the default for a bad saved value', async () => {
+    const client = new FakeClient();
+    const store = new DecoderUncertaintyStore(client, decoderModel());
+    Object.assign(store, {
+      mode: 'continuation',
+      prompt: 'Once upon a time',
+      samples: 48,
+      dropout: 0.2,
+      hiddenSites: false,
+      seed: 9,
+      topK: 20,
+      maxNewTokens: 40,
+      measure: 'predictiveEntropy',
+    });
+    store.decoding = { strategy: 'sample', temperature: 0.8, topK: 30, topP: 0.85 };
+    const run = store.run();
+    client.last('continue').resolve({ tokens: [] });
+    await run;
+
+    const reloaded = new DecoderUncertaintyStore(new FakeClient(), decoderModel());
+    expect(reloaded).toMatchObject({
+      mode: 'continuation',
+      prompt: 'Once upon a time',
+      samples: 48,
+      dropout: 0.2,
+      attentionSites: true,
+      hiddenSites: false,
+      seed: 9,
+      topK: 20,
+      maxNewTokens: 40,
+      measure: 'predictiveEntropy',
+    });
+    expect(reloaded.decoding).toEqual({ strategy: 'sample', temperature: 0.8, topK: 30, topP: 0.85 });
+
+    vi.stubGlobal(
+      'localStorage',
+      memoryStorage({ 'decoder-uncertainty-inputs': { temperature: 0, topP: 2, strategy: 'beam', samples: 48 } }),
+    );
+    const checked = new DecoderUncertaintyStore(new FakeClient(), decoderModel());
+    expect(checked.decoding).toEqual({ strategy: 'greedy', temperature: 1, topK: 0, topP: 1 });
+    expect(checked.samples).toBe(48);
+  });
+
+  it('travels in a link and a session: a hash sets the decoder settings, and the view writes them back', () => {
+    const stores = installAppStores(createAppStores(new FakeClient() as unknown as PlaygroundClient));
+    const table = { rows: DECODER_UNCERTAINTY_VIEW_STATE, persist: () => stores.decoderUncertainty.persist() };
+    const hash =
+      'decMode=continuation&decPrompt=Once+upon&decT=8&decP=0.3&decSeed=5&decSites=hidden&decTokens=64&decDecoding=sample&decTemp=0.7&decTopK=40&decTopP=0.9&decColour=predictiveEntropy';
+    const { values, problems } = parseStateHash(hash, table.rows);
+    expect(problems).toEqual([]);
+    writeViewState(table, values);
+    const store = stores.decoderUncertainty;
+    expect(store).toMatchObject({ mode: 'continuation', prompt: 'Once upon', samples: 8, dropout: 0.3, seed: 5 });
+    expect([store.attentionSites, store.hiddenSites, store.maxNewTokens, store.measure]).toEqual([
+      false,
+      true,
+      64,
+      'predictiveEntropy',
+    ]);
+    expect(store.decoding).toEqual({ strategy: 'sample', temperature: 0.7, topK: 40, topP: 0.9 });
+    expect(new URLSearchParams(serializeStateHash(readViewState(table), table.rows))).toEqual(
+      new URLSearchParams(hash),
+    );
+    // Saved as the view changed: a reload finds the same settings.
+    expect(new DecoderUncertaintyStore(new FakeClient(), decoderModel()).decoding.temperature).toBe(0.7);
+  });
+
   it('next token: predicts with the next-token task and keeps the result for its model only', async () => {
     const client = new FakeClient();
     const model = decoderModel();

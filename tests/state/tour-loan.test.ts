@@ -6,8 +6,22 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAppStores, installAppStores } from '../../src/state/app-stores.svelte';
 import { closeTour, openTourStep, TOUR_RETURN_NOTICE } from '../../src/state/tour-runner';
 import type { PlaygroundClient } from '../../src/worker/client';
-import { TOUR_STEPS } from '../../src/core/workshop/tour';
+import { TOUR_DECODER, TOUR_STEPS } from '../../src/core/workshop/tour';
+import type { DecoderInfo } from '../../src/core/contracts/model';
 import { FakeClient, fakeInfo, memoryStorage, settle } from './fake-client';
+
+const decoder: DecoderInfo = {
+  layout: 'cache',
+  file: 'onnx/model.onnx',
+  cacheInputs: 4,
+  kvHeads: 2,
+  headDim: 8,
+  evidence: [],
+  eosTokenId: 0,
+  bosTokenId: null,
+  tiedEmbeddings: true,
+  pieceScheme: 'byte-level',
+};
 
 function packed(texts: string[], classes = ['a', 'b']) {
   return {
@@ -20,10 +34,18 @@ function packed(texts: string[], classes = ['a', 'b']) {
   };
 }
 
-/** Answers the worker calls the tour's steps make: the label example is read and audited, the rest fail. */
+/**
+ * Answers the worker calls the tour's steps make: models load (the built-in decoder as a decoder), the
+ * label example is read and audited, the decoder's next token is predicted; the rest fail.
+ */
 function answerTourCalls(client: FakeClient): void {
   for (const call of client.calls) {
-    if (call.method === 'parseLabeledData')
+    if (call.method === 'load') {
+      const name = (call.args[0] as { name: string }).name;
+      call.resolve(name === TOUR_DECODER ? { ...fakeInfo('decoder'), decoder, maskToken: null } : fakeInfo());
+    } else if (call.method === 'predict' && (call.args[0] as { task: string }).task === 'next-token')
+      call.resolve({ task: 'next-token', from: 'tour' });
+    else if (call.method === 'parseLabeledData')
       call.resolve(packed(['an example gloss', 'another gloss'], ['animal', 'plant']));
     else if (call.method === 'auditLabels')
       call.resolve({ rows: 2, ranking: new Int32Array(0), classes: ['animal', 'plant'], isIssue: new Uint8Array(2) });
@@ -43,9 +65,15 @@ describe('the guided tour borrows the user state and gives it back', () => {
   it('puts back the texts, the tab, the label data, its audit and decisions when the tour closes', async () => {
     const client = new FakeClient();
     const stores = installAppStores(createAppStores(client as unknown as PlaygroundClient));
+    stores.model.embedded = [
+      { name: 'tiny', bytes: 1 },
+      { name: TOUR_DECODER, bytes: 1 },
+    ];
     const load = stores.model.load({ kind: 'embedded', name: 'tiny' });
     client.last('load').resolve(fakeInfo());
     await load;
+    const ownGeneration = stores.model.generation;
+    const remembered = localStorage.getItem('transformer-playground:model-choice');
 
     // The user's own work.
     stores.workshop.selectTab('analogy');
@@ -64,22 +92,60 @@ describe('the guided tour borrows the user state and gives it back', () => {
     const ownAudit = stores.labels.result;
     const ownRuns = [{ run: 'mine' }] as unknown as typeof stores.head.table;
     stores.head.table = ownRuns;
+    stores.decoderUncertainty.prompt = 'My own prompt';
+    const ownPrediction = { task: 'fill-mask', mine: true } as unknown as typeof stores.uncertainty.result;
+    stores.uncertainty.result = ownPrediction;
 
     // The tour runs its examples, the label example among them.
-    for (let step = 0; step < TOUR_STEPS.length; step++) {
+    const open = async (step: number) => {
       let opened = false;
-      const open = openTourStep(step).then(() => (opened = true));
+      const opening = openTourStep(step).then(() => (opened = true));
       while (!opened) {
         await settle();
         answerTourCalls(client);
       }
-      await open;
+      await opening;
+    };
+    const decoderStep = TOUR_STEPS.findIndex((step) => step.model === TOUR_DECODER);
+    for (let step = 0; step < TOUR_STEPS.length; step++) {
+      await open(step);
+      if (step !== decoderStep) continue;
+      // The decoder step runs on the built-in decoder: its next token, with the step's prompt.
+      expect(stores.model.info?.decoder).toEqual(decoder);
+      expect(stores.decoderUncertainty.nextToken).toEqual({ task: 'next-token', from: 'tour' });
+      expect(client.last('predict').args[0]).toMatchObject({
+        task: 'next-token',
+        text: 'She opened the box and found a',
+      });
     }
+    // Back to the decoder step, then on: the decoder is loaded once more, then the user's model again.
+    await open(decoderStep);
+    expect(stores.model.info?.decoder).toEqual(decoder);
+    await open(decoderStep + 1);
+    expect(stores.model.info?.decoder).toBe(null);
+    expect(stores.model.generation).toBe(ownGeneration);
+    await open(decoderStep);
     expect(stores.labels.input).toBe(EXAMPLE_CSV);
     expect(stores.labels.result).not.toBe(ownAudit);
     expect(stores.attention.text).not.toBe('My own sentence about rivers.');
 
-    await closeTour();
+    const loads = client.calls.filter((call) => call.method === 'load').length;
+    let closed = false;
+    const closing = closeTour().then(() => (closed = true));
+    while (!closed) {
+      await settle();
+      answerTourCalls(client);
+    }
+    await closing;
+    // The user's model is loaded back, with its old generation (its results count again), and remembered.
+    expect(client.calls.filter((call) => call.method === 'load').length).toBe(loads + 1);
+    expect(client.last('load').args[0]).toEqual({ kind: 'embedded', name: 'tiny' });
+    expect(stores.model.info?.decoder).toBe(null);
+    expect(stores.model.generation).toBe(ownGeneration);
+    expect(localStorage.getItem('transformer-playground:model-choice')).toBe(remembered);
+    expect(stores.decoderUncertainty.prompt).toBe('My own prompt');
+    expect(stores.uncertainty.result).toBe(ownPrediction);
+    expect(stores.decoderUncertainty.nextToken).toBe(null);
     expect(stores.workshop.tourStep).toBe(null);
     expect(stores.workshop.tab).toBe('analogy');
     expect(stores.attention.text).toBe('My own sentence about rivers.');

@@ -7,6 +7,7 @@ import { ATTENTION_VIEW_STATE } from '../../src/state/view-state/attention';
 import { HEAD_VIEW_STATE } from '../../src/state/view-state/head';
 import { LABELS_VIEW_STATE } from '../../src/state/view-state/labels';
 import { UNCERTAINTY_VIEW_STATE } from '../../src/state/view-state/uncertainty';
+import { DECODER_UNCERTAINTY_VIEW_STATE } from '../../src/state/view-state/decoder-uncertainty';
 import { WORKSHOP_VIEW_STATE } from '../../src/state/view-state/workshop';
 import type { PlaygroundClient } from '../../src/worker/client';
 import { TOUR_STEPS } from '../../src/core/workshop/tour';
@@ -17,6 +18,7 @@ const ROWS = [
   ...WORKSHOP_VIEW_STATE,
   ...ATTENTION_VIEW_STATE,
   ...UNCERTAINTY_VIEW_STATE,
+  ...DECODER_UNCERTAINTY_VIEW_STATE,
   ...ANALOGY_VIEW_STATE,
   ...LABELS_VIEW_STATE,
   ...HEAD_VIEW_STATE,

@@ -3,7 +3,8 @@
  * parameters the step sets) and to the question it answers. Plain words, a few sentences each.
  */
 
-export type TourAction = 'run-uncertainty' | 'run-analogy' | 'load-label-example' | 'run-labels' | 'train-head';
+export type TourAction =
+  'run-uncertainty' | 'run-next-token' | 'run-analogy' | 'load-label-example' | 'run-labels' | 'train-head';
 
 export interface TourStep {
   id: string;
@@ -19,7 +20,15 @@ export interface TourStep {
    * steps need none: the attention tool reruns by itself when its text or toggles change.
    */
   action?: TourAction;
+  /**
+   * A built-in model the step needs (the decoder step); the tour loads it for the step and loads the
+   * user's own model back for the other steps and when it closes. Without it, the step uses the user's model.
+   */
+  model?: string;
 }
+
+/** The built-in decoder the tour's decoder step loads. */
+export const TOUR_DECODER = 'playground-gpt-mini';
 
 export const TOUR_QUESTIONS = {
   bayes: 'In what sense do attention and dropout make a transformer a Bayesian model?',
@@ -112,6 +121,23 @@ export const TOUR_STEPS: readonly TourStep[] = [
     body: 'Mutual information (BALD) is the part of the uncertainty that comes from disagreement between samples: what more data would fix. Rank a batch by it; the convergence plot shows how many samples the estimate needs.',
     state: { tool: 'uncertainty', mcMode: 'batch', mcTask: 'classification', T: '32', rank: 'mutualInformation' },
     action: 'run-uncertainty',
+  },
+  {
+    id: 'decoder-next-token',
+    question: TOUR_QUESTIONS.overconfidence,
+    title: 'A text generator that can say "I am guessing"',
+    body: `This step loads the built-in text generator, ${TOUR_DECODER}, which writes one word piece at a time. After "She opened the box and found a" many words fit and none is right. With dropout kept on, the samples disagree about the next piece: look at how far each bar spreads and at the mutual information in the table, the share of the uncertainty that comes from that disagreement. Your own model comes back after this step.`,
+    state: {
+      tool: 'uncertainty',
+      decMode: 'next-token',
+      decPrompt: 'She opened the box and found a',
+      decT: '32',
+      decP: '',
+      decSeed: '1',
+      decSites: 'attention,hidden',
+    },
+    action: 'run-next-token',
+    model: TOUR_DECODER,
   },
   {
     id: 'analogy-offsets',
