@@ -8,11 +8,13 @@ import type {
   ContinuationDecoding,
   ContinuationProgress,
   ContinuationResult,
+  McBatchResult,
   McDropoutSettings,
   McPredictionResult,
   McProgress,
 } from '../core/contracts/uncertainty';
-import { MAX_CONTINUATION_TOKENS, MAX_SAMPLES } from '../core/contracts/uncertainty';
+import { MAX_BATCH_INPUTS, MAX_CONTINUATION_TOKENS, MAX_SAMPLES } from '../core/contracts/uncertainty';
+import type { BatchMeasure } from '../core/contracts/uncertainty';
 import {
   DECODER_UNCERTAINTY_SETTINGS,
   type ContinuationMeasure,
@@ -24,7 +26,7 @@ import { Job } from './job.svelte';
 import type { LoadedModel } from './loaded-model';
 import { restoreSettings, saveSettings } from './settings';
 
-export type DecoderClient = Pick<PlaygroundClient, 'newJobId' | 'cancel' | 'predict' | 'continue'>;
+export type DecoderClient = Pick<PlaygroundClient, 'newJobId' | 'cancel' | 'predict' | 'continue' | 'predictBatch'>;
 export type { ContinuationMeasure, DecoderMode };
 
 const clampInt = (value: number, low: number, high: number, fallback: number) =>
@@ -49,9 +51,12 @@ export class DecoderUncertaintyStore {
   samplingTopK = $state(DEFAULTS.samplingTopK);
   topP = $state(DEFAULTS.topP);
   measure = $state<ContinuationMeasure>(DEFAULTS.measure);
+  batchPrompts = $state(DEFAULTS.batchPrompts);
+  batchMeasure = $state<BatchMeasure>(DEFAULTS.batchMeasure);
   selectedToken = $state<number | null>(null);
   private readonly nextTokenJob: Job<McPredictionResult, McProgress>;
   private readonly continuationJob: Job<ContinuationResult, ContinuationProgress>;
+  private readonly batchJob: Job<McBatchResult, McProgress>;
 
   constructor(
     private readonly client: DecoderClient,
@@ -59,6 +64,7 @@ export class DecoderUncertaintyStore {
   ) {
     this.nextTokenJob = new Job(client, 'next-token', () => model.generation);
     this.continuationJob = new Job(client, 'continuation', () => model.generation);
+    this.batchJob = new Job(client, 'next-token-batch', () => model.generation);
     restoreSettings(KEY, DECODER_UNCERTAINTY_SETTINGS, this);
   }
 
@@ -85,10 +91,13 @@ export class DecoderUncertaintyStore {
   lendToTour(): () => Promise<void> {
     const next = this.nextTokenJob.kept();
     const continuation = this.continuationJob.kept();
+    const batch = this.batchJob.kept();
     const selected = this.selectedToken;
     return async () => {
       if (this.nextTokenJob.running) await this.nextTokenJob.cancel();
       if (this.continuationJob.running) await this.continuationJob.cancel();
+      if (this.batchJob.running) await this.batchJob.cancel();
+      this.batchJob.putBack(batch);
       this.nextTokenJob.putBack(next);
       this.continuationJob.putBack(continuation);
       this.selectedToken = selected;
@@ -103,7 +112,25 @@ export class DecoderUncertaintyStore {
     return this.continuationJob.result;
   }
 
-  private get job(): Job<McPredictionResult, McProgress> | Job<ContinuationResult, ContinuationProgress> {
+  /** Batch mode's ranking of the prompts, while the model that computed it is loaded. */
+  get batch(): McBatchResult | null {
+    return this.batchJob.result;
+  }
+
+  /** The prompts of batch mode: one a line, blank lines skipped, at most MAX_BATCH_INPUTS. */
+  get prompts(): string[] {
+    return this.batchPrompts
+      .split(/\r?\n/)
+      .map((line) => line.trim())
+      .filter((line) => line.length > 0)
+      .slice(0, MAX_BATCH_INPUTS);
+  }
+
+  private get job():
+    | Job<McPredictionResult, McProgress>
+    | Job<ContinuationResult, ContinuationProgress>
+    | Job<McBatchResult, McProgress> {
+    if (this.mode === 'batch') return this.batchJob;
     return this.mode === 'next-token' ? this.nextTokenJob : this.continuationJob;
   }
 
@@ -144,6 +171,13 @@ export class DecoderUncertaintyStore {
       const request = { task: 'next-token' as const, text: this.prompt, topK: clampInt(this.topK, 1, 50, 10) };
       await this.nextTokenJob.start(({ jobId, onProgress }) =>
         this.client.predict(request, settings, onProgress, jobId),
+      );
+      return;
+    }
+    if (this.mode === 'batch') {
+      const prompts = this.prompts;
+      await this.batchJob.start(({ jobId, onProgress }) =>
+        this.client.predictBatch(prompts, 'next-token', settings, onProgress, jobId),
       );
       return;
     }

@@ -137,6 +137,24 @@ describe('DecoderUncertaintyStore', () => {
     expect(store.continuation).toBe(result);
   });
 
+  it('next token on several prompts: one batch call over the non-blank lines, ranked for its model only', async () => {
+    const client = new FakeClient();
+    const model = decoderModel();
+    const store = new DecoderUncertaintyStore(client, model);
+    store.mode = 'batch';
+    store.batchPrompts = 'Once upon a\n\n  His name was  \n';
+    const run = store.run();
+    expect(store.running).toBe(true);
+    const call = client.last('predictBatch');
+    expect(call.args.slice(0, 2)).toEqual([['Once upon a', 'His name was'], 'next-token']);
+    const result = { task: 'next-token', items: [] };
+    call.resolve(result);
+    await run;
+    expect(store.batch).toBe(result);
+    model.loadAnother();
+    expect(store.batch).toBe(null);
+  });
+
   it('does nothing for an encoder', async () => {
     const client = new FakeClient();
     const store = new DecoderUncertaintyStore(client, new FakeModel());

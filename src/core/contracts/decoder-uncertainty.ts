@@ -4,9 +4,11 @@
  * (src/state/view-state/decoder-uncertainty.ts) all read this table. Types only, no runtime imports.
  */
 import type { SettingRows } from '../workshop/state-table';
-import { DEFAULT_DECODING, MAX_CONTINUATION_TOKENS, MAX_DROPOUT, MAX_SAMPLES } from './uncertainty';
+import { BATCH_MEASURES, DEFAULT_DECODING, MAX_CONTINUATION_TOKENS, MAX_DROPOUT, MAX_SAMPLES } from './uncertainty';
+import type { BatchMeasure } from './uncertainty';
 
-export const DECODER_MODES = ['next-token', 'continuation'] as const;
+/** 'batch': the next-token task on several prompts, ranked by uncertainty (the encoder tasks' batch mode). */
+export const DECODER_MODES = ['next-token', 'continuation', 'batch'] as const;
 export type DecoderMode = (typeof DECODER_MODES)[number];
 /** What each generated token is coloured by. */
 export const CONTINUATION_MEASURES = ['mutualInformation', 'predictiveEntropy'] as const;
@@ -30,6 +32,10 @@ export interface DecoderUncertaintySettings {
   samplingTopK: number;
   topP: number;
   measure: ContinuationMeasure;
+  /** Batch: one prompt a line. */
+  batchPrompts: string;
+  /** Batch: the measure the prompts are ranked by. */
+  batchMeasure: BatchMeasure;
 }
 
 const MAX_STORED_PROMPT = 200_000;
@@ -50,4 +56,11 @@ export const DECODER_UNCERTAINTY_SETTINGS: SettingRows<DecoderUncertaintySetting
   samplingTopK: { type: { kind: 'int', min: 0, max: 1_000_000 }, defaultValue: DEFAULT_DECODING.topK },
   topP: { type: { kind: 'number', min: 0.01, max: 1 }, defaultValue: DEFAULT_DECODING.topP },
   measure: { type: { kind: 'enum', values: CONTINUATION_MEASURES }, defaultValue: 'mutualInformation' },
+  batchPrompts: {
+    type: { kind: 'string', maxLength: MAX_STORED_PROMPT },
+    // From a prompt with one likely answer to ones with none: the ranking has something to separate.
+    defaultValue:
+      'The king and the queen sat on the\nShe opened the box and found a\nOnce upon a\nOne, two, three, four,\nHis name was',
+  },
+  batchMeasure: { type: { kind: 'enum', values: BATCH_MEASURES }, defaultValue: 'mutualInformation' },
 };

@@ -38,4 +38,6 @@ export const DECODER_UNCERTAINTY_VIEW_STATE: readonly BoundProperty[] = [
   row('samplingTopK', { key: 'decTopK', label: 'Sampling top-k (0 = off)' }),
   row('topP', { key: 'decTopP', label: 'Sampling top-p (1 = off)' }),
   row('measure', { key: 'decColour', label: 'Continuation coloured by' }),
+  row('batchPrompts', { key: 'decBatch', label: 'Decoder batch prompts', linkType: text(8000) }),
+  row('batchMeasure', { key: 'decRank', label: 'Decoder batch ranking' }),
 ];

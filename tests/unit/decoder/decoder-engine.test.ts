@@ -140,4 +140,23 @@ describe.each(cases)('a tiny %s decoder (%s) in the engine', (family, layout) =>
       await session.release();
     }
   });
+
+  it('next token in batch mode: each prompt ranked by its own statistics, the same as one prompt alone', async () => {
+    const { engine } = await loaded(tiny);
+    const prompts = [prompt, 'the dog', 'a'];
+    const batch = await engine.predictBatch(prompts, 'next-token', settings(0.2));
+    expect(batch.task).toBe('next-token');
+    expect(batch.items.map((item) => item.error)).toEqual([null, null, null]);
+    for (const measure of ['mutualInformation', 'predictiveEntropy', 'variationRatio'] as const)
+      expect([...batch.ranking[measure]].sort()).toEqual([0, 1, 2]);
+    const scores = batch.items.map((item) => item.summary!.mutualInformation);
+    expect(scores[batch.ranking.mutualInformation[0]]).toBe(Math.max(...scores));
+    for (const [n, text] of prompts.entries()) {
+      const alone = await engine.predict({ task: 'next-token', text, topK: 5 }, settings(0));
+      const off = (await engine.predictBatch([text], 'next-token', settings(0))).items[0].summary!;
+      expect(off.mutualInformation).toBe(0);
+      expect(off.deterministicLabel).toBe(alone.summary.deterministicLabel);
+      expect(batch.items[n].summary!.deterministicLabel).toBe(alone.summary.deterministicLabel);
+    }
+  });
 });
