@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { openPage, useAppAndBrowser, waitForModelReady } from './harness';
+import { TOUR_DECODER, TOUR_STEPS } from '../../src/core/workshop/tour';
 
 const e2e = useAppAndBrowser();
 
@@ -266,7 +267,7 @@ describe('workshop mode', () => {
     for (let step = 1; ; step++) {
       await expect
         .poll(() => page.getByTestId('tour-title').textContent())
-        .toMatch(new RegExp(`^Step ${step} of 12: `));
+        .toMatch(new RegExp(`^Step ${step} of ${TOUR_STEPS.length}: `));
       const tool = await page
         .getByRole('tablist', { name: 'Tools' })
         .locator('[aria-selected="true"]')
@@ -274,10 +275,15 @@ describe('workshop mode', () => {
       seenTools.add(tool!);
       if (tool === 'tab-uncertainty')
         await page
-          .locator('[data-testid="mc-run-info"], [data-testid="mc-batch-row"]')
+          .locator('[data-testid="mc-run-info"], [data-testid="mc-batch-row"], [data-testid="next-token-result"]')
           .first()
           .waitFor({ timeout: 120_000 });
       if (tool === 'tab-analogy') await page.getByTestId('analogy-result-token').waitFor({ timeout: 120_000 });
+      // The decoder step runs on the built-in decoder; the steps after it on the user's model again.
+      const decoderStep = TOUR_STEPS[step - 1].model === TOUR_DECODER;
+      await expect
+        .poll(() => page.getByTestId('model-status').locator('.name').textContent(), { timeout: 120_000 })
+        .toMatch(new RegExp(`^${decoderStep ? TOUR_DECODER : 'playground-bert-mini'}\\b`));
       // The attention-under-dropout step samples by itself (the attention tool follows its settings).
       if (/How sure is a head/.test((await page.getByTestId('tour-title').textContent()) ?? ''))
         await page.getByTestId('head-stability').waitFor({ timeout: 120_000 });
@@ -294,7 +300,7 @@ describe('workshop mode', () => {
     // The tour's example data and audit are gone; the user's pasted rows are back, on the tab they left.
     await expect.poll(() => page.getByTestId('labels-input').inputValue()).toBe(ownData);
     expect(await page.getByTestId('labels-results').count()).toBe(0);
-    expect(await page.getByRole('status').filter({ hasText: 'Tour closed: your own texts' }).count()).toBe(1);
+    expect(await page.getByRole('status').filter({ hasText: 'Tour closed: your own model, texts' }).count()).toBe(1);
     await page.getByTestId('tab-attention').click();
     expect(await page.getByTestId('attention-text').inputValue()).toBe(ownText);
     expect(errors).toEqual([]);
