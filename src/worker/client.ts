@@ -11,6 +11,7 @@ import type {
   ContinuationProgress,
   ContinuationRequest,
   McDropoutSettings,
+  McHeadChoice,
   McPredictRequest,
   McProgressCallback,
   McTask,
@@ -180,9 +181,10 @@ export class PlaygroundClient {
     settings: McDropoutSettings,
     onProgress?: McProgressCallback,
     jobId?: string,
+    head?: McHeadChoice,
   ) {
     return this.call(
-      (api) => api.predictBatch(texts, task, settings, onProgress ? Comlink.proxy(onProgress) : undefined, jobId),
+      (api) => api.predictBatch(texts, task, settings, onProgress ? Comlink.proxy(onProgress) : undefined, jobId, head),
       jobId,
     );
   }

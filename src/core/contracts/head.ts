@@ -102,6 +102,10 @@ export interface HeadTrainingResult {
   computedTexts: number;
   modelLabel: string | null;
   milliseconds: number;
+  /** The worker keeps each run's trained head under this id (same order as `runs`), for the uncertainty tool. */
+  headIds: string[];
+  /** The first held-out row's text: a text the heads never learnt from, to try them on. */
+  heldOutExample: string | null;
 }
 
 /** The settings a user sets in the panel (remembered in the browser and carried in a link). */

@@ -9,8 +9,19 @@ import type { SettingRows } from '../workshop/state-table';
 /** Most inputs the MC-dropout batch mode ranks at once. */
 export const MAX_BATCH_INPUTS = 1000;
 
-/** 'next-token': a decoder's distribution of the token after the text (its logits at the last position). */
-export type McTask = 'fill-mask' | 'classification' | 'next-token';
+/**
+ * 'next-token': a decoder's distribution of the token after the text (its logits at the last position).
+ * 'head': a head trained in the label tool ("Train a head") on the text's pooled sentence embedding.
+ */
+export type McTask = 'fill-mask' | 'classification' | 'next-token' | 'head';
+
+/** The trained head a 'head' request runs through (kept in the worker since its training). */
+export interface McHeadChoice {
+  /** The id the worker gave the head (HeadTrainingResult.headIds). */
+  id: string;
+  /** Keep the head's own dropout on in every sample too (its run's p), besides the encoder's. */
+  dropout: boolean;
+}
 
 export interface McDropoutSettings {
   /** Number of stochastic forward passes T, 1..256. */
@@ -31,6 +42,8 @@ export interface McPredictRequest {
   maskPosition?: number | null;
   /** Fill-mask: how many candidates to report (default 10). */
   topK?: number;
+  /** The 'head' task's head. */
+  head?: McHeadChoice;
 }
 
 export interface McProgress {
@@ -107,6 +120,8 @@ export interface McPredictionResult {
     milliseconds: number;
   };
   notes: string[];
+  /** The 'head' task's head, as requested. */
+  head?: McHeadChoice;
 }
 
 export interface McBatchItem {
@@ -210,7 +225,8 @@ export const DROPOUT_SITES = ['attention', 'hidden'] as const satisfies readonly
 
 export const MC_MODES = ['single', 'batch'] as const;
 export type UncertaintyMode = (typeof MC_MODES)[number];
-export const MC_TASKS = ['fill-mask', 'classification'] as const satisfies readonly McTask[];
+/** 'head' is offered only while the page has a trained head (the store falls back otherwise). */
+export const MC_TASKS = ['fill-mask', 'classification', 'head'] as const satisfies readonly McTask[];
 /** The measures batch mode ranks by (the keys of McBatchResult.ranking). */
 export const BATCH_MEASURES = [
   'mutualInformation',
@@ -236,6 +252,8 @@ export interface UncertaintySettings {
   seed: number;
   topK: number;
   measure: BatchMeasure;
+  /** The 'head' task: the trained head's own dropout on in the samples too. */
+  headDropout: boolean;
 }
 
 const MAX_STORED_TEXT = 200_000;
@@ -263,4 +281,5 @@ export const UNCERTAINTY_SETTINGS: SettingRows<UncertaintySettings> = {
   seed: { type: { kind: 'int', min: 0, max: 0xffffffff }, defaultValue: 1 },
   topK: { type: { kind: 'int', min: 1, max: 50 }, defaultValue: 10 },
   measure: { type: { kind: 'enum', values: BATCH_MEASURES }, defaultValue: 'mutualInformation' },
+  headDropout: { type: { kind: 'bool' }, defaultValue: true },
 };

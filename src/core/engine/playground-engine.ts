@@ -27,6 +27,8 @@ import type { EmbeddingCache } from './model/embedding-cache';
 import { runLabelAuditOnTexts } from './labels/label-audit-run';
 import { EmbeddingMemo, runHeadTraining, type HeadRows } from './head/head-training-run';
 import { PauseGates } from './head/pause-gates';
+import { KeptHeads } from './head/kept-heads';
+import { prepareHeadInput } from './head/head-mc-run';
 import type { HeadTrainingProgress, HeadTrainingRequest, HeadTrainingResult } from '../contracts/head';
 import { type LabelAuditOutput, type LabelAuditProgress, type LabelAuditSettings } from '../contracts/labels';
 import { parseLabeledData, type LabeledDataOptions, type LabeledDataParse } from './labels/label-input';
@@ -34,6 +36,7 @@ import { runMcBatch, runMcPrediction } from './uncertainty/mc-dropout-run';
 import {
   type McBatchResult,
   type McDropoutSettings,
+  type McHeadChoice,
   type McPredictionResult,
   type McPredictRequest,
   type McProgressCallback,
@@ -71,6 +74,8 @@ export class PlaygroundEngine {
   private readonly pauses = new PauseGates();
   /** The label rows last embedded for a head (same rows and model: not embedded again). */
   private readonly headEmbeddings = new EmbeddingMemo();
+  /** Heads trained on the current model, for the uncertainty tool's "trained head" task. */
+  private readonly heads = new KeptHeads();
   private lastAttention: { model: PreparedModel; key: string; result: AttentionResult } | null = null;
   private analogyState: { model: PreparedModel; spaces: AnalogySpaces } | null = null;
   /** MC-dropout sessions of the current model, the last few surgery configurations. */
@@ -114,6 +119,7 @@ export class PlaygroundEngine {
       this.model = prepared;
       await this.mcSessions.clear();
       await this.stepSessions.clear();
+      this.heads.clear();
       await previous?.release();
       return prepared.info;
     });
@@ -208,12 +214,13 @@ export class PlaygroundEngine {
   ): Promise<McPredictionResult> {
     const model = this.requireModel();
     return this.jobs.run(jobId, async (signal) => {
+      const prepare = this.headPreparer(model, request.task, request.head, settings);
       onProgress?.({ done: 0, total: settings.samples + 1, phase: 'preparing' });
       const mc = await this.mcSessions.get(
         model,
         normalizeGraphConfig(model.info.layers, settings.sites, settings.stochasticLayers, { task: request.task }),
       );
-      return runMcPrediction(model, mc, request, settings, { signal, onProgress });
+      return runMcPrediction(model, mc, request, settings, { signal, onProgress, prepare });
     });
   }
 
@@ -246,16 +253,32 @@ export class PlaygroundEngine {
     settings: McDropoutSettings,
     onProgress?: McProgressCallback,
     jobId?: string,
+    head?: McHeadChoice,
   ): Promise<McBatchResult> {
     const model = this.requireModel();
     return this.jobs.run(jobId, async (signal) => {
+      const prepare = this.headPreparer(model, task, head, settings);
       onProgress?.({ done: 0, total: texts.length * (settings.samples + 1), phase: 'preparing' });
       const mc = await this.mcSessions.get(
         model,
         normalizeGraphConfig(model.info.layers, settings.sites, settings.stochasticLayers, { task }),
       );
-      return runMcBatch(model, mc, texts, task, settings, { signal, onProgress });
+      return runMcBatch(model, mc, texts, task, settings, { signal, onProgress, prepare });
     });
+  }
+
+  /** For the trained-head task: inputs read through the kept head (found before any sampling starts). */
+  private headPreparer(
+    model: PreparedModel,
+    task: McTask,
+    choice: McHeadChoice | undefined,
+    settings: McDropoutSettings,
+  ) {
+    if (task !== 'head') return undefined;
+    if (!choice) throw new Error('Choose a trained head for the trained-head task.');
+    const head = this.heads.get(model, choice.id);
+    return (request: McPredictRequest, input: number) =>
+      prepareHeadInput(model, head, { ...request, head: choice }, settings, input);
   }
 
   /** The analogy tool's spaces for the loaded model (built lazily, cached until the model changes). */
@@ -369,6 +392,7 @@ export class PlaygroundEngine {
           signal,
           onProgress,
           waitWhilePaused: gate.wait,
+          keepHead: (head) => this.heads.keep(model, head),
         });
       } finally {
         gate.close();

@@ -182,6 +182,21 @@ export function accumulateGradients(
   return loss * scale;
 }
 
+/**
+ * Class probabilities of one row: with `dropout`, one pass of MC dropout on the head (the masks drawn from its
+ * generator); without, the network as it is. Softmax through log-sum-exp, as the loss is computed.
+ */
+export function rowProbabilities(
+  network: HeadNetwork,
+  features: FeatureRows,
+  row: number,
+  dropout: DropoutPlan | null,
+): Float64Array {
+  const logits = forwardRow(network, features, row, new Workspace(network), dropout);
+  const lse = logSumExp(logits);
+  return Float64Array.from(logits, (logit) => Math.exp(logit - lse));
+}
+
 export interface Evaluation {
   loss: number;
   accuracy: number;

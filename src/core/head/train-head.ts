@@ -26,6 +26,7 @@ import {
   type FeatureRows,
   type HeadNetwork,
 } from './head-network';
+import { applyScaling, featureScaling, type FeatureScaling } from './feature-scaling';
 import { createOptimiser, type Optimiser } from './optimisers';
 import { RNG_STREAMS, splitHeldOut, streamSeed, type HeadSplit } from './split';
 
@@ -43,29 +44,6 @@ export function headSizes(options: Pick<HeadTrainingOptions, 'model' | 'hiddenWi
 /** The initial weights every run of these options starts from. */
 export function initialNetwork(options: HeadTrainingOptions, dim: number, classes: number): HeadNetwork {
   return createHeadNetwork(headSizes(options, dim, classes), createRng(streamSeed(options.seed, RNG_STREAMS.init)));
-}
-
-/** The features z-scored per column with the mean and spread of `rows` (a constant column becomes 0). */
-export function standardizeFeatures(features: FeatureRows, rows: ArrayLike<number>): FeatureRows {
-  const { data, dim } = features;
-  const mean = new Float64Array(dim);
-  const squares = new Float64Array(dim);
-  for (let r = 0; r < rows.length; r++) {
-    const offset = rows[r] * dim;
-    for (let d = 0; d < dim; d++) mean[d] += data[offset + d];
-  }
-  for (let d = 0; d < dim; d++) mean[d] /= Math.max(1, rows.length);
-  for (let r = 0; r < rows.length; r++) {
-    const offset = rows[r] * dim;
-    for (let d = 0; d < dim; d++) squares[d] += (data[offset + d] - mean[d]) ** 2;
-  }
-  const out = new Float32Array(data.length);
-  for (let d = 0; d < dim; d++) {
-    const spread = Math.sqrt(squares[d] / Math.max(1, rows.length));
-    const inverse = spread > 1e-12 ? 1 / spread : 0;
-    for (let offset = d; offset < data.length; offset += dim) out[offset] = (data[offset] - mean[d]) * inverse;
-  }
-  return { data: out, dim };
 }
 
 export function checkOptions(options: HeadTrainingOptions, runs: readonly HeadRegularisation[]): void {
@@ -183,6 +161,8 @@ export interface TrainHeadsHooks {
 export interface TrainedHeads {
   split: HeadSplit;
   runs: HeadRun[];
+  /** The z-scoring the runs' inputs went through (null when the options do not standardize). */
+  scaling: FeatureScaling | null;
 }
 
 /** Lets the worker read its messages (a cancel, a pause) between epochs. */
@@ -200,8 +180,8 @@ export async function trainHeads(
   if (split.train.length === 0) throw new Error('No rows are left to train on: use a larger share of the data.');
   if (split.heldOut.length === 0)
     throw new Error('No rows could be held out: every class needs at least two rows for a held-out split.');
-  const features = options.standardize ? standardizeFeatures(data, split.train) : data;
-  const prepared: HeadData = { ...data, data: features.data };
+  const scaling = options.standardize ? featureScaling(data, split.train) : null;
+  const prepared: HeadData = { ...data, data: scaling ? applyScaling(data.data, data.dim, scaling) : data.data };
   const start = initialNetwork(options, data.dim, data.numClasses);
   const runs = regularisations.map((r) => new HeadRun(prepared, split, options, r, start));
   for (let epoch = 1; epoch <= options.epochs; epoch++) {
@@ -216,5 +196,5 @@ export async function trainHeads(
   }
   throwIfAborted(hooks.signal);
   for (const run of runs) run.mcDropout(options.mcSamples ?? HEAD_MC_SAMPLES);
-  return { split, runs };
+  return { split, runs, scaling };
 }

@@ -12,6 +12,7 @@ import {
 } from '../../contracts/head';
 import { DEFAULT_POOLING } from '../../contracts/labels';
 import { trainHeads } from '../../head/train-head';
+import type { TrainedHead } from '../../head/trained-head';
 import type { EmbeddingCache } from '../model/embedding-cache';
 import type { PreparedModel } from '../model/prepare-model';
 import { embedTexts, type EmbeddingResult } from '../model/sentence-embeddings';
@@ -30,6 +31,8 @@ export interface HeadTrainingDeps {
   signal?: AbortSignal;
   onProgress?: (progress: HeadTrainingProgress) => void;
   waitWhilePaused?: () => Promise<void>;
+  /** Keeps a trained head (the worker's KeptHeads) and returns its id; without it, no ids are given. */
+  keepHead?: (head: TrainedHead) => string;
 }
 
 /** Share of the progress bar the embedding stage takes (the rest is the epochs). */
@@ -109,6 +112,19 @@ export async function runHeadTraining(
         runs: copyCurves(curves),
       }),
   });
+  const headIds = deps.keepHead
+    ? trained.runs.map((run) =>
+        deps.keepHead!({
+          network: run.network,
+          scaling: trained.scaling,
+          inputDropout: run.regularisation.inputDropout,
+          hiddenDropout: run.regularisation.hiddenDropout,
+          classes: classes.slice(),
+          pooling,
+        }),
+      )
+    : [];
+  const firstHeldOut = trained.split.heldOut[0];
   const finished = typeof performance !== 'undefined' ? performance.now() : Date.now();
   return {
     runs: copyCurves(trained.runs.map((r) => r.curve)),
@@ -122,5 +138,7 @@ export async function runHeadTraining(
     computedTexts,
     modelLabel: deps.model.info.label,
     milliseconds: finished - started,
+    headIds,
+    heldOutExample: firstHeldOut === undefined ? null : texts[firstHeldOut],
   };
 }

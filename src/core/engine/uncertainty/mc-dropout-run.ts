@@ -83,6 +83,20 @@ export interface PreparedInput {
   labelOf: (index: number) => string;
   /** Things about the input the user should know (shown as notes). */
   notes: string[];
+  /** The samples also vary outside the graph (a trained head's own dropout), so p = 0 does not make them equal. */
+  noiseOutsideGraph?: boolean;
+}
+
+/** How a run reads its input: prepareInput's encoding, or another task's (a trained head) given by the caller. */
+export interface McRunOptions {
+  signal?: AbortSignal;
+  onProgress?: McProgressCallback;
+  chunkRows?: number;
+  /**
+   * Prepares an input instead of prepareInput (the request's task must be the one it serves); `input` is the
+   * input's index in batch mode (0 for one input), mixed into any noise the target draws itself.
+   */
+  prepare?: (request: McPredictRequest, input: number) => PreparedInput;
 }
 
 /** Encodes the input and finds what to read: the classifier output, or the MLM logits at the masked position. */
@@ -105,6 +119,8 @@ export function prepareInput(model: PreparedModel, request: McPredictRequest): P
     };
   }
   if (request.task === 'next-token') return prepareNextToken(model, encoded);
+  if (request.task === 'head')
+    throw new Error('The trained-head task runs through a head trained in the label tool; choose one first.');
   if (!roles.fillMask || tokenizer.maskTokenId === null)
     throw new Error(
       model.decoder
@@ -171,11 +187,12 @@ export async function runMcPrediction(
   mc: McSession,
   request: McPredictRequest,
   settings: McDropoutSettings,
-  options: { signal?: AbortSignal; onProgress?: McProgressCallback; chunkRows?: number } = {},
+  options: McRunOptions = {},
 ): Promise<McPredictionResult> {
   validateSettings(settings, model.info.layers);
   const started = performance.now();
-  const { encoded, target, labelOf, notes: inputNotes } = prepareInput(model, request);
+  const prepared = options.prepare ? options.prepare(request, 0) : prepareInput(model, request);
+  const { encoded, target, labelOf, notes: inputNotes } = prepared;
   const unknown = unknownOf(model, request.pair ? `${request.text}\n${request.pair}` : request.text);
   if (unknown) inputNotes.push(unknownCharactersNote(unknown.characters, unknown.token)!);
   const T = settings.samples;
@@ -199,7 +216,8 @@ export async function runMcPrediction(
   let mean: Float64Array;
   let std: Float64Array;
   let deterministicTop: McPredictionResult['deterministicTop'];
-  if (request.task === 'classification') {
+  // Every class of a classifier (the model's or a trained head) is shown; fill-mask and next-token show the top k.
+  if (request.task === 'classification' || request.task === 'head') {
     ids = Array.from({ length: width }, (_, c) => c);
     mean = stats.mean;
     std = stats.std;
@@ -224,11 +242,12 @@ export async function runMcPrediction(
     notes.push(
       `The input has ${encoded.untruncatedLength} tokens; the model reads at most ${model.info.maxPositions}, so it was cut to ${encoded.ids.length}.`,
     );
-  if (request.task !== 'classification' && mc.restrictionNote)
+  if ((request.task === 'fill-mask' || request.task === 'next-token') && mc.restrictionNote)
     notes.push(
       `The fill-mask head could not be limited to the masked position (${mc.restrictionNote}); all positions were computed.`,
     );
-  if (settings.dropout === 0) notes.push('p = 0: dropout is off, so every sample equals the deterministic prediction.');
+  if (settings.dropout === 0 && !prepared.noiseOutsideGraph)
+    notes.push('p = 0: dropout is off, so every sample equals the deterministic prediction.');
 
   return {
     task: request.task,
@@ -259,6 +278,7 @@ export async function runMcPrediction(
       milliseconds: performance.now() - started,
     },
     notes,
+    ...(request.head ? { head: { ...request.head } } : {}),
   };
 }
 
@@ -272,7 +292,7 @@ export async function runMcBatch(
   texts: string[],
   task: McTask,
   settings: McDropoutSettings,
-  options: { signal?: AbortSignal; onProgress?: McProgressCallback; chunkRows?: number } = {},
+  options: McRunOptions = {},
 ): Promise<McBatchResult> {
   validateSettings(settings, model.info.layers);
   if (texts.length === 0) throw new Error('Enter at least one input (one per line).');
@@ -288,7 +308,8 @@ export async function runMcBatch(
     const base = n * (T + 1);
     try {
       if (!text.trim()) throw new Error('The line is empty.');
-      const { encoded, target, labelOf } = prepareInput(model, { task, text });
+      const request: McPredictRequest = { task, text };
+      const { encoded, target, labelOf } = options.prepare ? options.prepare(request, n) : prepareInput(model, request);
       const { samples, deterministic } = await sampleProbabilities(model, mc, encoded, target, settings, {
         chunkRows: options.chunkRows,
         signal: options.signal,

@@ -78,6 +78,16 @@ export interface SampleTarget {
   position: number | null;
   /** Width of one sample's probability vector (classes or vocabulary). */
   width: number;
+  /**
+   * Turns a run's output into its rows' probabilities [rows, width] when the output is not logits (a trained
+   * head on the hidden states). `firstSample` is the sample index of the run's first sample row; with
+   * `leadRow`, row 0 is the dropout-off row and the samples start at row 1.
+   */
+  toProbabilities?: (
+    output: Float32Array,
+    dims: number[],
+    run: { rows: number; firstSample: number; leadRow: boolean },
+  ) => Float64Array;
 }
 
 export interface SampleSettings {
@@ -178,7 +188,13 @@ export async function sampleProbabilities(
     const tensor = results[target.output];
     const logits = await tensorToFloat32(tensor);
     tensor.dispose?.();
-    const probabilities = softmax(pickRows(logits, tensor.dims.map(Number), rows, target, mc), target.width);
+    const probabilities = target.toProbabilities
+      ? target.toProbabilities(logits, tensor.dims.map(Number), {
+          rows,
+          firstSample: withLead ? 0 : start - lead,
+          leadRow: withLead,
+        })
+      : softmax(pickRows(logits, tensor.dims.map(Number), rows, target, mc), target.width);
     if (withLead) {
       deterministic!.set(probabilities.subarray(0, target.width));
       samples.set(probabilities.subarray(target.width), 0);

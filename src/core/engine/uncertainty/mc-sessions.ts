@@ -87,6 +87,13 @@ export function normalizeGraphConfig(
   return config;
 }
 
+const TASK_OUTPUT_NAMES: Record<McTask, string> = {
+  classification: 'classifier',
+  'fill-mask': 'fill-mask',
+  'next-token': 'next-token (decoder logits)',
+  head: 'hidden-state (sentence embedding)',
+};
+
 export function graphConfigKey(config: McGraphConfig): string {
   const reads = config.attentionLayers
     ? `attention ${config.attentionLayers.join(',')}`
@@ -109,7 +116,7 @@ export function buildMcGraph(
   let source = graph;
   let restriction: MlmRestriction | null = null;
   let restrictionNote: string | null = null;
-  if (config.task !== 'classification' && !config.attentionLayers) {
+  if (config.task !== 'classification' && config.task !== 'head' && !config.attentionLayers) {
     try {
       // A decoder's LM head is restricted like an MLM head: next-token reads one position per row.
       const restricted = restrictMlmHeadToPositions(graph, decoder?.logits ? { logits: decoder.logits } : {});
@@ -133,11 +140,11 @@ export function buildMcGraph(
         ? roles.fillMask
         : config.task === 'next-token'
           ? (decoder?.logits ?? null)
-          : null;
+          : config.task === 'head'
+            ? roles.sentenceEmbeddings
+            : null;
   if (config.task && !taskOutput)
-    throw new OnnxGraphError(
-      `The model has no ${config.task === 'classification' ? 'classifier' : config.task === 'next-token' ? 'next-token (decoder logits)' : 'fill-mask'} output.`,
-    );
+    throw new OnnxGraphError(`The model has no ${TASK_OUTPUT_NAMES[config.task]} output.`);
   if (config.attentionLayers) {
     // The Softmax nodes keep their output names through the surgery (their readers take the dropped copy).
     const softmaxes = findAttentionSoftmaxes(graph);
