@@ -31,15 +31,16 @@ export interface AppStores {
 export function createAppStores(client: PlaygroundClient = new PlaygroundClient()): AppStores {
   const model = new ModelStore(client);
   const labels = new LabelsStore(client, model);
+  const head = new HeadTrainingStore(client, model, labels);
   return {
     client,
     model,
     attention: new AttentionStore(client, model),
-    uncertainty: new UncertaintyStore(client, model, labels),
+    uncertainty: new UncertaintyStore(client, model, labels, head),
     decoderUncertainty: new DecoderUncertaintyStore(client, model),
     analogy: new AnalogyStore(client, model),
     labels,
-    head: new HeadTrainingStore(client, model, labels),
+    head,
     workshop: new WorkshopStore(model),
   };
 }

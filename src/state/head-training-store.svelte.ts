@@ -3,6 +3,9 @@
  * worker for two runs side by side (A and B differ only in their dropout and weight decay), their live curves,
  * pause / resume / cancel, and the table of every finished run. The curves belong to the model and the data
  * they were trained on: another model or other rows hide them (and stop a training still running on the old).
+ * The worker keeps each finished run's head, so the uncertainty tool can run MC dropout through the transformer
+ * and that head; this store says which of them still exist (`heads`): only those trained on the loaded model
+ * and the label tool's current rows, in this page.
  */
 import { untrack } from 'svelte';
 import {
@@ -17,7 +20,7 @@ import {
   type HeadTrainingResult,
 } from '../core/contracts/head';
 import type { PackedRows } from '../core/contracts/labels';
-import { tableCsv, tableJson, tableRowsOf, type HeadTableRow } from '../core/head/runs-table';
+import { regulariserText, tableCsv, tableJson, tableRowsOf, type HeadTableRow } from '../core/head/runs-table';
 import { defaultsOf } from '../core/workshop/state-table';
 import { WorkerRestartedError, type PlaygroundClient } from '../worker/client';
 import { Job } from './job.svelte';
@@ -34,6 +37,26 @@ export type HeadLabels = Pick<LabelsStore, 'parsed' | 'sourceName' | 'settings'>
 const KEY = 'head-training-settings';
 const DEFAULTS = defaultsOf(HEAD_SETTINGS);
 const CANCELLED_NOTICE = 'The training was cancelled. The settings and the table are kept.';
+
+/** A trained head the uncertainty tool can use: the worker's id, with what the page says about it. */
+export interface TrainedHeadChoice {
+  /** The worker's id of the head. */
+  id: string;
+  /** Its row in the runs table. */
+  row: number;
+  /** "#2 run B: MLP (128 hidden), input p 0.5, hidden p 0.5" */
+  label: string;
+  /** Whether the run trained with dropout (so the head has a dropout of its own to keep on). */
+  hasDropout: boolean;
+  /** A text to try it on: the first held-out row. */
+  example: string | null;
+}
+
+/** A kept head with what it belongs to: the rows (dataKeyOf) and the model generation it was trained on. */
+interface KeptHeadRef extends TrainedHeadChoice {
+  data: string;
+  generation: number;
+}
 
 /** The rows as a key: the same texts with the same labels are the same data. */
 function dataKeyOf(labels: HeadLabels): string | null {
@@ -68,6 +91,10 @@ export class HeadTrainingStore implements HeadSettings {
   private readonly job: Job<HeadTrainingResult, HeadTrainingProgress>;
   /** The data the last result was trained on (see dataKeyOf). */
   #trainedOn = $state<string | null>(null);
+  /** Every finished run's head the worker keeps, oldest first (whether it still applies: `heads`). */
+  #kept = $state.raw<KeptHeadRef[]>([]);
+  /** The label tool's rows as a key, computed once per change of the rows (it joins every text). */
+  #dataKey = $derived.by(() => dataKeyOf(this.labels));
   /** The data and model the running call trains on, to stop it when either changes. */
   private runningOn: { data: string; digest: string | null } | null = null;
 
@@ -95,7 +122,26 @@ export class HeadTrainingStore implements HeadSettings {
   /** The last finished training, while its model is loaded and the label tool still has its rows. */
   get result(): HeadTrainingResult | null {
     const result = this.job.result;
-    return result && this.#trainedOn !== null && this.#trainedOn === dataKeyOf(this.labels) ? result : null;
+    return result && this.#trainedOn !== null && this.#trainedOn === this.#dataKey ? result : null;
+  }
+
+  /**
+   * The trained heads the uncertainty tool may use, newest first: those trained on the loaded model (its
+   * generation: a reload after a worker restart counts as another model, the worker lost them) and on the
+   * label tool's current rows. A page reload starts with none.
+   */
+  get heads(): TrainedHeadChoice[] {
+    const data = this.#dataKey;
+    const generation = this.loaded.generation;
+    return this.#kept
+      .filter((kept) => kept.data === data && kept.generation === generation)
+      .map(({ id, row, label, hasDropout, example }) => ({ id, row, label, hasDropout, example }))
+      .reverse();
+  }
+
+  /** The head of a runs-table row, while it still applies (see `heads`). */
+  headOfRow(row: number): TrainedHeadChoice | null {
+    return this.heads.find((head) => head.row === row) ?? null;
   }
 
   /** The curves to draw: the running call's so far, else the last result's. */
@@ -153,7 +199,7 @@ export class HeadTrainingStore implements HeadSettings {
   /** Trains run A and run B side by side on the label tool's current rows. */
   async train(): Promise<void> {
     const parsed = this.labels.parsed;
-    const data = dataKeyOf(this.labels);
+    const data = this.#dataKey;
     if (this.blocker || !parsed || data === null) return;
     this.notice = null;
     this.paused = false;
@@ -179,7 +225,9 @@ export class HeadTrainingStore implements HeadSettings {
         },
         apply: (result) => {
           this.#trainedOn = data;
-          this.table = [...this.table, ...tableRowsOf(result, dataName, this.table.length + 1)];
+          const rows = tableRowsOf(result, dataName, this.table.length + 1);
+          this.table = [...this.table, ...rows];
+          this.keepHeads(result, rows, data);
         },
       },
     );
@@ -192,6 +240,23 @@ export class HeadTrainingStore implements HeadSettings {
       (outcome.status === 'failed' && outcome.error instanceof WorkerRestartedError)
     )
       this.notice = CANCELLED_NOTICE;
+  }
+
+  private keepHeads(result: HeadTrainingResult, rows: HeadTableRow[], data: string): void {
+    const generation = this.loaded.generation;
+    const kept = result.headIds.map((id, k): KeptHeadRef => {
+      const row = rows[k];
+      return {
+        id,
+        row: row.id,
+        label: `#${row.id} run ${row.run}: ${row.head}, ${regulariserText(row)}, ${row.dataPercent}% of the rows`,
+        hasDropout: row.inputDropout > 0 || row.hiddenDropout > 0,
+        example: result.heldOutExample,
+        data,
+        generation,
+      };
+    });
+    this.#kept = [...this.#kept, ...kept];
   }
 
   /** Holds the training after the epoch in progress (the worker waits; nothing is lost). */
@@ -221,7 +286,7 @@ export class HeadTrainingStore implements HeadSettings {
    * returned function stops a tour training still running and puts them back.
    */
   lendToTour(): () => Promise<void> {
-    const [table, result, trainedOn] = [this.table, this.job.result, this.#trainedOn];
+    const [table, result, trainedOn, kept] = [this.table, this.job.result, this.#trainedOn, this.#kept];
     return async () => {
       if (this.running) await this.job.cancel();
       this.paused = false;
@@ -229,11 +294,14 @@ export class HeadTrainingStore implements HeadSettings {
       this.table = table;
       this.job.restore(result);
       this.#trainedOn = trainedOn;
+      this.#kept = kept;
     };
   }
 
+  /** Empties the runs table; its heads go with it (the uncertainty tool offers the table's heads). */
   clearTable(): void {
     this.table = [];
+    this.#kept = [];
   }
 
   tableCsv() {
@@ -259,7 +327,7 @@ export class HeadTrainingStore implements HeadSettings {
         untrack(() => this.persist());
       });
       $effect(() => {
-        const data = dataKeyOf(this.labels);
+        const data = this.#dataKey;
         const digest = this.loaded.info?.contentDigest ?? null;
         untrack(() => this.inputsChanged(data, digest));
       });

@@ -13,6 +13,7 @@ import { parseLabeledText } from '../core/labels/ingest';
 import { defaultsOf } from '../core/workshop/state-table';
 import type { PlaygroundClient } from '../worker/client';
 import { Job } from './job.svelte';
+import type { HeadTrainingStore, TrainedHeadChoice } from './head-training-store.svelte';
 import type { LabelsStore } from './labels-store.svelte';
 import type { LoadedModel } from './loaded-model';
 import { restoreSettings, saveSettings } from './settings';
@@ -49,6 +50,11 @@ export class UncertaintyStore {
   seed = $state(DEFAULTS.seed);
   topK = $state(DEFAULTS.topK);
   measure = $state<BatchMeasure>(DEFAULTS.measure);
+  headDropout = $state(DEFAULTS.headDropout);
+  /** The trained head of the 'head' task (a worker id: it lives in this page only, so it is neither saved nor linked). */
+  headId = $state<string | null>(null);
+  /** Why the 'head' task was left (no head in this page, or the chosen one no longer applies). */
+  headNotice = $state<string | null>(null);
   /** Given labels of the batch inputs when they came from a labelled file (shown beside the ranking). */
   batchLabels = $state<string[] | null>(null);
   batchNotice = $state<string | null>(null);
@@ -64,6 +70,8 @@ export class UncertaintyStore {
     private readonly model: LoadedModel,
     /** The label tool's data, offered as batch inputs. */
     private readonly labels: Pick<LabelsStore, 'parsed' | 'sourceName'> | null = null,
+    /** The heads trained in the label tool (the 'head' task runs through one). */
+    private readonly trainedHeads: Pick<HeadTrainingStore, 'heads'> | null = null,
   ) {
     this.job = new Job(client, 'uncertainty', () => model.generation);
     restoreSettings(KEY, UNCERTAINTY_SETTINGS, this);
@@ -131,6 +139,51 @@ export class UncertaintyStore {
     return value === null ? null : { value, generation: this.model.generation };
   }
 
+  /** The heads trained in this page that still apply (the loaded model, the label tool's rows), newest first. */
+  get heads(): TrainedHeadChoice[] {
+    return this.trainedHeads?.heads ?? [];
+  }
+
+  /** The chosen trained head, while it applies. */
+  get head(): TrainedHeadChoice | null {
+    return this.heads.find((head) => head.id === this.headId) ?? null;
+  }
+
+  /**
+   * The label tool's "Open in uncertainty (MC)": the 'head' task on that head, with a text to try (the first
+   * held-out row) in the sentence box. It does not run: the user sees the settings first.
+   */
+  openHead(head: TrainedHeadChoice): void {
+    this.task = 'head';
+    this.mode = 'single';
+    this.headId = head.id;
+    this.headNotice = null;
+    if (head.example) this.classifyText = head.example;
+    this.persist();
+  }
+
+  /**
+   * The 'head' task never points at a head that is not there: a link or a reload (heads live in the page that
+   * trained them) takes the newest head of this page if there is one, else leaves the task with a message; a
+   * chosen head whose model or rows changed is dropped the same way. Returns whether the task can run.
+   */
+  checkHead(): boolean {
+    if (this.task !== 'head' || this.head) return true;
+    const chosen = this.headId;
+    if (chosen === null && this.heads.length > 0) {
+      this.headId = this.heads[0].id;
+      return true;
+    }
+    const info = this.model.info;
+    this.task = info && !info.classLabels?.length && info.maskToken ? 'fill-mask' : 'classification';
+    this.headId = null;
+    this.headNotice =
+      chosen === null
+        ? `The trained-head task needs a head trained in this page: heads trained in the label tool's "Train a head" panel live only in the page that trained them, so a link or a reloaded page has none. Train one there and open it from its runs table. The task is back to ${this.task}.`
+        : `The trained head was dropped: another model was loaded or the label tool's rows changed since it was trained. Train it again in the label tool. The task is back to ${this.task}.`;
+    return false;
+  }
+
   get text(): string {
     return this.task === 'fill-mask' ? this.fillMaskText : this.classifyText;
   }
@@ -174,6 +227,9 @@ export class UncertaintyStore {
         if (this.task === 'fill-mask' && !canFillMask && canClassify) this.task = 'classification';
         if (this.task === 'classification' && !canClassify && canFillMask) this.task = 'fill-mask';
       });
+      $effect(() => {
+        if (this.model.info) this.checkHead();
+      });
     });
   }
 
@@ -183,16 +239,18 @@ export class UncertaintyStore {
   }
 
   async run(): Promise<void> {
-    if (!this.model.info) return;
+    if (!this.model.info || !this.checkHead()) return;
     this.persist();
     const settings = this.settings;
     const task = this.task;
     const single = this.mode === 'single';
+    const head = task === 'head' && this.headId ? { id: this.headId, dropout: this.headDropout } : undefined;
     const request = {
       task,
       text: this.text,
       maskPosition: task === 'fill-mask' ? this.maskPosition : null,
       topK: this.topK,
+      ...(head ? { head } : {}),
     };
     const texts = this.batchText
       .split(/\r?\n/)
@@ -202,7 +260,10 @@ export class UncertaintyStore {
       async ({ jobId, onProgress }): Promise<McOutcome> =>
         single
           ? { mode: 'single', result: await this.client.predict(request, settings, onProgress, jobId) }
-          : { mode: 'batch', result: await this.client.predictBatch(texts, task, settings, onProgress, jobId) },
+          : {
+              mode: 'batch',
+              result: await this.client.predictBatch(texts, task, settings, onProgress, jobId, head),
+            },
       {
         progress: { done: 0, total: this.samples + 1 },
         apply: (outcome) => {

@@ -71,8 +71,14 @@ export class FakeClient {
     this.pending('predict', [request, settings, onProgress], jobId);
   continue = (request: unknown, settings: unknown, onProgress?: unknown, jobId?: string) =>
     this.pending('continue', [request, settings, onProgress], jobId);
-  predictBatch = (texts: string[], task: unknown, settings: unknown, onProgress?: unknown, jobId?: string) =>
-    this.pending('predictBatch', [texts, task, settings, onProgress], jobId);
+  predictBatch = (
+    texts: string[],
+    task: unknown,
+    settings: unknown,
+    onProgress?: unknown,
+    jobId?: string,
+    head?: unknown,
+  ) => this.pending('predictBatch', [texts, task, settings, onProgress, head], jobId);
   analogySpaces = () => this.pending('analogySpaces', [], undefined);
   analogy = (spaces: unknown, words: unknown, options: unknown, onProgress?: unknown, jobId?: string) =>
     this.pending('analogy', [spaces, words, options, onProgress], jobId);

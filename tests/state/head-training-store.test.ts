@@ -41,6 +41,8 @@ function curve(name: 'A' | 'B', heldOut: number[]): HeadRunCurve {
   };
 }
 
+let heads = 0;
+
 function result(request: HeadTrainingRequest): HeadTrainingResult {
   return {
     runs: [curve('A', [0.9, 0.7, 0.8]), curve('B', [0.9, 0.75, 0.72])],
@@ -54,6 +56,8 @@ function result(request: HeadTrainingRequest): HeadTrainingResult {
     computedTexts: 6,
     modelLabel: 'fake',
     milliseconds: 5,
+    headIds: [`head-${++heads}`, `head-${++heads}`],
+    heldOutExample: 'a fir',
   };
 }
 

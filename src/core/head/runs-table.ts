@@ -71,6 +71,19 @@ export function tableRowsOf(result: HeadTrainingResult, dataName: string, firstI
   });
 }
 
+/** What a run regularised with, in words (the runs table and the head's label say it the same way). */
+export function regulariserText(row: Pick<HeadTableRow, 'inputDropout' | 'hiddenDropout' | 'weightDecay'>): string {
+  return (
+    [
+      row.inputDropout > 0 ? `input p ${row.inputDropout}` : '',
+      row.hiddenDropout > 0 ? `hidden p ${row.hiddenDropout}` : '',
+      row.weightDecay > 0 ? `λ ${row.weightDecay}` : '',
+    ]
+      .filter(Boolean)
+      .join(', ') || 'none'
+  );
+}
+
 export const TABLE_COLUMNS: readonly (keyof HeadTableRow)[] = [
   'id',
   'run',

@@ -43,4 +43,6 @@ export const UNCERTAINTY_VIEW_STATE: readonly BoundProperty[] = [
   },
   row('topK', { key: 'topK', label: 'Candidates shown' }),
   row('measure', { key: 'rank', label: 'Batch ranking' }),
+  // The head itself lives in the page that trained it, so a link carries only the task (the store falls back).
+  row('headDropout', { key: 'mcHeadDrop', label: "Trained head's own dropout" }),
 ];
