@@ -5,6 +5,7 @@ import type { AnalogyEvaluationOptions, AnalogyNeighbourOptions, AnalogyQueryOpt
 import type { LabelAuditProgress, LabelAuditSettings } from '../core/contracts/labels';
 import type { PackedRows } from '../core/contracts/labels';
 import type { HeadTrainingProgress, HeadTrainingRequest } from '../core/contracts/head';
+import type { CalibrationProgressCallback, CalibrationRequest } from '../core/contracts/calibration';
 import type { ParseLabeledTextOptions } from '../core/labels';
 import type { LoadOptions } from '../core/engine/playground-engine';
 import type {
@@ -187,6 +188,11 @@ export class PlaygroundClient {
       (api) => api.predictBatch(texts, task, settings, onProgress ? Comlink.proxy(onProgress) : undefined, jobId, head),
       jobId,
     );
+  }
+
+  /** Calibration on the user's text: every word piece predicted with dropout off and with MC dropout. */
+  calibrate(request: CalibrationRequest, onProgress?: CalibrationProgressCallback, jobId?: string) {
+    return this.call((api) => api.calibrate(request, onProgress ? Comlink.proxy(onProgress) : undefined, jobId), jobId);
   }
 
   tokenize(text: string, pair: string | null) {

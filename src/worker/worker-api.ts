@@ -16,6 +16,8 @@ import { auditTransferables } from '../core/engine/labels/label-audit-run';
 import { type LabelAuditProgress, type LabelAuditSettings } from '../core/contracts/labels';
 import { packParse, unpackRows, unpackTexts } from '../core/engine/labels/label-input';
 import type { HeadTrainingProgress, HeadTrainingRequest } from '../core/contracts/head';
+import type { CalibrationProgressCallback, CalibrationRequest } from '../core/contracts/calibration';
+import { calibrationTransferables } from '../core/engine/calibration/calibration-transfer';
 import { type PackedRows } from '../core/contracts/labels';
 import type { ParseLabeledTextOptions } from '../core/labels';
 import type { ProgressCallback, ProgressEvent } from '../core/model/progress';
@@ -145,6 +147,10 @@ export function createWorkerApi(options: EngineOptions) {
       onProgress?: (progress: ContinuationProgress) => void,
       jobId?: string,
     ) => engine.continue(request, settings, countedReports(onProgress), jobId),
+    async calibrate(request: CalibrationRequest, onProgress?: CalibrationProgressCallback, jobId?: string) {
+      const result = await engine.calibrate(request, countedReports(onProgress), jobId);
+      return Comlink.transfer(result, calibrationTransferables(result));
+    },
     predictBatch: (
       texts: string[],
       task: McTask,

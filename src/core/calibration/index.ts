@@ -4,6 +4,7 @@
  * temperature scaling, accuracy-coverage curves and AUROC.
  */
 export { predictionColumns, mcPredictionColumns, reduceDistribution, reduceMcSamples } from './reduce';
+export { McAccumulator } from './mc-accumulator';
 export {
   calibrationFigures,
   checkBins,

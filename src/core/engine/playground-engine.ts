@@ -43,6 +43,8 @@ import {
   type McTask,
 } from '../contracts/uncertainty';
 import { McSessionCache, normalizeGraphConfig } from './uncertainty/mc-sessions';
+import { runCalibration } from './calibration/calibration-run';
+import type { CalibrationProgressCallback, CalibrationRequest, CalibrationResult } from '../contracts/calibration';
 import { runContinuation } from './uncertainty/continuation-run';
 import { CachedStepSessions, canContinueWithCache } from './uncertainty/continuation-cache';
 import type { ContinuationProgress, ContinuationRequest, ContinuationResult } from '../contracts/uncertainty';
@@ -279,6 +281,30 @@ export class PlaygroundEngine {
     const head = this.heads.get(model, choice.id);
     return (request: McPredictRequest, input: number) =>
       prepareHeadInput(model, head, { ...request, head: choice }, settings, input);
+  }
+
+  /**
+   * Calibration on the user's text: every word piece predicted (an encoder masks each in turn, a decoder reads
+   * every next token of one causal run) with dropout off and with MC dropout, and the figures of both.
+   */
+  async calibrate(
+    request: CalibrationRequest,
+    onProgress?: CalibrationProgressCallback,
+    jobId?: string,
+  ): Promise<CalibrationResult> {
+    const model = this.requireModel();
+    const { settings } = request;
+    return this.jobs.run(jobId, async (signal) => {
+      onProgress?.({ done: 0, total: 0, phase: 'preparing' });
+      const mc = await this.mcSessions.get(
+        model,
+        normalizeGraphConfig(model.info.layers, settings.sites, settings.stochasticLayers, {
+          task: model.decoder ? 'next-token' : 'fill-mask',
+          allPositions: model.decoder !== null,
+        }),
+      );
+      return runCalibration(model, mc, request, { signal, onProgress });
+    });
   }
 
   /** The analogy tool's spaces for the loaded model (built lazily, cached until the model changes). */

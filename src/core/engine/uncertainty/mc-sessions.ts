@@ -42,6 +42,8 @@ export interface McGraphConfig {
    * so a run computes up to the last of them and returns each one's probabilities [rows or 1, heads, seq, seq].
    */
   attentionLayers?: number[];
+  /** Keep the vocabulary projection at every position (a decoder's calibration reads each next token in one run). */
+  allPositions?: boolean;
 }
 
 export interface McSession {
@@ -62,6 +64,8 @@ export interface McGraphOptions {
   allowTiling?: boolean;
   /** Read these layers' attention probabilities instead of a task's output. */
   attentionLayers?: readonly number[];
+  /** Do not restrict the fill-mask / next-token head to one position per row. */
+  allPositions?: boolean;
 }
 
 export function normalizeGraphConfig(
@@ -84,6 +88,7 @@ export function normalizeGraphConfig(
     if (config.task) throw new Error('A dropout graph reads either a task output or attention, not both.');
     config.attentionLayers = [...new Set(options.attentionLayers)].sort((a, b) => a - b);
   }
+  if (options.allPositions) config.allPositions = true;
   return config;
 }
 
@@ -98,7 +103,8 @@ export function graphConfigKey(config: McGraphConfig): string {
   const reads = config.attentionLayers
     ? `attention ${config.attentionLayers.join(',')}`
     : (config.task ?? 'every output');
-  return `${config.sites.join('+')}|last${config.lastK}|${config.tiled ? 'tiled' : 'batched'}|${reads}`;
+  const positions = config.allPositions ? '|all positions' : '';
+  return `${config.sites.join('+')}|last${config.lastK}|${config.tiled ? 'tiled' : 'batched'}|${reads}${positions}`;
 }
 
 /**
@@ -116,7 +122,7 @@ export function buildMcGraph(
   let source = graph;
   let restriction: MlmRestriction | null = null;
   let restrictionNote: string | null = null;
-  if (config.task !== 'classification' && config.task !== 'head' && !config.attentionLayers) {
+  if (config.task !== 'classification' && config.task !== 'head' && !config.attentionLayers && !config.allPositions) {
     try {
       // A decoder's LM head is restricted like an MLM head: next-token reads one position per row.
       const restricted = restrictMlmHeadToPositions(graph, decoder?.logits ? { logits: decoder.logits } : {});
