@@ -66,4 +66,51 @@ describe('ModelStore around a worker restart', () => {
     client.emit({ type: 'reload-failed', message: 'gone' });
     expect(store.error).toBe('Reloading the model after the restart failed: gone');
   });
+
+  it("lends the model slot to the tour: the user's model, local files too, comes back with its generation and remembered choice", async () => {
+    const client = new FakeClient();
+    const store = new ModelStore(client);
+    const load = async (source: Parameters<ModelStore['load']>[0], digest: string) => {
+      const loading = store.load(source);
+      client.last('load').resolve(fakeInfo(digest));
+      return loading;
+    };
+    await load({ kind: 'embedded', name: 'tiny' }, 'tiny');
+    const files = { kind: 'files' as const, files: { onnx: new File([], 'model.onnx') } } as unknown as Parameters<
+      ModelStore['load']
+    >[0];
+    await load(files, 'mine');
+    const own = store.generation;
+    const remembered = localStorage.getItem('transformer-playground:model-choice');
+
+    const loan = store.lendToTour();
+    const borrowing = loan.borrow({ kind: 'embedded', name: 'gpt' });
+    client.last('load').resolve(fakeInfo('gpt'));
+    expect(await borrowing).toBe(true);
+    expect(store.generation).not.toBe(own);
+    // A second step on the same model loads nothing.
+    const calls = client.calls.length;
+    expect(await loan.borrow({ kind: 'embedded', name: 'gpt' })).toBe(true);
+    expect(client.calls.length).toBe(calls);
+
+    const back = loan.giveBack();
+    expect(client.last('load').args[0]).toBe(files);
+    client.last('load').resolve(fakeInfo('mine'));
+    await back;
+    expect([store.info?.contentDigest, store.generation]).toEqual(['mine', own]);
+    expect(localStorage.getItem('transformer-playground:model-choice')).toBe(remembered);
+    await loan.giveBack();
+    expect(client.calls.length).toBe(calls + 1);
+
+    // A model the user picks while the tour has the slot stays: the tour gives back only its own.
+    const again = store.lendToTour();
+    const borrowed = again.borrow({ kind: 'embedded', name: 'gpt' });
+    client.last('load').resolve(fakeInfo('gpt'));
+    await borrowed;
+    await load({ kind: 'url', url: 'https://example.org/m/' }, 'picked');
+    await again.giveBack();
+    expect(store.info?.contentDigest).toBe('picked');
+    // Every load but a give-back gets a generation never used before.
+    expect(store.generation).toBeGreaterThan(own + 2);
+  });
 });
