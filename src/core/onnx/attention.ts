@@ -1,5 +1,6 @@
 import { OnnxGraphError } from './errors';
 import { GraphIndex, cloneForSurgery, defaultOpset, intAttribute, isOp, sortTopologically } from './graph';
+import { floatActivationOf, isQuantizedMatMul, isQuantizedWeightMatMul } from './quantized';
 import type { OnnxModel, OnnxNode } from './types';
 
 /** One layer's attention Softmax: its output holds probabilities [batch, heads, seq, seq]. */
@@ -64,9 +65,17 @@ const SCORE_PASSTHROUGH = new Set([
   'Tanh',
 ]);
 
-/** True when `node` multiplies two activations (not activation × weight), as QKᵀ does. */
+/**
+ * True when `node` multiplies two activations (not activation × weight), as QKᵀ does; also a MatMulInteger
+ * of two DynamicQuantizeLinear outputs, for quantizers that quantize activation MatMuls too.
+ */
 function isActivationMatMul(index: GraphIndex, node: OnnxNode): boolean {
-  if (!isOp(node, 'MatMul') && !(node.opType === 'FusedMatMul' && node.domain === 'com.microsoft')) return false;
+  if (
+    !isOp(node, 'MatMul') &&
+    !(node.opType === 'FusedMatMul' && node.domain === 'com.microsoft') &&
+    !isQuantizedMatMul(node)
+  )
+    return false;
   return node.input.slice(0, 2).every((name) => !index.isStatic(name));
 }
 
@@ -88,8 +97,8 @@ function findScoreMatMul(index: GraphIndex, softmax: OnnxNode): OnnxNode | null 
 }
 
 /**
- * The first weight projection (MatMul/Gemm by a static weight) upstream of a Softmax's scores: the
- * query or key projection. Its input is the activation entering the layer.
+ * The first weight projection (MatMul/Gemm by a static weight, or its int8 dynamic-quantized form) upstream
+ * of a Softmax's scores: the query or key projection. `projectionInput` is the activation entering the layer.
  */
 export function findScoreProjection(index: GraphIndex, softmax: OnnxNode): OnnxNode | null {
   const queue = [softmax.input[0]];
@@ -101,9 +110,15 @@ export function findScoreProjection(index: GraphIndex, softmax: OnnxNode): OnnxN
     const producer = index.producer.get(name);
     if (!producer) continue;
     if ((isOp(producer, 'MatMul') || isOp(producer, 'Gemm')) && index.isStatic(producer.input[1])) return producer;
+    if (isQuantizedWeightMatMul(index, producer)) return producer;
     queue.push(...producer.input.filter((input) => !index.isStatic(input)));
   }
   return null;
+}
+
+/** The float activation a projection found by findScoreProjection reads (before any dynamic quantization). */
+export function projectionInput(index: GraphIndex, projection: OnnxNode): string {
+  return isQuantizedMatMul(projection) ? floatActivationOf(index, projection) : projection.input[0];
 }
 
 /** Target dims of a Reshape, with null for entries only known at run time. */
@@ -139,7 +154,11 @@ function inferHeads(index: GraphIndex, scoreMatMul: OnnxNode): { heads: number |
       }
       // Rotary embeddings (Llama family) sit between the head split and QKᵀ: q·cos + rotate(q)·sin;
       // the Add's first term leads back to q through Mul.
-      if (!['Transpose', 'Mul', 'Div', 'Identity', 'Cast', 'Add'].includes(producer.opType ?? '')) break;
+      // DynamicQuantizeLinear: an int8 graph that quantizes Q and K before an integer QKᵀ.
+      if (
+        !['Transpose', 'Mul', 'Div', 'Identity', 'Cast', 'Add', 'DynamicQuantizeLinear'].includes(producer.opType ?? '')
+      )
+        break;
       name = producer.input.find((input) => !index.isStatic(input)) ?? producer.input[0];
     }
   }

@@ -14,6 +14,7 @@ import { findTokenEmbeddingInitializer } from './embeddings';
 import { GraphIndex, cloneForSurgery, isOp } from './graph';
 import { inlineIfBranch } from './inline-branch';
 import { pruneToOutputs } from './prune';
+import { floatActivationOf, quantizedLinearProducer } from './quantized';
 import { tensorDims } from './tensor-data';
 import { DataType, type OnnxModel } from './types';
 
@@ -40,6 +41,8 @@ export function findLmHeadInput(model: OnnxModel, logits: string, index = new Gr
   for (let step = 0; step < 8; step++) {
     const producer = index.producer.get(name);
     if (!producer) return null;
+    const quantized = quantizedLinearProducer(index, name);
+    if (quantized) return floatActivationOf(index, quantized);
     if (
       (isOp(producer, 'MatMul') || isOp(producer, 'Gemm')) &&
       index.isStatic(producer.input[1]) &&

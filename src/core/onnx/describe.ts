@@ -6,7 +6,9 @@ import { findTokenEmbeddingInitializer } from './embeddings';
 import { GraphIndex, defaultOpset, isOp } from './graph';
 import { findResidualSites } from './residual';
 import { isExternalTensor, tensorDims } from './tensor-data';
-import { dataTypeName, int64ToNumber, type OnnxModel, type OnnxValueInfo } from './types';
+import { DataType, dataTypeName, int64ToNumber, type OnnxModel, type OnnxTensor, type OnnxValueInfo } from './types';
+
+const isQuantizedTable = (table: OnnxTensor) => table.dataType === DataType.INT8 || table.dataType === DataType.UINT8;
 
 export interface TensorDescription {
   name: string;
@@ -230,12 +232,14 @@ export function describeModel(model: OnnxModel, config?: RawConfig): ModelDescri
   }
 
   const tokenEmbeddings = embeddingReachable
-    ? available(`token embeddings read from initializer "${embeddingTable!.name}" [${embeddingDims!.join(', ')}].`)
+    ? available(
+        `token embeddings read from initializer "${embeddingTable!.name}" [${embeddingDims!.join(', ')}]${isQuantizedTable(embeddingTable!) ? `, stored as ${dataTypeName(embeddingTable!.dataType)} and dequantized` : ''}.`,
+      )
     : unavailable(
         embeddingTable
           ? `the token-embedding table "${embeddingTable.name}" is stored as external data outside the .onnx file; load that file together with it.`
           : index.feedInputs.has('input_ids')
-            ? 'no Gather node looks "input_ids" up in an embedding initializer (it may be quantized or computed): analogies unavailable.'
+            ? 'no Gather node looks "input_ids" up in an embedding initializer (or a quantized one through DequantizeLinear; it may be computed): analogies unavailable.'
             : 'the model has no "input_ids" input: analogies unavailable.',
       );
 

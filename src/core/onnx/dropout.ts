@@ -5,6 +5,7 @@ import { findAttentionSoftmaxes, findScoreProjection } from './attention';
 import { findTokenEmbeddingInitializer } from './embeddings';
 import { OnnxGraphError } from './errors';
 import { GraphIndex, cloneForSurgery, defaultOpset, intAttribute, isOp, sortTopologically } from './graph';
+import { isQuantizedMatMul, quantizedActivationType } from './quantized';
 import { findResidualSites } from './residual';
 import { tensorDims } from './tensor-data';
 import { tileStochasticSuffix } from './tiling';
@@ -229,7 +230,9 @@ export function insertMcDropout(
 function activationElementType(index: GraphIndex, softmax: OnnxNode): number {
   const declared = index.declared.get(softmax.output[0])?.type?.tensorType?.elemType;
   if (declared) return declared;
-  let name = findScoreProjection(index, softmax)?.input[1];
+  const projection = findScoreProjection(index, softmax);
+  if (projection && isQuantizedMatMul(projection)) return quantizedActivationType(index, projection);
+  let name = projection?.input[1];
   for (let step = 0; name && step < 8; step++) {
     const initializer = index.constantTensor(name);
     if (initializer) return initializer.dataType ?? DataType.FLOAT;

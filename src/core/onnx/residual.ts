@@ -1,5 +1,6 @@
 import type { AttentionSoftmax } from './attention';
 import { GraphIndex, isOp, sortTopologically } from './graph';
+import { quantizedLinearProducer } from './quantized';
 import type { OnnxGraph, OnnxNode } from './types';
 
 /**
@@ -51,13 +52,18 @@ function layerNormConsuming(index: GraphIndex, tensor: string, depth = 0): Resid
 }
 
 /**
- * True when `tensor` is the output of a linear layer: MatMul/Gemm by a weight, optionally plus a bias,
- * optionally reshaped back from 2-D (GPT-2's Conv1D exports as Reshape → Gemm → Reshape).
+ * True when `tensor` is the output of a linear layer: MatMul/Gemm by a weight (or its int8 dynamic-quantized
+ * form, quantized.ts), optionally plus a bias, optionally reshaped back from 2-D (GPT-2's Conv1D exports as
+ * Reshape → Gemm → Reshape).
  */
 function isLinearOutput(index: GraphIndex, tensor: string): boolean {
   let producer = index.producer.get(tensor);
-  if (producer && isOp(producer, 'Reshape')) producer = index.producer.get(producer.input[0]);
+  if (producer && isOp(producer, 'Reshape')) {
+    tensor = producer.input[0];
+    producer = index.producer.get(tensor);
+  }
   if (!producer) return false;
+  if (quantizedLinearProducer(index, tensor)) return true;
   const byWeight = (node: OnnxNode | undefined) =>
     node !== undefined &&
     (isOp(node, 'MatMul') ||
@@ -67,8 +73,10 @@ function isLinearOutput(index: GraphIndex, tensor: string): boolean {
   if (byWeight(producer)) return true;
   if (!isOp(producer, 'Add')) return false;
   const [a, b] = producer.input;
-  if (index.isStatic(a)) return byWeight(index.producer.get(b));
-  if (index.isStatic(b)) return byWeight(index.producer.get(a));
+  const weighted = (name: string) =>
+    byWeight(index.producer.get(name)) || quantizedLinearProducer(index, name) !== null;
+  if (index.isStatic(a)) return weighted(b);
+  if (index.isStatic(b)) return weighted(a);
   return false;
 }
 

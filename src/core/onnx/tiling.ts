@@ -1,4 +1,4 @@
-import { findScoreProjection } from './attention';
+import { findScoreProjection, projectionInput } from './attention';
 import type { GraphEditor } from './editor';
 import { OnnxGraphError } from './errors';
 import { GraphIndex, intAttribute, isOp, sortTopologically } from './graph';
@@ -90,7 +90,7 @@ export function tileStochasticSuffix(model: OnnxModel, editor: GraphEditor, requ
     throw new OnnxGraphError(
       'Could not find the query projection of the first stochastic layer, so the prefix cannot be tiled.',
     );
-  const entering = projection.input[0];
+  const entering = projectionInput(index, projection);
   const consumersOfEntering = index.consumersOf(entering);
 
   const noiseShape = editor.add('Shape', [request.samplesFrom], { name: 'mc_tile/noise_shape' });

@@ -5,6 +5,7 @@
  * with cached embeddings reused and new ones stored.
  */
 import { throwIfAborted } from '../../cancel';
+import { quantizesActivations } from '../../onnx/quantized';
 import { batchOf, tensorToFloat32, textFeeds } from '../../runtime/feeds';
 import type { EmbeddingCache } from './embedding-cache';
 import { DEFAULT_POOLING, type SentencePooling } from '../../contracts/labels';
@@ -104,7 +105,9 @@ export async function embedTexts(
   const output = model.description.roles.sentenceEmbeddings;
   if (!output)
     throw new Error(`Sentence embeddings are not available for this model: ${model.info.tools.labels.reason}`);
-  const batchSize = Math.max(1, options.batchSize ?? 32);
+  // An int8 graph that quantizes activations at run time scales them over the whole batch (padding included):
+  // one text at a time keeps a text's embedding the same whatever it is batched with, and so cacheable.
+  const batchSize = quantizesActivations(model.graph) ? 1 : Math.max(1, options.batchSize ?? 32);
   const { signal, cache } = options;
   const pooling = options.pooling ?? DEFAULT_POOLING;
   const modelKey = embeddingModelKey(model, pooling);
