@@ -14,6 +14,7 @@ import {
   type ModelSource,
 } from './sources';
 import { readLocalFiles } from './local-files';
+import { isVariantFileName } from './onnx-variants';
 import { ModelTokenizer } from './tokenizer';
 
 /** The bytes of each external data file by its location, as the .onnx names it (relative to the .onnx). */
@@ -88,9 +89,15 @@ export async function loadModelFiles(source: ModelSource, options: LoadFilesOpti
 
   // Every file is announced before the first one downloads, so the overall bar stays indeterminate
   // until model.onnx's size is known, instead of reaching 100% on the small files and dropping back.
-  for (const file of [MODEL_FILES.config, MODEL_FILES.tokenizer, MODEL_FILES.tokenizerConfig, MODEL_FILES.onnx]) {
+  for (const file of [MODEL_FILES.config, MODEL_FILES.tokenizer, MODEL_FILES.tokenizerConfig]) {
     options.onProgress?.({ status: 'initiate', file, loaded: 0, total: null });
   }
+  options.onProgress?.({
+    status: 'initiate',
+    file: source.onnxFile ? ONNX_FOLDER + source.onnxFile : MODEL_FILES.onnx,
+    loaded: 0,
+    total: null,
+  });
   // Small files first: a wrong address fails fast, before a large download starts.
   const configBytes = await fetchBytes(MODEL_FILES.config, true);
   const tokenizerBytes = (await fetchBytes(MODEL_FILES.tokenizer, false)) as Uint8Array;
@@ -107,10 +114,13 @@ export async function loadModelFiles(source: ModelSource, options: LoadFilesOpti
     );
   let onnxBytes: Uint8Array | null = null;
   let onnxFile: string = MODEL_FILES.onnx;
-  for (const [i, candidate] of ONNX_CANDIDATES.entries()) {
+  // A chosen variant is the one file fetched: a missing one is an error that names it, not a fallback.
+  const chosen = source.onnxFile ? checkedVariant(source.onnxFile) : null;
+  const candidates = chosen ? [chosen] : ONNX_CANDIDATES;
+  for (const [i, candidate] of candidates.entries()) {
     if (i > 0) options.onProgress?.({ status: 'initiate', file: candidate, loaded: 0, total: null });
     onnxFile = candidate;
-    onnxBytes = await fetchBytes(candidate, true);
+    onnxBytes = await fetchBytes(candidate, !chosen);
     if (onnxBytes) break;
   }
   if (!onnxBytes)
@@ -139,6 +149,16 @@ export async function loadModelFiles(source: ModelSource, options: LoadFilesOpti
   };
   const smallFileBytes = (configBytes?.byteLength ?? 0) + (tokenizerConfigBytes?.byteLength ?? 0);
   return { label, baseUrl, onnxBytes, onnxFile, tokenizer, tokenizerBytes, smallFileBytes, config, readExternalData };
+}
+
+/** onnx/<name> for a chosen variant's file name; a name with a folder or another extension is refused. */
+function checkedVariant(name: string): string {
+  if (!isVariantFileName(name))
+    throw new ModelLoadError(
+      `"${name.slice(0, 80)}" is not the name of an .onnx file in the model's onnx/ folder.`,
+      'unsupported',
+    );
+  return ONNX_FOLDER + name;
 }
 
 function textOf(bytes: Uint8Array | null): string | null {

@@ -3,14 +3,30 @@
  * their File handles to the worker, which reads them (readLocalFiles): a 2 GB model is never read on the
  * main thread, never copied to the worker, and the handles are all a restarted worker needs to load it again.
  */
+import { defaultVariant, listVariants, type OnnxVariant } from './onnx-variants';
 import type { LocalFile, LocalFileBytes, LocalFileHandle, LocalModelFiles } from './sources';
 
-export type PickedModelFiles = { files: LocalModelFiles<LocalFileHandle> } | { error: string };
+export type PickedModelFiles =
+  | {
+      files: LocalModelFiles<LocalFileHandle>;
+      /** The .onnx files among those picked that are model variants (model.onnx, model_quantized.onnx, …), with their sizes. */
+      variants: OnnxVariant[];
+    }
+  | { error: string };
 
-/** Sorts picked files into the model's roles by their names. */
-export function pickModelFiles(files: readonly File[]): PickedModelFiles {
+/**
+ * Sorts picked files into the model's roles by their names. Of several .onnx files the one named `onnxFile`
+ * is loaded, else the default variant (full precision when present), else the first by name.
+ */
+export function pickModelFiles(files: readonly File[], onnxFile?: string): PickedModelFiles {
   const byName = (test: (name: string) => boolean) => files.find((file) => test(file.name.toLowerCase()));
-  const onnx = byName((name) => name.endsWith('.onnx'));
+  const onnxFiles = files.filter((file) => file.name.toLowerCase().endsWith('.onnx'));
+  const variants = listVariants(onnxFiles.map((file) => ({ path: file.name, sizeBytes: file.size })));
+  const named = (name: string | undefined) => onnxFiles.find((file) => file.name === name);
+  const onnx =
+    named(onnxFile) ??
+    named(defaultVariant(variants)?.file) ??
+    [...onnxFiles].sort((a, b) => a.name.localeCompare(b.name))[0];
   if (!onnx) {
     return {
       error: `No .onnx file among ${files.map((f) => f.name).join(', ')}. Pick the model's .onnx together with its tokenizer.json (and optionally config.json).`,
@@ -20,8 +36,11 @@ export function pickModelFiles(files: readonly File[]): PickedModelFiles {
     file ? { name: file.name, file } : undefined;
   // Anything that is neither the .onnx nor a JSON file may be the external data file the .onnx names
   // (model.onnx_data); the loader matches it by the name the graph gives.
-  const externalData = files.filter((file) => file !== onnx && !file.name.toLowerCase().endsWith('.json'));
+  const externalData = files.filter(
+    (file) => !file.name.toLowerCase().endsWith('.onnx') && !file.name.toLowerCase().endsWith('.json'),
+  );
   return {
+    variants,
     files: {
       onnx: handle(onnx)!,
       tokenizer: handle(

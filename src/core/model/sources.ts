@@ -4,9 +4,11 @@
  * model is loaded exactly like a Hub repo or a folder URL.
  */
 export type ModelSource =
-  | { kind: 'embedded'; name: string }
-  | { kind: 'hub'; repo: string; revision?: string; host?: string }
-  | { kind: 'url'; url: string }
+  | { kind: 'embedded'; name: string; onnxFile?: string }
+  | { kind: 'hub'; repo: string; revision?: string; host?: string; onnxFile?: string }
+  // onnxFile: the .onnx chosen among the folder's variants (onnx-variants.ts), a name in its onnx/ folder;
+  // absent, the ONNX_CANDIDATES are tried.
+  | { kind: 'url'; url: string; onnxFile?: string }
   | { kind: 'files'; files: LocalModelFiles };
 
 /** A local file's bytes (as tests and Node callers give them). */
@@ -52,7 +54,7 @@ export type ModelFileRole = keyof typeof MODEL_FILES;
  * - onnx/decoder_model_merged.onnx: decoders exported with both paths in one file (If on use_cache_branch);
  * - onnx/decoder_model.onnx: older decoder exports (with or without cache inputs); also the decoder half of an
  *   encoder–decoder export, which is refused once its graph (or config.json) shows what it is.
- * Quantized and fp16 variants (model_quantized.onnx, model_fp16.onnx) are not tried: pick them as local files.
+ * Precision variants (model_quantized.onnx, model_fp16.onnx, …) are loaded when chosen (source.onnxFile), never tried.
  */
 export const ONNX_CANDIDATES = [MODEL_FILES.onnx, 'onnx/decoder_model_merged.onnx', 'onnx/decoder_model.onnx'] as const;
 
@@ -85,9 +87,8 @@ export function modelBaseUrl(source: Exclude<ModelSource, { kind: 'files' }>, ap
       }
       if (url.protocol !== 'http:' && url.protocol !== 'https:')
         throw new Error(`Only http(s) URLs can be loaded, not ${url.protocol}`);
-      // A pasted link to one of the .onnx files means its repo folder.
-      const file = ONNX_CANDIDATES.find((candidate) => url.pathname.endsWith(`/${candidate}`));
-      if (file) url.pathname = url.pathname.slice(0, -file.length);
+      // A pasted link to one of the .onnx files (any variant) means its repo folder.
+      url.pathname = url.pathname.replace(/\/onnx\/[\w.-]+\.onnx$/, '/');
       if (!url.pathname.endsWith('/')) url.pathname += '/';
       url.search = '';
       url.hash = '';
@@ -99,12 +100,14 @@ export function modelBaseUrl(source: Exclude<ModelSource, { kind: 'files' }>, ap
 export function describeSource(source: ModelSource): string {
   switch (source.kind) {
     case 'embedded':
-      return `${source.name} (built in)`;
+      return `${source.name} (built in)${chosenFile(source)}`;
     case 'hub':
-      return `${source.repo}${source.revision && source.revision !== DEFAULT_REVISION ? `@${source.revision}` : ''}`;
+      return `${source.repo}${source.revision && source.revision !== DEFAULT_REVISION ? `@${source.revision}` : ''}${chosenFile(source)}`;
     case 'url':
-      return source.url;
+      return `${source.url}${chosenFile(source)}`;
     case 'files':
       return source.files.onnx.name;
   }
 }
+
+const chosenFile = (source: { onnxFile?: string }) => (source.onnxFile ? ` · ${source.onnxFile}` : '');

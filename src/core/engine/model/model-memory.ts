@@ -97,5 +97,25 @@ export function explainSessionError(error: unknown, label: string): ModelLoadErr
       `could not be loaded: the browser ran out of memory while onnxruntime created the session (${message}).`,
     );
   }
+  const op = unsupportedOp(message);
+  if (op) {
+    return new ModelLoadError(
+      `${label} uses the operator ${op}, which onnxruntime-web cannot run here, so this file cannot be used. If the model offers other files (model.onnx, model_quantized.onnx, model_fp16.onnx), pick one of those. (${message})`,
+      'unsupported',
+    );
+  }
   return new ModelLoadError(`onnxruntime could not create a session for ${label}: ${message}`, 'unsupported');
+}
+
+/**
+ * The operator onnxruntime names when a graph uses one it has no kernel for, as its errors say it:
+ * "com.microsoft:MatMulNBits(-1) is not a registered function/op" or
+ * "Could not find an implementation for MatMulNBits(1) node with name '…'".
+ */
+export function unsupportedOp(message: string): string | null {
+  const match =
+    /([\w.]+:)?(\w+)\(-?\d+\) is not a registered function\/op/.exec(message) ??
+    /Could not find an implementation for (\w+)\(\d+\)/.exec(message);
+  if (!match) return null;
+  return match.length === 3 && match[1] ? `${match[2]} (${match[1].slice(0, -1)})` : match[match.length - 1];
 }
