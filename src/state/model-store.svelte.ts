@@ -2,6 +2,7 @@ import type { ModelInfo } from '../core/contracts/model';
 import type { CachedModel } from '../core/model/model-cache';
 import { ProgressAggregator } from '../core/model/progress';
 import type { ModelSource } from '../core/model/sources';
+import { listRemoteVariants, type VariantListing } from '../core/model/variant-listing';
 import type { ExecutionProviderChoice } from '../core/runtime/execution-provider';
 import type { PlaygroundClient } from '../worker/client';
 import { Job } from './job.svelte';
@@ -57,6 +58,10 @@ export class ModelStore {
    * old number again, so the results computed with it count as current once more.
    */
   generation = $state(0);
+  /** The .onnx variants of the repo or folder last listed (listVariants), and for which source. */
+  variants = $state<(VariantListing & { source: RememberedSource }) | null>(null);
+  variantsStatus = $state<'idle' | 'listing' | 'error'>('idle');
+  variantsError = $state<string | null>(null);
   #issued = 0;
   /** Where the loaded model came from, local files included (the tour reloads it when it gives it back). */
   #loadedSource: ModelSource | null = null;
@@ -164,6 +169,24 @@ export class ModelStore {
     // The previous model is still loaded in the worker: the tools keep working with it.
     this.status = this.info ? 'ready' : 'error';
     return false;
+  }
+
+  /**
+   * Lists the .onnx files a hub repo or folder offers, with sizes where the host says them (no download). Read on
+   * the page: it is a listing request or a few HEAD requests, no model bytes.
+   */
+  async listVariants(source: RememberedSource, fetchImpl?: typeof fetch): Promise<void> {
+    this.variantsStatus = 'listing';
+    this.variantsError = null;
+    try {
+      const listing = await listRemoteVariants(source, { appBase: globalThis.location?.href ?? '', fetchImpl });
+      this.variants = { ...listing, source };
+      this.variantsStatus = 'idle';
+    } catch (error) {
+      this.variants = null;
+      this.variantsError = error instanceof Error ? error.message : String(error);
+      this.variantsStatus = 'error';
+    }
   }
 
   /** After a failed load in a fresh worker, the model the user had is loaded back. */
