@@ -12,6 +12,7 @@ import { HeadTrainingStore } from './head-training-store.svelte';
 import { ModelStore } from './model-store.svelte';
 import { UncertaintyStore } from './uncertainty-store.svelte';
 import { DecoderUncertaintyStore } from './decoder-uncertainty-store.svelte';
+import { CalibrationStore } from './calibration-store.svelte';
 import { WorkshopStore } from './workshop-store.svelte';
 
 export interface AppStores {
@@ -21,6 +22,8 @@ export interface AppStores {
   uncertainty: UncertaintyStore;
   /** The uncertainty tool's next-token and continuation modes for decoders. */
   decoderUncertainty: DecoderUncertaintyStore;
+  /** The uncertainty tool's calibration mode (every word piece of a text, dropout off and MC). */
+  calibration: CalibrationStore;
   analogy: AnalogyStore;
   labels: LabelsStore;
   /** The label tool's "train a head" panel. */
@@ -38,6 +41,7 @@ export function createAppStores(client: PlaygroundClient = new PlaygroundClient(
     attention: new AttentionStore(client, model),
     uncertainty: new UncertaintyStore(client, model, labels, head),
     decoderUncertainty: new DecoderUncertaintyStore(client, model),
+    calibration: new CalibrationStore(client, model),
     analogy: new AnalogyStore(client, model),
     labels,
     head,

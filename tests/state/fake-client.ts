@@ -79,6 +79,8 @@ export class FakeClient {
     jobId?: string,
     head?: unknown,
   ) => this.pending('predictBatch', [texts, task, settings, onProgress, head], jobId);
+  calibrate = (request: unknown, onProgress?: unknown, jobId?: string) =>
+    this.pending('calibrate', [request, onProgress], jobId);
   analogySpaces = () => this.pending('analogySpaces', [], undefined);
   analogy = (spaces: unknown, words: unknown, options: unknown, onProgress?: unknown, jobId?: string) =>
     this.pending('analogy', [spaces, words, options, onProgress], jobId);

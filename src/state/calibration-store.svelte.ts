@@ -1,0 +1,96 @@
+/**
+ * The uncertainty tool's calibration mode (issue 24): the user's text (or the built-in sample) scored word piece
+ * by word piece with dropout off and with MC dropout, one Job (the latest run wins, Cancel lets go at once), the
+ * result belonging to the model generation that computed it. Built in app-stores.svelte.ts.
+ */
+import {
+  DEFAULT_CALIBRATION_BINS,
+  MAX_CALIBRATION_BINS,
+  MIN_CALIBRATION_BINS,
+  type CalibrationProgress,
+  type CalibrationResult,
+} from '../core/contracts/calibration';
+import { MAX_SAMPLES, type McDropoutSettings } from '../core/contracts/uncertainty';
+import type { PlaygroundClient } from '../worker/client';
+import { Job } from './job.svelte';
+import type { LoadedModel } from './loaded-model';
+
+export type CalibrationClient = Pick<PlaygroundClient, 'newJobId' | 'cancel' | 'calibrate'>;
+
+/** The built-in sample text (public/examples/calibration-sample.md says where it comes from). */
+export const CALIBRATION_SAMPLE_URL = `${import.meta.env.BASE_URL}examples/calibration-sample.txt`;
+
+const clampInt = (value: number, low: number, high: number, fallback: number) =>
+  Number.isFinite(value) ? Math.min(high, Math.max(low, Math.round(value))) : fallback;
+
+/** Paragraphs (blank-line separated) are scored as separate texts, so each fits the model's window. */
+export function splitParagraphs(text: string): string[] {
+  return text
+    .split(/\n\s*\n/)
+    .map((paragraph) => paragraph.trim())
+    .filter((paragraph) => paragraph.length > 0);
+}
+
+export class CalibrationStore {
+  text = $state('');
+  samples = $state(16);
+  /** null: the model's config.json value, else 0.1. */
+  dropout = $state<number | null>(null);
+  seed = $state(1);
+  bins = $state(DEFAULT_CALIBRATION_BINS);
+  private readonly job: Job<CalibrationResult, CalibrationProgress>;
+
+  constructor(
+    private readonly client: CalibrationClient,
+    private readonly model: LoadedModel,
+  ) {
+    this.job = new Job(client, 'calibration', () => model.generation);
+  }
+
+  get result(): CalibrationResult | null {
+    return this.job.result;
+  }
+
+  get running(): boolean {
+    return this.job.running;
+  }
+
+  get progress(): CalibrationProgress | null {
+    return this.job.progress;
+  }
+
+  get error(): string | null {
+    return this.job.error;
+  }
+
+  settings(): McDropoutSettings {
+    return {
+      samples: clampInt(this.samples, 1, MAX_SAMPLES, 16),
+      dropout: this.dropout ?? this.model.info?.dropoutDefaults.hidden ?? 0.1,
+      sites: ['attention', 'hidden'],
+      stochasticLayers: 'all',
+      seed: clampInt(this.seed, 0, 0xffffffff, 1),
+    };
+  }
+
+  async run(): Promise<void> {
+    if (!this.model.info) return;
+    const request = {
+      texts: splitParagraphs(this.text),
+      settings: this.settings(),
+      bins: clampInt(this.bins, MIN_CALIBRATION_BINS, MAX_CALIBRATION_BINS, DEFAULT_CALIBRATION_BINS),
+    };
+    await this.job.start(({ jobId, onProgress }) => this.client.calibrate(request, onProgress, jobId));
+  }
+
+  /** Puts the built-in sample in the text box (the user's own text is replaced only on request). */
+  async useSample(fetchImpl: typeof fetch = fetch): Promise<void> {
+    const response = await fetchImpl(CALIBRATION_SAMPLE_URL);
+    if (!response.ok) throw new Error(`The sample text could not be read (HTTP ${response.status}).`);
+    this.text = await response.text();
+  }
+
+  cancel(): void {
+    void this.job.cancel();
+  }
+}
