@@ -121,7 +121,6 @@ export class PlaygroundEngine {
       this.model = prepared;
       await this.mcSessions.clear();
       await this.stepSessions.clear();
-      this.heads.clear();
       await previous?.release();
       return prepared.info;
     });

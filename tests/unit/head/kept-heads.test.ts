@@ -11,22 +11,24 @@ const head = (classes: string[]): TrainedHead => ({
   classes,
   pooling: 'mean',
 });
-const model = {} as PreparedModel;
-const other = {} as PreparedModel;
+const model = { info: { contentDigest: 'sha-1' } } as PreparedModel;
+const other = { info: { contentDigest: 'sha-2' } } as PreparedModel;
+/** The same bytes loaded again (the tour gives the user's model back). */
+const reloaded = { info: { contentDigest: 'sha-1' } } as PreparedModel;
 
 describe('KeptHeads', () => {
-  it('gives each head its own id and refuses another model, a forgotten or an evicted head by name', () => {
+  it('gives each head its own id, serves it to the same model loaded again, and refuses another model or an evicted head by name', () => {
     const heads = new KeptHeads(2);
     const a = heads.keep(model, head(['a']));
     const b = heads.keep(model, head(['b']));
     expect(a).not.toBe(b);
     expect(heads.get(model, a).classes).toEqual(['a']);
     expect(() => heads.get(other, a)).toThrow(`The trained head ${a} was trained on another model`);
+    expect(heads.get(reloaded, a).classes).toEqual(['a']);
     const c = heads.keep(model, head(['c']));
     expect(heads.size).toBe(2);
     expect(() => heads.get(model, a)).toThrow(`The trained head ${a} is no longer in the worker`);
     expect(heads.get(model, c).classes).toEqual(['c']);
-    heads.clear();
-    expect(() => heads.get(model, b)).toThrow(/train it again in the label tool/);
+    expect(() => heads.get(model, a)).toThrow(/train it again in the label tool/);
   });
 });
