@@ -35,7 +35,7 @@ async function readTopRightCell(page: Page): Promise<string> {
 }
 
 describe('the built-in decoder', () => {
-  it(`${BUILT_IN} from the built-in list: causal attention, next-token MC dropout, a sampled continuation, remembered settings`, async () => {
+  it(`${BUILT_IN} from the built-in list: causal attention, next-token MC dropout, a sampled continuation`, async () => {
     const context = await e2e.browser.newContext();
     const { page, errors } = await openPage(context, e2e.url);
     await waitForModelReady(page);
@@ -86,6 +86,31 @@ describe('the built-in decoder', () => {
     await page.getByTestId('continuation-token').first().click();
     await page.getByTestId('continuation-candidates').waitFor();
     expect(await page.getByTestId('continuation-run').textContent()).toContain('KV cache');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it(`${BUILT_IN}'s decoder settings travel in the link and outlive a reload; several prompts ranked`, async () => {
+    const context = await e2e.browser.newContext();
+    const { page, errors } = await openPage(context, e2e.url);
+    await waitForModelReady(page);
+    await page.getByTestId('embedded-select').selectOption(BUILT_IN);
+    await page.getByTestId('load-model').click();
+    await expect.poll(() => modelName(page), { timeout: 120_000 }).toBe(BUILT_IN);
+    await waitForModelReady(page);
+    await page.getByTestId('tab-uncertainty').click();
+    await page.getByTestId('mc-task-continuation').check();
+    await page.getByTestId('decoder-prompt').fill('She opened the box and found a');
+    await page.getByTestId('decoder-T').fill('4');
+    await page.getByTestId('decoder-tokens').fill('6');
+    await page.getByTestId('decoder-strategy').selectOption('sample');
+    await page.getByTestId('decoder-temperature').fill('0.8');
+    await page.getByTestId('decoder-top-k').fill('40');
+    await page.getByTestId('decoder-top-p').fill('0.9');
+    await page.getByTestId('decoder-seed').fill('3');
+    await page.getByTestId('decoder-measure').selectOption('predictiveEntropy');
+    await page.getByTestId('decoder-run').click();
+    await page.getByTestId('continuation-result').waitFor({ timeout: 120_000 });
     const first = await page.getByTestId('continuation-token').allTextContents();
 
     // The link carries the decoder settings, and a reload finds the model and every setting again.
