@@ -4,6 +4,9 @@
                                     classifier split (never used for fine-tuning), ~8% labels flipped
   wordnet-glosses-noisy.flips.json  0-based row indices of the flipped rows, original and given label
   analogies.txt                     word2vec questions format, sections written for this project
+  analogies-tune.txt                fixed halves of analogies.txt: in every section, a seeded half of the
+  analogies-test.txt                questions (order kept) is "tune" (static-vector settings were chosen on
+                                    it, see sweep_static.py) and the other half "test" (reported, never tuned on)
 """
 import argparse
 import csv
@@ -55,6 +58,44 @@ def analogies(seed, per_section=30):
     return "\n".join(lines) + "\n"
 
 
+def split_analogies(text, seed, tune_name="tune"):
+    """Split a questions file into (tune, test) texts: per section, a seeded half of the questions goes to
+    tune and the rest to test, each half keeping the file order. Stratified so that every section weighs the
+    same in both halves. Questions share word pairs across the halves (each question combines two pairs of
+    the section), so the test half is unseen questions, not unseen pairs."""
+    rnd = random.Random(f"{seed}-{tune_name}")
+    tune, test, sec, qs = [], [], None, []
+
+    def flush():
+        if sec is None:
+            return
+        picked = set(rnd.sample(range(len(qs)), len(qs) // 2))
+        tune.append(f": {sec}")
+        tune.extend(q for i, q in enumerate(qs) if i in picked)
+        test.append(f": {sec}")
+        test.extend(q for i, q in enumerate(qs) if i not in picked)
+
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if line.startswith(":"):
+            flush()
+            sec, qs = line[1:].strip(), []
+        else:
+            qs.append(line)
+    flush()
+    return "\n".join(tune) + "\n", "\n".join(test) + "\n"
+
+
+def write_analogies(out, seed):
+    text = analogies(seed)
+    tune, test = split_analogies(text, seed)
+    for name, body in (("analogies.txt", text), ("analogies-tune.txt", tune), ("analogies-test.txt", test)):
+        with open(os.path.join(out, name), "w") as fh:
+            fh.write(body)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=os.path.join(REPO, "public", "examples"))
@@ -85,9 +126,8 @@ def main():
                        "WordNet 3.0 Copyright 2006 by Princeton University. All rights reserved.",
                "flips": flips},
               open(os.path.join(args.out, "wordnet-glosses-noisy.flips.json"), "w"), indent=1)
-    with open(os.path.join(args.out, "analogies.txt"), "w") as fh:
-        fh.write(analogies(args.seed))
-    print(f"examples: {len(rows)} rows, {len(flips)} flipped; analogies written")
+    write_analogies(args.out, args.seed)
+    print(f"examples: {len(rows)} rows, {len(flips)} flipped; analogies (whole, tune and test halves) written")
 
 
 if __name__ == "__main__":
