@@ -124,12 +124,31 @@ def reference(model, tok, labels):
             "cases": cases}
 
 
+def export_static(out):
+    """work/static (prep.py) -> <out>/static-vectors: float16 rows, the word list and meta.json."""
+    sd_in, sd_out = os.path.join(WORK, "static"), os.path.join(out, "static-vectors")
+    os.makedirs(sd_out, exist_ok=True)
+    vecs = np.load(os.path.join(sd_in, "vectors.npy"))
+    vecs.astype("<f2").tofile(os.path.join(sd_out, "vectors.f16.bin"))
+    shutil.copy(os.path.join(sd_in, "words.txt"), os.path.join(sd_out, "words.txt"))
+    meta = json.load(open(os.path.join(sd_in, "meta.json")))
+    meta = {"count": meta["count"], "dim": meta["dim"], "dtype": "float16", "byte_order": "little",
+            "layout": "row-major [count, dim]; row i is the word on line i+1 of words.txt (most frequent first)",
+            "source": f"skip-gram vectors trained on the {MODEL_NAME} corpus (see ../README.md)",
+            "training": meta["training"]}
+    json.dump(meta, open(os.path.join(sd_out, "meta.json"), "w"), indent=2)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--ckpt", default=os.path.join(WORK, "cls", "final.pt"))
     ap.add_argument("--out", default=os.path.join(os.path.dirname(HERE), MODEL_NAME))
+    ap.add_argument("--static-only", action="store_true",
+                    help="write only static-vectors/ (the encoder's files are left as they are)")
     args = ap.parse_args()
     out = args.out
+    if args.static_only:
+        return export_static(out)
     os.makedirs(os.path.join(out, "onnx"), exist_ok=True)
     model, cfg, labels = load_model(args.ckpt)
     tok = wordpiece.WordPiece.from_hf_json(os.path.join(WORK, "tokenizer.json"))
@@ -162,18 +181,7 @@ def main():
     print(json.dumps(facts, indent=1))
     json.dump(facts, open(os.path.join(WORK, "graph_facts.json"), "w"), indent=2)
 
-    # static word vectors
-    sd_in, sd_out = os.path.join(WORK, "static"), os.path.join(out, "static-vectors")
-    os.makedirs(sd_out, exist_ok=True)
-    vecs = np.load(os.path.join(sd_in, "vectors.npy"))
-    vecs.astype("<f2").tofile(os.path.join(sd_out, "vectors.f16.bin"))
-    shutil.copy(os.path.join(sd_in, "words.txt"), os.path.join(sd_out, "words.txt"))
-    meta = json.load(open(os.path.join(sd_in, "meta.json")))
-    meta = {"count": meta["count"], "dim": meta["dim"], "dtype": "float16", "byte_order": "little",
-            "layout": "row-major [count, dim]; row i is the word on line i+1 of words.txt (most frequent first)",
-            "source": f"skip-gram vectors trained on the {MODEL_NAME} corpus (see ../README.md)",
-            "training": meta["training"]}
-    json.dump(meta, open(os.path.join(sd_out, "meta.json"), "w"), indent=2)
+    export_static(out)
 
     os.makedirs(os.path.join(out, "reference"), exist_ok=True)
     ref = reference(model, tok, labels)

@@ -37,14 +37,36 @@ def chunks(seq, n):
         yield seq[i:i + n]
 
 
+# Static word vectors: settings chosen by measurement on the tune half of the project's analogy file
+# (models/forge/sweep_static.py; the table is in records/static-sweep.json and the model card). words x dim
+# x 2 bytes (float16) stays under 8 MB.
+STATIC = {"dim": 100, "window": 5, "negative": 5, "epochs": 10, "min_count": 5, "sample": 1e-4, "words": 15000}
+
+
+def word_sentences(para_words):
+    """Whole lower-cased words per paragraph, punctuation-only tokens dropped, cut at 10,000 words
+    (gensim's sentence limit)."""
+    wsents = [[w for w in ws if any(ch.isalnum() for ch in w)] for ws in para_words]
+    return [c for s in wsents for c in chunks(s, 10000) if c]
+
+
+def train_static(wsents, st, seed, workers):
+    """Skip-gram with negative sampling on whole words -> (model, sentences, seconds)."""
+    from gensim.models import Word2Vec
+    t1 = time.time()
+    w2v = Word2Vec(sentences=wsents, vector_size=st["dim"], window=st["window"], min_count=st["min_count"],
+                   sg=1, negative=st["negative"], epochs=st["epochs"], workers=workers, seed=seed,
+                   sample=st["sample"])
+    return w2v, wsents, round(time.time() - t1, 1)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--vocab-size", type=int, default=8000)
     ap.add_argument("--hidden", type=int, default=128)
-    ap.add_argument("--static-dim", type=int, default=100)
-    ap.add_argument("--static-words", type=int, default=25000)
     ap.add_argument("--sg-epochs", type=int, default=3)
-    ap.add_argument("--static-epochs", type=int, default=5)
+    for k, v in STATIC.items():
+        ap.add_argument("--static-" + k.replace("_", "-"), type=type(v), default=v)
     ap.add_argument("--max-lines", type=int, default=None, help="smoke: first N paragraphs per source")
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--workers", type=int, default=2)
@@ -97,26 +119,27 @@ def main():
     print(f"skip-gram token vectors: {hit}/{len(tok.vocab)} tokens, {time.time()-t1:.0f}s", flush=True)
 
     # static word vectors on whole lower-cased words (punctuation dropped)
-    t1 = time.time()
-    wsents = [[w for w in ws if any(ch.isalnum() for ch in w)] for ws in para_words]
-    wsents = [c for s in wsents for c in chunks(s, 10000) if c]
-    w2v = Word2Vec(sentences=wsents, vector_size=args.static_dim, window=5, min_count=5 if not args.max_lines else 1,
-                   sg=1, negative=5, epochs=args.static_epochs, workers=args.workers, seed=args.seed,
-                   sample=1e-4)
-    words = w2v.wv.index_to_key[:args.static_words]  # most frequent first
+    st = {k: getattr(args, "static_" + k) for k in STATIC}
+    if args.max_lines:
+        st["min_count"] = 1  # smoke: a 150-paragraph slice has few repeated words
+    w2v, wsents, seconds = train_static(word_sentences(para_words), st, args.seed, args.workers)
+    words = w2v.wv.index_to_key[:st["words"]]  # most frequent first
     vecs = np.stack([w2v.wv[w] for w in words]).astype(np.float32)
     sd = os.path.join(WORK, "static")
     os.makedirs(sd, exist_ok=True)
     with open(os.path.join(sd, "words.txt"), "w", encoding="utf-8") as fh:
         fh.write("\n".join(words) + "\n")
     np.save(os.path.join(sd, "vectors.npy"), vecs)
-    training = {"algorithm": "skip-gram with negative sampling (gensim Word2Vec)", "window": 5, "negative": 5,
-                "epochs": args.static_epochs, "min_count": w2v.min_count, "sample": 1e-4, "seed": args.seed,
+    training = {"algorithm": "skip-gram with negative sampling (gensim Word2Vec)", "window": st["window"],
+                "negative": st["negative"], "epochs": st["epochs"], "min_count": w2v.min_count,
+                "sample": st["sample"], "seed": args.seed,
                 "tokens": "whole words, BertNormalizer-lowercased, BertPreTokenizer split, punctuation dropped",
-                "corpus_words": int(sum(len(s) for s in wsents)), "seconds": round(time.time() - t1, 1)}
-    json.dump({"count": len(words), "dim": args.static_dim, "training": training},
+                "corpus_words": int(sum(len(s) for s in wsents)), "seconds": seconds,
+                "settings_chosen_by": "sweep on public/examples/analogies-tune.txt (models/forge/sweep_static.py, "
+                                      "records/static-sweep.json)"}
+    json.dump({"count": len(words), "dim": st["dim"], "training": training},
               open(os.path.join(sd, "meta.json"), "w"), indent=2)
-    print(f"static vectors: {len(words)} x {args.static_dim}, {time.time()-t1:.0f}s", flush=True)
+    print(f"static vectors: {len(words)} x {st['dim']}, {seconds:.0f}s", flush=True)
     print(f"prep done in {time.time()-t0:.0f}s")
 
 

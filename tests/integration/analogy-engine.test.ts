@@ -57,7 +57,7 @@ describe(`analogy spaces of the built-in model (${MODEL})`, () => {
       expect(answer.picture!.points.every((p) => Number.isFinite(p.x) && Number.isFinite(p.y))).toBe(true);
     }
     expect(answers[0].size).toBe(8000);
-    expect(answers[2]).toMatchObject({ size: 25_000, dim: 100 });
+    expect(answers[2]).toMatchObject({ size: 15_000, dim: 100 });
     // The static space is the classic case: queen should be at the top.
     expect(answers[2].candidates.slice(0, 3).map((c) => c.word)).toContain('queen');
     expect(progress.some((p) => /model/.test(p.stage))).toBe(true);
@@ -167,8 +167,22 @@ describe(`analogy spaces of the built-in model (${MODEL})`, () => {
     }
     // Every word of the file is embedded in the contextual space, so nothing is skipped there.
     expect(result.spaces[1].result!.coverage).toBe(1);
-    expect(result.spaces[2].result!.overall.accuracy['3CosAdd']).toBeGreaterThan(0.2);
+    expect(result.spaces[2].result!.overall.accuracy['3CosAdd']).toBeGreaterThan(0.35);
     expect(progress.some((p) => p.stage.startsWith('Evaluating'))).toBe(true);
+  });
+
+  it('on the held-back test half of the example file the static vectors get more questions right than the token embeddings', async () => {
+    // The static vectors' settings were chosen on analogies-tune.txt (models/forge/sweep_static.py); the test half
+    // was not used: 24 of its 75 questions right (38.1% of the 63 in vocabulary) against 18 for the token embeddings.
+    const testHalf = readFileSync(path.join(repoRoot, 'public', 'examples', 'analogies-test.txt'), 'utf8');
+    const result = await engine.evaluateAnalogyFile(testHalf, ['token', 'static'], {
+      methods: ['3CosAdd'],
+      centered: false,
+      wholeWordsOnly: true,
+    });
+    const [token, stat] = result.spaces.map((s) => s.result!.overall);
+    expect(stat.correct['3CosAdd']).toBeGreaterThan(token.correct['3CosAdd']!);
+    expect(stat.accuracy['3CosAdd']).toBeGreaterThanOrEqual(0.36);
   });
 
   it('loads a dropped word2vec text file (with header) as the user space and queries it', async () => {
