@@ -6,7 +6,8 @@ then for each setting in turn train every listed value with the others at their 
 best; a change must win by at least one question, otherwise the earlier value stays (75 questions: one
 question is 1.3 points, and two trainings with the same settings differ by about that). Ties go to the
 higher mean reciprocal rank of the expected word. Epochs come last (they multiply the time of every
-run; the shared 2-core machine allowed about 40 minutes of sweeping); the vocabulary size needs no retraining: every run is scored at each size
+run; about 40 minutes of sweeping were budgeted on the shared 2-core machine,
+which its load stretched to over an hour); the vocabulary size needs no retraining: every run is scored at each size
 that keeps words x dim x 2 bytes (float16) within 8 MB, and the last step picks the size.
 
 Score = questions right / all tune questions (a question with a word outside the vocabulary counts as
