@@ -58,15 +58,8 @@ export const TOUR_STEPS: readonly TourStep[] = [
     id: 'attention-distribution',
     question: TOUR_QUESTIONS.bayes,
     title: 'Attention is a probability distribution',
-    body: 'One query token\'s row: a softmax, so the bars are non-negative and sum to 1. Read it as a posterior over "which position holds the information I need". Low entropy means the head is sure; high entropy means it hedges.',
-    state: { tool: 'attention', view: 'row', attnLayer: '2', attnHead: '1' },
-  },
-  {
-    id: 'attention-sinks',
-    question: TOUR_QUESTIONS.bayes,
-    title: 'Where the probability goes when nothing fits',
-    body: 'Many heads park their probability on [CLS] or [SEP], a "no-op" choice. Sort the per-head summary by share on special tokens, then tick "Hide special tokens" to see what remains after renormalising.',
-    state: { tool: 'attention', view: 'head', attnLayer: '3', attnHead: '2', hideSpecial: '0' },
+    body: 'One query token\'s row: a softmax, so the bars are non-negative and sum to 1, a posterior over "which position holds what I need". Low entropy: the head is sure. Many heads park probability on [CLS] or [SEP] when nothing fits; tick "Hide special tokens" to see what remains.',
+    state: { tool: 'attention', view: 'row', attnLayer: '2', attnHead: '1', hideSpecial: '0' },
   },
   {
     id: 'dropout-samples',
@@ -126,7 +119,7 @@ export const TOUR_STEPS: readonly TourStep[] = [
     id: 'decoder-next-token',
     question: TOUR_QUESTIONS.overconfidence,
     title: 'A text generator that can say "I am guessing"',
-    body: `This step loads the built-in text generator, ${TOUR_DECODER}, which writes one word piece at a time. After "She opened the box and found a" many words fit and none is right. With dropout kept on, the samples disagree about the next piece: look at how far each bar spreads and at the mutual information in the table, the share of the uncertainty that comes from that disagreement. Your own model comes back after this step.`,
+    body: `This step loads the built-in text generator, ${TOUR_DECODER}, which writes one word piece at a time. After "She opened the box and found a" many words fit. With dropout kept on, the samples disagree: see how far each bar spreads, and the mutual information, the share of the uncertainty due to that disagreement. Your own model returns after this step.`,
     state: {
       tool: 'uncertainty',
       decMode: 'next-token',
