@@ -3,6 +3,7 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
 import { fileURLToPath } from 'node:url';
 import { embeddedModels } from './vite-plugins/embedded-models.ts';
+import { compressedWasm } from './vite-plugins/compressed-wasm.ts';
 import { CONTENT_SECURITY_POLICY, DEV_CONTENT_SECURITY_POLICY } from './src/csp.ts';
 
 // WASM threads need SharedArrayBuffer, which needs cross-origin isolation on every server.
@@ -16,6 +17,7 @@ export default defineConfig({
   plugins: [
     svelte(),
     embeddedModels(fileURLToPath(new URL('./models', import.meta.url))),
+    compressedWasm(),
     VitePWA({
       strategies: 'injectManifest',
       srcDir: 'src',
@@ -35,7 +37,7 @@ export default defineConfig({
         scope: '.',
       },
       injectManifest: {
-        // The app, onnxruntime-web's WASM, the built-in models and the examples: everything offline needs.
+        // The app, the built-in models' static vectors and the examples; src/sw.ts leaves out what the app keeps itself.
         globPatterns: ['**/*.{js,css,html,svg,png,ico,wasm,json,onnx,bin,txt,csv}'],
         globIgnores: ['**/*.map'],
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,

@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 /**
- * The service worker: precaches the app shell, onnxruntime-web's files, the built-in models' static word
- * vectors and the examples; with the model files the app keeps itself (see precachedHere), the app starts
+ * The service worker: precaches the app shell, the built-in models' static word
+ * vectors and the examples; with the files the app keeps itself (see precachedHere), the app starts
  * with no network after one visit. Every response it serves carries the
  * cross-origin-isolation headers, so WASM threads keep working offline, and the app's
  * Content-Security-Policy (src/csp.ts), so a host that sends no headers still gets it.
@@ -48,12 +48,17 @@ addPlugins([
   },
 ]);
 /**
- * One owner per file, so a first visit downloads each once: the built-in models' own files (config, tokenizer,
- * model.onnx) are fetched by the app as it starts and kept in its model cache (src/core/model/download.ts),
- * so they are not precached here; the static word vectors, which the app fetches only when the analogy tool
- * first needs them, stay precached, and the app reads this precache before it downloads anything.
+ * One owner per file, so a first visit downloads each once. The app's worker fetches some files before this
+ * worker has installed, and keeps them in caches of its own; those are not precached here:
+ * - the built-in models' own files (config, tokenizer, model.onnx): the app's model cache
+ *   (src/core/model/download.ts), the default model as it starts, the other built-ins when the page is idle;
+ * - onnxruntime's .wasm: the app's runtime cache (src/core/runtime/runtime-binary.ts), handed to onnxruntime
+ *   as its binary.
+ * The static word vectors, which the app fetches only when the analogy tool first needs them, stay precached,
+ * and the app reads this precache before it downloads anything.
  */
 function precachedHere(url: string): boolean {
+  if (/\.wasm$/.test(url)) return false;
   const modelFile = /^(?:\.?\/)?models\/[^/]+\/(.+)$/.exec(url);
   return !modelFile || modelFile[1].startsWith('static-vectors/');
 }

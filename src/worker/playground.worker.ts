@@ -1,4 +1,7 @@
 import * as Comlink from 'comlink';
+// The same file onnxruntime's bundle names (Vite emits it once); the worker fetches it and hands it over.
+import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm?url';
+import { COMPRESSED_WASM_SUFFIX, loadRuntimeBinary } from '../core/runtime/runtime-binary';
 import { createEmbeddingCache } from './embedding-cache';
 import { holdLifeline } from './lifeline';
 import { createWorkerApi } from './worker-api';
@@ -14,9 +17,18 @@ if (!isOrtThread) {
       environment: {
         crossOriginIsolated: self.crossOriginIsolated === true,
         hardwareConcurrency: navigator.hardwareConcurrency || 1,
+        wasmBinary: () => {
+          const url = new URL(ortWasmUrl, self.location.href).href;
+          return loadRuntimeBinary(url, {
+            cacheStorage: typeof caches === 'undefined' ? undefined : caches,
+            // The build's gzipped copy (vite-plugins/compressed-wasm.ts); the dev server has none.
+            compressedUrl: import.meta.env.PROD ? url + COMPRESSED_WASM_SUFFIX : undefined,
+          });
+        },
       },
       cacheStorage: typeof caches === 'undefined' ? undefined : caches,
       embeddingCache: createEmbeddingCache(),
+      storage: navigator.storage,
     }),
   });
 }

@@ -7,10 +7,17 @@ export interface RuntimeEnvironment {
   /** Whether SharedArrayBuffer (and with it WASM threads) is usable: needs COOP/COEP. */
   crossOriginIsolated: boolean;
   hardwareConcurrency: number;
+  /**
+   * onnxruntime's .wasm, when the host fetches it itself (the browser worker reads it from the app's cache,
+   * src/core/runtime/runtime-binary.ts); absent, onnxruntime fetches it (Node reads its own file).
+   */
+  wasmBinary?: () => Promise<ArrayBuffer>;
 }
 
 let configuredThreads: number | null = null;
 let warmUp: Promise<void> | null = null;
+/** Settles once ort.env.wasm.wasmBinary is set (or given up on); no session may start before. */
+let binaryReady: Promise<void> = Promise.resolve();
 const WARM_UP_WAIT_MS = 20_000;
 
 /** An 84-byte ONNX model, y = Identity(x) on float[1], for the warm-up session. */
@@ -28,6 +35,7 @@ const IDENTITY_MODEL = new Uint8Array([
  */
 function startWarmUp(): void {
   warmUp ??= (async () => {
+    await binaryReady;
     try {
       const session = await ort.InferenceSession.create(IDENTITY_MODEL, { executionProviders: ['wasm'] });
       await session.release();
@@ -48,6 +56,13 @@ export function configureWasm(environment: RuntimeEnvironment, requestedThreads?
   ort.env.wasm.numThreads = configuredThreads;
   ort.env.wasm.proxy = false;
   ort.env.logLevel = 'error';
+  if (environment.wasmBinary) {
+    // Without the binary onnxruntime fetches the .wasm by URL itself: slower to fail, but it still runs.
+    binaryReady = environment.wasmBinary().then(
+      (bytes) => void (ort.env.wasm.wasmBinary = bytes),
+      () => undefined,
+    );
+  }
   startWarmUp();
   return configuredThreads;
 }
@@ -79,6 +94,8 @@ export interface CreatedSession {
 
 /** Creates a session on WebGPU when asked for or available, falling back to WASM on any failure. */
 export async function createSession(modelBytes: Uint8Array, choice: ExecutionProviderChoice): Promise<CreatedSession> {
+  // The binary is awaited in full: a session started without it would make onnxruntime fetch the .wasm again.
+  await binaryReady;
   // Never wait on the warm-up forever: it is only an optimisation.
   if (warmUp) await Promise.race([warmUp, new Promise((resolve) => setTimeout(resolve, WARM_UP_WAIT_MS))]);
   let fallbackReason: string | null = null;
