@@ -1,5 +1,5 @@
 /**
- * Figures 6 and 7 — the built app in headless Chromium (Debian's, via tests/e2e/harness.ts), WASM EP.
+ * Figures 6 and 7 (size; the first visit's bytes are first-visit.ts) — the built app in headless Chromium (Debian's, via tests/e2e/harness.ts), WASM EP.
  *
  * Start-up: navigation start to [data-testid="model-ready"] with the built-in model,
  *   cold  a fresh browser context (empty HTTP cache, no service worker), files from `vite preview`
@@ -10,44 +10,21 @@
  * Size: gzip (node:zlib, level 9) of the JavaScript the page's main thread loads before the worker
  *   starts (seen by the browser: script requests of the page before its first worker), target ≤ 150 KB;
  *   the worker's own JavaScript and onnxruntime's .wasm reported separately.
- * First visit: the bytes the server writes to its sockets (headers and bodies, as sent: what goes on the
- *   wire) from navigation until the model is ready and the service worker's precache is complete, in a
- *   fresh context with the service worker on, and how often model.onnx and the static vectors were sent.
- *   Twice: vite preview as it is (no-store on every file; it gzips text, JavaScript and JSON, not .wasm),
- *   and with assets/ served as a static host commonly does (gzip for .wasm too, content-hashed files
- *   cacheable, so the service worker's precache reuses the copy the page's worker already fetched).
- *   Target ≤ 20 MB.
+ * First visit: bench/suites/first-visit.ts.
  *
  * The app is built into bench/.build/dist (not dist/, which the e2e tests of others rebuild).
  */
 import { execFileSync } from 'node:child_process';
-import type { Socket } from 'node:net';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { BrowserContext, Page } from 'playwright-core';
 import { preview } from 'vite';
 import { launchChromium, repoRoot } from '../../tests/e2e/harness';
-import { CONTENT_SECURITY_POLICY } from '../../src/csp';
-
-const crossOriginIsolationHeaders = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-  'Cross-Origin-Resource-Policy': 'same-origin',
-};
-const CONTENT_TYPES: Record<string, string> = {
-  '.js': 'text/javascript',
-  '.mjs': 'text/javascript',
-  '.css': 'text/css',
-  '.wasm': 'application/wasm',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-};
 import { MIN_REPEATS, summarize, type BenchSuite, type Figure } from '../harness';
 
 const OUT_DIR = path.join(repoRoot, 'bench', '.build', 'dist');
 const COLD_REPEATS = Math.max(MIN_REPEATS, Number(process.env.BENCH_STARTUP_REPEATS ?? MIN_REPEATS));
-const FIRST_VISIT_TARGET_MB = 20;
 const MAIN_JS_TARGET_KB = 150;
 
 /**
@@ -72,102 +49,16 @@ const PAGE_PROBE = `(() => {
   new MutationObserver(check).observe(document, { subtree: true, childList: true, attributes: true });
 })();`;
 
-/** What the preview server sent: bytes written to every socket, and the requests per path. */
-interface Wire {
-  bytes(): number;
-  requests: Map<string, number>;
-  /**
-   * Serve assets/ (content-hashed files) as a static host commonly does: gzipped where compressible, .wasm
-   * included (vite preview compresses only text, JavaScript and JSON), and cacheable for good (vite preview
-   * sends no-store, so the service worker's precache cannot reuse what the page already downloaded).
-   */
-  staticHost: boolean;
-}
-
-async function startPreview(): Promise<{ url: string; close: () => Promise<void>; wire: Wire }> {
-  const open = new Set<Socket>();
-  let closedBytes = 0;
-  const gzipped = new Map<string, Buffer>();
-  const wire: Wire = {
-    bytes: () => closedBytes + [...open].reduce((sum, socket) => sum + socket.bytesWritten, 0),
-    requests: new Map(),
-    staticHost: false,
-  };
+async function startPreview(): Promise<{ url: string; close: () => Promise<void> }> {
   const server = await preview({
     root: repoRoot,
     build: { outDir: OUT_DIR },
     preview: { port: 0, host: '127.0.0.1', open: false },
     logLevel: 'error',
-    plugins: [
-      {
-        name: 'bench:wire',
-        configurePreviewServer(preview) {
-          preview.httpServer.on('connection', (socket: Socket) => {
-            open.add(socket);
-            socket.on('close', () => {
-              closedBytes += socket.bytesWritten;
-              open.delete(socket);
-            });
-          });
-          preview.middlewares.use((req, res, next) => {
-            const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-            wire.requests.set(pathname, (wire.requests.get(pathname) ?? 0) + 1);
-            if (!wire.staticHost || !pathname.startsWith('/assets/')) return next();
-            // A static host as Vite's docs suggest for assets/: content-hashed files cached for good, and
-            // compressible ones (.wasm included) sent gzipped.
-            const file = path.join(OUT_DIR, pathname.replace(/^\/+/, ''));
-            if (!existsSync(file)) return next();
-            const type = CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream';
-            const accepts = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
-            const compress = accepts && type !== 'application/octet-stream';
-            let body = compress ? gzipped.get(file) : readFileSync(file);
-            if (!body) gzipped.set(file, (body = gzipSync(readFileSync(file), { level: 9 })));
-            res.writeHead(200, {
-              'Content-Type': type,
-              ...(compress ? { 'Content-Encoding': 'gzip' } : {}),
-              'Content-Length': String(body.byteLength),
-              'Cache-Control': 'public, max-age=31536000, immutable',
-              ...crossOriginIsolationHeaders,
-              'Content-Security-Policy': CONTENT_SECURITY_POLICY,
-            });
-            res.end(body);
-          });
-        },
-      },
-    ],
   });
   const url = server.resolvedUrls?.local[0];
   if (!url) throw new Error('vite preview did not report a URL');
-  return { url, close: () => server.close(), wire };
-}
-
-/**
- * One first visit in a fresh context (service worker on): bytes sent from navigation until the model is
- * ready and the precache complete (then 2 s more for stragglers), and the requests for the model's files.
- */
-async function firstVisit(
-  chromium: Awaited<ReturnType<typeof launchChromium>>,
-  app: Awaited<ReturnType<typeof startPreview>>,
-): Promise<{ bytes: number; modelRequests: number; vectorRequests: number; wasmRequests: number }> {
-  const context = await chromium.browser.newContext();
-  const page = await newProbedPage(context);
-  const before = app.wire.bytes();
-  app.wire.requests.clear();
-  await page.goto(app.url);
-  await mark(page, 'model-ready');
-  await mark(page, 'offline-ready');
-  await page.waitForTimeout(2000);
-  const bytes = app.wire.bytes() - before;
-  const count = (suffix: string) =>
-    [...app.wire.requests].filter(([p]) => p.endsWith(suffix)).reduce((sum, [, n]) => sum + n, 0);
-  const result = {
-    bytes,
-    modelRequests: count('/onnx/model.onnx'),
-    vectorRequests: count('/static-vectors/vectors.f16.bin'),
-    wasmRequests: count('.wasm'),
-  };
-  await context.close();
-  return result;
+  return { url, close: () => server.close() };
 }
 
 async function newProbedPage(context: BrowserContext): Promise<Page> {
@@ -252,34 +143,6 @@ export async function run(): Promise<BenchSuite> {
       summarize('startup: navigation → model ready, cold (vite preview, fresh context)', 'ms', cold),
       summarize('startup: navigation → model ready, warm (second visit, service-worker cache)', 'ms', warm),
     );
-
-    // First visit: bytes on the wire, vite preview as it is, then as a static host serves assets/.
-    for (const staticHost of [false, true]) {
-      app.wire.staticHost = staticHost;
-      const visits = [];
-      for (let r = 0; r < COLD_REPEATS; r++) visits.push(await firstVisit(chromium, app));
-      const mb = visits.map((v) => v.bytes / 1e6);
-      const how = staticHost
-        ? 'assets/ as a static host serves them (gzip incl. .wasm, cacheable)'
-        : 'vite preview as it is (no-store, .wasm not compressed)';
-      const figure = summarize(
-        `first visit: bytes on the wire until model ready and precache complete, ${how} (target ≤ ${FIRST_VISIT_TARGET_MB} MB)`,
-        'MB',
-        mb,
-        {
-          target: FIRST_VISIT_TARGET_MB,
-          met: summarize('', '', mb).median <= FIRST_VISIT_TARGET_MB,
-          modelOnnxRequests: visits.map((v) => v.modelRequests),
-          staticVectorRequests: visits.map((v) => v.vectorRequests),
-          wasmRequests: visits.map((v) => v.wasmRequests),
-        },
-      );
-      figures.push(figure);
-      notes.push(
-        `First visit, ${how}: ${figure.median.toFixed(1)} MB (${figure.min.toFixed(1)}–${figure.max.toFixed(1)}, n = ${mb.length}); model.onnx sent ${[...new Set(visits.map((v) => v.modelRequests))].join('/')} time(s) per visit, the static vectors ${[...new Set(visits.map((v) => v.vectorRequests))].join('/')}, onnxruntime's .wasm ${[...new Set(visits.map((v) => v.wasmRequests))].join('/')}.`,
-      );
-    }
-    app.wire.staticHost = false;
 
     const local = (url: string) => path.join(OUT_DIR, decodeURIComponent(new URL(url).pathname).replace(/^\/+/, ''));
     const sizes = (urls: string[]) =>
