@@ -19,8 +19,18 @@ export type ModelClient = Pick<
   | 'reloadLastModel'
   | 'cachedModels'
   | 'deleteCachedModel'
+  | 'keepBuiltin'
   | 'tokenize'
 >;
+
+/** The part of navigator.storage the store uses to ask that a large kept model be spared eviction. */
+export interface PersistentStorage {
+  persisted(): Promise<boolean>;
+  persist(): Promise<boolean>;
+}
+
+/** A kept model at least this large is worth asking the browser not to evict (navigator.storage.persist()). */
+export const PERSIST_FROM_BYTES = 50e6;
 
 export interface EmbeddedModelEntry {
   name: string;
@@ -70,7 +80,10 @@ export class ModelStore {
   /** The execution-provider choice the worker's current model was loaded with. */
   private loadedWith: ExecutionProviderChoice | null = null;
 
-  constructor(readonly client: ModelClient) {
+  constructor(
+    readonly client: ModelClient,
+    private readonly storage: PersistentStorage | undefined = globalThis.navigator?.storage,
+  ) {
     // Loading a model does not depend on a model generation: its result is the next one.
     this.loadJob = new Job(client, 'load');
     client.on((event) => {
@@ -157,6 +170,8 @@ export class ModelStore {
           this.#loadedSource = source;
           this.generation = generation ?? ++this.#issued;
           if (source.kind !== 'files') writePersisted(MODEL_KEY, { source, executionProvider });
+          if (info.notKeptOffline) this.notice = info.notKeptOffline;
+          else if (source.kind === 'hub' || source.kind === 'url') void this.keepPersistent(info);
           void this.refreshCached();
         },
         describe: () => null,
@@ -254,6 +269,42 @@ export class ModelStore {
     } catch {
       this.embedded = [];
     }
+  }
+
+  /**
+   * A large downloaded model that was kept: the browser is asked not to evict the site's storage when space
+   * runs low (it may decline; the model is kept all the same, only without the promise, and the page says so).
+   */
+  private async keepPersistent(info: ModelInfo): Promise<void> {
+    if (!this.storage || info.sizeBytes < PERSIST_FROM_BYTES) return;
+    try {
+      if ((await this.storage.persisted()) || (await this.storage.persist())) return;
+      this.notice = `${info.label} is kept for offline use, but the browser did not agree to keep this site's storage for good: it may remove the model when disk space runs low.`;
+    } catch {
+      // No answer is the same as no promise; the model is kept either way.
+    }
+  }
+
+  /**
+   * Keeps every built-in model for offline use (the page calls this once it is idle after the service worker
+   * installed): the loaded one is kept as it loads, the others are downloaded here without being loaded.
+   * Returns, per model, what happened; a model that cannot be kept is skipped quietly (picking it offline
+   * says why).
+   */
+  async keepBuiltinsForOffline(): Promise<Record<string, string>> {
+    const outcome: Record<string, string> = {};
+    for (const entry of this.embedded) {
+      if (!entry.files) continue;
+      try {
+        // Plain copies: the list is reactive state, which cannot cross to the worker.
+        const files = entry.files.map(({ file, bytes }) => ({ file, bytes }));
+        const kept = await this.client.keepBuiltin(entry.name, files);
+        outcome[entry.name] = kept.status === 'not-kept' ? `not kept: ${kept.reason}` : kept.status;
+      } catch (error) {
+        outcome[entry.name] = `not kept: ${(error as Error).message}`;
+      }
+    }
+    return outcome;
   }
 
   async refreshCached(): Promise<void> {

@@ -22,6 +22,20 @@ export class PwaStore {
     });
   }
 
+  /**
+   * Resolves once the service worker is active (its precache done) and the page is idle: the moment to
+   * download what offline use needs beyond the first visit. Never resolves without a service worker (dev).
+   */
+  async whenInstalledAndIdle(): Promise<void> {
+    if (!('serviceWorker' in navigator) || import.meta.env.DEV) return new Promise(() => undefined);
+    await navigator.serviceWorker.ready;
+    await new Promise<void>((resolve) =>
+      typeof requestIdleCallback === 'function'
+        ? requestIdleCallback(() => resolve(), { timeout: 10_000 })
+        : setTimeout(resolve, 2000),
+    );
+  }
+
   /** Activates the waiting service worker and reloads into the new version. */
   async applyUpdate(): Promise<void> {
     await this.updateServiceWorker?.(true);

@@ -19,6 +19,7 @@ import type {
 } from '../core/contracts/uncertainty';
 import type { ModelInfo } from '../core/contracts/model';
 import type { ProgressCallback } from '../core/model/progress';
+import type { BuiltinFile, KeptBuiltin } from '../core/model/keep-builtin';
 import type { ModelSource } from '../core/model/sources';
 import { isOutOfMemoryError } from '../core/engine/model/model-memory';
 import type { WorkerLifelineApi } from './lifeline';
@@ -242,6 +243,12 @@ export class PlaygroundClient {
 
   deleteCachedModel(baseUrl: string) {
     return this.call((api) => api.deleteCachedModel(baseUrl));
+  }
+
+  /** Downloads a built-in model into the built-in cache without loading it, for offline use. */
+  keepBuiltin(name: string, files: BuiltinFile[]): Promise<KeptBuiltin> {
+    // Comlink's Remote type spreads a union result over Promise; it is one KeptBuiltin.
+    return this.call((api) => api.keepBuiltin(name, files) as Promise<KeptBuiltin>);
   }
 
   /**

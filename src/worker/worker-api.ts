@@ -23,6 +23,7 @@ import type { ParseLabeledTextOptions } from '../core/labels';
 import type { ProgressCallback, ProgressEvent } from '../core/model/progress';
 import { throttleReports } from './progress-throttle';
 import type { ModelSource } from '../core/model/sources';
+import type { BuiltinFile } from '../core/model/keep-builtin';
 
 /** Errors cross comlink as plain objects; keep the user-facing message and the kind. */
 export interface SerializedError {
@@ -161,6 +162,7 @@ export function createWorkerApi(options: EngineOptions) {
     ) => engine.predictBatch(texts, task, settings, countedReports(onProgress), jobId, head),
     cachedModels: () => engine.cachedModels(),
     deleteCachedModel: (baseUrl: string) => engine.deleteCachedModel(baseUrl),
+    keepBuiltin: (name: string, files: BuiltinFile[]) => engine.keepBuiltin(name, files),
     ping: () => 'pong' as const,
   };
 }

@@ -108,6 +108,7 @@ export class FakeClient {
   reloadLastModel = async () => null;
   cachedModels = async () => [];
   deleteCachedModel = async () => 0;
+  keepBuiltin = (name: string, files: unknown) => this.pending('keepBuiltin', [name, files], undefined);
   tokenize = (text: string, pair: string | null) => this.pending('tokenize', [text, pair], undefined);
 }
 

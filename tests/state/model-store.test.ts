@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ModelStore } from '../../src/state/model-store.svelte';
+import { ModelStore, PERSIST_FROM_BYTES } from '../../src/state/model-store.svelte';
+import type { ModelInfo } from '../../src/core/contracts/model';
 import { FakeClient, fakeInfo, memoryStorage, settle } from './fake-client';
 
 describe('ModelStore', () => {
@@ -112,5 +113,88 @@ describe('ModelStore around a worker restart', () => {
     expect(store.info?.contentDigest).toBe('picked');
     // Every load but a give-back gets a generation never used before.
     expect(store.generation).toBeGreaterThan(own + 2);
+  });
+});
+
+describe('ModelStore and offline storage', () => {
+  beforeEach(() => vi.stubGlobal('localStorage', memoryStorage()));
+  afterEach(() => vi.unstubAllGlobals());
+
+  /** navigator.storage's persist()/persisted(), answering as told and counting the asks. */
+  function fakeStorage(answer: boolean, already = false) {
+    const asked: string[] = [];
+    return {
+      asked,
+      persisted: async () => (asked.push('persisted'), already),
+      persist: async () => (asked.push('persist'), answer),
+    };
+  }
+
+  async function loaded(store: ModelStore, client: FakeClient, url: string, info: ModelInfo) {
+    const load = store.load({ kind: 'url', url });
+    client.last('load').resolve(info);
+    expect(await load).toBe(true);
+    await settle();
+  }
+
+  it('says so when the loaded model cannot be kept for offline use, and asks nothing of the browser', async () => {
+    const client = new FakeClient();
+    const storage = fakeStorage(true);
+    const store = new ModelStore(client, storage);
+    const message = 'big is loaded and works now, but it cannot be kept for offline use: it needs 400 MB …';
+    await loaded(store, client, 'https://example.org/big/', {
+      ...fakeInfo(),
+      sizeBytes: 400e6,
+      notKeptOffline: message,
+    });
+    expect([store.status, store.notice]).toEqual(['ready', message]);
+    expect(storage.asked).toEqual([]);
+  });
+
+  it('asks the browser to persist storage when a large downloaded model is kept, and says so if it declines', async () => {
+    const client = new FakeClient();
+    const granted = fakeStorage(true);
+    await loaded(new ModelStore(client, granted), client, 'https://example.org/big/', {
+      ...fakeInfo(),
+      sizeBytes: PERSIST_FROM_BYTES,
+    });
+    expect(granted.asked).toEqual(['persisted', 'persist']);
+
+    const declined = fakeStorage(false);
+    const store = new ModelStore(client, declined);
+    await loaded(store, client, 'https://example.org/big/', { ...fakeInfo(), label: 'big', sizeBytes: 400e6 });
+    expect(store.notice).toBe(
+      "big is kept for offline use, but the browser did not agree to keep this site's storage for good: it may remove the model when disk space runs low.",
+    );
+
+    const small = fakeStorage(false);
+    const quiet = new ModelStore(client, small);
+    await loaded(quiet, client, 'https://example.org/small/', { ...fakeInfo(), sizeBytes: PERSIST_FROM_BYTES - 1 });
+    expect([small.asked, quiet.notice]).toEqual([[], null]);
+  });
+
+  it('keeps every built-in model for offline use, sending plain file lists, and reports what happened', async () => {
+    const client = new FakeClient();
+    const store = new ModelStore(client, undefined);
+    store.embedded = [
+      { name: 'playground-bert-mini', bytes: 10, files: [{ file: 'onnx/model.onnx', bytes: 10 }] },
+      { name: 'playground-gpt-mini', bytes: 20, files: [{ file: 'onnx/model.onnx', bytes: 20 }] },
+    ];
+    const keeping = store.keepBuiltinsForOffline();
+    await settle();
+    const first = client.last('keepBuiltin');
+    expect(first.args).toEqual(['playground-bert-mini', [{ file: 'onnx/model.onnx', bytes: 10 }]]);
+    // What crosses to the worker must be cloneable: no reactive proxy.
+    expect(() => structuredClone(first.args)).not.toThrow();
+    first.resolve({ status: 'kept', downloadedBytes: 0 });
+    await settle();
+    client
+      .last('keepBuiltin')
+      .resolve({ status: 'not-kept', reason: 'it needs 9.4 MB and the browser leaves this site 2.0 MB of storage' });
+    expect(await keeping).toEqual({
+      'playground-bert-mini': 'kept',
+      'playground-gpt-mini': 'not kept: it needs 9.4 MB and the browser leaves this site 2.0 MB of storage',
+    });
+    expect(store.notice).toBeNull();
   });
 });

@@ -67,4 +67,6 @@ export interface ModelInfo {
    * warning when the model loads.
    */
   mismatches: string[];
+  /** Set when the model runs but is not kept for offline use (no room in the browser's storage): why, in words. */
+  notKeptOffline?: string | null;
 }

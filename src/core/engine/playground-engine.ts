@@ -1,5 +1,13 @@
 import { loadModelFiles, type LoadFilesOptions } from '../model/load';
-import { deleteCachedModel, listCachedModels, type CacheStorageLike, type CachedModel } from '../model/model-cache';
+import {
+  BUILTIN_MODEL_CACHE_NAME,
+  deleteCachedModel,
+  listCachedModels,
+  type CacheStorageLike,
+  type CachedModel,
+} from '../model/model-cache';
+import { notKeptMessage, type NotKept, type StorageEstimator } from '../model/storage-room';
+import { keepBuiltinModel, type BuiltinFile, type KeptBuiltin } from '../model/keep-builtin';
 import type { ProgressCallback } from '../model/progress';
 import { modelBaseUrl, type ModelSource } from '../model/sources';
 import { ModelLoadError } from '../model/errors';
@@ -59,6 +67,8 @@ export interface EngineOptions {
   fetchImpl?: typeof fetch;
   /** Remembers sentence embeddings across runs and reloads (the worker gives an IndexedDB one). */
   embeddingCache?: EmbeddingCache;
+  /** The site's storage quota (navigator.storage), checked before a download is kept for offline use. */
+  storage?: StorageEstimator;
 }
 
 export interface LoadOptions {
@@ -96,12 +106,15 @@ export class PlaygroundEngine {
   ): Promise<ModelInfo> {
     const threads = configureWasm(this.options.environment, loadOptions.threads);
     return this.jobs.run(jobId, async (signal) => {
+      const notKept: NotKept[] = [];
       const fileOptions: LoadFilesOptions = {
         appBase: this.options.appBase,
         onProgress,
         signal,
         cacheStorage: this.options.cacheStorage,
         fetchImpl: this.options.fetchImpl,
+        storage: this.options.storage,
+        onNotKept: (file) => notKept.push(file),
       };
       // Picked files come as handles and are read here, in the worker: too big is refused before reading.
       if (source.kind === 'files') checkLocalFilesFit(source.files);
@@ -117,6 +130,7 @@ export class PlaygroundEngine {
         await this.forgetRefusedDownload(source, error);
         throw error;
       }
+      if (notKept.length > 0) await this.forgetPartialCopy(source, prepared, notKept);
       const previous = this.model;
       this.model = prepared;
       await this.mcSessions.clear();
@@ -140,6 +154,37 @@ export class PlaygroundEngine {
     } catch {
       // Nothing was cached under an address that cannot be formed, and a failed delete changes nothing.
     }
+  }
+
+  /**
+   * A model that runs but was not kept whole for offline use (no room, or a write refused): the files that
+   * were kept are removed, so "Cached models" never lists a part of it, and the page is told why.
+   */
+  private async forgetPartialCopy(source: ModelSource, prepared: PreparedModel, notKept: NotKept[]): Promise<void> {
+    const cacheStorage = this.options.cacheStorage;
+    if (cacheStorage && source.kind !== 'files') {
+      const cacheName = source.kind === 'embedded' ? BUILTIN_MODEL_CACHE_NAME : undefined;
+      try {
+        await deleteCachedModel(cacheStorage, modelBaseUrl(source, this.options.appBase), cacheName);
+      } catch {
+        // A failed delete leaves a folder without its .onnx, which the list does not show.
+      }
+    }
+    const largest = notKept.reduce((a, b) => (b.bytes > a.bytes ? b : a));
+    prepared.info.notKeptOffline = notKeptMessage(prepared.info.label, prepared.info.sizeBytes, largest);
+  }
+
+  /**
+   * Downloads a built-in model's files into the app's built-in cache without loading it (the page asks once
+   * it is idle after a first visit), so every built-in model works offline. Already kept: nothing is fetched.
+   */
+  keepBuiltin(name: string, files: readonly BuiltinFile[]): Promise<KeptBuiltin> {
+    return keepBuiltinModel(name, files, {
+      appBase: this.options.appBase,
+      cacheStorage: this.options.cacheStorage,
+      fetchImpl: this.options.fetchImpl,
+      storage: this.options.storage,
+    });
   }
 
   cancel(jobId: string): boolean {

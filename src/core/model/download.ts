@@ -1,6 +1,7 @@
 import { CancelledError, ModelLoadError, throwIfAborted } from './errors';
 import type { ProgressCallback } from './progress';
 import { MODEL_CACHE_NAME, type CacheStorageLike } from './model-cache';
+import { fitsIn, storageRoom, type NotKept, type StorageEstimator } from './storage-room';
 
 export interface FetchFileOptions {
   /** Path inside the model folder, reported in progress events. */
@@ -16,6 +17,10 @@ export interface FetchFileOptions {
   /** What to check when a file is missing (404), as its source names things; see notFoundHint in load.ts. */
   notFoundHint?: string;
   fetchImpl?: typeof fetch;
+  /** The site's storage quota (navigator.storage), checked before a download is kept. */
+  storage?: StorageEstimator;
+  /** Told when a downloaded file is not kept in the cache (no room, or the write failed). */
+  onNotKept?: (notKept: NotKept) => void;
 }
 
 /**
@@ -34,11 +39,17 @@ export async function fetchModelFile(url: string, options: FetchFileOptions): Pr
   }
 
   onProgress?.({ status: 'initiate', file, loaded: 0, total: null });
+  // The room is read before the download starts: what the browser leaves this site for it.
+  const room = cache ? await storageRoom(options.storage) : null;
   const download = await downloadWithResume(url, options);
   if (download === null) return null;
   const { bytes, contentType } = download;
   onProgress?.({ status: 'done', file, loaded: bytes.byteLength, total: bytes.byteLength });
-  if (cache) await storeInCache(cache, url, bytes, contentType);
+  if (cache) {
+    const kept = fitsIn(bytes.byteLength, room) && (await storeInCache(cache, url, bytes, contentType));
+    if (!kept)
+      options.onNotKept?.({ file, bytes: bytes.byteLength, room: fitsIn(bytes.byteLength, room) ? null : room });
+  }
   return bytes;
 }
 
@@ -238,7 +249,13 @@ function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
-async function storeInCache(cache: Cache, url: string, bytes: Uint8Array, contentType: string | null): Promise<void> {
+/** Whether the file was stored; a full quota must not fail the load (the model still runs, just not offline). */
+async function storeInCache(
+  cache: Cache,
+  url: string,
+  bytes: Uint8Array,
+  contentType: string | null,
+): Promise<boolean> {
   const headers = new Headers({
     'content-type': contentType ?? 'application/octet-stream',
     'content-length': String(bytes.byteLength),
@@ -246,8 +263,9 @@ async function storeInCache(cache: Cache, url: string, bytes: Uint8Array, conten
   });
   try {
     await cache.put(url, new Response(bytes.slice().buffer, { headers }));
+    return true;
   } catch {
-    // A full quota must not fail the load: the model still runs, it is just not kept offline.
+    return false;
   }
 }
 

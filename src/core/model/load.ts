@@ -16,6 +16,7 @@ import {
 import { readLocalFiles } from './local-files';
 import { isVariantFileName } from './onnx-variants';
 import { ModelTokenizer } from './tokenizer';
+import type { NotKept, StorageEstimator } from './storage-room';
 
 /** The bytes of each external data file by its location, as the .onnx names it (relative to the .onnx). */
 export type ExternalDataFiles = Map<string, Uint8Array>;
@@ -48,6 +49,10 @@ export interface LoadFilesOptions {
   signal?: AbortSignal;
   cacheStorage?: CacheStorageLike;
   fetchImpl?: typeof fetch;
+  /** The site's storage quota, checked before a downloaded file is kept (download.ts). */
+  storage?: StorageEstimator;
+  /** Told for every downloaded file that is not kept for offline use. */
+  onNotKept?: (notKept: NotKept) => void;
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
@@ -84,6 +89,8 @@ export async function loadModelFiles(source: ModelSource, options: LoadFilesOpti
     cacheStorage,
     cacheName,
     fetchImpl: options.fetchImpl,
+    storage: options.storage,
+    onNotKept: options.onNotKept,
   };
   const fetchBytes = (file: string, optional: boolean) => fetchModelFile(baseUrl + file, { ...common, file, optional });
 

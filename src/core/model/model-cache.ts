@@ -37,7 +37,10 @@ function splitModelUrl(url: string): { baseUrl: string; file: string } {
   return { baseUrl: url.slice(0, slash + 1), file: url.slice(slash + 1) };
 }
 
-/** Every model folder with files in the cache, with sizes, newest first. */
+/**
+ * Every model folder with files in the cache, with sizes, newest first. A folder without its .onnx (the
+ * small files of a download that was not kept, or broke off) is not a usable model and is not listed.
+ */
 export async function listCachedModels(cacheStorage: CacheStorageLike): Promise<CachedModel[]> {
   const cache = await cacheStorage.open(MODEL_CACHE_NAME);
   const byBase = new Map<string, CachedModel>();
@@ -53,12 +56,18 @@ export async function listCachedModels(cacheStorage: CacheStorageLike): Promise<
     if (cachedAt && (!entry.cachedAt || cachedAt > entry.cachedAt)) entry.cachedAt = cachedAt;
     byBase.set(baseUrl, entry);
   }
-  return [...byBase.values()].sort((a, b) => (b.cachedAt ?? '').localeCompare(a.cachedAt ?? ''));
+  return [...byBase.values()]
+    .filter((model) => model.files.some((f) => f.file.endsWith('.onnx')))
+    .sort((a, b) => (b.cachedAt ?? '').localeCompare(a.cachedAt ?? ''));
 }
 
 /** Removes every cached file of one model folder; returns how many files were removed. */
-export async function deleteCachedModel(cacheStorage: CacheStorageLike, baseUrl: string): Promise<number> {
-  const cache = await cacheStorage.open(MODEL_CACHE_NAME);
+export async function deleteCachedModel(
+  cacheStorage: CacheStorageLike,
+  baseUrl: string,
+  cacheName: string = MODEL_CACHE_NAME,
+): Promise<number> {
+  const cache = await cacheStorage.open(cacheName);
   let removed = 0;
   for (const request of await cache.keys()) {
     if (splitModelUrl(request.url).baseUrl === baseUrl && (await cache.delete(request))) removed++;

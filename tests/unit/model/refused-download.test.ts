@@ -1,7 +1,7 @@
-/** A downloaded model that is refused does not stay in "Cached models"; an interrupted one does (it resumes). */
+/** A downloaded model that is refused does not stay in "Cached models"; an interrupted one keeps its files (it resumes) unlisted. */
 import { describe, expect, it } from 'vitest';
 import { PlaygroundEngine } from '../../../src/core/engine/playground-engine';
-import { listCachedModels } from '../../../src/core/model/model-cache';
+import { MODEL_CACHE_NAME, listCachedModels } from '../../../src/core/model/model-cache';
 import { TINY_VOCAB, tinyTokenizerJson } from '../../helpers/onnx-tiny-tokenizer';
 import { tinyModelFiles } from '../../e2e/tiny-model-files';
 import { createFakeCacheStorage } from './fake-cache';
@@ -54,12 +54,13 @@ describe('Cached models after a failed download', () => {
     expect(await listCachedModels(cacheStorage)).toEqual([]);
   });
 
-  it('a connection that breaks keeps the files that arrived, for the next try', async () => {
+  it('a connection that breaks keeps the files that arrived, for the next try, but lists no model without its .onnx', async () => {
     const { engine, cacheStorage } = engineServing(tinyModelFiles(), true);
     await expect(engine.load({ kind: 'url', url: BASE }, { executionProvider: 'wasm' })).rejects.toThrow(
       /Could not reach models\.example\.org/,
     );
-    const [entry] = await listCachedModels(cacheStorage);
-    expect(entry.files.map((f) => f.file).sort()).toEqual(['config.json', 'tokenizer.json', 'tokenizer_config.json']);
+    const kept = [...cacheStorage.stores.get(MODEL_CACHE_NAME)!.keys()].map((url) => url.slice(BASE.length));
+    expect(kept.sort()).toEqual(['config.json', 'tokenizer.json', 'tokenizer_config.json']);
+    expect(await listCachedModels(cacheStorage)).toEqual([]);
   });
 });
