@@ -1,33 +1,7 @@
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeModelHost, openPage, useAppAndBrowser, waitForModelReady } from './harness';
-import { tinyModelFiles } from './tiny-model-files';
-import { BUILTIN_MODEL_CACHE_NAME } from '../../src/core/model/model-cache';
+import { describe, expect, it } from 'vitest';
+import { openPage, useAppAndBrowser, waitForModelReady } from './harness';
 
 const e2e = useAppAndBrowser();
-const host = new FakeModelHost();
-beforeAll(async () => {
-  for (const [file, bytes] of Object.entries(tinyModelFiles())) host.put('tests/tiny-bert', file, bytes);
-  await host.start();
-});
-afterAll(() => host.stop());
-
-/** Whether the app has kept a built-in model's model.onnx in its built-in cache. */
-const keptBuiltin = (page: Page, name: string) =>
-  page.evaluate(
-    async ({ cacheName, name }) =>
-      (await (await caches.open(cacheName)).match(new URL(`models/${name}/onnx/model.onnx`, document.baseURI).href)) !==
-      undefined,
-    { cacheName: BUILTIN_MODEL_CACHE_NAME, name },
-  );
-
-async function loadBuiltin(page: Page, name: string): Promise<void> {
-  await page.getByRole('radiogroup', { name: 'Model source' }).getByText('Built in', { exact: true }).click();
-  await page.getByTestId('embedded-select').selectOption(name);
-  await page.getByTestId('load-model').click();
-  await page.getByTestId('model-status').getByText(`${name} (built in)`).waitFor({ timeout: 120_000 });
-  await waitForModelReady(page);
-}
 
 describe('offline after one visit', () => {
   it('starts, stays cross-origin isolated, and each of the four tools produces a result with no network', async () => {
@@ -79,69 +53,6 @@ describe('offline after one visit', () => {
     await page.getByTestId('labels-results').waitFor({ state: 'visible', timeout: 240_000 });
     expect(await page.getByTestId('labels-summary').textContent()).toMatch(/^\d+ of 360 rows flagged/);
     expect(await page.getByTestId('network-status').textContent()).toMatch(/offline/);
-    await context.close();
-  });
-});
-
-describe('both built-in models offline', () => {
-  it('after one visit, an offline reload opens the default model and can load the decoder too, never picked online', async () => {
-    const context = await e2e.browser.newContext();
-    const { page } = await openPage(context, e2e.url);
-    await waitForModelReady(page);
-    await page.getByTestId('offline-ready').waitFor({ timeout: 120_000 });
-    // The decoder is kept once the page is idle after the service worker installed.
-    await expect.poll(() => keptBuiltin(page, 'playground-gpt-mini'), { timeout: 180_000, interval: 500 }).toBe(true);
-
-    await context.setOffline(true);
-    await page.reload();
-    await page.getByTestId('network-status').getByText('offline').waitFor();
-    await page.getByTestId('model-status').getByText('playground-bert-mini (built in)').waitFor({ timeout: 120_000 });
-    await waitForModelReady(page);
-    await loadBuiltin(page, 'playground-gpt-mini');
-    expect(await page.getByTestId('model-status').textContent()).toMatch(/playground-gpt-mini \(built in\)/);
-    await loadBuiltin(page, 'playground-bert-mini');
-    await context.close();
-  });
-});
-
-describe('a model the storage quota cannot hold', () => {
-  it('runs, says it cannot be kept offline, is not listed; an offline reload falls back to the built-in model and says so', async () => {
-    const context = await e2e.browser.newContext();
-    const { page } = await openPage(context, e2e.url);
-    await waitForModelReady(page);
-    await page.getByTestId('offline-ready').waitFor({ timeout: 120_000 });
-    // A private window's small quota: what the site already stores plus half a megabyte.
-    const cdp = await context.newCDPSession(page);
-    const usage = await page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);
-    await cdp.send('Storage.overrideQuotaForOrigin', {
-      origin: new URL(e2e.url).origin,
-      quotaSize: usage + 500_000,
-    });
-
-    await page.getByRole('radiogroup', { name: 'Model source' }).getByText('Hugging Face', { exact: true }).click();
-    await page.getByTestId('hub-repo').fill('tests/tiny-bert');
-    await page
-      .locator('details', { has: page.locator('summary', { hasText: 'Host' }) })
-      .evaluate((details) => ((details as HTMLDetailsElement).open = true));
-    await page.getByTestId('hub-host').fill(host.url);
-    await page.getByTestId('load-model').click();
-    await page.getByTestId('model-status').getByText('tests/tiny-bert').waitFor({ timeout: 120_000 });
-    await waitForModelReady(page);
-    await expect
-      .poll(() => page.getByRole('status').filter({ hasText: 'offline use' }).textContent(), { timeout: 10_000 })
-      .toMatch(
-        /^tests\/tiny-bert is loaded and works now, but it cannot be kept for offline use: it needs [\d.]+ MB and the browser leaves this site 0\.\d MB of storage/,
-      );
-    expect(await page.getByTestId('cached-models').count()).toBe(0);
-
-    await context.setOffline(true);
-    await page.reload();
-    await page.getByTestId('network-status').getByText('offline').waitFor();
-    await page.getByTestId('model-status').getByText('playground-bert-mini (built in)').waitFor({ timeout: 120_000 });
-    await waitForModelReady(page);
-    expect(await page.getByRole('status').filter({ hasText: 'loaded instead' }).textContent()).toMatch(
-      /^The model you used last could not be loaded \(Could not reach 127\.0\.0\.1:\d+ to download config\.json\..*\); the built-in model playground-bert-mini is loaded instead\./,
-    );
     await context.close();
   });
 });
