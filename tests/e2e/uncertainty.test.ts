@@ -168,10 +168,8 @@ describe('MC-dropout uncertainty tool', () => {
     const lines = (await page.getByTestId('mc-batch-text').inputValue()).split('\n');
     expect(lines).toHaveLength(360);
     await page.getByTestId('mc-run').click();
-    await page
-      .getByTestId('mc-batch-table')
-      .filter({ hasText: /360 inputs/ })
-      .waitFor({ timeout: 240_000 });
+    // The caption above the scrolling box names the table.
+    await page.getByRole('table', { name: /^360 inputs, most uncertain first/ }).waitFor({ timeout: 240_000 });
     expect(await page.getByTestId('mc-batch-row').count()).toBe(360);
     expect(await page.getByRole('columnheader', { name: 'Given label' }).count()).toBe(1);
     const given = await page.getByTestId('mc-batch-given-label').allTextContents();
