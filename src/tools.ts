@@ -14,6 +14,7 @@ import { HEAD_VIEW_STATE } from './state/view-state/head';
 import type { BoundProperty } from './state/view-state/rows';
 import { UNCERTAINTY_VIEW_STATE } from './state/view-state/uncertainty';
 import { DECODER_UNCERTAINTY_VIEW_STATE } from './state/view-state/decoder-uncertainty';
+import { CALIBRATION_VIEW_STATE } from './state/view-state/calibration';
 import { WORKSHOP_VIEW_STATE } from './state/view-state/workshop';
 import type { ToolId } from './state/workshop-store.svelte';
 import AnalogyTool from './ui/analogy/AnalogyTool.svelte';
@@ -53,14 +54,15 @@ export const TOOLS: readonly ToolEntry[] = [
     id: 'uncertainty',
     label: 'Uncertainty',
     component: UncertaintyTool,
-    // The encoder tasks' settings and the decoder's (next token, continuation) are saved apart.
+    // The encoder tasks' settings, the decoder's (next token, continuation) and the calibration mode's are saved apart.
     store: (s) => ({
       persist: () => {
         s.uncertainty.persist();
         s.decoderUncertainty.persist();
+        s.calibration.persist();
       },
     }),
-    viewState: [...UNCERTAINTY_VIEW_STATE, ...DECODER_UNCERTAINTY_VIEW_STATE],
+    viewState: [...UNCERTAINTY_VIEW_STATE, ...DECODER_UNCERTAINTY_VIEW_STATE, ...CALIBRATION_VIEW_STATE],
     lendToTour: (s) => {
       const encoder = s.uncertainty.lendToTour();
       const decoder = s.decoderUncertainty.lendToTour();

@@ -4,6 +4,7 @@
  * result belonging to the model generation that computed it. Built in app-stores.svelte.ts.
  */
 import {
+  CALIBRATION_SETTINGS,
   DEFAULT_CALIBRATION_BINS,
   MAX_CALIBRATION_BINS,
   MIN_CALIBRATION_BINS,
@@ -11,9 +12,11 @@ import {
   type CalibrationResult,
 } from '../core/contracts/calibration';
 import { MAX_SAMPLES, type McDropoutSettings } from '../core/contracts/uncertainty';
+import { defaultsOf } from '../core/workshop/state-table';
 import type { PlaygroundClient } from '../worker/client';
 import { Job } from './job.svelte';
 import type { LoadedModel } from './loaded-model';
+import { restoreSettings, saveSettings } from './settings';
 
 export type CalibrationClient = Pick<PlaygroundClient, 'newJobId' | 'cancel' | 'calibrate'>;
 
@@ -31,13 +34,18 @@ export function splitParagraphs(text: string): string[] {
     .filter((paragraph) => paragraph.length > 0);
 }
 
+const KEY = 'calibration-inputs';
+const DEFAULTS = defaultsOf(CALIBRATION_SETTINGS);
+
 export class CalibrationStore {
-  text = $state('');
-  samples = $state(16);
+  /** The calibration panel is open: part of the view, so a link or a reload shows the mode again. */
+  open = $state(DEFAULTS.open);
+  text = $state(DEFAULTS.text);
+  samples = $state(DEFAULTS.samples);
   /** null: the model's config.json value, else 0.1. */
-  dropout = $state<number | null>(null);
-  seed = $state(1);
-  bins = $state(DEFAULT_CALIBRATION_BINS);
+  dropout = $state<number | null>(DEFAULTS.dropout);
+  seed = $state(DEFAULTS.seed);
+  bins = $state(DEFAULTS.bins);
   private readonly job: Job<CalibrationResult, CalibrationProgress>;
 
   constructor(
@@ -45,6 +53,11 @@ export class CalibrationStore {
     private readonly model: LoadedModel,
   ) {
     this.job = new Job(client, 'calibration', () => model.generation);
+    restoreSettings(KEY, CALIBRATION_SETTINGS, this);
+  }
+
+  persist(): void {
+    saveSettings(KEY, CALIBRATION_SETTINGS, this);
   }
 
   get result(): CalibrationResult | null {
@@ -74,6 +87,7 @@ export class CalibrationStore {
   }
 
   async run(): Promise<void> {
+    this.persist();
     if (!this.model.info) return;
     const request = {
       texts: splitParagraphs(this.text),
@@ -88,6 +102,7 @@ export class CalibrationStore {
     const response = await fetchImpl(CALIBRATION_SAMPLE_URL);
     if (!response.ok) throw new Error(`The sample text could not be read (HTTP ${response.status}).`);
     this.text = await response.text();
+    this.persist();
   }
 
   cancel(): void {

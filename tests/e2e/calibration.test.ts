@@ -1,12 +1,20 @@
 /**
- * The calibration mode in Chromium against the built app and the built-in encoder: a short text is scored word piece by word piece, and the figures, the reliability diagram and the
- * selective-prediction table appear.
+ * The calibration mode in Chromium against the built app and the built-in encoder: a short text is scored word
+ * piece by word piece, and the figures, the reliability diagram, the accuracy-coverage chart, the
+ * selective-prediction table and the plain-words reading appear; the charts and tables download; the mode and its
+ * settings come back after a reload.
  */
-import type { BrowserContext, Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPage, useAppAndBrowser, waitForModelReady } from './harness';
 
 const e2e = useAppAndBrowser();
+
+async function download(page: Page, button: Locator): Promise<{ name: string; text: string }> {
+  const [file] = await Promise.all([page.waitForEvent('download'), button.click()]);
+  return { name: file.suggestedFilename(), text: readFileSync((await file.path())!, 'utf8') };
+}
 
 describe('calibration mode', () => {
   let context: BrowserContext;
@@ -14,7 +22,7 @@ describe('calibration mode', () => {
   let errors: string[];
 
   beforeAll(async () => {
-    context = await e2e.browser.newContext();
+    context = await e2e.browser.newContext({ acceptDownloads: true });
     ({ page, errors } = await openPage(context, e2e.url));
     await waitForModelReady(page);
   });
@@ -39,6 +47,74 @@ describe('calibration mode', () => {
     expect(rows[2]).toMatch(/temperature-scaled/);
     expect(await page.getByTestId('calibration-reliability').locator('circle').count()).toBeGreaterThan(0);
     expect(await page.getByTestId('calibration-selective').locator('tbody tr').count()).toBe(5);
+    // Five accuracy-coverage lines (MC: three rankings, dropout off: two), each with its area in the key.
+    expect(await page.getByTestId('calibration-coverage').locator('polyline').count()).toBe(5);
+    expect(await page.getByTestId('calibration-coverage-key').textContent()).toMatch(
+      /MC dropout, mutual information: area \d\.\d{3}/,
+    );
+    // The reading's verdict is one of the four, and its sentences quote this run's own figures.
+    expect(await page.getByTestId('calibration-verdict').textContent()).toMatch(
+      /^On this text, (yes|no|partly)\.$|cannot tell/,
+    );
+    const offEce = (await page
+      .getByTestId('calibration-figures')
+      .locator('tbody tr')
+      .first()
+      .locator('td')
+      .nth(2)
+      .textContent())!;
+    expect(await page.getByTestId('calibration-explainer').textContent()).toContain(`ECE ${offEce}`);
+    expect(await page.getByTestId('calibration-explainer').textContent()).toMatch(/not a law/);
+    expect(errors).toEqual([]);
+  });
+
+  it('downloads the charts as SVG and PNG and the results as CSV and JSON', async () => {
+    const coverage = page.getByTestId('calibration-coverage-panel');
+    const svg = await download(page, coverage.getByTestId('export-svg'));
+    expect(svg.name).toMatch(/^calibration-fill-mask-T4-seed1-accuracy-coverage\.svg$/);
+    expect(svg.text).toContain('<polyline');
+    const png = await download(page, page.getByTestId('calibration-reliability-panel').getByTestId('export-png'));
+    expect(png.name).toMatch(/reliability\.png$/);
+    const reliability = await download(
+      page,
+      page.getByTestId('calibration-reliability-panel').getByTestId('export-svg'),
+    );
+    expect(reliability.text).toContain('<circle');
+
+    const positions = await download(page, page.getByTestId('calibration-positions-export').getByTestId('export-csv'));
+    const lines = positions.text.trim().split(/\r?\n/);
+    expect(lines[0]).toMatch(
+      /^text,position,token,token_id,half,correct_dropout_off,correct_mc,confidence_dropout_off/,
+    );
+    const count = Number(/(\d+) positions/.exec((await page.getByTestId('calibration-info').textContent())!)![1]);
+    expect(lines).toHaveLength(count + 1);
+    const json = JSON.parse(
+      (await download(page, page.getByTestId('calibration-positions-export').getByTestId('export-json'))).text,
+    );
+    expect(json.positions).toHaveLength(count);
+    expect(json.positions[0]).toHaveProperty('mutual_information_mc');
+
+    const summary = await download(page, page.getByTestId('calibration-summary-export').getByTestId('export-csv'));
+    expect(summary.text).toMatch(/^kind,positions,method,measure,count,accuracy/);
+    const summaryJson = JSON.parse(
+      (await download(page, page.getByTestId('calibration-summary-export').getByTestId('export-json'))).text,
+    );
+    expect(summaryJson.summary.test.temperature.eceWidth).toBeTypeOf('number');
+    expect(errors).toEqual([]);
+  });
+
+  it('opens again in calibration mode with its text and settings after a reload', async () => {
+    await page.getByTestId('calibration-bins').fill('12');
+    await page.getByTestId('calibration-bins').press('Tab');
+    await page.waitForFunction(() => /calBins=12/.test(location.hash));
+    await page.reload();
+    await waitForModelReady(page);
+    await page.getByTestId('tab-uncertainty').click();
+    await page.getByTestId('calibration-text').waitFor();
+    expect(await page.getByTestId('calibration').getAttribute('open')).not.toBeNull();
+    expect(await page.getByTestId('calibration-text').inputValue()).toMatch(/^The old man walked to the river\./);
+    expect(await page.getByTestId('calibration-samples').inputValue()).toBe('4');
+    expect(await page.getByTestId('calibration-bins').inputValue()).toBe('12');
     expect(errors).toEqual([]);
   });
 });

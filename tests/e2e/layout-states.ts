@@ -50,7 +50,7 @@ export async function walkAttention(page: Page, visit: Visit): Promise<void> {
   await page.getByTestId('attention-dropout-off').check();
 }
 
-/** Uncertainty: fill-mask results, classification results, then batch mode with its ranked table. */
+/** Uncertainty: fill-mask results, classification results, batch mode with its ranked table, then calibration mode. */
 export async function walkUncertainty(page: Page, visit: Visit): Promise<void> {
   await page.getByTestId('tab-uncertainty').click();
   await page.getByTestId('mc-mode-single').check();
@@ -82,6 +82,14 @@ export async function walkUncertainty(page: Page, visit: Visit): Promise<void> {
   await page.getByTestId('mc-batch-table').waitFor({ timeout: 120_000 });
   await visit('uncertainty, batch results');
   await page.getByTestId('mc-mode-single').check();
+
+  await page.getByTestId('calibration-open').click();
+  await page.getByTestId('calibration-text').fill('The old man walked slowly down to the river and sat on the bank.');
+  await page.getByTestId('calibration-samples').fill('2');
+  await page.getByTestId('calibration-run').click();
+  await page.getByTestId('calibration-explainer').waitFor({ timeout: 120_000 });
+  await visit('uncertainty, calibration results');
+  await page.getByTestId('calibration-open').click();
 }
 
 /** Analogies: results in two spaces with the picture, nearest neighbours, and an evaluated analogy file. */

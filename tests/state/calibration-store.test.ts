@@ -1,6 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createAppStores, installAppStores } from '../../src/state/app-stores.svelte';
 import { CALIBRATION_SAMPLE_URL, CalibrationStore, splitParagraphs } from '../../src/state/calibration-store.svelte';
-import { FakeClient, FakeModel } from './fake-client';
+import { applyViewHash, currentViewHash } from '../../src/state/view-link.svelte';
+import type { PlaygroundClient } from '../../src/worker/client';
+import { FakeClient, FakeModel, memoryStorage } from './fake-client';
 
 describe('CalibrationStore', () => {
   it("scores the text's paragraphs with the MC settings, and keeps the result for its model only", async () => {
@@ -49,5 +52,61 @@ describe('CalibrationStore', () => {
     expect(urls).toEqual([CALIBRATION_SAMPLE_URL]);
     expect(store.text).toBe('A sample.');
     expect(splitParagraphs('a\n\nb')).toEqual(['a', 'b']);
+  });
+});
+
+describe('calibration settings in the browser and in a link', () => {
+  beforeEach(() => vi.stubGlobal('localStorage', memoryStorage()));
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('remembers the open mode and its settings across a reload, and refuses saved values out of bounds', () => {
+    const store = new CalibrationStore(new FakeClient(), new FakeModel());
+    expect([store.open, store.samples, store.bins, store.dropout]).toEqual([false, 16, 10, null]);
+    store.open = true;
+    store.text = 'My own text.';
+    store.samples = 8;
+    store.dropout = 0.2;
+    store.seed = 5;
+    store.bins = 15;
+    store.persist();
+    const reloaded = new CalibrationStore(new FakeClient(), new FakeModel());
+    expect([reloaded.open, reloaded.text, reloaded.samples, reloaded.dropout, reloaded.seed, reloaded.bins]).toEqual([
+      true,
+      'My own text.',
+      8,
+      0.2,
+      5,
+      15,
+    ]);
+    localStorage.setItem(
+      localStorage.key(0)!,
+      JSON.stringify({ open: 'yes', samples: 100_000, bins: 1, text: 'kept' }),
+    );
+    const checked = new CalibrationStore(new FakeClient(), new FakeModel());
+    expect([checked.open, checked.samples, checked.bins, checked.text]).toEqual([false, 16, 10, 'kept']);
+  });
+
+  it('writes the mode and its settings into the link and opens a link on them', () => {
+    const { calibration } = installAppStores(createAppStores(new FakeClient() as unknown as PlaygroundClient));
+    calibration.open = true;
+    calibration.samples = 4;
+    calibration.bins = 12;
+    calibration.text = 'A short text.';
+    const hash = currentViewHash();
+    expect(hash).toMatch(/(^|&)calOpen=1(&|$)/);
+    expect(hash).toMatch(/(^|&)calT=4(&|$)/);
+    expect(hash).toMatch(/(^|&)calBins=12(&|$)/);
+    expect(hash).toMatch(/(^|&)calText=A/);
+    calibration.open = false;
+    calibration.samples = 16;
+    calibration.bins = 10;
+    calibration.text = '';
+    applyViewHash(`#${hash}`);
+    expect([calibration.open, calibration.samples, calibration.bins, calibration.text]).toEqual([
+      true,
+      4,
+      12,
+      'A short text.',
+    ]);
   });
 });

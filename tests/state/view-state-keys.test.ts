@@ -8,6 +8,7 @@ import { HEAD_VIEW_STATE } from '../../src/state/view-state/head';
 import { LABELS_VIEW_STATE } from '../../src/state/view-state/labels';
 import { UNCERTAINTY_VIEW_STATE } from '../../src/state/view-state/uncertainty';
 import { DECODER_UNCERTAINTY_VIEW_STATE } from '../../src/state/view-state/decoder-uncertainty';
+import { CALIBRATION_VIEW_STATE } from '../../src/state/view-state/calibration';
 import { WORKSHOP_VIEW_STATE } from '../../src/state/view-state/workshop';
 import type { PlaygroundClient } from '../../src/worker/client';
 import { TOUR_STEPS } from '../../src/core/workshop/tour';
@@ -19,6 +20,7 @@ const ROWS = [
   ...ATTENTION_VIEW_STATE,
   ...UNCERTAINTY_VIEW_STATE,
   ...DECODER_UNCERTAINTY_VIEW_STATE,
+  ...CALIBRATION_VIEW_STATE,
   ...ANALOGY_VIEW_STATE,
   ...LABELS_VIEW_STATE,
   ...HEAD_VIEW_STATE,

@@ -3,7 +3,8 @@
  * right, with dropout off, with MC dropout, and after temperature scaling; and does abstaining on the least
  * certain positions raise the accuracy of the rest? Types and constants only (no runtime imports).
  */
-import type { McDropoutSettings } from './uncertainty';
+import type { SettingRows } from '../workshop/state-table';
+import { MAX_DROPOUT, MAX_SAMPLES, type McDropoutSettings } from './uncertainty';
 
 /** How a prediction's certainty is ranked for selective prediction and for telling wrong from right. */
 export const CERTAINTY_MEASURES = ['maxProbability', 'predictiveEntropy', 'mutualInformation'] as const;
@@ -16,6 +17,34 @@ export type CalibrationMethod = (typeof CALIBRATION_METHODS)[number];
 export const DEFAULT_CALIBRATION_BINS = 10;
 export const MIN_CALIBRATION_BINS = 2;
 export const MAX_CALIBRATION_BINS = 50;
+
+/** The calibration mode's settings a user sets (remembered in the browser; they also travel in a link). */
+export interface CalibrationSettings {
+  /** The calibration panel is open (the mode is in use). */
+  open: boolean;
+  text: string;
+  samples: number;
+  /** null: the model's config.json value, else 0.1. */
+  dropout: number | null;
+  seed: number;
+  bins: number;
+}
+
+/**
+ * Each setting's type, bounds and default, described once: the store's defaults, its saved-value checks
+ * (localStorage) and the link's rows (src/state/view-state/calibration.ts) all read this table.
+ */
+export const CALIBRATION_SETTINGS: SettingRows<CalibrationSettings> = {
+  open: { type: { kind: 'bool' }, defaultValue: false },
+  text: { type: { kind: 'string', maxLength: 200_000 }, defaultValue: '' },
+  samples: { type: { kind: 'int', min: 1, max: MAX_SAMPLES }, defaultValue: 16 },
+  dropout: { type: { kind: 'number', min: 0, max: MAX_DROPOUT }, nullable: true, defaultValue: null },
+  seed: { type: { kind: 'int', min: 0, max: 0xffffffff }, defaultValue: 1 },
+  bins: {
+    type: { kind: 'int', min: MIN_CALIBRATION_BINS, max: MAX_CALIBRATION_BINS },
+    defaultValue: DEFAULT_CALIBRATION_BINS,
+  },
+};
 
 /** The temperatures the fit searches, T in [min, max] (on log T). */
 export const TEMPERATURE_RANGE = { min: 0.01, max: 100 } as const;
