@@ -145,6 +145,38 @@ describe('keepBuiltinModel', () => {
     expect(calls).toEqual([]);
   });
 
+  // models/index.json lists files alphabetically, so onnx/model.onnx comes before tokenizer.json.
+  const asIndexed = [...manifest].sort((a, b) => a.file.localeCompare(b.file));
+
+  it('keeps the .onnx last: once it is in the built-in cache, every other file is too', async () => {
+    const calls: string[] = [];
+    const kept = await keepBuiltinModel('second', asIndexed, {
+      appBase: APP,
+      cacheStorage: createFakeCacheStorage(),
+      fetchImpl: serving(builtinBase, files, calls),
+    });
+    expect(kept.status).toBe('kept');
+    expect(calls.at(-1)).toBe(`${builtinBase}onnx/model.onnx`);
+  });
+
+  it('a connection lost part-way (the page went offline while idle) leaves nothing kept and says why', async () => {
+    const cacheStorage = createFakeCacheStorage();
+    const online = serving(builtinBase, files);
+    const offlineFrom = 'tokenizer.json';
+    let offline = false;
+    const fetchImpl = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      offline ||= String(input).endsWith(offlineFrom);
+      if (offline) throw new TypeError('Failed to fetch');
+      return online(input, init);
+    }) as typeof fetch;
+    const kept = await keepBuiltinModel('second', asIndexed, { appBase: APP, cacheStorage, fetchImpl });
+    expect(kept).toEqual({
+      status: 'not-kept',
+      reason: expect.stringMatching(/^Could not reach app\.test to download tokenizer\.json\./),
+    });
+    expect([...(cacheStorage.stores.get(BUILTIN_MODEL_CACHE_NAME)?.keys() ?? [])]).toEqual([]);
+  });
+
   it('a write refused part-way leaves nothing of the model in the built-in cache', async () => {
     const cacheStorage = cacheRefusingAfter(1);
     const kept = await keepBuiltinModel('second', manifest, {
