@@ -1,9 +1,8 @@
 /**
- * The label-audit tool's state: the pasted data and how to read it, the audit settings, the last
- * result and the user's per-row decisions. Everything is kept in IndexedDB (idb-keyval) so a reload
+ * The label-audit tool's state: the pasted data and how to read it (LabelsReading), the audit settings, the
+ * last result and the user's per-row decisions. Everything is kept in IndexedDB (LabelsAutosave) so a reload
  * finds it intact; parsing and the audit itself run in the worker.
  */
-import { untrack } from 'svelte';
 import {
   DEFAULT_AUDIT_SETTINGS,
   DEFAULT_PARSE,
@@ -12,10 +11,8 @@ import {
   type LabelAuditOutput,
   type LabelAuditProgress,
   type LabelAuditSettings,
-  type PackedParse,
   type ParseSettings,
 } from '../core/contracts/labels';
-import type { LabeledRow, ParseLabeledTextOptions } from '../core/labels';
 import {
   auditJson,
   cleanedCsv,
@@ -26,64 +23,27 @@ import {
   finalLabel,
   type Decision,
 } from '../core/labels/export';
+import { reviewOrder } from '../core/labels/review-order';
 import type { SessionLabels } from '../core/workshop/session-file';
-import { WorkerRestartedError, type PlaygroundClient } from '../worker/client';
+import { WorkerRestartedError } from '../worker/client';
 import { Job } from './job.svelte';
-import { LabelsPersistence, type SavedInput, type SavedResult } from './labels-persistence';
+import { LabelsAutosave } from './labels-autosave.svelte';
+import { LabelsReading, type LabelsClient } from './labels-reading.svelte';
 import type { LoadedModel } from './loaded-model';
 
-/** What the labels store needs of the worker client. */
-export type LabelsClient = Pick<
-  PlaygroundClient,
-  'newJobId' | 'cancel' | 'parseLabeledData' | 'auditLabels' | 'clearEmbeddingCache'
->;
-
-/** Typing pause before the data is read again. */
-const TYPING_DELAY_MS = 300;
 const CANCELLED_NOTICE = 'The audit was cancelled. Your data and settings are kept.';
 
 export { DECISION_ACCEPT, DECISION_KEEP, DECISION_NONE, DECISION_REMOVE, type Decision };
 export type { AuditedRows, ParseSettings };
+export type { LabelsClient, ParsedView } from './labels-reading.svelte';
 
 export const EXAMPLE_URL = `${import.meta.env.BASE_URL}examples/wordnet-glosses-noisy.csv`;
 const EXAMPLE_NAME = 'wordnet-glosses-noisy.csv';
 /** Inputs longer than this are not shown in the text box (it would make typing slow). */
 export const LARGE_INPUT_CHARS = 200_000;
 
-export type SortKey = 'quality' | 'row';
-
-/** A packed parse with its rows as objects on demand (built on first access, then kept). */
-export type ParsedView = PackedParse & { readonly rows: LabeledRow[] };
-
-function viewOf(packed: PackedParse): ParsedView {
-  let rows: LabeledRow[] | null = null;
-  return Object.defineProperty(packed, 'rows', {
-    enumerable: false,
-    get() {
-      if (!rows) {
-        const texts = packed.rowCount === 0 ? [] : packed.texts.split(TEXT_SEPARATOR);
-        rows = texts.map((text, i) => ({
-          text,
-          label: packed.summary.classes[packed.labelIds[i]],
-          sourceRow: packed.sourceRows[i],
-        }));
-      }
-      return rows;
-    },
-  }) as ParsedView;
-}
-
-export class LabelsStore {
-  input = $state('');
-  sourceName = $state('');
-  parseSettings = $state<ParseSettings>({ ...DEFAULT_PARSE });
+export class LabelsStore extends LabelsReading {
   settings = $state<LabelAuditSettings>({ ...DEFAULT_AUDIT_SETTINGS });
-
-  /** The current input as the worker read it; `rows` unpacks the rows when asked. */
-  parsed = $state.raw<ParsedView | null>(null);
-  parseError = $state<string | null>(null);
-  /** The model (content digest) whose tokenizer and maximum length the current reading's long-text note used; null before any model. */
-  private readWithModel: string | null = null;
 
   result = $state.raw<LabelAuditOutput | null>(null);
   audited = $state.raw<AuditedRows | null>(null);
@@ -105,31 +65,19 @@ export class LabelsStore {
   flaggedOnly = $state(false);
   search = $state('');
 
-  /** Reading the data in the worker: the latest reading wins (a file dropped while typed text is read, and so on). */
-  private readonly parseJob: Job<PackedParse>;
   /** The audit itself. Its result is kept apart from the model generation: an audit stays valid for its data. */
   private readonly auditJob: Job<LabelAuditOutput, LabelAuditProgress>;
-  private readonly saved = new LabelsPersistence();
-  /** False while the guided tour borrows the tool: what the tour loads is never saved over the user's data. */
-  private saving = true;
-  private typingTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly autosave = new LabelsAutosave(this);
 
-  constructor(
-    private readonly client: LabelsClient,
-    private readonly model: LoadedModel,
-  ) {
-    this.parseJob = new Job(client, 'labels-parse', () => model.generation);
+  constructor(client: LabelsClient, model: LoadedModel) {
+    super(client, model);
     this.auditJob = new Job(client, 'labels', () => model.generation);
-    if (this.saved.available) void this.restore();
+    if (this.autosave.available) void this.restore();
     else this.restored = true;
     // Text typed within the typing pause is written as the page goes (best effort: a write started while the
     // page unloads may not commit, which is why every other change is written at once).
     if (typeof window !== 'undefined')
-      window.addEventListener('pagehide', () => void (this.typingTimer ? this.saveInput() : undefined));
-  }
-
-  get parsing(): boolean {
-    return this.parseJob.running;
+      window.addEventListener('pagehide', () => void (this.typingTimer ? this.autosave.input() : undefined));
   }
 
   get running(): boolean {
@@ -155,24 +103,14 @@ export class LabelsStore {
   order = $derived.by(() => this.computeOrder());
 
   private computeOrder(): Int32Array {
-    const result = this.result;
-    if (!result) return new Int32Array(0);
-    const { ranking, qualityScores, isIssue, givenLabels, suggestedLabels } = result;
-    const rest: number[] = [];
-    for (let i = 0; i < result.rows; i++) if (!isIssue[i]) rest.push(i);
-    rest.sort((a, b) => qualityScores[a] - qualityScores[b] || a - b);
-    const all = [...ranking, ...(this.flaggedOnly ? [] : rest)];
-    const given = this.givenFilter;
-    const suggested = this.suggestedFilter;
-    const needle = this.search.trim().toLowerCase();
-    const texts = needle === '' ? [] : this.lowerTexts;
-    const kept = all.filter(
-      (i) =>
-        (given < 0 || givenLabels[i] === given) &&
-        (suggested < 0 || suggestedLabels[i] === suggested) &&
-        (needle === '' || texts[i]?.includes(needle)),
-    );
-    return Int32Array.from(kept);
+    if (!this.result) return new Int32Array(0);
+    const filter = {
+      flaggedOnly: this.flaggedOnly,
+      given: this.givenFilter,
+      suggested: this.suggestedFilter,
+      search: this.search,
+    };
+    return reviewOrder(this.result, filter, () => this.lowerTexts);
   }
 
   /** Counts of decisions taken, for the summary line. */
@@ -183,79 +121,26 @@ export class LabelsStore {
     return { accepted: counts[DECISION_ACCEPT], kept: counts[DECISION_KEEP], removed: counts[DECISION_REMOVE] };
   });
 
-  // ---------------------------------------------------------------- input
+  // ---------------------------------------------------------------- input (reading it: LabelsReading)
 
-  setInput(text: string, sourceName = ''): void {
-    this.input = text;
-    this.sourceName = sourceName;
-    this.parseSettings = { ...DEFAULT_PARSE };
-    this.inputChanged();
+  protected dataChanged(): void {
+    if (this.result) this.stale = true;
+    this.autosave.inputNow();
   }
 
-  setParse(patch: Partial<ParseSettings>): void {
-    this.parseSettings = { ...this.parseSettings, ...patch };
-    this.inputChanged();
+  protected get folds(): number {
+    return this.settings.folds;
+  }
+
+  protected clearError(): void {
+    this.error = null;
   }
 
   setSettings(patch: Partial<LabelAuditSettings>): void {
     this.settings = { ...this.settings, ...patch };
     if (patch.folds !== undefined) void this.parse();
     if (this.result) this.stale = true;
-    this.saveInputNow();
-  }
-
-  /** The text box changed: the data is read again once typing pauses. */
-  type(value: string): void {
-    this.input = value;
-    this.sourceName = '';
-    if (this.typingTimer) clearTimeout(this.typingTimer);
-    this.typingTimer = setTimeout(() => this.inputChanged(), TYPING_DELAY_MS);
-  }
-
-  /**
-   * A dropped or picked file. It replaces what was typed: the pending re-read of the typed text must not run
-   * after the file's and discard it. A file that was not loaded leaves the typed text in place: that is read
-   * then, keeping the file's message.
-   */
-  async dropFile(file: File): Promise<void> {
-    const typedText = this.typingTimer !== null;
-    if (this.typingTimer) clearTimeout(this.typingTimer);
-    this.typingTimer = null;
-    await this.loadFile(file);
-    if (typedText && this.parseError) this.inputChanged({ keepFileError: true });
-  }
-
-  /**
-   * Until the returned function is called (the tool's component follows while it is shown): reads the data
-   * again when another model loads, since which texts get truncated depends on its tokenizer; and when the data
-   * changes its number of columns, a column chosen for the old data falls back to detection rather than keep an
-   * error the user did not cause.
-   */
-  follow(): () => void {
-    let lastColumnCount: number | null = null;
-    return $effect.root(() => {
-      $effect(() => {
-        void this.model.info?.contentDigest;
-        untrack(() => this.modelChanged());
-      });
-      $effect(() => {
-        const count = this.parsed?.summary.columns?.names.length ?? null;
-        if (count === null) return;
-        const previous = lastColumnCount;
-        lastColumnCount = count;
-        const { textColumn, labelColumn } = untrack(() => this.parseSettings);
-        if (previous !== null && previous !== count && (textColumn !== null || labelColumn !== null)) {
-          untrack(() => this.setParse({ textColumn: null, labelColumn: null }));
-        }
-      });
-    });
-  }
-
-  /** Called when the text box changes (after the typing pause) or the parse settings do. */
-  inputChanged(options: { keepFileError?: boolean } = {}): void {
-    if (this.result) this.stale = true;
-    void this.parse(options);
-    this.saveInputNow();
+    this.autosave.inputNow();
   }
 
   /**
@@ -290,99 +175,6 @@ export class LabelsStore {
     }
   }
 
-  async loadFile(file: File): Promise<void> {
-    this.error = null;
-    this.readWithModel = this.model.info?.contentDigest ?? null;
-    const previousSettings = this.parseSettings;
-    const outcome = await this.parseJob.start(
-      async ({ jobId }) => {
-        const bytes = new Uint8Array(await file.arrayBuffer());
-        this.parseSettings = { ...DEFAULT_PARSE, format: /\.jsonl?$/i.test(file.name) ? 'jsonl' : 'auto' };
-        return this.client.parseLabeledData(bytes, this.parseOptions(), jobId);
-      },
-      {
-        clearError: false,
-        apply: (parsed) => {
-          // A file that cannot be audited at all is not taken: the data already here stays as it is.
-          // (Rows that only need the user's consent to be left out do not block a file.)
-          const blocking = parsed.summary.problems.filter(
-            (p) => p.severity === 'error' && p.code !== 'incomplete-rows',
-          );
-          if (blocking.length > 0) {
-            this.parseSettings = previousSettings;
-            const kept = this.input.trim() !== '' ? ' Your previous data is kept.' : '';
-            this.parseError = `${file.name} was not loaded: ${blocking.map((p) => p.message).join(' ')}${kept}`;
-            return;
-          }
-          this.input = parsed.text ?? '';
-          parsed.text = null;
-          this.sourceName = file.name;
-          this.parsed = viewOf(parsed);
-          this.parseError = null;
-          if (this.result) this.stale = true;
-          this.saveInputNow();
-        },
-        describe: () => null,
-      },
-    );
-    if (outcome.status === 'superseded') return;
-    if (outcome.status === 'failed')
-      this.parseError = `${file.name} could not be read: ${outcome.error.message}${this.input.trim() !== '' ? ' Your previous data is kept.' : ''}`;
-    this.modelChanged(); // a model that loaded while this was read
-  }
-
-  private parseOptions(): ParseLabeledTextOptions {
-    const p = this.parseSettings;
-    return {
-      format: p.format,
-      delimiter: p.delimiter === 'auto' ? undefined : p.delimiter,
-      hasHeader: p.header === 'auto' ? undefined : p.header === 'yes',
-      textColumn: p.textColumn ?? undefined,
-      labelColumn: p.labelColumn ?? undefined,
-      folds: this.settings.folds,
-      excludeIncomplete: p.excludeIncomplete,
-    };
-  }
-
-  /**
-   * Reads the data again when a different model is loaded, since which texts get truncated depends on
-   * its tokenizer and maximum length. A reload of the same model (after a worker restart) changes
-   * nothing, so it must not re-read: that would also supersede a file being read at the time.
-   */
-  modelChanged(): void {
-    const digest = this.model.info?.contentDigest ?? null;
-    if (digest === null || digest === this.readWithModel || this.parsing || this.input.trim() === '') return;
-    void this.parse({ keepFileError: true });
-  }
-
-  /**
-   * Parses the input in the worker (large pastes never block the page). `keepFileError`: a re-read the
-   * user did not ask for leaves the message about a file that was not loaded on screen.
-   */
-  async parse(options: { keepFileError?: boolean } = {}): Promise<void> {
-    this.readWithModel = this.model.info?.contentDigest ?? null;
-    if (this.input.trim() === '') {
-      this.parseJob.supersede();
-      this.parsed = null;
-      return;
-    }
-    const input = this.input;
-    const outcome = await this.parseJob.start(
-      ({ jobId }) => this.client.parseLabeledData(input, this.parseOptions(), jobId),
-      {
-        clearError: false,
-        apply: (parsed) => {
-          this.parsed = viewOf(parsed);
-          if (!options.keepFileError) this.parseError = null;
-        },
-        describe: () => null,
-      },
-    );
-    if (outcome.status === 'superseded') return;
-    if (outcome.status === 'failed') this.parseError = `The data could not be read: ${outcome.error.message}`;
-    this.modelChanged(); // a model that loaded while this was read
-  }
-
   // ---------------------------------------------------------------- audit
 
   canRun(): boolean {
@@ -412,8 +204,8 @@ export class LabelsStore {
           this.decisionVersion++;
           this.givenFilter = -1;
           this.suggestedFilter = -1;
-          await this.saveResult();
-          await this.saveDecisions();
+          await this.autosave.result();
+          await this.autosave.decisions();
         },
       },
     );
@@ -443,7 +235,7 @@ export class LabelsStore {
     this.stale = false;
     this.decisions = new Uint8Array(0);
     this.decisionVersion++;
-    if (this.saving) void this.saved.deleteResult();
+    void this.autosave.deleteResult();
   }
 
   /**
@@ -452,9 +244,9 @@ export class LabelsStore {
    */
   lendToTour(): () => Promise<void> {
     const own = this.sessionSnapshot();
-    this.saving = false;
+    this.autosave.enabled = false;
     return async () => {
-      this.saving = true;
+      this.autosave.enabled = true;
       this.notice = null;
       this.parseError = null;
       await this.applySession(own);
@@ -467,7 +259,7 @@ export class LabelsStore {
     if (row < 0 || row >= this.decisions.length) return;
     this.decisions[row] = this.decisions[row] === decision ? DECISION_NONE : decision;
     this.decisionVersion++;
-    void this.saveDecisions();
+    void this.autosave.decisions();
   }
 
   /** Accept every flagged row's suggestion that has no decision yet. */
@@ -476,13 +268,13 @@ export class LabelsStore {
     if (!result) return;
     for (const row of result.ranking) if (this.decisions[row] === DECISION_NONE) this.decisions[row] = DECISION_ACCEPT;
     this.decisionVersion++;
-    void this.saveDecisions();
+    void this.autosave.decisions();
   }
 
   clearDecisions(): void {
     this.decisions = new Uint8Array(this.result?.rows ?? 0);
     this.decisionVersion++;
-    void this.saveDecisions();
+    void this.autosave.decisions();
   }
 
   /** The label a row ends up with after its decision. */
@@ -550,14 +342,14 @@ export class LabelsStore {
     }
     this.decisionVersion++;
     void this.parse();
-    await Promise.all([this.flush(), this.result ? this.saveResult() : this.saving && this.saved.deleteResult()]);
+    await Promise.all([this.autosave.all(), this.result ? this.autosave.result() : this.autosave.deleteResult()]);
   }
 
   // ---------------------------------------------------------------- persistence
 
   private async restore(): Promise<void> {
     try {
-      const { input, result: saved, decisions, stale } = await this.saved.load();
+      const { input, result: saved, decisions, stale } = await this.autosave.load();
       if (input && typeof input.input === 'string' && this.input === '') {
         this.input = input.input;
         this.sourceName = input.sourceName ?? '';
@@ -580,46 +372,5 @@ export class LabelsStore {
     } finally {
       this.restored = true;
     }
-  }
-
-  /**
-   * Writes the data, its settings and whether the audit is stale, now rather than after a pause: a write begun as the
-   * page unloads may never commit, so a reload right after a change would lose it.
-   */
-  private saveInputNow(): void {
-    void this.saveInput();
-    if (this.result) void this.saveStale();
-  }
-
-  /** Writes everything now (a session file applied). */
-  private async flush(): Promise<void> {
-    await Promise.all([this.saveInput(), this.saveDecisions(), this.result ? this.saveStale() : undefined]);
-  }
-
-  private async saveInput(): Promise<void> {
-    if (!this.saving) return;
-    const value: SavedInput = {
-      input: this.input,
-      sourceName: this.sourceName,
-      parse: $state.snapshot(this.parseSettings),
-      settings: $state.snapshot(this.settings),
-    };
-    await this.saved.saveInput(value);
-  }
-
-  private async saveResult(): Promise<void> {
-    if (!this.result || !this.audited || !this.saving) return;
-    await this.saved.saveResult({ result: this.result, audited: this.audited } satisfies SavedResult);
-    await this.saveStale();
-  }
-
-  private async saveStale(): Promise<void> {
-    if (!this.saving) return;
-    await this.saved.saveStale(this.stale);
-  }
-
-  private async saveDecisions(): Promise<void> {
-    if (!this.saving) return;
-    await this.saved.saveDecisions(this.decisions.slice());
   }
 }
