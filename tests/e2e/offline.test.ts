@@ -1,7 +1,26 @@
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { BUILTIN_MODEL_CACHE_NAME } from '../../src/core/model/model-cache';
 import { openPage, useAppAndBrowser, waitForModelReady } from './harness';
 
 const e2e = useAppAndBrowser();
+
+/** Whether the app has kept a built-in model whole: its .onnx is written last, after every other file. */
+const keptBuiltin = (page: Page, name: string) =>
+  page.evaluate(
+    async ({ cacheName, name }) =>
+      (await (await caches.open(cacheName)).match(new URL(`models/${name}/onnx/model.onnx`, document.baseURI).href)) !==
+      undefined,
+    { cacheName: BUILTIN_MODEL_CACHE_NAME, name },
+  );
+
+async function loadBuiltin(page: Page, name: string): Promise<void> {
+  await page.getByRole('radiogroup', { name: 'Model source' }).getByText('Built in', { exact: true }).click();
+  await page.getByTestId('embedded-select').selectOption(name);
+  await page.getByTestId('load-model').click();
+  await page.getByTestId('model-status').getByText(`${name} (built in)`).waitFor({ timeout: 120_000 });
+  await waitForModelReady(page);
+}
 
 describe('offline after one visit', () => {
   it('starts, stays cross-origin isolated, and each of the four tools produces a result with no network', async () => {
@@ -54,5 +73,33 @@ describe('offline after one visit', () => {
     expect(await page.getByTestId('labels-summary').textContent()).toMatch(/^\d+ of 360 rows flagged/);
     expect(await page.getByTestId('network-status').textContent()).toMatch(/offline/);
     await context.close();
+  });
+});
+
+describe('both built-in models offline', () => {
+  it('after one visit, an offline reload opens the default model and loads the decoder too, never picked online', async () => {
+    const context = await e2e.browser.newContext();
+    try {
+      const { page, errors } = await openPage(context, e2e.url);
+      await waitForModelReady(page);
+      await page.getByTestId('offline-ready').waitFor({ timeout: 120_000 });
+      // The decoder is kept once the page is idle after the service worker installed.
+      await expect.poll(() => keptBuiltin(page, 'playground-gpt-mini'), { timeout: 120_000, interval: 500 }).toBe(true);
+
+      await context.setOffline(true);
+      await page.reload();
+      await page.getByTestId('network-status').getByText('offline').waitFor();
+      await page.getByTestId('model-status').getByText('playground-bert-mini (built in)').waitFor({ timeout: 120_000 });
+      await waitForModelReady(page);
+      await loadBuiltin(page, 'playground-gpt-mini');
+      // The decoder runs offline: the attention tool tokenizes and draws a new text with it.
+      await page.getByTestId('tab-attention').click();
+      await page.getByTestId('attention-text').fill('The whale swam across the sea.');
+      await page.getByTestId('attention-tokens').getByText(/whale/).first().waitFor({ timeout: 60_000 });
+      await loadBuiltin(page, 'playground-bert-mini');
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
   });
 });
