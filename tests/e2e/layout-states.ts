@@ -5,8 +5,8 @@ import { tinyModelFiles } from './tiny-model-files';
 
 /**
  * The main states of every tool, walked one after another on one page: each state is set up through the UI as a user
- * would, then handed to `visit` (the layout test measures it at every width, the accessibility test runs axe on it).
- * The layout and accessibility tests share this walk so that both look at the same screens.
+ * would, then handed to `visit` (the layout test measures it at every width and runs axe on it), so both checks look
+ * at the same screens from one walk.
  */
 export type Visit = (state: string) => Promise<void>;
 

@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { axeViolationsAtWidths } from './accessibility-audit';
 import { FakeModelHost, openPage, useAppAndBrowser, waitForModelReady } from './harness';
 import { overflowAtEveryWidth } from './layout-overflow';
 import {
@@ -28,12 +29,14 @@ afterAll(async () => {
 });
 
 /**
- * A visit that measures the state at 1280, 1024, 768 and 390 px and goes back to 1280 for the next step (the steps
- * click through the UI at a laptop's width, as the walk was written).
+ * A visit that measures the state's layout at 1280, 1024, 768 and 390 px and audits it with axe at 1280 and 390 px
+ * (one walk serves both checks, since setting up the states is most of the cost), then goes back to 1280 for the
+ * next step (the steps click through the UI at a laptop's width, as the walk was written).
  */
 function measuring(page: Page, problems: string[]): Visit {
   return async (state) => {
     problems.push(...(await overflowAtEveryWidth(page, state)));
+    problems.push(...(await axeViolationsAtWidths(page, state)));
     await page.setViewportSize({ width: 1280, height: 900 });
   };
 }
@@ -45,9 +48,10 @@ async function freshPage(): Promise<{ page: Page; errors: string[] }> {
   return { page, errors };
 }
 
-const report = (problems: string[]) => `${problems.length} layout problems:\n${problems.join('\n')}`;
+const report = (problems: string[]) =>
+  `${problems.length} layout or accessibility (serious or critical axe) problems:\n${problems.join('\n')}`;
 
-describe('layout at 1280, 1024, 768 and 390 px: nothing wider than the window or its panel, nothing cut off', () => {
+describe('layout at 1280, 1024, 768 and 390 px (nothing wider than the window or its panel, nothing cut off) and accessibility (axe at 1280 and 390 px: no serious or critical violation)', () => {
   it(
     'attention with results in every view and with dropout (MC)',
     async () => {
