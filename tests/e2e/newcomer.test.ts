@@ -197,16 +197,23 @@ describe('what a newcomer meets', () => {
     await page.getByTestId('matrix-zoom').selectOption('12');
     await expect.poll(() => axes.count()).toBe(2 * 92);
     expect(await page.getByTestId('matrix-label-note').textContent()).toBe('every token labelled');
+    // The column labels lean right: the last ones must end inside the axes, not be cut off at the last column.
+    const overhang = await page.getByTestId('matrix-axes').evaluate((svg) => {
+      const right = svg.getBoundingClientRect().right;
+      return Math.max(...[...svg.querySelectorAll('text')].map((t) => t.getBoundingClientRect().right)) - right;
+    });
+    expect(overhang).toBeLessThanOrEqual(0);
 
     const svg = (await download(page, 'export-svg')).toString('utf8');
     expect(svg).toMatch(/^<\?xml/);
     expect(svg.match(/<text\b/g)?.length).toBe(2 * 92);
     expect(svg).toContain('>cat</text>');
-    expect(svg).toMatch(/width="1194"/); // 90 px of labels + 92 tokens × 12 px
+    // 90 px of labels + 92 tokens × 12 px high; 45 px wider for the leaning column labels.
+    expect(svg).toMatch(/width="1239" height="1194"/);
     const png = await download(page, 'export-png');
     expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
     // Rendered at twice the SVG's size: far above the 92 × 92 px of one pixel a cell.
-    expect(png.readUInt32BE(16)).toBe(2 * 1194);
+    expect(png.readUInt32BE(16)).toBe(2 * 1239);
     expect(png.readUInt32BE(20)).toBe(2 * 1194);
 
     // The head view: 32 query tokens to a page and the 16 heaviest keys, with a way to see the rest.
