@@ -76,11 +76,13 @@ function descendants(index: GraphIndex, start: string): Set<OnnxNode> {
 }
 
 /**
- * Makes the layers from the first stochastic one onward run on T rows while everything before runs
- * once on a batch-1 input: the layer's input is expanded to [T, …] with Expand, and every other
- * batch-1 tensor the suffix reads is either left to broadcast (elementwise ops, MatMul), re-derived
- * when it is a shape computation (Shape of a batch-1 tensor becomes [T, rest…]), or expanded too.
- * Returns the names of the tensors that were expanded.
+ * Makes the stochastic suffix run on T rows while everything before runs once on a batch-1 input. Only
+ * what depends on the noise (or on a per-row dropout p) gets T rows: the first stochastic layer's query,
+ * key and value projections, its attention scores and Softmax read the deterministic layer input, so they
+ * stay batch-1 and run once too (the samples first differ where the first dropout mask is applied). Every
+ * other batch-1 tensor the noisy region reads is either left to broadcast (elementwise ops, MatMul),
+ * re-derived when it is a shape computation (Shape of a batch-1 tensor becomes [T, rest…]), or expanded
+ * with Expand. Returns the names of the tensors that were expanded.
  */
 export function tileStochasticSuffix(model: OnnxModel, editor: GraphEditor, request: TilingRequest): string[] {
   const graph = model.graph;
@@ -90,8 +92,9 @@ export function tileStochasticSuffix(model: OnnxModel, editor: GraphEditor, requ
     throw new OnnxGraphError(
       'Could not find the query projection of the first stochastic layer, so the prefix cannot be tiled.',
     );
-  const entering = projectionInput(index, projection);
-  const consumersOfEntering = index.consumersOf(entering);
+  // The tiling point is still checked (a layer whose projection cannot be found is not tiled), but the
+  // rows multiply only from the first dropout mask on.
+  projectionInput(index, projection);
 
   const noiseShape = editor.add('Shape', [request.samplesFrom], { name: 'mc_tile/noise_shape' });
   const samples = editor.add(
@@ -115,13 +118,9 @@ export function tileStochasticSuffix(model: OnnxModel, editor: GraphEditor, requ
     });
   };
 
-  const tiledEntering = expandToSamples(entering);
-  for (const node of consumersOfEntering)
-    node.input = node.input.map((name) => (name === entering ? tiledEntering : name));
-
   sortTopologically(graph);
   index = new GraphIndex(graph);
-  const region = descendants(index, tiledEntering);
+  const region = noisyRegion(index, request.excluded);
   const fromData = new Set<string>(request.originalFeeds);
   for (const node of graph.node) {
     if (node.input.some((name) => fromData.has(name))) for (const output of node.output) fromData.add(output);
@@ -162,7 +161,7 @@ export function tileStochasticSuffix(model: OnnxModel, editor: GraphEditor, requ
   const replacements = new Map<string, string>();
   for (const node of [...region]) {
     node.input.forEach((name, slot) => {
-      if (!name || name === tiledEntering || request.excluded.has(name) || !fromData.has(name)) return;
+      if (!name || request.excluded.has(name) || !fromData.has(name)) return;
       const producer = index.producer.get(name);
       if (producer && region.has(producer)) return;
       if (index.isStatic(name)) return;
@@ -175,8 +174,15 @@ export function tileStochasticSuffix(model: OnnxModel, editor: GraphEditor, requ
       node.input[slot] = replacement;
     });
   }
-  declareSampleRows(model, new GraphIndex(graph), tiledEntering);
+  declareSampleRows(model, new GraphIndex(graph), request.excluded);
   return expanded;
+}
+
+/** The nodes whose outputs differ from row to row: everything downstream of the noise and dropout-p inputs. */
+function noisyRegion(index: GraphIndex, sources: Set<string>): Set<OnnxNode> {
+  const region = new Set<OnnxNode>();
+  for (const source of sources) for (const node of descendants(index, source)) region.add(node);
+  return region;
 }
 
 /**
@@ -184,9 +190,9 @@ export function tileStochasticSuffix(model: OnnxModel, editor: GraphEditor, requ
  * buffers from symbolic dims (an output declared [batch, …] is assumed to match input_ids' batch), so
  * their leading dim gets its own symbol, and stale value_info shapes for tiled tensors are dropped.
  */
-function declareSampleRows(model: OnnxModel, index: GraphIndex, tiledEntering: string): void {
-  const region = descendants(index, tiledEntering);
-  const tiledTensors = new Set<string>([tiledEntering]);
+function declareSampleRows(model: OnnxModel, index: GraphIndex, sources: Set<string>): void {
+  const region = noisyRegion(index, sources);
+  const tiledTensors = new Set<string>();
   for (const node of region) for (const output of node.output) tiledTensors.add(output);
   // New objects, not edits: value infos are shared with the model the surgery started from.
   model.graph.output = model.graph.output.map((output) => {
