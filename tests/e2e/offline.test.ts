@@ -1,9 +1,16 @@
 import type { Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILTIN_MODEL_CACHE_NAME } from '../../src/core/model/model-cache';
-import { openPage, useAppAndBrowser, waitForModelReady } from './harness';
+import { FakeModelHost, openPage, useAppAndBrowser, waitForModelReady } from './harness';
+import { tinyModelFiles } from './tiny-model-files';
 
 const e2e = useAppAndBrowser();
+const host = new FakeModelHost();
+beforeAll(async () => {
+  for (const [file, bytes] of Object.entries(tinyModelFiles())) host.put('tests/tiny-bert', file, bytes);
+  await host.start();
+});
+afterAll(() => host.stop());
 
 /** Whether the app has kept a built-in model whole: its .onnx is written last, after every other file. */
 const keptBuiltin = (page: Page, name: string) =>
@@ -98,6 +105,53 @@ describe('both built-in models offline', () => {
       await page.getByTestId('attention-tokens').getByText(/whale/).first().waitFor({ timeout: 60_000 });
       await loadBuiltin(page, 'playground-bert-mini');
       expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('a model the storage quota cannot hold', () => {
+  it('runs, says it cannot be kept offline, is not listed; an offline reload falls back to the built-in model and says so', async () => {
+    const context = await e2e.browser.newContext();
+    try {
+      const { page } = await openPage(context, e2e.url);
+      await waitForModelReady(page);
+      await page.getByTestId('offline-ready').waitFor({ timeout: 120_000 });
+      await expect.poll(() => keptBuiltin(page, 'playground-gpt-mini'), { timeout: 120_000, interval: 500 }).toBe(true);
+      // A private window's small quota: what the site already stores plus 20 kB. Chromium's estimate() keeps
+      // reporting usage + 10 GiB whatever the quota, so it is the write itself that fails here.
+      const usage = await page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(e2e.url).origin, quotaSize: usage + 20_000 });
+
+      await page.getByRole('radiogroup', { name: 'Model source' }).getByText('Hugging Face', { exact: true }).click();
+      await page.getByTestId('hub-repo').fill('tests/tiny-bert');
+      await page
+        .locator('details', { has: page.locator('summary', { hasText: 'Host' }) })
+        .evaluate((details) => ((details as HTMLDetailsElement).open = true));
+      await page.getByTestId('hub-host').fill(host.url);
+      await page.getByTestId('load-model').click();
+      await page.getByTestId('model-status').getByText('tests/tiny-bert').waitFor({ timeout: 120_000 });
+      await waitForModelReady(page);
+      await expect
+        .poll(() => page.getByRole('status').filter({ hasText: 'offline use' }).textContent(), { timeout: 30_000 })
+        .toMatch(
+          /^tests\/tiny-bert is loaded and works now, but it cannot be kept for offline use: the browser refused to store \S+ \(storage full, not allowed here, or the small allowance of a private window\)/,
+        );
+      // Nothing half-kept is listed as a cached model.
+      expect(await page.getByTestId('cached-models').getByText('tiny-bert').count()).toBe(0);
+
+      // Offline emulation does not reach a page while another CDP session is attached to it.
+      await cdp.detach();
+      await context.setOffline(true);
+      await page.reload();
+      await page.getByTestId('network-status').getByText('offline').waitFor();
+      await page.getByTestId('model-status').getByText('playground-bert-mini (built in)').waitFor({ timeout: 120_000 });
+      await waitForModelReady(page);
+      expect(await page.getByRole('status').filter({ hasText: 'loaded instead' }).textContent()).toMatch(
+        /^The model you used last could not be loaded \(.*\); the built-in model playground-bert-mini is loaded instead\./,
+      );
     } finally {
       await context.close();
     }

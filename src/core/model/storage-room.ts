@@ -12,7 +12,11 @@ export interface StorageEstimator {
 /** Left free beside a kept file: the browser counts some overhead per entry, and other writes may follow. */
 export const STORAGE_MARGIN_BYTES = 1024 * 1024;
 
-/** The bytes this site may still store, or null where the browser does not say (no estimate, no quota). */
+/**
+ * The bytes this site may still store, or null where the browser does not say (no estimate, no quota). Chromium
+ * reports quota as usage + 10 GiB whatever the real limit (measured with a 20 kB quota set over CDP), so there a full
+ * store shows only as a write that fails, which the download reports as not kept.
+ */
 export async function storageRoom(storage: StorageEstimator | undefined): Promise<number | null> {
   if (!storage) return null;
   try {
@@ -44,6 +48,6 @@ export function notKeptMessage(label: string, modelBytes: number, notKept: NotKe
   const why =
     notKept.room !== null
       ? `it needs ${megabytes(modelBytes)} and the browser leaves this site ${megabytes(notKept.room)} of storage (a private window allows little)`
-      : `the browser refused to store ${notKept.file} (storage full or not allowed here)`;
+      : `the browser refused to store ${notKept.file} (storage full, not allowed here, or the small allowance of a private window)`;
   return `${label} is loaded and works now, but it cannot be kept for offline use: ${why}. Offline, or after a reload without network, it must be downloaded again.`;
 }
