@@ -44,8 +44,12 @@ export interface CrossValOptions {
   classNames?: readonly string[];
   /** When a class has fewer rows than folds: fail (default) or lower the fold count to fit. */
   smallClassPolicy?: 'error' | 'reduce-folds';
-  /** Precondition the solver with the feature covariance (default true; same optimum, fewer iterations). */
-  precondition?: boolean;
+  /**
+   * Precondition the solver with the feature covariance: 'auto' (default) once a fold has needed it (see
+   * fitLogisticRegression's 'auto'; the folds after it use it from the start), true always, false never.
+   * Same optimum either way; it changes only the number of iterations.
+   */
+  precondition?: boolean | 'auto';
   /** Start each fold from the previous fold's solution (default true; same optimum, fewer iterations). */
   warmStart?: boolean;
   onProgress?: (progress: CrossValProgress) => void;
@@ -127,10 +131,13 @@ export function crossValPredictProba(
   const scratch = new Float64Array(labels.length * numClasses);
   const iterationsPerFold: number[] = [];
   let previous: LogisticModel | undefined;
-  // One covariance of all rows serves every fold's preconditioner: it only shapes the search path.
+  // One covariance of all rows serves every fold's preconditioner: it only shapes the search path. It is
+  // computed when a fold first needs it (well-conditioned features converge without it, faster).
   // One copy of X in wasm memory serves every fold (and the covariance).
   const wasmFeatures = options.kernel === 'js' ? null : prepareWasmFeatures(X, numClasses);
-  const covariance = options.precondition === false ? undefined : featureStatistics(X, undefined, wasmFeatures);
+  let covariance: Float64Array | undefined;
+  const featureCovariance = () => (covariance ??= featureStatistics(X, undefined, wasmFeatures));
+  let precondition = options.precondition ?? 'auto';
   for (let fold = 0; fold < folds; fold++) {
     if (options.signal?.aborted) throw abortError(options.signal);
     const { train, test } = foldSplit(assignment, fold);
@@ -141,8 +148,8 @@ export function crossValPredictProba(
     const model = fitLogisticRegression(X, labels, numClasses, {
       C: options.C,
       binaryModel: options.binaryModel,
-      precondition: options.precondition,
-      featureCovariance: covariance,
+      precondition,
+      featureCovariance,
       tolerance,
       maxIterations: options.maxIterations,
       rowIndices: train,
@@ -180,6 +187,7 @@ export function crossValPredictProba(
         `Fold ${fold + 1}: ${missing.length === 1 ? `${names} had no training rows; it gets` : `${names} had no training rows; they get`} probability 0 there.`,
       );
     }
+    if (precondition === 'auto' && model.preconditioned) precondition = true;
     iterationsPerFold.push(model.iterations);
     previous = model;
     predictProba(model, X, test, scratch);

@@ -197,6 +197,29 @@ describe('preconditioning', () => {
     expect(preconditioned.status).toBe('converged');
     expect(maxDiff(predictProba(plain, X), predictProba(preconditioned, X))).toBeLessThan(1e-6);
     expect(preconditioned.iterations).toBeLessThan(plain.iterations / 2);
+    // 'auto' starts without it, finds the fit slow, builds it and continues: the same optimum.
+    const auto = fitLogisticRegression(X, labels, m, { precondition: 'auto', tolerance: 1e-8 });
+    expect(auto.status).toBe('converged');
+    expect(auto.preconditioned).toBe(true);
+    expect(maxDiff(predictProba(plain, X), predictProba(auto, X))).toBeLessThan(1e-6);
+    expect(auto.iterations).toBeLessThan(plain.iterations);
+  });
+
+  it("'auto' leaves it out on well-conditioned features, which converge without it", async () => {
+    const { createRng } = await import('../../../src/core/random');
+    const rng = createRng(3);
+    const [n, d, m] = [600, 24, 3];
+    const labels = Array.from({ length: n }, (_, i) => i % m);
+    const data = Float64Array.from(
+      { length: n * d },
+      (_, i) => rng.nextNormal() + (i % d === labels[Math.floor(i / d)] ? 1 : 0),
+    );
+    const X: FeatureMatrix = { data, rows: n, cols: d };
+    const always = fitLogisticRegression(X, labels, m, { tolerance: 1e-8 });
+    const auto = fitLogisticRegression(X, labels, m, { precondition: 'auto', tolerance: 1e-8 });
+    expect(auto.status).toBe('converged');
+    expect(auto.preconditioned).toBe(false);
+    expect(maxDiff(predictProba(always, X), predictProba(auto, X))).toBeLessThan(1e-6);
   });
 });
 
