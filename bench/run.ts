@@ -15,6 +15,12 @@ const files = readdirSync(suitesDir)
   .sort();
 const suites: BenchSuite[] = [];
 const failures: { suite: string; error: string }[] = [];
+const resultsDir = path.resolve(import.meta.dirname, 'results');
+mkdirSync(resultsDir, { recursive: true });
+const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+const file = path.join(resultsDir, `run-${stamp}.json`);
+// Written after every suite, so a long run that is stopped keeps the suites it finished.
+const save = () => writeFileSync(file, JSON.stringify({ machine: machineInfo(), suites, failures }, null, 1));
 
 for (const file of files) {
   const name = file.replace(/\.ts$/, '');
@@ -34,13 +40,10 @@ for (const file of files) {
     failures.push({ suite: name, error: String((error as Error).stack ?? error) });
     console.error(`  ✗ ${name} failed: ${(error as Error).message}`);
   }
+  save();
 }
 
-const resultsDir = path.resolve(import.meta.dirname, 'results');
-mkdirSync(resultsDir, { recursive: true });
-const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-const file = path.join(resultsDir, `run-${stamp}.json`);
-writeFileSync(file, JSON.stringify({ machine: machineInfo(), suites, failures }, null, 1));
+save();
 console.log(`\nWrote ${path.relative(process.cwd(), file)}`);
 if (failures.length > 0) process.exitCode = 1;
 
