@@ -1,5 +1,6 @@
 /** Decoding/encoding ONNX and the graph surgery the playground needs. Pure TypeScript, no DOM. */
 export { decodeModel, encodeModel } from './codec';
+export { sessionModel, type SessionModel, type ExternalDataFile } from './session-model';
 export { OnnxFormatError, OnnxGraphError } from './errors';
 export {
   describeModel,

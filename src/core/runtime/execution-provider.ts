@@ -1,4 +1,5 @@
 import * as ort from 'onnxruntime-web';
+import type { SessionModel } from '../onnx/session-model';
 
 export type ExecutionProviderChoice = 'auto' | 'webgpu' | 'wasm';
 export type ExecutionProviderName = 'webgpu' | 'wasm';
@@ -92,8 +93,32 @@ export interface CreatedSession {
   fallbackReason: string | null;
 }
 
-/** Creates a session on WebGPU when asked for or available, falling back to WASM on any failure. */
-export async function createSession(modelBytes: Uint8Array, choice: ExecutionProviderChoice): Promise<CreatedSession> {
+/**
+ * onnxruntime-web keeps the external data files of the session being created in one module-wide table
+ * and empties it when any creation ends, so two creations at once could lose each other's weights:
+ * sessions are created one after another.
+ */
+let creations: Promise<unknown> = Promise.resolve();
+
+/**
+ * Creates a session on WebGPU when asked for or available, falling back to WASM on any failure. The model
+ * is the encoded graph, with its weights as external data when it comes from sessionModel().
+ */
+export function createSession(
+  model: Uint8Array | SessionModel,
+  choice: ExecutionProviderChoice,
+): Promise<CreatedSession> {
+  const created = creations.then(() => createSessionNow(model, choice));
+  creations = created.catch(() => undefined);
+  return created;
+}
+
+async function createSessionNow(
+  model: Uint8Array | SessionModel,
+  choice: ExecutionProviderChoice,
+): Promise<CreatedSession> {
+  const { bytes, externalData } = model instanceof Uint8Array ? { bytes: model, externalData: [] } : model;
+  const dataOption = externalData.length > 0 ? { externalData } : {};
   // The binary is awaited in full: a session started without it would make onnxruntime fetch the .wasm again.
   await binaryReady;
   // Never wait on the warm-up forever: it is only an optimisation.
@@ -103,9 +128,10 @@ export async function createSession(modelBytes: Uint8Array, choice: ExecutionPro
     const webgpu = await detectWebGpu();
     if (webgpu.available) {
       try {
-        const session = await ort.InferenceSession.create(modelBytes, {
+        const session = await ort.InferenceSession.create(bytes, {
           executionProviders: ['webgpu'],
           graphOptimizationLevel: 'all',
+          ...dataOption,
         });
         return { session, executionProvider: 'webgpu', fallbackReason: null };
       } catch (error) {
@@ -115,9 +141,10 @@ export async function createSession(modelBytes: Uint8Array, choice: ExecutionPro
       fallbackReason = `${webgpu.reason}; using WASM`;
     }
   }
-  const session = await ort.InferenceSession.create(modelBytes, {
+  const session = await ort.InferenceSession.create(bytes, {
     executionProviders: ['wasm'],
     graphOptimizationLevel: 'all',
+    ...dataOption,
   });
   return { session, executionProvider: 'wasm', fallbackReason };
 }

@@ -21,7 +21,7 @@ import {
 import { fetchModelFile } from '../../model/download';
 import { CancelledError, throwIfAborted } from '../../cancel';
 import type { CacheStorageLike } from '../../model/model-cache';
-import { encodeModel, findAttentionSoftmaxes, findResidualSites, readTokenEmbeddings } from '../../onnx';
+import { sessionModel, findAttentionSoftmaxes, findResidualSites, readTokenEmbeddings } from '../../onnx';
 import { cloneForSurgery, GraphIndex } from '../../onnx/graph';
 import { createSession } from '../../runtime/execution-provider';
 import { batchOf, tensorToFloat32, textFeeds } from '../../runtime/feeds';
@@ -315,7 +315,7 @@ export class AnalogySpaces {
       const exposed = cloneForSurgery(this.model.graph);
       const existing = new Set(exposed.graph.output.map((output) => output.name));
       for (const name of this.layerTensors()) if (!existing.has(name)) exposed.graph.output.push({ name });
-      const created = await createSession(encodeModel(exposed), this.model.info.executionProvider);
+      const created = await createSession(sessionModel(exposed), this.model.info.executionProvider);
       return { session: created.session };
     })();
     this.layerSession.catch(() => {

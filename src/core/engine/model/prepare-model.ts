@@ -2,7 +2,7 @@ import type * as ort from 'onnxruntime-web';
 import {
   decodeModel,
   describeModel,
-  encodeModel,
+  sessionModel,
   exposeAttention,
   type AttentionOutput,
   type ModelDescription,
@@ -111,7 +111,7 @@ export async function prepareModel(
   const pruned = leanModelFor(runnable, readOutputs);
   let created;
   try {
-    created = await createSession(encodeModel(pruned ?? runnable), choice);
+    created = await createSession(sessionModel(pruned ?? runnable), choice);
   } catch (error) {
     throw explainSessionError(error, files.label);
   }
@@ -120,7 +120,7 @@ export async function prepareModel(
   const session = pruned
     ? new OutputRoutingSession(
         created.session,
-        async () => (await createSession(encodeModel(runnable), provider)).session,
+        async () => (await createSession(sessionModel(runnable), provider)).session,
         runnable.graph.output.map((output) => output.name ?? ''),
       ).asInferenceSession()
     : created.session;

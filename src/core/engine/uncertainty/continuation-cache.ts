@@ -12,7 +12,7 @@ import * as ort from 'onnxruntime-web';
 import type { McDropoutSettings } from '../../contracts/uncertainty';
 import type { NextTokenStep } from '../../generation/continuation';
 import { throwIfAborted } from '../../model/errors';
-import { encodeModel, insertMcDropout, restrictMlmHeadToPositions, type McDropoutPlan } from '../../onnx';
+import { sessionModel, insertMcDropout, restrictMlmHeadToPositions, type McDropoutPlan } from '../../onnx';
 import { prepareDecoderStepGraph, type DecoderStepGraph } from '../../onnx/decoder-graph';
 import { pruneToOutputs } from '../../onnx/prune';
 import { createSession } from '../../runtime/execution-provider';
@@ -56,7 +56,7 @@ async function buildSession(
   });
   const outputs = [decoder.logits, ...step.presentFor.values()];
   const graph = pruneToOutputs(inserted.model, outputs).model;
-  const created = await createSession(encodeModel(graph), model.info.executionProvider);
+  const created = await createSession(sessionModel(graph), model.info.executionProvider);
   return {
     key,
     session: created.session,

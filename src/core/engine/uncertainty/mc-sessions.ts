@@ -12,7 +12,7 @@
  */
 import type * as ort from 'onnxruntime-web';
 import {
-  encodeModel,
+  sessionModel,
   insertMcDropout,
   OnnxGraphError,
   restrictMlmHeadToPositions,
@@ -226,7 +226,7 @@ async function createMcSession(model: PreparedModel, config: McGraphConfig, key:
   const modelConfig: Record<string, unknown> = { num_attention_heads: model.info.heads };
   if (model.info.hiddenSize) modelConfig.hidden_size = model.info.hiddenSize;
   const built = buildMcGraph(model.graph, config, layers, modelConfig);
-  const created = await createSession(encodeModel(built.model), model.info.executionProvider);
+  const created = await createSession(sessionModel(built.model), model.info.executionProvider);
   return {
     key,
     config,
