@@ -56,7 +56,7 @@ import type { CalibrationProgressCallback, CalibrationRequest, CalibrationResult
 import { runContinuation } from './uncertainty/continuation-run';
 import { CachedStepSessions, canContinueWithCache } from './uncertainty/continuation-cache';
 import type { ContinuationProgress, ContinuationRequest, ContinuationResult } from '../contracts/uncertainty';
-import { checkLocalFilesFit, isOutOfMemoryError, memoryError } from './model/model-memory';
+import { checkLocalFilesFit, isOutOfMemoryError, memoryError, refuseTooLargeDownload } from './model/model-memory';
 import { prepareModel, type PreparedModel } from './model/prepare-model';
 import type { ModelInfo } from '../contracts/model';
 
@@ -115,6 +115,7 @@ export class PlaygroundEngine {
         fetchImpl: this.options.fetchImpl,
         storage: this.options.storage,
         onNotKept: (file) => notKept.push(file),
+        checkSize: (file, bytes) => refuseTooLargeDownload(file, bytes),
       };
       // Picked files come as handles and are read here, in the worker: too big is refused before reading.
       if (source.kind === 'files') checkLocalFilesFit(source.files);

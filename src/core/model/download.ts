@@ -21,6 +21,8 @@ export interface FetchFileOptions {
   storage?: StorageEstimator;
   /** Told when a downloaded file is not kept in the cache (no room, or the write failed). */
   onNotKept?: (notKept: NotKept) => void;
+  /** Called with the file's size once the host states it, before its body is read; throws to refuse the file. */
+  checkSize?: (file: string, bytes: number) => void;
 }
 
 /**
@@ -93,6 +95,14 @@ async function downloadWithResume(
       loaded = 0;
     }
     const total = totalLength(response, loaded);
+    if (total !== null && options.checkSize) {
+      try {
+        options.checkSize(file, total);
+      } catch (error) {
+        await response.body?.cancel().catch(() => undefined);
+        throw error;
+      }
+    }
     try {
       const chunks = await readWithProgress(response, file, loaded, total, onProgress, signal);
       received.push(...chunks.received);

@@ -53,6 +53,8 @@ export interface LoadFilesOptions {
   storage?: StorageEstimator;
   /** Told for every downloaded file that is not kept for offline use. */
   onNotKept?: (notKept: NotKept) => void;
+  /** Refuses a file by the size its host states, before it downloads (the engine's memory limit). */
+  checkSize?: (file: string, bytes: number) => void;
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
@@ -91,6 +93,7 @@ export async function loadModelFiles(source: ModelSource, options: LoadFilesOpti
     fetchImpl: options.fetchImpl,
     storage: options.storage,
     onNotKept: options.onNotKept,
+    checkSize: options.checkSize,
   };
   const fetchBytes = (file: string, optional: boolean) => fetchModelFile(baseUrl + file, { ...common, file, optional });
 

@@ -119,3 +119,15 @@ export function unsupportedOp(message: string): string | null {
   if (!match) return null;
   return match.length === 3 && match[1] ? `${match[2]} (${match[1].slice(0, -1)})` : match[match.length - 1];
 }
+
+/**
+ * Refuses a model file the host says is too large, before it downloads: the size in the response's
+ * Content-Length is the figure, and the check is the one checkModelFitsMemory makes on the weights.
+ */
+export function refuseTooLargeDownload(file: string, bytes: number, limit = MAX_WEIGHT_BYTES): void {
+  if (bytes <= limit) return;
+  throw memoryError(
+    file,
+    `is ${formatBytes(bytes)} (as its host says; nothing was downloaded), and would need about ${formatBytes(2 * bytes)} of onnxruntime's WebAssembly heap (at most ${formatBytes(WASM_HEAP_LIMIT_BYTES)}): the model's session and the MC-dropout session each hold the weights, so at most about ${formatBytes(limit)} can load.`,
+  );
+}
