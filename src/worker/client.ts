@@ -1,31 +1,34 @@
 import * as Comlink from 'comlink';
-import type { AttentionDisplayOptions, McAttentionRequest } from '../core/contracts/attention';
-import type { AnalogyProgressCallback, AnalogySpaceId } from '../core/contracts/analogy';
-import type { AnalogyEvaluationOptions, AnalogyNeighbourOptions, AnalogyQueryOptions } from '../core/contracts/analogy';
-import type { LabelAuditProgress, LabelAuditSettings } from '../core/contracts/labels';
-import type { PackedRows } from '../core/contracts/labels';
-import type { HeadTrainingProgress, HeadTrainingRequest } from '../core/contracts/head';
-import type { CalibrationProgressCallback, CalibrationRequest } from '../core/contracts/calibration';
-import type { ParseLabeledTextOptions } from '../core/labels';
-import type { LoadOptions } from '../core/engine/playground-engine';
-import type {
-  ContinuationProgress,
-  ContinuationRequest,
-  McDropoutSettings,
-  McHeadChoice,
-  McPredictRequest,
-  McProgressCallback,
-  McTask,
-} from '../core/contracts/uncertainty';
 import type { ModelInfo } from '../core/contracts/model';
-import type { ProgressCallback } from '../core/model/progress';
-import type { BuiltinFile, KeptBuiltin } from '../core/model/keep-builtin';
 import type { ModelSource } from '../core/model/sources';
 import { isOutOfMemoryError } from '../core/engine/model/model-memory';
+import type { LoadOptions } from '../core/engine/playground-engine';
 import type { WorkerLifelineApi } from './lifeline';
 import type { PlaygroundWorkerApi } from './worker-api';
 
 type WorkerApi = PlaygroundWorkerApi & WorkerLifelineApi;
+
+/** The worker operations the page calls; `cancel` is the client's own (see PlaygroundClient.cancel). */
+export type WorkerOp = Exclude<keyof PlaygroundWorkerApi, 'cancel'>;
+type OpArgs<K extends WorkerOp> = Parameters<PlaygroundWorkerApi[K]>;
+/**
+ * An operation as the page calls it: the facade's parameters (callbacks are proxied on the way) and one
+ * promise of its result. Comlink's Remote type would spread a union result over Promise.
+ */
+export type WorkerCall<K extends WorkerOp> = (
+  ...args: OpArgs<K>
+) => Promise<Awaited<ReturnType<PlaygroundWorkerApi[K]>>>;
+
+type IsJobId<T> = [T] extends [string | undefined] ? ([string | undefined] extends [T] ? true : false) : false;
+/** The position of an operation's optional `jobId?: string` parameter (never when it takes none). */
+type JobIdAt<A extends unknown[]> = Exclude<
+  { [I in keyof A]: IsJobId<A[I]> extends true ? (I extends `${infer N extends number}` ? N : never) : never }[number],
+  undefined
+>;
+/** An operation with a job id must say where it is, and the compiler checks the position against its type. */
+type JobIdArgument<K extends WorkerOp> = [JobIdAt<OpArgs<K>>] extends [never] ? [] : [jobIdAt: JobIdAt<OpArgs<K>>];
+/** Every operation of the facade, as the client offers it (an operation added there must be added here). */
+type WorkerCalls = { [K in WorkerOp]: WorkerCall<K> };
 
 export class WorkerRestartedError extends Error {
   constructor(reason: string) {
@@ -63,7 +66,7 @@ export const SILENT_END_REASON = 'it ended unexpectedly';
  * context is gone, without any timer, and a busy worker keeps holding it. Where Web Locks are
  * missing (insecure origins), only the Cancel button's hard cancel recovers from a silent end.
  */
-export class PlaygroundClient {
+export class PlaygroundClient implements WorkerCalls {
   private worker!: Worker;
   private api!: Comlink.Remote<WorkerApi>;
   /** Stops waiting for the current worker's end; called before it is replaced on purpose. */
@@ -93,163 +96,41 @@ export class PlaygroundClient {
     return `${prefix}-${++this.jobCounter}`;
   }
 
-  async load(
-    source: ModelSource,
-    options: LoadOptions,
-    onProgress?: ProgressCallback,
-    jobId?: string,
-  ): Promise<ModelInfo> {
-    const info = await this.call(
-      (api) => api.load(source, options, onProgress ? Comlink.proxy(onProgress) : undefined, jobId),
-      jobId,
-      false,
-    );
+  async load(...args: OpArgs<'load'>): Promise<ModelInfo> {
+    const [source, options, , jobId] = args;
+    const info = await this.call((api) => api.load(...proxied(args)), jobId, false);
     this.lastLoad = { source, options };
     return info;
   }
 
-  attention(text: string, pair: string | null, display: AttentionDisplayOptions, jobId?: string) {
-    return this.call((api) => api.attention(text, pair, display, jobId), jobId);
-  }
-
-  mcAttention(request: McAttentionRequest, onProgress?: McProgressCallback, jobId?: string) {
-    return this.call(
-      (api) => api.mcAttention(request, onProgress ? Comlink.proxy(onProgress) : undefined, jobId),
-      jobId,
-    );
-  }
-
-  analogySpaces() {
-    return this.call((api) => api.analogySpaces());
-  }
-
-  analogy(
-    spaces: AnalogySpaceId[],
-    words: { a: string; b: string; c: string },
-    options: AnalogyQueryOptions,
-    onProgress?: AnalogyProgressCallback,
-    jobId?: string,
-  ) {
-    return this.call((api) => api.analogy(spaces, words, options, proxied(onProgress), jobId), jobId);
-  }
-
-  neighbours(
-    spaces: AnalogySpaceId[],
-    word: string,
-    options: AnalogyNeighbourOptions,
-    onProgress?: AnalogyProgressCallback,
-    jobId?: string,
-  ) {
-    return this.call((api) => api.neighbours(spaces, word, options, proxied(onProgress), jobId), jobId);
-  }
-
-  evaluateAnalogyFile(
-    text: string,
-    spaces: AnalogySpaceId[],
-    options: AnalogyEvaluationOptions,
-    onProgress?: AnalogyProgressCallback,
-    jobId?: string,
-  ) {
-    return this.call((api) => api.evaluateAnalogyFile(text, spaces, options, proxied(onProgress), jobId), jobId);
-  }
-
+  // Every other operation as the worker facade types it; the number is the position of its job id.
+  readonly attention = this.op('attention', 3);
+  readonly mcAttention = this.op('mcAttention', 2);
+  readonly analogySpaces = this.op('analogySpaces');
+  readonly analogy = this.op('analogy', 4);
+  readonly neighbours = this.op('neighbours', 4);
+  readonly evaluateAnalogyFile = this.op('evaluateAnalogyFile', 4);
   /** A dropped word2vec / GloVe text file; a File crosses to the worker by structured clone and is streamed there. */
-  loadWordVectors(source: string | Blob, name: string, onProgress?: AnalogyProgressCallback, jobId?: string) {
-    return this.call((api) => api.loadWordVectors(source, name, proxied(onProgress), jobId), jobId);
-  }
-
-  predict(request: McPredictRequest, settings: McDropoutSettings, onProgress?: McProgressCallback, jobId?: string) {
-    return this.call(
-      (api) => api.predict(request, settings, onProgress ? Comlink.proxy(onProgress) : undefined, jobId),
-      jobId,
-    );
-  }
-
-  continue(
-    request: ContinuationRequest,
-    settings: McDropoutSettings,
-    onProgress?: (progress: ContinuationProgress) => void,
-    jobId?: string,
-  ) {
-    return this.call(
-      (api) => api.continue(request, settings, onProgress ? Comlink.proxy(onProgress) : undefined, jobId),
-      jobId,
-    );
-  }
-
-  predictBatch(
-    texts: string[],
-    task: McTask,
-    settings: McDropoutSettings,
-    onProgress?: McProgressCallback,
-    jobId?: string,
-    head?: McHeadChoice,
-  ) {
-    return this.call(
-      (api) => api.predictBatch(texts, task, settings, onProgress ? Comlink.proxy(onProgress) : undefined, jobId, head),
-      jobId,
-    );
-  }
-
+  readonly loadWordVectors = this.op('loadWordVectors', 3);
+  readonly predict = this.op('predict', 3);
+  readonly continue = this.op('continue', 3);
+  readonly predictBatch = this.op('predictBatch', 4);
   /** Calibration on the user's text: every word piece predicted with dropout off and with MC dropout. */
-  calibrate(request: CalibrationRequest, onProgress?: CalibrationProgressCallback, jobId?: string) {
-    return this.call((api) => api.calibrate(request, onProgress ? Comlink.proxy(onProgress) : undefined, jobId), jobId);
-  }
-
-  tokenize(text: string, pair: string | null) {
-    return this.call((api) => api.tokenize(text, pair));
-  }
-
+  readonly calibrate = this.op('calibrate', 2);
+  readonly tokenize = this.op('tokenize');
   /** Parses labeled data in the worker (large pastes and files never block the page). */
-  parseLabeledData(input: string | Uint8Array, options: ParseLabeledTextOptions, jobId?: string) {
-    return this.call((api) => api.parseLabeledData(input, options), jobId);
-  }
-
+  readonly parseLabeledData = this.op('parseLabeledData', 2);
   /** Rows travel packed (one NUL-joined string, label ids): see PackedRows. */
-  auditLabels(
-    rows: PackedRows,
-    settings: Partial<LabelAuditSettings>,
-    onProgress?: (progress: LabelAuditProgress) => void,
-    jobId?: string,
-  ) {
-    return this.call(
-      (api) => api.auditLabels(rows, settings, onProgress ? Comlink.proxy(onProgress) : undefined, jobId),
-      jobId,
-    );
-  }
-
+  readonly auditLabels = this.op('auditLabels', 3);
   /** Trains heads on the rows' embeddings in the worker, every epoch reported (see HeadTrainingProgress). */
-  trainHeads(
-    rows: PackedRows,
-    request: HeadTrainingRequest,
-    onProgress?: (progress: HeadTrainingProgress) => void,
-    jobId?: string,
-  ) {
-    return this.call((api) => api.trainHeads(rows, request, proxied(onProgress), jobId), jobId);
-  }
-
+  readonly trainHeads = this.op('trainHeads', 3);
   /** Holds a running job that can pause (head training) at its next epoch, or lets it go on. */
-  pause(jobId: string, paused: boolean) {
-    return this.call((api) => api.pause(jobId, paused));
-  }
-
-  clearEmbeddingCache() {
-    return this.call((api) => api.clearEmbeddingCache());
-  }
-
-  cachedModels() {
-    return this.call((api) => api.cachedModels());
-  }
-
-  deleteCachedModel(baseUrl: string) {
-    return this.call((api) => api.deleteCachedModel(baseUrl));
-  }
-
+  readonly pause = this.op('pause');
+  readonly clearEmbeddingCache = this.op('clearEmbeddingCache');
+  readonly cachedModels = this.op('cachedModels');
+  readonly deleteCachedModel = this.op('deleteCachedModel');
   /** Downloads a built-in model into the built-in cache without loading it, for offline use. */
-  keepBuiltin(name: string, files: BuiltinFile[]): Promise<KeptBuiltin> {
-    // Comlink's Remote type spreads a union result over Promise; it is one KeptBuiltin.
-    return this.call((api) => api.keepBuiltin(name, files) as Promise<KeptBuiltin>);
-  }
+  readonly keepBuiltin = this.op('keepBuiltin');
 
   /**
    * Asks the worker to stop a job. A superseded job is simply abandoned; when the user pressed
@@ -341,6 +222,14 @@ export class PlaygroundClient {
       .catch(() => undefined);
   }
 
+  /** A worker operation sent through `call`, tracked under its job id (when it takes one) for `cancel`. */
+  private op<K extends WorkerOp>(name: K, ...[jobIdAt]: JobIdArgument<K>): WorkerCall<K> {
+    return (...args) => {
+      const send = (api: Comlink.Remote<WorkerApi>) => (api[name] as unknown as WorkerCall<K>)(...proxied(args));
+      return this.call(send, jobIdAt === undefined ? undefined : (args[jobIdAt] as string | undefined));
+    };
+  }
+
   private async call<T>(
     invoke: (api: Comlink.Remote<WorkerApi>) => Promise<T>,
     jobId?: string,
@@ -372,10 +261,9 @@ export function crashReason(message: string | undefined): string {
   return isOutOfMemoryError(message) ? `it ran out of memory: ${message}` : `error: ${message}`;
 }
 
-function proxied<T extends (...args: never[]) => unknown>(
-  callback: T | undefined,
-): (T & Comlink.ProxyMarked) | undefined {
-  return callback ? Comlink.proxy(callback) : undefined;
+/** Callbacks (progress reports) cannot be cloned: they cross as comlink proxies the worker calls back. */
+function proxied<A extends readonly unknown[]>(args: A): A {
+  return args.map((arg) => (typeof arg === 'function' ? Comlink.proxy(arg) : arg)) as unknown as A;
 }
 
 function defaultWorker(): Worker {

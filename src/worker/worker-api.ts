@@ -1,40 +1,26 @@
 import * as Comlink from 'comlink';
-import { PlaygroundEngine, type EngineOptions, type LoadOptions } from '../core/engine/playground-engine';
-import type { AttentionDisplayOptions, McAttentionRequest } from '../core/contracts/attention';
-import type {
-  ContinuationProgress,
-  ContinuationRequest,
-  McDropoutSettings,
-  McHeadChoice,
-  McPredictRequest,
-  McProgressCallback,
-  McTask,
-} from '../core/contracts/uncertainty';
-import type { AnalogyProgressCallback, AnalogySpaceId } from '../core/contracts/analogy';
-import type { AnalogyEvaluationOptions, AnalogyNeighbourOptions, AnalogyQueryOptions } from '../core/contracts/analogy';
+import { PlaygroundEngine, type EngineOptions } from '../core/engine/playground-engine';
 import { auditTransferables } from '../core/engine/labels/label-audit-run';
-import { type LabelAuditProgress, type LabelAuditSettings } from '../core/contracts/labels';
 import { packParse, unpackRows, unpackTexts } from '../core/engine/labels/label-input';
-import type { HeadTrainingProgress, HeadTrainingRequest } from '../core/contracts/head';
-import type { CalibrationProgressCallback, CalibrationRequest } from '../core/contracts/calibration';
 import { calibrationTransferables } from '../core/engine/calibration/calibration-transfer';
-import { type PackedRows } from '../core/contracts/labels';
-import type { ParseLabeledTextOptions } from '../core/labels';
-import type { ProgressCallback, ProgressEvent } from '../core/model/progress';
+import type { PackedRows } from '../core/contracts/labels';
+import type { ProgressEvent } from '../core/model/progress';
 import { throttleReports } from './progress-throttle';
-import type { ModelSource } from '../core/model/sources';
-import type { BuiltinFile } from '../core/model/keep-builtin';
 
-/** Errors cross comlink as plain objects; keep the user-facing message and the kind. */
-export interface SerializedError {
-  name: string;
-  message: string;
-  kind?: string;
-}
+/**
+ * An engine method's parameters. Each operation's signature is written once, on PlaygroundEngine: the facade
+ * below takes its parameters from there, and the page's client takes its methods from the facade's type.
+ */
+type EngineArgs<K extends keyof PlaygroundEngine> = PlaygroundEngine[K] extends (...args: infer A) => unknown
+  ? A
+  : never;
+
+/** The parameters after the first: the ops whose first argument is packed for the trip across. */
+type Rest<A extends unknown[]> = A extends [unknown, ...infer R] ? R : never;
 
 /** Load reports: every status change, progress at most every 50 ms. */
-const loadReports = (callback: ProgressCallback | undefined) =>
-  throttleReports(callback, { alwaysSend: (event: ProgressEvent) => event.status !== 'progress' });
+const loadReports = (callback: ((event: ProgressEvent) => void) | undefined) =>
+  throttleReports(callback, { alwaysSend: (event) => event.status !== 'progress' });
 
 /** Counted work (chunks, samples, tokens, questions): always the first and the last report. */
 const countedReports = <P extends { done: number; total: number | null }>(
@@ -45,86 +31,61 @@ const countedReports = <P extends { done: number; total: number | null }>(
   });
 
 /**
- * The worker's public surface: a thin facade over PlaygroundEngine that moves typed arrays as
- * transferables instead of copying them.
+ * The worker's public surface: a thin facade over PlaygroundEngine that throttles progress reports and moves
+ * typed arrays as transferables instead of copying them. A job id, where an operation takes one, lets the
+ * page cancel it (PlaygroundClient finds it by its position, which the compiler checks against these types).
  */
 export function createWorkerApi(options: EngineOptions) {
   const engine = new PlaygroundEngine(options);
   return {
-    load: (source: ModelSource, loadOptions: LoadOptions, onProgress?: ProgressCallback, jobId?: string) =>
+    load: (...[source, loadOptions, onProgress, jobId]: EngineArgs<'load'>) =>
       engine.load(source, loadOptions, loadReports(onProgress), jobId),
-    cancel: (jobId: string) => engine.cancel(jobId),
-    info: () => engine.info(),
-    tokenize: (text: string, pair: string | null) => engine.tokenize(text, pair),
-    async attention(text: string, pair: string | null, display: AttentionDisplayOptions, jobId?: string) {
-      const result = await engine.attention(text, pair, display, jobId);
+    cancel: (...args: EngineArgs<'cancel'>) => engine.cancel(...args),
+    tokenize: (...args: EngineArgs<'tokenize'>) => engine.tokenize(...args),
+    async attention(...args: EngineArgs<'attention'>) {
+      const result = await engine.attention(...args);
       return Comlink.transfer(result, [result.probs.buffer]);
     },
-    async mcAttention(request: McAttentionRequest, onProgress?: McProgressCallback, jobId?: string) {
+    async mcAttention(...[request, onProgress, jobId]: EngineArgs<'mcAttention'>) {
       const result = await engine.mcAttention(request, countedReports(onProgress), jobId);
       return Comlink.transfer(result, [result.mean.buffer, result.std.buffer, result.plain.buffer]);
     },
-    parseLabeledData(input: string | Uint8Array, options: ParseLabeledTextOptions) {
-      const packed = packParse(engine.parseLabeledData(input, options));
+    /**
+     * The parse is one synchronous step the engine cannot stop; the job id is taken only so that the page's
+     * hard cancel can tell this call is still running and restart a worker stuck in it.
+     */
+    parseLabeledData(...[input, parseOptions]: [...EngineArgs<'parseLabeledData'>, jobId?: string]) {
+      const packed = packParse(engine.parseLabeledData(input, parseOptions));
       return Comlink.transfer(packed, [packed.labelIds.buffer, packed.sourceRows.buffer]);
     },
-    async auditLabels(
-      rows: PackedRows,
-      settings: Partial<LabelAuditSettings>,
-      onProgress?: (progress: LabelAuditProgress) => void,
-      jobId?: string,
-    ) {
+    async auditLabels(rows: PackedRows, ...[settings, onProgress, jobId]: Rest<EngineArgs<'auditLabels'>>) {
       const throttled = throttleReports(onProgress, { alwaysSend: (progress) => progress.fraction >= 1 });
       const result = await engine.auditLabels(unpackRows(rows), settings, throttled, jobId);
       return Comlink.transfer(result, auditTransferables(result));
     },
     /** Heads on the rows' embeddings; the rows travel packed like the audit's. */
-    trainHeads(
-      rows: PackedRows,
-      request: HeadTrainingRequest,
-      onProgress?: (progress: HeadTrainingProgress) => void,
-      jobId?: string,
-    ) {
+    trainHeads(rows: PackedRows, ...[request, onProgress, jobId]: Rest<EngineArgs<'trainHeads'>>) {
       const texts = unpackTexts(rows.texts, rows.count);
       if (texts.length !== rows.count || rows.labelIds.length !== rows.count)
         throw new Error('The rows to train on arrived damaged; read the data again.');
       const throttled = throttleReports(onProgress, { trailing: true });
       return engine.trainHeads({ texts, labelIds: rows.labelIds, classes: rows.classes }, request, throttled, jobId);
     },
-    pause: (jobId: string, paused: boolean) => engine.pause(jobId, paused),
+    pause: (...args: EngineArgs<'pause'>) => engine.pause(...args),
     clearEmbeddingCache: async () => {
       await options.embeddingCache?.clear?.();
     },
     analogySpaces: () => engine.analogySpaces(),
-    analogy: (
-      spaces: AnalogySpaceId[],
-      words: { a: string; b: string; c: string },
-      options: AnalogyQueryOptions,
-      onProgress?: AnalogyProgressCallback,
-      jobId?: string,
-    ) => engine.analogy(spaces, words, options, countedReports(onProgress), jobId),
-    neighbours: (
-      spaces: AnalogySpaceId[],
-      word: string,
-      options: AnalogyNeighbourOptions,
-      onProgress?: AnalogyProgressCallback,
-      jobId?: string,
-    ) => engine.neighbours(spaces, word, options, countedReports(onProgress), jobId),
-    evaluateAnalogyFile: (
-      text: string,
-      spaces: AnalogySpaceId[],
-      options: AnalogyEvaluationOptions,
-      onProgress?: AnalogyProgressCallback,
-      jobId?: string,
-    ) => engine.evaluateAnalogyFile(text, spaces, options, countedReports(onProgress), jobId),
-    loadWordVectors: (source: string | Blob, name: string, onProgress?: AnalogyProgressCallback, jobId?: string) =>
+    analogy: (...[spaces, words, queryOptions, onProgress, jobId]: EngineArgs<'analogy'>) =>
+      engine.analogy(spaces, words, queryOptions, countedReports(onProgress), jobId),
+    neighbours: (...[spaces, word, neighbourOptions, onProgress, jobId]: EngineArgs<'neighbours'>) =>
+      engine.neighbours(spaces, word, neighbourOptions, countedReports(onProgress), jobId),
+    evaluateAnalogyFile: (...[text, spaces, evaluationOptions, onProgress, jobId]: EngineArgs<'evaluateAnalogyFile'>) =>
+      engine.evaluateAnalogyFile(text, spaces, evaluationOptions, countedReports(onProgress), jobId),
+    /** A word2vec / GloVe file arrives as a File (a handle, not its bytes) and is streamed here. */
+    loadWordVectors: (...[source, name, onProgress, jobId]: EngineArgs<'loadWordVectors'>) =>
       engine.loadWordVectors(source, name, countedReports(onProgress), jobId),
-    async predict(
-      request: McPredictRequest,
-      settings: McDropoutSettings,
-      onProgress?: McProgressCallback,
-      jobId?: string,
-    ) {
+    async predict(...[request, settings, onProgress, jobId]: EngineArgs<'predict'>) {
       const result = await engine.predict(request, settings, countedReports(onProgress), jobId);
       const arrays = [
         result.samples,
@@ -142,28 +103,17 @@ export function createWorkerApi(options: EngineOptions) {
       );
     },
     /** A decoder's continuation; progress is throttled like MC dropout's. */
-    continue: (
-      request: ContinuationRequest,
-      settings: McDropoutSettings,
-      onProgress?: (progress: ContinuationProgress) => void,
-      jobId?: string,
-    ) => engine.continue(request, settings, countedReports(onProgress), jobId),
-    async calibrate(request: CalibrationRequest, onProgress?: CalibrationProgressCallback, jobId?: string) {
+    continue: (...[request, settings, onProgress, jobId]: EngineArgs<'continue'>) =>
+      engine.continue(request, settings, countedReports(onProgress), jobId),
+    async calibrate(...[request, onProgress, jobId]: EngineArgs<'calibrate'>) {
       const result = await engine.calibrate(request, countedReports(onProgress), jobId);
       return Comlink.transfer(result, calibrationTransferables(result));
     },
-    predictBatch: (
-      texts: string[],
-      task: McTask,
-      settings: McDropoutSettings,
-      onProgress?: McProgressCallback,
-      jobId?: string,
-      head?: McHeadChoice,
-    ) => engine.predictBatch(texts, task, settings, countedReports(onProgress), jobId, head),
+    predictBatch: (...[texts, task, settings, onProgress, jobId, head]: EngineArgs<'predictBatch'>) =>
+      engine.predictBatch(texts, task, settings, countedReports(onProgress), jobId, head),
     cachedModels: () => engine.cachedModels(),
-    deleteCachedModel: (baseUrl: string) => engine.deleteCachedModel(baseUrl),
-    keepBuiltin: (name: string, files: BuiltinFile[]) => engine.keepBuiltin(name, files),
-    ping: () => 'pong' as const,
+    deleteCachedModel: (...args: EngineArgs<'deleteCachedModel'>) => engine.deleteCachedModel(...args),
+    keepBuiltin: (...args: EngineArgs<'keepBuiltin'>) => engine.keepBuiltin(...args),
   };
 }
 

@@ -109,7 +109,7 @@ export class FakeClient {
   cachedModels = async () => [];
   deleteCachedModel = async () => 0;
   keepBuiltin = (name: string, files: unknown) => this.pending('keepBuiltin', [name, files], undefined);
-  tokenize = (text: string, pair: string | null) => this.pending('tokenize', [text, pair], undefined);
+  tokenize = (text: string, pair?: string | null) => this.pending('tokenize', [text, pair], undefined);
 }
 
 /** A loaded model as the stores see it: its info and a generation the test bumps to "load another model". */
