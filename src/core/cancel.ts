@@ -18,3 +18,17 @@ export function throwIfAborted(signal: { readonly aborted: boolean } | undefined
 export function isCancelled(error: unknown): boolean {
   return error instanceof CancelledError || (error instanceof Error && error.name === 'CancelledError');
 }
+
+/**
+ * Waits for shared work without tying it to one caller: an abort rejects the wait with CancelledError at
+ * once, while the work itself goes on for whoever asks next.
+ */
+export function untilAborted<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return work;
+  throwIfAborted(signal);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new CancelledError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
