@@ -1,10 +1,9 @@
 import * as Comlink from 'comlink';
 import { PlaygroundEngine, type EngineOptions } from '../core/engine/playground-engine';
-import { auditTransferables } from '../core/engine/labels/label-audit-run';
-import { packParse, unpackRows, unpackTexts } from '../core/engine/labels/label-input';
 import { calibrationTransferables } from '../core/engine/calibration/calibration-transfer';
 import type { PackedRows } from '../core/contracts/labels';
 import type { ProgressEvent } from '../core/model/progress';
+import { auditTransferables, packParse, unpackHeadRows, unpackRows } from './label-transport';
 import { throttleReports } from './progress-throttle';
 
 /**
@@ -65,11 +64,8 @@ export function createWorkerApi(options: EngineOptions) {
     },
     /** Heads on the rows' embeddings; the rows travel packed like the audit's. */
     trainHeads(rows: PackedRows, ...[request, onProgress, jobId]: Rest<EngineArgs<'trainHeads'>>) {
-      const texts = unpackTexts(rows.texts, rows.count);
-      if (texts.length !== rows.count || rows.labelIds.length !== rows.count)
-        throw new Error('The rows to train on arrived damaged; read the data again.');
       const throttled = throttleReports(onProgress, { trailing: true });
-      return engine.trainHeads({ texts, labelIds: rows.labelIds, classes: rows.classes }, request, throttled, jobId);
+      return engine.trainHeads(unpackHeadRows(rows), request, throttled, jobId);
     },
     pause: (...args: EngineArgs<'pause'>) => engine.pause(...args),
     clearEmbeddingCache: async () => {

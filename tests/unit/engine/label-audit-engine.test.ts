@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runLabelAuditOnTexts } from '../../../src/core/engine/labels/label-audit-run';
-import { packParse, parseLabeledData, unpackRows, unpackTexts } from '../../../src/core/engine/labels/label-input';
+import { parseLabeledData } from '../../../src/core/engine/labels/label-input';
+import { packParse, unpackRows, unpackTexts } from '../../../src/worker/label-transport';
 import { meanPool } from '../../../src/core/engine/model/sentence-embeddings';
 import { windowRange } from '../../../src/ui/labels/virtual-window';
 

@@ -198,16 +198,3 @@ export async function runLabelAuditOnTexts(
     modelLabel: deps.model?.info.label ?? null,
   };
 }
-
-/** The transferable buffers of an audit output (for Comlink.transfer). */
-export function auditTransferables(output: LabelAuditOutput): ArrayBuffer[] {
-  return [
-    output.givenLabels,
-    output.probabilities,
-    output.suggestedLabels,
-    output.suggestedProbabilities,
-    output.qualityScores,
-    output.isIssue,
-    output.ranking,
-  ].map((a) => a.buffer as ArrayBuffer);
-}

@@ -13,7 +13,6 @@ import {
   type TokenCounter,
 } from '../../labels';
 import type { ModelTokenizer } from '../../model/tokenizer';
-import { TEXT_SEPARATOR, type PackedParse, type PackedRows } from '../../contracts/labels';
 
 export interface LabeledDataParse {
   parsed: ParsedLabeledText;
@@ -58,27 +57,4 @@ export function parseLabeledData(
   const parsed = parseLabeledText(decoded.text, parseOptions);
   parsed.problems.unshift(...decoded.problems);
   return { parsed, text: decoded.text };
-}
-
-export function packParse({ parsed, text }: LabeledDataParse): PackedParse {
-  const { rows, labelIds, ...summary } = parsed;
-  return {
-    summary,
-    rowCount: rows.length,
-    texts: rows.map((r) => r.text).join(TEXT_SEPARATOR),
-    labelIds: Int32Array.from(labelIds),
-    sourceRows: Int32Array.from(rows, (r) => r.sourceRow),
-    text,
-  };
-}
-
-export function unpackTexts(texts: string, count: number): string[] {
-  return count === 0 ? [] : texts.split(TEXT_SEPARATOR);
-}
-
-export function unpackRows(rows: PackedRows): { texts: string[]; labels: string[] } {
-  const texts = unpackTexts(rows.texts, rows.count);
-  if (texts.length !== rows.count || rows.labelIds.length !== rows.count)
-    throw new Error('The rows to audit arrived damaged; parse the data again.');
-  return { texts, labels: Array.from(rows.labelIds, (k) => rows.classes[k]) };
 }
