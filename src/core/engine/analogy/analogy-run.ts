@@ -12,7 +12,7 @@ import {
   type ResolvedWord,
   type VectorSpace,
 } from '../../analogy';
-import { throwIfAborted } from '../../cancel';
+import { isCancelled, throwIfAborted } from '../../cancel';
 import type { AnalogyProgressCallback, AnalogySpaceId } from '../../contracts/analogy';
 import type { AnalogySpaces } from './analogy-spaces';
 import {
@@ -62,7 +62,7 @@ export async function runAnalogyQuery(
         signal,
       });
     } catch (error) {
-      if ((error as Error).name === 'CancelledError') throw error;
+      if (isCancelled(error)) throw error;
       answers.push({
         ...base,
         ok: false,
@@ -204,7 +204,7 @@ export async function runNeighbours(
         signal,
       });
     } catch (error) {
-      if ((error as Error).name === 'CancelledError') throw error;
+      if (isCancelled(error)) throw error;
       answers.push({ ...base, ok: false, error: (error as Error).message });
       continue;
     }
@@ -266,7 +266,7 @@ export async function runEvaluation(
         signal,
       });
     } catch (error) {
-      if ((error as Error).name === 'CancelledError') throw error;
+      if (isCancelled(error)) throw error;
       results.push({ ...base, ok: false, error: (error as Error).message, result: null });
       continue;
     }
