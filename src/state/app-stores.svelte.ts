@@ -41,7 +41,7 @@ export function createAppStores(client: PlaygroundClient = new PlaygroundClient(
     attention: new AttentionStore(client, model),
     uncertainty: new UncertaintyStore(client, model, labels, head),
     decoderUncertainty: new DecoderUncertaintyStore(client, model),
-    calibration: new CalibrationStore(client, model),
+    calibration: new CalibrationStore(client, model, labels),
     analogy: new AnalogyStore(client, model),
     labels,
     head,

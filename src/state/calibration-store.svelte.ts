@@ -1,6 +1,7 @@
 /**
  * The uncertainty tool's calibration mode (issue 24): the user's text (or the built-in sample) scored word piece
- * by word piece with dropout off and with MC dropout, one Job (the latest run wins, Cancel lets go at once), the
+ * by word piece, or the label tool's labelled rows through the classification head, with dropout off and with MC
+ * dropout, one Job (the latest run wins, Cancel lets go at once), the
  * result belonging to the model generation that computed it. Built in app-stores.svelte.ts.
  */
 import {
@@ -15,6 +16,7 @@ import { MAX_SAMPLES, type McDropoutSettings } from '../core/contracts/uncertain
 import { defaultsOf } from '../core/workshop/state-table';
 import type { PlaygroundClient } from '../worker/client';
 import { Job } from './job.svelte';
+import type { LabelsStore } from './labels-store.svelte';
 import type { LoadedModel } from './loaded-model';
 import { restoreSettings, saveSettings } from './settings';
 
@@ -40,6 +42,8 @@ const DEFAULTS = defaultsOf(CALIBRATION_SETTINGS);
 export class CalibrationStore {
   /** The calibration panel is open: part of the view, so a link or a reload shows the mode again. */
   open = $state(DEFAULTS.open);
+  /** 'text': the text box's word pieces; 'rows': the label tool's rows through the classification head. */
+  source = $state(DEFAULTS.source);
   text = $state(DEFAULTS.text);
   samples = $state(DEFAULTS.samples);
   /** null: the model's config.json value, else 0.1. */
@@ -51,6 +55,7 @@ export class CalibrationStore {
   constructor(
     private readonly client: CalibrationClient,
     private readonly model: LoadedModel,
+    private readonly labels: Pick<LabelsStore, 'parsed' | 'sourceName'> | null = null,
   ) {
     this.job = new Job(client, 'calibration', () => model.generation);
     restoreSettings(KEY, CALIBRATION_SETTINGS, this);
@@ -76,6 +81,16 @@ export class CalibrationStore {
     return this.job.error;
   }
 
+  /** Rows the label tool has read (its pasted or loaded dataset), 0 when none. */
+  get labelToolRows(): number {
+    return this.labels?.parsed?.rows.length ?? 0;
+  }
+
+  /** The model has a classification head with named classes, so labelled rows can be scored. */
+  get canScoreRows(): boolean {
+    return (this.model.info?.classLabels?.length ?? 0) > 0;
+  }
+
   settings(): McDropoutSettings {
     return {
       samples: clampInt(this.samples, 1, MAX_SAMPLES, 16),
@@ -89,8 +104,13 @@ export class CalibrationStore {
   async run(): Promise<void> {
     this.persist();
     if (!this.model.info) return;
+    const rows =
+      this.source === 'rows'
+        ? (this.labels?.parsed?.rows ?? []).map((row) => ({ text: row.text, label: row.label }))
+        : undefined;
     const request = {
-      texts: splitParagraphs(this.text),
+      texts: rows ? [] : splitParagraphs(this.text),
+      ...(rows ? { rows } : {}),
       settings: this.settings(),
       bins: clampInt(this.bins, MIN_CALIBRATION_BINS, MAX_CALIBRATION_BINS, DEFAULT_CALIBRATION_BINS),
     };

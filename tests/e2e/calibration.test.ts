@@ -2,7 +2,8 @@
  * The calibration mode in Chromium against the built app and the built-in encoder: a short text is scored word
  * piece by word piece, and the figures, the reliability diagram, the accuracy-coverage chart, the
  * selective-prediction table and the plain-words reading appear; the charts and tables download; the mode and its
- * settings come back after a reload.
+ * settings come back after a reload; the label tool's rows are scored through the classification head, the rows
+ * whose label is not one of the model's classes counted and shown.
  */
 import { readFileSync } from 'node:fs';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
@@ -115,6 +116,56 @@ describe('calibration mode', () => {
     expect(await page.getByTestId('calibration-text').inputValue()).toMatch(/^The old man walked to the river\./);
     expect(await page.getByTestId('calibration-samples').inputValue()).toBe('4');
     expect(await page.getByTestId('calibration-bins').inputValue()).toBe('12');
+    expect(errors).toEqual([]);
+  });
+
+  it("scores the label tool's rows through the classification head and reports the rows it cannot", async () => {
+    const rows = [
+      ['a small animal that lives in the forest', 'noun.animal'],
+      ['a large bird of prey', 'noun.animal'],
+      ['a fish of the river', 'noun.animal'],
+      ['a dog kept for hunting', 'noun.animal'],
+      ['a young horse', 'noun.animal'],
+      ['a tall tree with broad leaves', 'noun.plant'],
+      ['a flower of the field', 'noun.plant'],
+      ['a climbing vine', 'noun.plant'],
+      ['a shrub with red berries', 'noun.plant'],
+      ['a grass of wet places', 'noun.plant'],
+      ['bread baked with honey', 'noun.food'],
+      ['a dish of boiled meat', 'noun.food'],
+      ['a sweet cake', 'noun.food'],
+      ['a soup of beans', 'noun.food'],
+      ['a drink made from apples', 'noun.food'],
+      ['a feeling of great joy', 'noun.feeling'],
+      ['a sudden fear', 'noun.feeling'],
+      ['deep sorrow', 'noun.feeling'],
+      ['a wish for something', 'noun.feeling'],
+      ['anger that lasts', 'noun.feeling'],
+    ];
+    await page.getByTestId('tab-labels').click();
+    await page.getByTestId('labels-input').fill(['text,label', ...rows.map((row) => row.join(','))].join('\n'));
+    await expect
+      .poll(() => page.getByTestId('labels-parse-summary').textContent(), { timeout: 30_000 })
+      .toMatch(/^20 rows, 4 classes/);
+    await page.getByTestId('tab-uncertainty').click();
+    await page.getByTestId('calibration-source-rows').check();
+    await page.getByTestId('calibration-samples').fill('4');
+    await page.getByTestId('calibration-run').click();
+    await expect
+      .poll(() => page.getByTestId('calibration-info').textContent(), { timeout: 120_000 })
+      .toMatch(/^\s*15 rows, T = 4, p = 0\.1/);
+    const unmatched = (await page.getByTestId('calibration-unmatched').textContent())!;
+    expect(unmatched).toMatch(/5 rows not scored/);
+    expect(unmatched).toContain('row 16: “noun.feeling” — a feeling of great joy');
+    expect(await page.getByTestId('calibration-figures').locator('tbody tr').count()).toBe(3);
+    expect(await page.getByTestId('calibration-selective').locator('tbody tr').count()).toBe(5);
+    expect(await page.getByTestId('calibration-reliability').locator('circle').count()).toBeGreaterThan(0);
+    const perRow = await download(page, page.getByTestId('calibration-positions-export').getByTestId('export-csv'));
+    const lines = perRow.text.trim().split(/\r?\n/);
+    expect(lines[0]).toMatch(/^row,position,label,label_id,half,/);
+    expect(lines).toHaveLength(16);
+    expect(lines[1]).toMatch(/^1,0,noun\.animal,0,/);
+    await page.waitForFunction(() => /calSource=rows/.test(location.hash));
     expect(errors).toEqual([]);
   });
 });

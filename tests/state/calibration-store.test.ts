@@ -42,6 +42,35 @@ describe('CalibrationStore', () => {
     expect(store.text).toBe('dog');
   });
 
+  it("scores the label tool's rows through the classification head when that is the source", async () => {
+    const client = new FakeClient();
+    const rows = [
+      { text: 'a cat', label: 'a', sourceRow: 2 },
+      { text: 'an oak', label: 'b', sourceRow: 3 },
+      { text: 'a loaf', label: 'not a class', sourceRow: 4 },
+    ];
+    const labels = { parsed: null as { rows: typeof rows } | null, sourceName: 'data.csv' };
+    const store = new CalibrationStore(client, new FakeModel(), labels as never);
+    expect([store.labelToolRows, store.canScoreRows]).toEqual([0, true]);
+    store.source = 'rows';
+    store.text = 'Text that is not scored.';
+    labels.parsed = { rows };
+    expect(store.labelToolRows).toBe(3);
+    const run = store.run();
+    const call = client.last('calibrate');
+    // Every row goes to the worker, the unknown label too: the worker reports it, nothing is dropped here.
+    expect(call.args[0]).toMatchObject({
+      texts: [],
+      rows: rows.map(({ text, label }) => ({ text, label })),
+    });
+    call.reject(new Error('Calibration needs at least two rows whose label is one of the model’s classes'));
+    await run;
+    expect(store.error).toMatch(/at least two rows/);
+    store.source = 'text';
+    void store.run();
+    expect(client.last('calibrate').args[0]).not.toHaveProperty('rows');
+  });
+
   it('loads the built-in sample into the text box', async () => {
     const store = new CalibrationStore(new FakeClient(), new FakeModel());
     const urls: string[] = [];
@@ -92,7 +121,9 @@ describe('calibration settings in the browser and in a link', () => {
     calibration.samples = 4;
     calibration.bins = 12;
     calibration.text = 'A short text.';
+    calibration.source = 'rows';
     const hash = currentViewHash();
+    expect(hash).toMatch(/(^|&)calSource=rows(&|$)/);
     expect(hash).toMatch(/(^|&)calOpen=1(&|$)/);
     expect(hash).toMatch(/(^|&)calT=4(&|$)/);
     expect(hash).toMatch(/(^|&)calBins=12(&|$)/);
@@ -101,7 +132,9 @@ describe('calibration settings in the browser and in a link', () => {
     calibration.samples = 16;
     calibration.bins = 10;
     calibration.text = '';
+    calibration.source = 'text';
     applyViewHash(`#${hash}`);
+    expect(calibration.source).toBe('rows');
     expect([calibration.open, calibration.samples, calibration.bins, calibration.text]).toEqual([
       true,
       4,

@@ -18,10 +18,18 @@ export const DEFAULT_CALIBRATION_BINS = 10;
 export const MIN_CALIBRATION_BINS = 2;
 export const MAX_CALIBRATION_BINS = 50;
 
+/**
+ * What is scored: 'text', every word piece of the text box (fill-mask or next-token); 'rows', the label tool's
+ * rows through the model's classification head, each row's label read as a class name of config.json's id2label.
+ */
+export const CALIBRATION_SOURCES = ['text', 'rows'] as const;
+export type CalibrationSource = (typeof CALIBRATION_SOURCES)[number];
+
 /** The calibration mode's settings a user sets (remembered in the browser; they also travel in a link). */
 export interface CalibrationSettings {
   /** The calibration panel is open (the mode is in use). */
   open: boolean;
+  source: CalibrationSource;
   text: string;
   samples: number;
   /** null: the model's config.json value, else 0.1. */
@@ -36,6 +44,7 @@ export interface CalibrationSettings {
  */
 export const CALIBRATION_SETTINGS: SettingRows<CalibrationSettings> = {
   open: { type: { kind: 'bool' }, defaultValue: false },
+  source: { type: { kind: 'enum', values: CALIBRATION_SOURCES }, defaultValue: 'text' },
   text: { type: { kind: 'string', maxLength: 200_000 }, defaultValue: '' },
   samples: { type: { kind: 'int', min: 1, max: MAX_SAMPLES }, defaultValue: 16 },
   dropout: { type: { kind: 'number', min: 0, max: MAX_DROPOUT }, nullable: true, defaultValue: null },
@@ -149,9 +158,20 @@ export interface CalibrationSummary {
   };
 }
 
+/** One labelled row of the label tool: its text, and its label as written in the data. */
+export interface CalibrationRow {
+  text: string;
+  label: string;
+}
+
 export interface CalibrationRequest {
-  /** Texts to score; every word piece of each is one position. */
+  /** Texts to score; every word piece of each is one position. Ignored when `rows` is given. */
   texts: string[];
+  /**
+   * Labelled rows to score through the classification head instead (one position per row); a row whose label is
+   * not a class of the model's id2label is left out and reported in the result's `unmatched`.
+   */
+  rows?: CalibrationRow[];
   settings: McDropoutSettings;
   /** Reliability bins (MIN..MAX_CALIBRATION_BINS), default DEFAULT_CALIBRATION_BINS. */
   bins?: number;
@@ -181,12 +201,30 @@ export interface CalibrationPositions {
   temperature: PredictionColumns;
 }
 
+/** Rows whose label is not one of the model's classes: how many, which labels, a few of them to show. */
+export interface UnmatchedRows {
+  count: number;
+  /** The distinct labels not found (the first MAX_UNMATCHED_EXAMPLES), in the order met. */
+  labels: string[];
+  /** The first few such rows (index in the rows given, counted from 0). */
+  examples: { row: number; text: string; label: string }[];
+}
+
+export const MAX_UNMATCHED_EXAMPLES = 5;
+
 export interface CalibrationResult {
-  /** 'fill-mask': each word piece masked in turn (encoder); 'next-token': each token from its prefix (decoder). */
-  task: 'fill-mask' | 'next-token';
+  /**
+   * 'fill-mask': each word piece masked in turn (encoder); 'next-token': each token from its prefix (decoder);
+   * 'classification': each labelled row through the classification head (positions are rows).
+   */
+  task: 'fill-mask' | 'next-token' | 'classification';
   settings: McDropoutSettings;
   positions: CalibrationPositions;
   summary: CalibrationSummary;
   run: { graphRuns: number; milliseconds: number; mode: 'tiled' | 'batched' };
   notes: string[];
+  /** Classification only: the rows left out because their label is not a class of the model (count 0: none). */
+  unmatched?: UnmatchedRows;
+  /** Classification only: the class names (id2label), so trueId and top1 can be read as labels. */
+  classLabels?: string[];
 }

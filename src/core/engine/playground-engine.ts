@@ -330,7 +330,8 @@ export class PlaygroundEngine {
 
   /**
    * Calibration on the user's text: every word piece predicted (an encoder masks each in turn, a decoder reads
-   * every next token of one causal run) with dropout off and with MC dropout, and the figures of both.
+   * every next token of one causal run), or labelled rows through the classification head, with dropout off and
+   * with MC dropout, and the figures of both.
    */
   async calibrate(
     request: CalibrationRequest,
@@ -344,8 +345,8 @@ export class PlaygroundEngine {
       const mc = await this.mcSessions.get(
         model,
         normalizeGraphConfig(model.info.layers, settings.sites, settings.stochasticLayers, {
-          task: model.decoder ? 'next-token' : 'fill-mask',
-          allPositions: model.decoder !== null,
+          task: request.rows ? 'classification' : model.decoder ? 'next-token' : 'fill-mask',
+          allPositions: !request.rows && model.decoder !== null,
         }),
       );
       return runCalibration(model, mc, request, { signal, onProgress });

@@ -8,6 +8,8 @@
  * - Decoder: one causal run per text gives every next-token distribution at once (an unrestricted head); the
  *   T + 1 rows use the same noise feeds as the tool (text n's sample t seeded by sampleSeed(seed, t, n)) and the
  *   samples are folded per position (McAccumulator), never held together.
+ * - Labelled rows (the label tool's data): each row through the classification head, its dropout-off row and T
+ *   samples through the same sampling (row g's sample t seeded by sampleSeed(seed, t, g)); one position per row.
  * - Only the dropout-off log-probabilities are kept whole (float32), because temperature scaling refits them.
  */
 import { throwIfAborted } from '../../cancel';
@@ -36,6 +38,7 @@ import { validateSettings } from '../uncertainty/mc-dropout-run';
 import { noiseFeeds, rowsPerRun, sampleProbabilities } from '../uncertainty/mc-sampling';
 import type { McSession } from '../uncertainty/mc-sessions';
 import { planCalibration, type CalibrationPlan } from './calibration-positions';
+import { planRows, type RowPlan } from './calibration-rows';
 
 /** log p clamped to the smallest double's log, so a probability that underflowed stays finite. */
 const MIN_LOG_PROB = Math.log(Number.MIN_VALUE);
@@ -65,9 +68,10 @@ export async function runCalibration(
   const settings = validateSettings(request.settings, model.info.layers);
   const bins = checkBins(request.bins ?? DEFAULT_CALIBRATION_BINS);
   const started = performance.now();
-  const plan = planCalibration(model, request.texts);
-  const width = model.info.vocabSize;
-  const n = plan.positions;
+  const rowPlan = request.rows ? planRows(model, request.rows) : null;
+  const plan = rowPlan ? null : planCalibration(model, request.texts);
+  const width = rowPlan ? rowPlan.labels.length : model.info.vocabSize;
+  const n = rowPlan ? rowPlan.rows.length : plan!.positions;
   const collected: Collected = {
     trueId: new Int32Array(n),
     off: predictionColumns(n),
@@ -79,15 +83,23 @@ export async function runCalibration(
   const text = new Int32Array(n);
   const position = new Int32Array(n);
   const token: string[] = [];
-  for (const [t, entry] of plan.texts.entries())
-    entry.targets.forEach((i, j) => {
-      text[entry.first + j] = t;
-      position[entry.first + j] = i;
-      collected.trueId[entry.first + j] = entry.encoded.ids[i];
-      token.push(entry.encoded.tokens[i]);
+  if (rowPlan)
+    rowPlan.rows.forEach((row, g) => {
+      text[g] = row.row;
+      collected.trueId[g] = row.classId;
+      token.push(rowPlan.labels[row.classId]);
     });
-  if (plan.task === 'fill-mask') await scoreMasked(model, mc, plan, settings, collected, options);
-  else await scoreNextTokens(model, mc, plan, settings, collected, options);
+  else
+    for (const [t, entry] of plan!.texts.entries())
+      entry.targets.forEach((i, j) => {
+        text[entry.first + j] = t;
+        position[entry.first + j] = i;
+        collected.trueId[entry.first + j] = entry.encoded.ids[i];
+        token.push(entry.encoded.tokens[i]);
+      });
+  if (rowPlan) await scoreRows(model, mc, rowPlan, settings, collected, options);
+  else if (plan!.task === 'fill-mask') await scoreMasked(model, mc, plan!, settings, collected, options);
+  else await scoreNextTokens(model, mc, plan!, settings, collected, options);
   throwIfAborted(options.signal);
 
   const fit = fitTestSplit(n);
@@ -99,10 +111,11 @@ export async function runCalibration(
     fit,
     bins,
   });
-  const notes = [...plan.notes];
+  const notes = [...(rowPlan ?? plan!).notes];
   if (settings.dropout === 0) notes.push('p = 0: dropout is off, so the MC figures equal the dropout-off figures.');
   return {
-    task: plan.task,
+    task: rowPlan ? 'classification' : plan!.task,
+    ...(rowPlan ? { unmatched: rowPlan.unmatched, classLabels: [...rowPlan.labels] } : {}),
     settings: { ...settings, sites: [...settings.sites] },
     positions: {
       text,
@@ -122,6 +135,39 @@ export async function runCalibration(
     },
     notes,
   };
+}
+
+/** Labelled rows: each row's class probabilities, dropout off and T samples, through the tool's sampling. */
+async function scoreRows(
+  model: PreparedModel,
+  mc: McSession,
+  plan: RowPlan,
+  settings: CalibrationRequest['settings'],
+  into: Collected,
+  options: { signal?: AbortSignal; onProgress?: CalibrationProgressCallback },
+): Promise<void> {
+  const T = settings.samples;
+  const total = plan.rows.length * (T + 1);
+  options.onProgress?.({ done: 0, total, phase: 'scoring' });
+  for (const [g, row] of plan.rows.entries()) {
+    const run = await sampleProbabilities(
+      model,
+      mc,
+      row.encoded,
+      { output: plan.output, position: null, width: into.width },
+      settings,
+      {
+        signal: options.signal,
+        input: g,
+        withDeterministic: true,
+        yieldBetweenRuns: true,
+        onChunk: (done) => options.onProgress?.({ done: g * (T + 1) + done, total, phase: 'scoring' }),
+      },
+    );
+    into.graphRuns += run.graphRuns;
+    storeOff(into, g, run.deterministic!, 0, into.trueId[g]);
+    reduceMcSamples(into.mc, g, run.samples, [T, into.width], into.trueId[g]);
+  }
 }
 
 /** Encoder: each target masked in turn, its dropout-off row and T samples through the tool's sampling. */

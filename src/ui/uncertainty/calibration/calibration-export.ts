@@ -41,11 +41,11 @@ export function positionsTable(result: CalibrationResult): ExportTable {
       p.mc.mutualInformation[i],
     ]);
   return {
+    // A classification run's positions are the label tool's rows (numbered from 1) and their labels.
     header: [
-      'text',
-      'position',
-      'token',
-      'token_id',
+      ...(result.task === 'classification'
+        ? ['row', 'position', 'label', 'label_id']
+        : ['text', 'position', 'token', 'token_id']),
       'half',
       'correct_dropout_off',
       'correct_mc',
