@@ -44,6 +44,8 @@ export class CalibrationStore {
   open = $state(DEFAULTS.open);
   /** 'text': the text box's word pieces; 'rows': the label tool's rows through the classification head. */
   source = $state(DEFAULTS.source);
+  /** Dropout in every layer (default), or in the last layer only with the prefix reused (faster, another estimator). */
+  estimator = $state(DEFAULTS.estimator);
   text = $state(DEFAULTS.text);
   samples = $state(DEFAULTS.samples);
   /** null: the model's config.json value, else 0.1. */
@@ -96,7 +98,7 @@ export class CalibrationStore {
       samples: clampInt(this.samples, 1, MAX_SAMPLES, 16),
       dropout: this.dropout ?? this.model.info?.dropoutDefaults.hidden ?? 0.1,
       sites: ['attention', 'hidden'],
-      stochasticLayers: 'all',
+      stochasticLayers: this.estimator === 'last-layer' ? { lastK: 1 } : 'all',
       seed: clampInt(this.seed, 0, 0xffffffff, 1),
     };
   }

@@ -107,7 +107,8 @@ describe('calibration mode', () => {
   it('opens again in calibration mode with its text and settings after a reload', async () => {
     await page.getByTestId('calibration-bins').fill('12');
     await page.getByTestId('calibration-bins').press('Tab');
-    await page.waitForFunction(() => /calBins=12/.test(location.hash));
+    await page.getByTestId('calibration-estimator').selectOption('last-layer');
+    await page.waitForFunction(() => /calBins=12/.test(location.hash) && /calLayers=last-layer/.test(location.hash));
     await page.reload();
     await waitForModelReady(page);
     await page.getByTestId('tab-uncertainty').click();
@@ -116,6 +117,7 @@ describe('calibration mode', () => {
     expect(await page.getByTestId('calibration-text').inputValue()).toMatch(/^The old man walked to the river\./);
     expect(await page.getByTestId('calibration-samples').inputValue()).toBe('4');
     expect(await page.getByTestId('calibration-bins').inputValue()).toBe('12');
+    expect(await page.getByTestId('calibration-estimator').inputValue()).toBe('last-layer');
     expect(errors).toEqual([]);
   });
 
@@ -153,7 +155,7 @@ describe('calibration mode', () => {
     await page.getByTestId('calibration-run').click();
     await expect
       .poll(() => page.getByTestId('calibration-info').textContent(), { timeout: 120_000 })
-      .toMatch(/^\s*15 rows, T = 4, p = 0\.1/);
+      .toMatch(/^15 rows, T = 4, p = 0\.1, dropout in the last layer only,/);
     const unmatched = (await page.getByTestId('calibration-unmatched').textContent())!;
     expect(unmatched).toMatch(/5 rows not scored/);
     expect(unmatched).toContain('row 16: “noun.feeling” — a feeling of great joy');

@@ -71,6 +71,18 @@ describe('CalibrationStore', () => {
     expect(client.last('calibrate').args[0]).not.toHaveProperty('rows');
   });
 
+  it('runs dropout in every layer by default, in the last layer only (prefix reused) when chosen', () => {
+    const client = new FakeClient();
+    const store = new CalibrationStore(client, new FakeModel());
+    store.text = 'Some text here.';
+    expect(store.estimator).toBe('all-layers');
+    void store.run();
+    expect(client.last('calibrate').args[0]).toMatchObject({ settings: { stochasticLayers: 'all' } });
+    store.estimator = 'last-layer';
+    void store.run();
+    expect(client.last('calibrate').args[0]).toMatchObject({ settings: { stochasticLayers: { lastK: 1 } } });
+  });
+
   it('loads the built-in sample into the text box', async () => {
     const store = new CalibrationStore(new FakeClient(), new FakeModel());
     const urls: string[] = [];
@@ -122,7 +134,9 @@ describe('calibration settings in the browser and in a link', () => {
     calibration.bins = 12;
     calibration.text = 'A short text.';
     calibration.source = 'rows';
+    calibration.estimator = 'last-layer';
     const hash = currentViewHash();
+    expect(hash).toMatch(/(^|&)calLayers=last-layer(&|$)/);
     expect(hash).toMatch(/(^|&)calSource=rows(&|$)/);
     expect(hash).toMatch(/(^|&)calOpen=1(&|$)/);
     expect(hash).toMatch(/(^|&)calT=4(&|$)/);
@@ -133,8 +147,9 @@ describe('calibration settings in the browser and in a link', () => {
     calibration.bins = 10;
     calibration.text = '';
     calibration.source = 'text';
+    calibration.estimator = 'all-layers';
     applyViewHash(`#${hash}`);
-    expect(calibration.source).toBe('rows');
+    expect([calibration.source, calibration.estimator]).toEqual(['rows', 'last-layer']);
     expect([calibration.open, calibration.samples, calibration.bins, calibration.text]).toEqual([
       true,
       4,

@@ -25,11 +25,21 @@ export const MAX_CALIBRATION_BINS = 50;
 export const CALIBRATION_SOURCES = ['text', 'rows'] as const;
 export type CalibrationSource = (typeof CALIBRATION_SOURCES)[number];
 
+/**
+ * Where dropout is kept on for the MC figures. 'all-layers': every layer (the tool's usual setting; about a minute
+ * for a 128-token window at T = 16 on the built-in encoder, docs/PERFORMANCE.md §10). 'last-layer': the last layer
+ * only, so the deterministic prefix runs once per position and is tiled to the T + 1 rows (about 4× faster), but it
+ * samples a different, narrower posterior: a different estimator, not a faster copy of the same one.
+ */
+export const CALIBRATION_ESTIMATORS = ['all-layers', 'last-layer'] as const;
+export type CalibrationEstimator = (typeof CALIBRATION_ESTIMATORS)[number];
+
 /** The calibration mode's settings a user sets (remembered in the browser; they also travel in a link). */
 export interface CalibrationSettings {
   /** The calibration panel is open (the mode is in use). */
   open: boolean;
   source: CalibrationSource;
+  estimator: CalibrationEstimator;
   text: string;
   samples: number;
   /** null: the model's config.json value, else 0.1. */
@@ -45,6 +55,7 @@ export interface CalibrationSettings {
 export const CALIBRATION_SETTINGS: SettingRows<CalibrationSettings> = {
   open: { type: { kind: 'bool' }, defaultValue: false },
   source: { type: { kind: 'enum', values: CALIBRATION_SOURCES }, defaultValue: 'text' },
+  estimator: { type: { kind: 'enum', values: CALIBRATION_ESTIMATORS }, defaultValue: 'all-layers' },
   text: { type: { kind: 'string', maxLength: 200_000 }, defaultValue: '' },
   samples: { type: { kind: 'int', min: 1, max: MAX_SAMPLES }, defaultValue: 16 },
   dropout: { type: { kind: 'number', min: 0, max: MAX_DROPOUT }, nullable: true, defaultValue: null },

@@ -13,6 +13,7 @@ const row = (field: keyof typeof CALIBRATION_SETTINGS & string, link: Parameters
 export const CALIBRATION_VIEW_STATE: readonly BoundProperty[] = [
   row('open', { key: 'calOpen', label: 'Calibration mode open' }),
   row('source', { key: 'calSource', label: 'Calibration source' }),
+  row('estimator', { key: 'calLayers', label: 'Calibration dropout layers' }),
   row('text', { key: 'calText', label: 'Calibration text', linkType: text(2000) }),
   row('samples', { key: 'calT', label: 'Calibration samples T' }),
   row('dropout', { key: 'calP', label: 'Calibration dropout p' }),
