@@ -66,13 +66,21 @@ export const TOOLS: readonly ToolEntry[] = [
     lendToTour: (s) => {
       const encoder = s.uncertainty.lendToTour();
       const decoder = s.decoderUncertainty.lendToTour();
+      const calibration = s.calibration.lendToTour();
       return async () => {
         await encoder();
         await decoder();
+        await calibration();
       };
     },
     tourActions: {
       'run-uncertainty': (s) => s.uncertainty.run(),
+      // The single-sentence view first (it is quick); then the sample text's calibration, which the step quotes.
+      'run-uncertainty-and-calibration': async (s) => {
+        await s.uncertainty.run();
+        await s.calibration.useSample();
+        await s.calibration.run();
+      },
       'run-next-token': (s) => s.decoderUncertainty.run(),
     },
   },

@@ -130,4 +130,13 @@ export class CalibrationStore {
   cancel(): void {
     void this.job.cancel();
   }
+
+  /** The tour borrows the mode: the user's last result is kept aside and comes back when the tour closes. */
+  lendToTour(): () => Promise<void> {
+    const kept = this.job.kept();
+    return async () => {
+      if (this.job.running) await this.job.cancel();
+      this.job.putBack(kept);
+    };
+  }
 }

@@ -27,6 +27,9 @@ export async function openTourStep(index: number): Promise<void> {
   const stores = appStores();
   const { model } = (loan ??= lendToTour(stores));
   const step = TOUR_STEPS[Math.max(0, Math.min(TOUR_STEPS.length - 1, index))];
+  // A step's measurement (the calibration run) belongs to that step: leaving it stops the run, so the next
+  // step's model and runs do not wait behind it.
+  if (stores.calibration.running) stores.calibration.cancel();
   stores.workshop.tourStep = TOUR_STEPS.indexOf(step);
   const { values, problems } = parseStateParams(Object.entries(step.state), VIEW_STATE.rows);
   if (problems.length > 0) stores.workshop.problems = problems;
@@ -34,6 +37,15 @@ export async function openTourStep(index: number): Promise<void> {
   const ready = await useStepModel(stores, model, step);
   const run = step.action ? tourAction(step.action) : undefined;
   if (run && ready && stores.model.info) await run(stores);
+}
+
+/**
+ * A link that names a tour step (tour=N) opens the tour there with the step's view set up and its run done, as
+ * the step's own button would; called once the link's model is loaded.
+ */
+export async function openLinkedTourStep(): Promise<void> {
+  const step = appStores().workshop.tourStep;
+  if (step !== null && !loan) await openTourStep(step);
 }
 
 export async function closeTour(): Promise<void> {

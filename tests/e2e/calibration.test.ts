@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TOUR_STEPS } from '../../src/core/workshop/tour';
 import { openPage, useAppAndBrowser, waitForModelReady } from './harness';
 
 const e2e = useAppAndBrowser();
@@ -170,4 +171,32 @@ describe('calibration mode', () => {
     await page.waitForFunction(() => /calSource=rows/.test(location.hash));
     expect(errors).toEqual([]);
   });
+});
+
+describe('the tour answers the over-confidence question with the built-in model’s own figures', () => {
+  it('a tour=N link opens that step set up, and the step quotes the calibration it just measured', async () => {
+    const step = TOUR_STEPS.findIndex((s) => s.measured === 'calibration') + 1;
+    expect(step).toBeGreaterThan(0);
+    const context = await e2e.browser.newContext();
+    const { page, errors } = await openPage(context, `${e2e.url}#tool=attention&tour=${step}`);
+    await expect
+      .poll(() => page.getByTestId('tour-title').textContent(), { timeout: 120_000 })
+      .toMatch(new RegExp(`^Step ${step} of ${TOUR_STEPS.length}: `));
+    // The link's step is set up as its own button would: the tool, the single-sentence run, the calibration run.
+    await page.getByTestId('mc-run-info').waitFor({ timeout: 120_000 });
+    expect(await page.getByTestId('calibration').getAttribute('open')).not.toBeNull();
+    await expect
+      .poll(() => page.getByTestId('tour-measured').textContent(), { timeout: 420_000, interval: 2000 })
+      .toMatch(/^\s*Measured just now on \d+ word pieces \(T = 8, p = 0\.1, dropout in the last layer only\)/);
+    const measured = (await page.getByTestId('tour-measured').textContent())!;
+    // The figures quoted are the panel's own: its dropout-off and MC rows on the test half.
+    const cells = (row: number) =>
+      page.getByTestId('calibration-figures').locator('tbody tr').nth(row).locator('td').allTextContents();
+    const [off, mc] = [await cells(0), await cells(1)];
+    expect(measured).toContain(`(ECE ${off[2]}, NLL ${off[4]})`);
+    expect(measured).toContain(`(ECE ${mc[2]}, NLL ${mc[4]})`);
+    expect(await page.getByTestId('calibration-verdict').textContent()).toBeTruthy();
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 600_000);
 });

@@ -93,6 +93,7 @@ describe('the guided tour borrows the user state and gives it back', () => {
     const ownRuns = [{ run: 'mine' }] as unknown as typeof stores.head.table;
     stores.head.table = ownRuns;
     stores.decoderUncertainty.prompt = 'My own prompt';
+    stores.calibration.text = 'My own calibration text.';
     const ownPrediction = { task: 'fill-mask', mine: true } as unknown as typeof stores.uncertainty.result;
     stores.uncertainty.result = ownPrediction;
 
@@ -109,6 +110,14 @@ describe('the guided tour borrows the user state and gives it back', () => {
     const decoderStep = TOUR_STEPS.findIndex((step) => step.model === TOUR_DECODER);
     for (let step = 0; step < TOUR_STEPS.length; step++) {
       await open(step);
+      if (TOUR_STEPS[step].measured === 'calibration') {
+        // The over-confidence step measures on the built-in sample text, with the faster estimator it names.
+        expect(stores.calibration.open).toBe(true);
+        expect(client.last('calibrate').args[0]).toMatchObject({
+          texts: [EXAMPLE_CSV],
+          settings: { samples: 8, stochasticLayers: { lastK: 1 } },
+        });
+      }
       if (step !== decoderStep) continue;
       // The decoder step runs on the built-in decoder: its next token, with the step's prompt.
       expect(stores.model.info?.decoder).toEqual(decoder);
@@ -144,6 +153,7 @@ describe('the guided tour borrows the user state and gives it back', () => {
     expect(stores.model.generation).toBe(ownGeneration);
     expect(localStorage.getItem('transformer-playground:model-choice')).toBe(remembered);
     expect(stores.decoderUncertainty.prompt).toBe('My own prompt');
+    expect([stores.calibration.text, stores.calibration.open]).toEqual(['My own calibration text.', false]);
     expect(stores.uncertainty.result).toBe(ownPrediction);
     expect(stores.decoderUncertainty.nextToken).toBe(null);
     expect(stores.workshop.tourStep).toBe(null);

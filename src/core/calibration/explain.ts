@@ -4,7 +4,12 @@
  * ("MC dropout makes the model less over-confident") is checked against this run and called supported, not
  * supported or mixed, and always as a statement about this model and this text.
  */
-import type { CalibrationFigures, CalibrationSummary, CertaintyMeasure } from '../contracts/calibration';
+import type {
+  CalibrationFigures,
+  CalibrationResult,
+  CalibrationSummary,
+  CertaintyMeasure,
+} from '../contracts/calibration';
 
 export type ClaimVerdict = 'supported' | 'not-supported' | 'mixed' | 'not-over-confident';
 
@@ -127,4 +132,17 @@ export function readCalibration(summary: CalibrationSummary): CalibrationReading
     `This is a statement about this model on this text with these settings, measured on ${off.count} positions, not a law: another text, another model, another T or p (and chance, on a short text) can give a different answer. MC dropout is not guaranteed to help; it often does not when the model was trained without dropout or when the text is far from what the model was trained on.`,
   );
   return { verdict, findings };
+}
+
+/**
+ * The tour's answer to "how does MC dropout reduce over-confidence?" from one measured run: what was scored and
+ * how, the dropout-off and MC-dropout figures on the test half, and the verdict sentence, all taken from
+ * readCalibration, so the tour quotes exactly what the calibration panel below it shows.
+ */
+export function measuredAnswer(result: CalibrationResult): string {
+  const { findings } = readCalibration(result.summary);
+  const unit = result.task === 'classification' ? 'rows' : 'word pieces';
+  const layers = result.settings.stochasticLayers === 'all' ? 'every layer' : 'the last layer only';
+  // findings: [the test half, dropout off, MC dropout, the verdict, …]
+  return `Measured just now on ${result.positions.trueId.length} ${unit} (T = ${result.settings.samples}, p = ${result.settings.dropout}, dropout in ${layers}), scored on the ${result.summary.test.off.count} the temperature was not fitted on. ${findings.slice(1, 4).join(' ')}`;
 }

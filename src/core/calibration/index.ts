@@ -19,5 +19,5 @@ export type { LogProbRows } from './temperature';
 export { applyTemperature, fitTemperature, minimizeOverLogTemperature, temperatureNll } from './temperature';
 export type { CalibrationInput } from './summary';
 export { calibrationSummary } from './summary';
-export { FIGURE_MEANINGS, readCalibration } from './explain';
+export { FIGURE_MEANINGS, measuredAnswer, readCalibration } from './explain';
 export type { CalibrationReading, ClaimVerdict } from './explain';

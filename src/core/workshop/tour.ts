@@ -4,7 +4,13 @@
  */
 
 export type TourAction =
-  'run-uncertainty' | 'run-next-token' | 'run-analogy' | 'load-label-example' | 'run-labels' | 'train-head';
+  | 'run-uncertainty'
+  | 'run-uncertainty-and-calibration'
+  | 'run-next-token'
+  | 'run-analogy'
+  | 'load-label-example'
+  | 'run-labels'
+  | 'train-head';
 
 export interface TourStep {
   id: string;
@@ -25,6 +31,11 @@ export interface TourStep {
    * user's own model back for the other steps and when it closes. Without it, the step uses the user's model.
    */
   model?: string;
+  /**
+   * The step quotes a live measurement: 'calibration', the calibration panel's run (its action starts it), read
+   * out in the tour panel as it finishes, so the figures quoted are this model's own, never fixed prose.
+   */
+  measured?: 'calibration';
 }
 
 /** The built-in decoder the tour's decoder step loads. */
@@ -95,8 +106,8 @@ export const TOUR_STEPS: readonly TourStep[] = [
   {
     id: 'dropout-overconfidence',
     question: TOUR_QUESTIONS.overconfidence,
-    title: 'One pass is sure; the average is honest',
-    body: 'Compare the deterministic prediction (dropout off) with the MC mean. On an ambiguous sentence the single pass often puts most probability on one class, while the average spreads it: predictive entropy goes up where the model has seen little evidence.',
+    title: 'One pass is sure; is the average honest?',
+    body: 'A single pass often puts most probability on one class; the MC mean spreads it. Is that more honest? Below, every word piece of a sample text from outside the training sources is masked in turn and the confidence compared with how often the model was right (dropout in the last layer only here, for speed).',
     state: {
       tool: 'uncertainty',
       mcMode: 'single',
@@ -104,8 +115,16 @@ export const TOUR_STEPS: readonly TourStep[] = [
       mcClassText: 'It was green and it moved slowly.',
       T: '64',
       seed: '7',
+      calOpen: '1',
+      calSource: 'text',
+      calLayers: 'last-layer',
+      calT: '8',
+      calP: '',
+      calSeed: '1',
+      calBins: '10',
     },
-    action: 'run-uncertainty',
+    action: 'run-uncertainty-and-calibration',
+    measured: 'calibration',
   },
   {
     id: 'dropout-epistemic',

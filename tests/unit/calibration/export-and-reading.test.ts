@@ -9,6 +9,7 @@ import {
   fitTestSplit,
   mcPredictionColumns,
   predictionColumns,
+  measuredAnswer,
   readCalibration,
   reduceDistribution,
   reduceMcSamples,
@@ -194,5 +195,24 @@ describe('the plain-words reading', () => {
   it('on an over-confident synthetic model, temperature scaling is reported with its fitted T', () => {
     const reading = readCalibration(syntheticResult(6).summary);
     expect(reading.findings.join(' ')).toMatch(/Temperature scaling fitted T = \d+\.\d\d/);
+  });
+});
+
+describe("the tour's measured answer", () => {
+  it("quotes the run's own test-half figures and verdict, and says how it was measured", () => {
+    const result = syntheticResult(6);
+    const { off, mc } = result.summary.test;
+    const answer = measuredAnswer(result);
+    expect(answer).toMatch(
+      new RegExp(
+        `^Measured just now on ${N} word pieces \\(T = 4, p = 0\\.1, dropout in every layer\\), scored on the ${off.count} `,
+      ),
+    );
+    expect(answer).toContain(`mean confidence of ${(100 * off.meanConfidence).toFixed(1)}%`);
+    expect(answer).toContain(`(ECE ${off.eceWidth.toFixed(3)}, NLL ${off.nll.toFixed(3)})`);
+    expect(answer).toContain(`(ECE ${mc.eceWidth.toFixed(3)}, NLL ${mc.nll.toFixed(3)})`);
+    expect(answer).toContain(readCalibration(result.summary).findings[3]);
+    const lastLayer = { ...result, settings: { ...result.settings, stochasticLayers: { lastK: 1 } } };
+    expect(measuredAnswer(lastLayer)).toContain('dropout in the last layer only');
   });
 });
