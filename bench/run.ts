@@ -10,9 +10,11 @@ import { machineInfo, type BenchSuite } from './harness';
 
 const suitesDir = path.resolve(import.meta.dirname, 'suites');
 const wanted = process.argv.slice(2);
-const files = readdirSync(suitesDir)
+// Every suite in name order, or the named ones in the order given.
+const all = readdirSync(suitesDir)
   .filter((f) => f.endsWith('.ts'))
   .sort();
+const files = wanted.length > 0 ? wanted.map((name) => `${name}.ts`).filter((f) => all.includes(f)) : all;
 const suites: BenchSuite[] = [];
 const failures: { suite: string; error: string }[] = [];
 const resultsDir = path.resolve(import.meta.dirname, 'results');
