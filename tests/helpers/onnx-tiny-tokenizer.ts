@@ -49,7 +49,13 @@ export const TINY_VOCAB: readonly string[] = [...SPECIAL_TOKENS, ...WORDS];
 
 const idOf = (token: string) => TINY_VOCAB.indexOf(token);
 
-export function tinyTokenizerJson(): Record<string, unknown> {
+/** TINY_VOCAB followed by [unused0], [unused1], … up to `size` entries (for models with a real-size embedding table). */
+export function paddedTinyVocab(size: number): readonly string[] {
+  if (size <= TINY_VOCAB.length) return TINY_VOCAB;
+  return [...TINY_VOCAB, ...Array.from({ length: size - TINY_VOCAB.length }, (_, i) => `[unused${i}]`)];
+}
+
+export function tinyTokenizerJson(vocab: readonly string[] = TINY_VOCAB): Record<string, unknown> {
   const special = (id: string, typeId: number) => ({ SpecialToken: { id, type_id: typeId } });
   const sequence = (id: 'A' | 'B', typeId: number) => ({ Sequence: { id, type_id: typeId } });
   return {
@@ -88,7 +94,7 @@ export function tinyTokenizerJson(): Record<string, unknown> {
       unk_token: '[UNK]',
       continuing_subword_prefix: '##',
       max_input_chars_per_word: 100,
-      vocab: Object.fromEntries(TINY_VOCAB.map((token, id) => [token, id])),
+      vocab: Object.fromEntries(vocab.map((token, id) => [token, id])),
     },
   };
 }

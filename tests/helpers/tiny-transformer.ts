@@ -13,7 +13,7 @@ import { GraphEditor } from '../../src/core/onnx/editor';
 import { float16BitsToFloat32, float32ToFloat16Bits } from '../../src/core/onnx/float16';
 import { makeFloat16Tensor, makeFloatTensor } from '../../src/core/onnx/tensor-data';
 import { DataType, type OnnxModel } from '../../src/core/onnx/types';
-import { TINY_VOCAB, tinyTokenizerJson } from './onnx-tiny-tokenizer';
+import { paddedTinyVocab, tinyTokenizerJson } from './onnx-tiny-tokenizer';
 
 export interface TinyTransformerOptions {
   seed?: number;
@@ -31,6 +31,8 @@ export interface TinyTransformerOptions {
   layerNorm?: 'op' | 'decomposed';
   /** GPT-2 style blocks: x + attn(LN(x)), x + ffn(LN(x)), then a final LayerNorm (default: BERT's post-LN). */
   preLayerNorm?: boolean;
+  /** Rows of the word-embedding table; past the tiny vocabulary, [unusedN] tokens (default: the tiny vocabulary). */
+  vocabSize?: number;
 }
 
 export interface Dense {
@@ -141,12 +143,13 @@ function makeWeights(rng: Rng, config: TinyConfig, fp16Embedding: boolean): Tiny
 /** Builds the tiny model: bytes, decoded-shape model object, weights and config. */
 export function buildTinyTransformer(options: TinyTransformerOptions = {}): TinyTransformer {
   const heads = options.heads ?? 2;
+  const vocab = paddedTinyVocab(options.vocabSize ?? 0);
   const config: TinyConfig = {
     layers: options.layers ?? 2,
     heads,
     hidden: options.hidden ?? 16,
     intermediate: options.intermediate ?? 32,
-    vocab: TINY_VOCAB.length,
+    vocab: vocab.length,
     maxPositions: options.maxPositions ?? 32,
     typeVocab: options.typeVocab ?? 2,
     numLabels: options.numLabels ?? 3,
@@ -340,7 +343,7 @@ export function buildTinyTransformer(options: TinyTransformerOptions = {}): Tiny
     producerVersion: '1',
     graph,
   };
-  return { model, bytes: encodeModel(model), weights, config, vocab: TINY_VOCAB, wordEmbeddingName: wordTable };
+  return { model, bytes: encodeModel(model), weights, config, vocab, wordEmbeddingName: wordTable };
 }
 
 /** config.json contents in Hugging Face BERT style. */
@@ -372,7 +375,7 @@ export function writeTinyModelFolder(dir: string, options: TinyTransformerOption
   mkdirSync(join(dir, 'onnx'), { recursive: true });
   writeFileSync(join(dir, 'onnx', 'model.onnx'), tiny.bytes);
   writeFileSync(join(dir, 'config.json'), JSON.stringify(tinyConfigJson(tiny.config), null, 2));
-  writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify(tinyTokenizerJson(), null, 2));
+  writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify(tinyTokenizerJson(tiny.vocab), null, 2));
   writeFileSync(
     join(dir, 'tokenizer_config.json'),
     JSON.stringify(
