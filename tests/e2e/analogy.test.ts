@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeModelHost, openPage, useAppAndBrowser, waitForModelReady } from './harness';
+import { FakeModelHost, openPage, useAppAndBrowser, waitForModelReady, loadFromHub } from './harness';
 import { tinyModelFiles } from './tiny-model-files';
 
 const e2e = useAppAndBrowser();
@@ -180,13 +180,7 @@ describe('word-analogy tool', () => {
     const context = await e2e.browser.newContext({ acceptDownloads: true });
     const { page, errors } = await openPage(context, e2e.url);
     await waitForModelReady(page);
-    await page.getByRole('radiogroup', { name: 'Model source' }).getByText('Hugging Face', { exact: true }).click();
-    await page.getByTestId('hub-repo').fill('tests/tiny-bert');
-    await page
-      .locator('details', { has: page.locator('summary', { hasText: 'Host' }) })
-      .evaluate((details) => ((details as HTMLDetailsElement).open = true));
-    await page.getByTestId('hub-host').fill(host.url);
-    await page.getByTestId('load-model').click();
+    await loadFromHub(page, 'tests/tiny-bert', host.url);
     await page.getByTestId('model-status').getByText('tests/tiny-bert').waitFor({ timeout: 60_000 });
     await waitForModelReady(page);
     await page.getByTestId('tab-analogy').click();

@@ -6,6 +6,7 @@ import { formatBytes } from '../../src/ui/common/format';
 import {
   FakeModelHost,
   launchChromium,
+  loadFromHub,
   openPage,
   repoRoot,
   useAppAndBrowser,
@@ -50,16 +51,6 @@ async function freshPage(browser: Browser): Promise<{ context: BrowserContext; p
 
 async function chooseSource(page: Page, label: string): Promise<void> {
   await page.getByRole('radiogroup', { name: 'Model source' }).getByText(label, { exact: true }).click();
-}
-
-async function loadFromHub(page: Page, repo: string, hostUrl = host.url): Promise<void> {
-  await chooseSource(page, 'Hugging Face');
-  await page.getByTestId('hub-repo').fill(repo);
-  await page
-    .locator('details', { has: page.locator('summary', { hasText: 'Host' }) })
-    .evaluate((details) => ((details as HTMLDetailsElement).open = true));
-  await page.getByTestId('hub-host').fill(hostUrl);
-  await page.getByTestId('load-model').click();
 }
 
 /** Records every state of the page's progress bars (a MutationObserver), so no state is missed between two polls. */
@@ -264,10 +255,10 @@ describe('app shell and model loading', () => {
     await page.getByText(/A tokenizer\.json is needed next to model\.onnx/).waitFor();
 
     await chooseSource(page, 'Hugging Face');
-    await loadFromHub(page, 'tests/broken-tokenizer');
+    await loadFromHub(page, 'tests/broken-tokenizer', host.url);
     await expectError(/tokenizer\.json is not valid JSON/);
 
-    await loadFromHub(page, 'tests/does-not-exist');
+    await loadFromHub(page, 'tests/does-not-exist', host.url);
     await expectError(
       /tokenizer\.json was not found on 127\.0\.0\.1:\d+ \(404\)\. Check the repo id, revision and host\./,
     );
@@ -331,7 +322,7 @@ describe('WebGPU path', () => {
     const context = await webgpu.browser.newContext();
     const { page } = await openPage(context, e2e.url);
     await waitForModelReady(page);
-    await loadFromHub(page, 'tests/tiny-bert');
+    await loadFromHub(page, 'tests/tiny-bert', host.url);
     await page.getByTestId('model-status').getByText('tests/tiny-bert').waitFor({ timeout: 120_000 });
     await waitForModelReady(page);
     expect(await page.getByTestId('ep-badge').textContent()).toBe('WebGPU');

@@ -70,6 +70,17 @@ export async function openPage(
   return { page, errors, requests };
 }
 
+/** Asks the model panel to load `repo` from a Hugging Face-style host (a FakeModelHost's url); callers wait for what they need. */
+export async function loadFromHub(page: Page, repo: string, hostUrl: string): Promise<void> {
+  await page.getByRole('radiogroup', { name: 'Model source' }).getByText('Hugging Face', { exact: true }).click();
+  await page.getByTestId('hub-repo').fill(repo);
+  await page
+    .locator('details', { has: page.locator('summary', { hasText: 'Host' }) })
+    .evaluate((details) => ((details as HTMLDetailsElement).open = true));
+  await page.getByTestId('hub-host').fill(hostUrl);
+  await page.getByTestId('load-model').click();
+}
+
 export async function waitForModelReady(page: Page, timeout = 120_000): Promise<void> {
   await page.getByTestId('model-ready').waitFor({ state: 'visible', timeout });
 }

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { FakeModelHost, waitForModelReady } from './harness';
+import { FakeModelHost, waitForModelReady, loadFromHub } from './harness';
 import { tinyModelFiles } from './tiny-model-files';
 
 /**
@@ -170,13 +170,7 @@ export async function walkTour(page: Page, visit: Visit): Promise<void> {
 
 /** Loads the 12-head model from the host (it is then listed under Cached models) and shows its model view. */
 export async function walkTwelveHeads(page: Page, host: FakeModelHost, visit: Visit): Promise<void> {
-  await page.getByRole('radiogroup', { name: 'Model source' }).getByText('Hugging Face', { exact: true }).click();
-  await page.getByTestId('hub-repo').fill(TWELVE_HEAD_REPO);
-  await page
-    .locator('details', { has: page.locator('summary', { hasText: 'Host' }) })
-    .evaluate((details) => ((details as HTMLDetailsElement).open = true));
-  await page.getByTestId('hub-host').fill(host.url);
-  await page.getByTestId('load-model').click();
+  await loadFromHub(page, TWELVE_HEAD_REPO, host.url);
   await page.getByTestId('cached-models').getByText(TWELVE_HEAD_REPO).waitFor({ timeout: 120_000 });
   await waitForModelReady(page);
   await visit('model panel, Hugging Face source with cached models listed');

@@ -3,7 +3,7 @@ import type { Locator, Page } from 'playwright-core';
 
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeModelHost, launchChromium, openPage, useAppAndBrowser, waitForModelReady } from './harness';
+import { FakeModelHost, launchChromium, openPage, useAppAndBrowser, waitForModelReady, loadFromHub } from './harness';
 import { tinyModelFiles } from './tiny-model-files';
 
 const e2e = useAppAndBrowser();
@@ -129,13 +129,7 @@ describe('MC-dropout attention on WebGPU (SwiftShader)', () => {
     const { page } = await openPage(context, e2e.url);
     await waitForModelReady(page);
     await page.getByTestId('ep-select').selectOption(provider);
-    await page.getByRole('radiogroup', { name: 'Model source' }).getByText('Hugging Face', { exact: true }).click();
-    await page.getByTestId('hub-repo').fill('tests/tiny-bert');
-    await page
-      .locator('details', { has: page.locator('summary', { hasText: 'Host' }) })
-      .evaluate((details) => ((details as HTMLDetailsElement).open = true));
-    await page.getByTestId('hub-host').fill(host.url);
-    await page.getByTestId('load-model').click();
+    await loadFromHub(page, 'tests/tiny-bert', host.url);
     await page.getByTestId('model-status').getByText('tests/tiny-bert').waitFor({ timeout: 120_000 });
     await page
       .getByTestId('ep-badge')

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILTIN_MODEL_CACHE_NAME } from '../../src/core/model/model-cache';
-import { FakeModelHost, openPage, useAppAndBrowser, waitForModelReady } from './harness';
+import { FakeModelHost, openPage, useAppAndBrowser, waitForModelReady, loadFromHub } from './harness';
 import { tinyModelFiles } from './tiny-model-files';
 
 const e2e = useAppAndBrowser();
@@ -125,13 +125,7 @@ describe('a model the storage quota cannot hold', () => {
       const cdp = await context.newCDPSession(page);
       await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(e2e.url).origin, quotaSize: usage + 20_000 });
 
-      await page.getByRole('radiogroup', { name: 'Model source' }).getByText('Hugging Face', { exact: true }).click();
-      await page.getByTestId('hub-repo').fill('tests/tiny-bert');
-      await page
-        .locator('details', { has: page.locator('summary', { hasText: 'Host' }) })
-        .evaluate((details) => ((details as HTMLDetailsElement).open = true));
-      await page.getByTestId('hub-host').fill(host.url);
-      await page.getByTestId('load-model').click();
+      await loadFromHub(page, 'tests/tiny-bert', host.url);
       await page.getByTestId('model-status').getByText('tests/tiny-bert').waitFor({ timeout: 120_000 });
       await waitForModelReady(page);
       await expect

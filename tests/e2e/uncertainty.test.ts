@@ -8,7 +8,15 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseLabeledText } from '../../src/core/labels/ingest';
-import { FakeModelHost, launchChromium, openPage, useAppAndBrowser, waitForModelReady, repoRoot } from './harness';
+import {
+  FakeModelHost,
+  launchChromium,
+  openPage,
+  useAppAndBrowser,
+  waitForModelReady,
+  repoRoot,
+  loadFromHub,
+} from './harness';
 import { tinyModelFiles } from './tiny-model-files';
 
 const e2e = useAppAndBrowser();
@@ -246,13 +254,7 @@ describe('MC dropout on WebGPU (SwiftShader)', () => {
     const { page } = await openPage(context, e2e.url);
     await waitForModelReady(page);
     await page.getByTestId('ep-select').selectOption(provider);
-    await page.getByRole('radiogroup', { name: 'Model source' }).getByText('Hugging Face', { exact: true }).click();
-    await page.getByTestId('hub-repo').fill('tests/tiny-bert');
-    await page
-      .locator('details', { has: page.locator('summary', { hasText: 'Host' }) })
-      .evaluate((details) => ((details as HTMLDetailsElement).open = true));
-    await page.getByTestId('hub-host').fill(host.url);
-    await page.getByTestId('load-model').click();
+    await loadFromHub(page, 'tests/tiny-bert', host.url);
     await page.getByTestId('model-status').getByText('tests/tiny-bert').waitFor({ timeout: 120_000 });
     await page
       .getByTestId('ep-badge')
@@ -315,13 +317,7 @@ describe('MC dropout p from config.json', () => {
     const context = await e2e.browser.newContext();
     const { page, errors } = await openPage(context, e2e.url);
     await waitForModelReady(page);
-    await page.getByRole('radiogroup', { name: 'Model source' }).getByText('Hugging Face', { exact: true }).click();
-    await page.getByTestId('hub-repo').fill('tests/dropout-bert');
-    await page
-      .locator('details', { has: page.locator('summary', { hasText: 'Host' }) })
-      .evaluate((details) => ((details as HTMLDetailsElement).open = true));
-    await page.getByTestId('hub-host').fill(host.url);
-    await page.getByTestId('load-model').click();
+    await loadFromHub(page, 'tests/dropout-bert', host.url);
     await page.getByTestId('model-status').getByText('tests/dropout-bert').waitFor({ timeout: 60_000 });
     await waitForModelReady(page);
     await page.getByTestId('tab-uncertainty').click();
