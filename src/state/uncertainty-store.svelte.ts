@@ -10,7 +10,7 @@ import {
   type UncertaintyMode,
 } from '../core/contracts/uncertainty';
 import { parseLabeledText } from '../core/labels/ingest';
-import { defaultsOf } from '../core/workshop/state-table';
+import { clampToRow, defaultsOf } from '../core/workshop/state-table';
 import type { PlaygroundClient } from '../worker/client';
 import { Job } from './job.svelte';
 import type { HeadTrainingStore, TrainedHeadChoice } from './head-training-store.svelte';
@@ -214,6 +214,15 @@ export class UncertaintyStore {
 
   persist(): void {
     saveSettings(KEY, UNCERTAINTY_SETTINGS, this);
+  }
+
+  /** A numeric input as the user typed it, kept within its setting's bounds (the last-k layers also within the model's). */
+  setNumber(key: 'samples' | 'dropout' | 'lastK' | 'seed' | 'topK', value: number): void {
+    const layers = key === 'lastK' ? (this.model.info?.layers ?? Infinity) : Infinity;
+    const clamped = clampToRow(value, UNCERTAINTY_SETTINGS[key], layers);
+    if (clamped === null) return;
+    this[key] = clamped;
+    this.persist();
   }
 
   /** Keeps the task on one the loaded model supports, until the returned function is called. */

@@ -69,6 +69,22 @@ describe('UncertaintyStore', () => {
     expect(store.fillMaskText).toBe('my text [MASK]');
   });
 
+  it("keeps typed numbers within their settings' bounds and the model's layers, ignores what is no number, and remembers them", () => {
+    const store = new UncertaintyStore(new FakeClient(), new FakeModel());
+    store.setNumber('samples', 9999);
+    store.setNumber('dropout', 1.5);
+    store.setNumber('lastK', 7);
+    store.setNumber('seed', 12.6);
+    store.setNumber('topK', 0);
+    expect([store.samples, store.dropout, store.lastK, store.seed, store.topK]).toEqual([256, 0.95, 2, 13, 1]);
+    store.setNumber('samples', Number.NaN);
+    expect(store.samples).toBe(256);
+    const reloaded = new UncertaintyStore(new FakeClient(), new FakeModel());
+    expect([reloaded.samples, reloaded.dropout, reloaded.lastK, reloaded.seed, reloaded.topK]).toEqual([
+      256, 0.95, 2, 13, 1,
+    ]);
+  });
+
   it('ignores bad saved settings and keeps the good ones', () => {
     vi.stubGlobal(
       'localStorage',

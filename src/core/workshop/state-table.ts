@@ -212,6 +212,22 @@ export function defaultsOf<S>(rows: SettingRows<S>): S {
   return out as S;
 }
 
+/** The bounds of a numeric row (an input's min and max attributes), or null for a row that is not a number. */
+export function rowBounds(row: SettingRow<unknown>): { min: number; max: number } | null {
+  return row.type.kind === 'int' || row.type.kind === 'number' ? { min: row.type.min, max: row.type.max } : null;
+}
+
+/**
+ * A number a user typed, brought within its row's bounds (and `max` when the model narrows it), rounded for an
+ * integer row; null when it is not a number at all, so the input keeps its previous value.
+ */
+export function clampToRow(value: number, row: SettingRow<unknown>, max = Infinity): number | null {
+  const bounds = rowBounds(row);
+  if (!bounds || !Number.isFinite(value)) return null;
+  const clamped = Math.min(bounds.max, max, Math.max(bounds.min, value));
+  return row.type.kind === 'int' ? Math.round(clamped) : clamped;
+}
+
 /**
  * A saved value checked against its row, leniently: text is cut to the bound and unknown list items are
  * dropped (a value saved by an older version stays as useful as it can); anything else out of bounds or of

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
+  clampToRow,
   MAX_HASH_LENGTH,
   parseStateHash,
+  rowBounds,
   serializeStateHash,
   type StateProperty,
 } from '../../../src/core/workshop/state-table';
@@ -122,5 +124,23 @@ describe('model references in links', () => {
     expect(parseModelRef('../../etc/passwd')).toEqual({
       error: '"../../etc/passwd" is not the name of a built-in model',
     });
+  });
+});
+
+describe('numbers typed into a setting', () => {
+  const samples = { type: { kind: 'int', min: 1, max: 256 }, defaultValue: 32 } as const;
+  const dropout = { type: { kind: 'number', min: 0, max: 0.95 }, defaultValue: 0.1 } as const;
+
+  it('are brought within the row, rounded for an integer row, and within a narrower model bound', () => {
+    expect([clampToRow(0, samples), clampToRow(999, samples), clampToRow(7.5, samples)]).toEqual([1, 256, 8]);
+    expect([clampToRow(-1, dropout), clampToRow(0.333, dropout), clampToRow(2, dropout)]).toEqual([0, 0.333, 0.95]);
+    expect(clampToRow(12, samples, 4)).toBe(4);
+  });
+
+  it('are refused when not a number, and a row that is not numeric has no bounds', () => {
+    expect(clampToRow(Number.NaN, samples)).toBeNull();
+    expect(clampToRow(Number.POSITIVE_INFINITY, samples)).toBeNull();
+    expect(rowBounds(samples)).toEqual({ min: 1, max: 256 });
+    expect(rowBounds({ type: { kind: 'bool' }, defaultValue: true })).toBeNull();
   });
 });
