@@ -10,6 +10,8 @@ import { type McDropoutSettings, type McPredictRequest, type McTask } from '../.
 import { noiseFeeds, sampleProbabilities } from '../../src/core/engine/uncertainty/mc-sampling';
 import {
   buildMcGraph,
+  capacityBySize,
+  LARGE_MODEL_BYTES,
   McSessionCache,
   normalizeGraphConfig,
   type McSession,
@@ -420,6 +422,31 @@ describe('MC dropout on the built-in model', () => {
     expect(await small.get(model, configs[0])).toBe(first);
     await small.clear();
     expect(small.size).toBe(0);
+  });
+
+  it('keeps one session for a large model; a session evicted mid-run is released only when the run ends', async () => {
+    const one = new McSessionCache(capacityBySize(3));
+    const large = { ...model, info: { ...model.info, sizeBytes: LARGE_MODEL_BYTES } };
+    const [first, second] = [{ lastK: 1 }, { lastK: 2 }].map((layers) =>
+      normalizeGraphConfig(model.info.layers, ['hidden'], layers, { task: 'classification' }),
+    );
+    const settings = { ...base, samples: 4, stochasticLayers: { lastK: 1 } };
+    let evict!: () => void;
+    const evicted = new Promise<void>((resolve) => (evict = resolve));
+    await one.get(large, first);
+    const during = one.use(large, first, async (mc) => {
+      await evicted;
+      // Still usable: the eviction waits for this run.
+      return runMcPrediction(large, mc, classify, settings);
+    });
+    const other = await one.get(large, second);
+    expect(one.size).toBe(1);
+    evict();
+    const result = await during;
+    expect(result.samples).toHaveLength(4 * result.labels.length);
+    const again = await one.use(large, second, async (mc) => mc);
+    expect(again).toBe(other);
+    await one.clear();
   });
 });
 

@@ -50,7 +50,7 @@ import {
   type McProgressCallback,
   type McTask,
 } from '../contracts/uncertainty';
-import { McSessionCache, normalizeGraphConfig } from './uncertainty/mc-sessions';
+import { capacityBySize, McSessionCache, normalizeGraphConfig } from './uncertainty/mc-sessions';
 import { runCalibration } from './calibration/calibration-run';
 import type { CalibrationProgressCallback, CalibrationRequest, CalibrationResult } from '../contracts/calibration';
 import { runContinuation } from './uncertainty/continuation-run';
@@ -90,8 +90,8 @@ export class PlaygroundEngine {
   private readonly heads = new KeptHeads();
   private lastAttention: { model: PreparedModel; key: string; result: AttentionResult } | null = null;
   private analogyState: { model: PreparedModel; spaces: AnalogySpaces } | null = null;
-  /** MC-dropout sessions of the current model, the last few surgery configurations. */
-  private readonly mcSessions = new McSessionCache(3);
+  /** MC-dropout sessions of the current model, the last few surgery configurations (one for a large model). */
+  private readonly mcSessions = new McSessionCache(capacityBySize(3));
   /** Continuations of decoders with a cache: the KV-cache step session of the current model. */
   private readonly stepSessions = new CachedStepSessions();
 
@@ -234,13 +234,13 @@ export class PlaygroundEngine {
       const plain = await this.plainAttention(model, request.text, request.pair, signal);
       const [layers, heads, seq] = plain.shape;
       const plan = planMcAttentionLayers(layers, heads, seq, request.focusLayer);
-      const mc = await this.mcSessions.get(
+      return this.mcSessions.use(
         model,
         normalizeGraphConfig(model.info.layers, settings.sites, settings.stochasticLayers, {
           attentionLayers: plan.layers,
         }),
+        (mc) => runMcAttention(model, mc, plain, settings, plan, { signal, onProgress }),
       );
-      return runMcAttention(model, mc, plain, settings, plan, { signal, onProgress });
     });
   }
 
@@ -263,11 +263,11 @@ export class PlaygroundEngine {
     return this.jobs.run(jobId, async (signal) => {
       const prepare = this.headPreparer(model, request.task, request.head, settings);
       onProgress?.({ done: 0, total: settings.samples + 1, phase: 'preparing' });
-      const mc = await this.mcSessions.get(
+      return this.mcSessions.use(
         model,
         normalizeGraphConfig(model.info.layers, settings.sites, settings.stochasticLayers, { task: request.task }),
+        (mc) => runMcPrediction(model, mc, request, settings, { signal, onProgress, prepare }),
       );
-      return runMcPrediction(model, mc, request, settings, { signal, onProgress, prepare });
     });
   }
 
@@ -284,12 +284,14 @@ export class PlaygroundEngine {
     const model = this.requireModel();
     return this.jobs.run(jobId, async (signal) => {
       onProgress?.({ done: 0, total: request.maxNewTokens, phase: 'preparing' });
-      const mc = await this.mcSessions.get(
+      return this.mcSessions.use(
         model,
         normalizeGraphConfig(model.info.layers, settings.sites, settings.stochasticLayers, { task: 'next-token' }),
+        async (mc) => {
+          const cached = canContinueWithCache(model) ? await this.stepSessions.get(model, settings) : null;
+          return runContinuation(model, mc, request, settings, { signal, onProgress, cached });
+        },
       );
-      const cached = canContinueWithCache(model) ? await this.stepSessions.get(model, settings) : null;
-      return runContinuation(model, mc, request, settings, { signal, onProgress, cached });
     });
   }
 
@@ -306,11 +308,11 @@ export class PlaygroundEngine {
     return this.jobs.run(jobId, async (signal) => {
       const prepare = this.headPreparer(model, task, head, settings);
       onProgress?.({ done: 0, total: texts.length * (settings.samples + 1), phase: 'preparing' });
-      const mc = await this.mcSessions.get(
+      return this.mcSessions.use(
         model,
         normalizeGraphConfig(model.info.layers, settings.sites, settings.stochasticLayers, { task }),
+        (mc) => runMcBatch(model, mc, texts, task, settings, { signal, onProgress, prepare }),
       );
-      return runMcBatch(model, mc, texts, task, settings, { signal, onProgress, prepare });
     });
   }
 
@@ -342,14 +344,14 @@ export class PlaygroundEngine {
     const { settings } = request;
     return this.jobs.run(jobId, async (signal) => {
       onProgress?.({ done: 0, total: 0, phase: 'preparing' });
-      const mc = await this.mcSessions.get(
+      return this.mcSessions.use(
         model,
         normalizeGraphConfig(model.info.layers, settings.sites, settings.stochasticLayers, {
           task: request.rows ? 'classification' : model.decoder ? 'next-token' : 'fill-mask',
           allPositions: !request.rows && model.decoder !== null,
         }),
+        (mc) => runCalibration(model, mc, request, { signal, onProgress }),
       );
-      return runCalibration(model, mc, request, { signal, onProgress });
     });
   }
 

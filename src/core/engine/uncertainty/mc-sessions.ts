@@ -8,7 +8,7 @@
  * is removed from the graph rather than just not fetched.
  *
  * Building one costs a model encode and a session create, so the last few configurations per model
- * are kept (McSessionCache) and older ones released.
+ * are kept (McSessionCache; one for a large model) and older ones released.
  */
 import type * as ort from 'onnxruntime-web';
 import {
@@ -167,18 +167,59 @@ export function buildMcGraph(
   return { model, plan: inserted.plan, restriction, restrictionNote };
 }
 
-/** Keeps the last `capacity` dropout sessions of one model; a new model clears the cache. */
+/**
+ * Each dropout session holds its own copy of the weights in onnxruntime's heap (about 1.7 times the
+ * file, prepacked matrices included, measured on a 441 MB BERT-base-shaped model). From this size on,
+ * one is kept at a time: three would not fit the 4 GiB WebAssembly heap beside the model's own session.
+ */
+export const LARGE_MODEL_BYTES = 200 * 1024 ** 2;
+
+/** How many dropout sessions a model may keep: one for a large model, else `small`. */
+export const capacityBySize =
+  (small: number) =>
+  (model: PreparedModel): number =>
+    model.info.sizeBytes >= LARGE_MODEL_BYTES ? 1 : small;
+
+interface CacheEntry {
+  session: Promise<McSession>;
+  /** Runs using the session now (see use()); an evicted session is released when the last one ends. */
+  users: number;
+  evicted: boolean;
+}
+
+/**
+ * Keeps the last `capacity` dropout sessions of one model (a number, or one per model); a new model
+ * clears the cache. An evicted session is released before its replacement is created, so the
+ * replacement reuses the freed heap (WebAssembly memory grows but never shrinks).
+ */
 export class McSessionCache {
   private owner: PreparedModel | null = null;
-  private readonly entries = new Map<string, Promise<McSession>>();
+  private readonly entries = new Map<string, CacheEntry>();
 
-  constructor(private readonly capacity = 3) {}
+  constructor(private readonly capacity: number | ((model: PreparedModel) => number) = 3) {}
 
   get size(): number {
     return this.entries.size;
   }
 
+  /** The session for `config` (built when missing). Runs on it may race an eviction: prefer use(). */
   async get(model: PreparedModel, config: McGraphConfig): Promise<McSession> {
+    return (await this.entry(model, config)).session;
+  }
+
+  /** Runs `work` on the session for `config`; the session is not released while `work` runs. */
+  async use<T>(model: PreparedModel, config: McGraphConfig, work: (mc: McSession) => Promise<T>): Promise<T> {
+    const entry = await this.entry(model, config, true);
+    try {
+      return await work(await entry.session);
+    } finally {
+      entry.users--;
+      if (entry.evicted && entry.users === 0) void release(model, entry.session);
+    }
+  }
+
+  /** The entry for `config`, counted as in use from the moment it is found or made when `lease` is set. */
+  private async entry(model: PreparedModel, config: McGraphConfig, lease = false): Promise<CacheEntry> {
     if (this.owner !== model) {
       await this.clear();
       this.owner = model;
@@ -189,16 +230,22 @@ export class McSessionCache {
       // Most recently used last.
       this.entries.delete(key);
       this.entries.set(key, entry);
+      if (lease) entry.users++;
       return entry;
     }
-    entry = createMcSession(model, config, key);
-    this.entries.set(key, entry);
-    entry.catch(() => this.entries.get(key) === entry && this.entries.delete(key));
-    while (this.entries.size > this.capacity) {
-      const [oldestKey, oldest] = this.entries.entries().next().value as [string, Promise<McSession>];
+    const capacity = Math.max(1, typeof this.capacity === 'number' ? this.capacity : this.capacity(model));
+    const releases: Promise<void>[] = [];
+    while (this.entries.size >= capacity) {
+      const [oldestKey, oldest] = this.entries.entries().next().value as [string, CacheEntry];
       this.entries.delete(oldestKey);
-      void release(model, oldest);
+      oldest.evicted = true;
+      if (oldest.users === 0) releases.push(release(model, oldest.session));
     }
+    const session = Promise.all(releases).then(() => createMcSession(model, config, key));
+    entry = { session, users: lease ? 1 : 0, evicted: false };
+    this.entries.set(key, entry);
+    const created = entry;
+    session.catch(() => this.entries.get(key) === created && this.entries.delete(key));
     return entry;
   }
 
@@ -207,7 +254,7 @@ export class McSessionCache {
     const old = [...this.entries.values()];
     this.entries.clear();
     this.owner = null;
-    if (owner) await Promise.all(old.map((entry) => release(owner, entry)));
+    if (owner) await Promise.all(old.map((entry) => release(owner, entry.session)));
   }
 }
 
