@@ -33,7 +33,7 @@ describe('a model too large to load', () => {
       fetchImpl,
     });
     await expect(engine.load({ kind: 'url', url: BASE }, { executionProvider: 'wasm' })).rejects.toThrow(
-      /onnx\/model\.onnx is 3\.0 GB \(as its host says; nothing was downloaded\), and would need about 6\.0 GB/,
+      /onnx\/model\.onnx is 3\.0 GB \(as its host says; nothing was downloaded\), and would need about 6\.0 GB of onnxruntime's WebAssembly heap \(at most 4\.0 GB\) to load, and about 9\.6 GB once MC dropout is used/,
     );
     // At most what the stream queued ahead on its own; the body is cancelled, not read.
     expect(onnxBytesRead).toBeLessThanOrEqual(65536);

@@ -13,8 +13,15 @@ import { DataType, type OnnxModel } from '../../onnx/types';
 
 /** The WebAssembly heap limit of onnxruntime-web's (32-bit) build. */
 export const WASM_HEAP_LIMIT_BYTES = 4 * 1024 ** 3;
-/** Weights above this cannot be created in a 4 GiB heap (bytes + unpacked initializers). */
-export const MAX_WEIGHT_BYTES = WASM_HEAP_LIMIT_BYTES / 2;
+/**
+ * onnxruntime's heap per byte of weights, measured on the 441 MB BERT-base-shaped model (bench
+ * real-size suite, WASM, docs/PERFORMANCE.md): creating the model's session peaks at about 2× (the
+ * weights, their prepacked copies and what is unpacked on the way; about 1.5× stays), and one
+ * MC-dropout session adds about 1.7× more. The heap never shrinks, so the peaks are what count.
+ */
+export const HEAP_PER_WEIGHT_BYTE = { load: 2, withMcDropout: 3.2 } as const;
+/** Weights above this cannot be created in a 4 GiB heap. */
+export const MAX_WEIGHT_BYTES = WASM_HEAP_LIMIT_BYTES / HEAP_PER_WEIGHT_BYTE.load;
 
 const BYTES_PER_ELEMENT: Record<number, number> = {
   [DataType.FLOAT]: 4,
@@ -128,6 +135,6 @@ export function refuseTooLargeDownload(file: string, bytes: number, limit = MAX_
   if (bytes <= limit) return;
   throw memoryError(
     file,
-    `is ${formatBytes(bytes)} (as its host says; nothing was downloaded), and would need about ${formatBytes(2 * bytes)} of onnxruntime's WebAssembly heap (at most ${formatBytes(WASM_HEAP_LIMIT_BYTES)}): the model's session and the MC-dropout session each hold the weights, so at most about ${formatBytes(limit)} can load.`,
+    `is ${formatBytes(bytes)} (as its host says; nothing was downloaded), and would need about ${formatBytes(HEAP_PER_WEIGHT_BYTE.load * bytes)} of onnxruntime's WebAssembly heap (at most ${formatBytes(WASM_HEAP_LIMIT_BYTES)}) to load, and about ${formatBytes(HEAP_PER_WEIGHT_BYTE.withMcDropout * bytes)} once MC dropout is used (the model's session and the dropout session each hold the weights), so at most about ${formatBytes(limit)} can load.`,
   );
 }
