@@ -272,7 +272,9 @@ async function storeInCache(
     'x-cached-at': new Date().toISOString(),
   });
   try {
-    await cache.put(url, new Response(bytes.slice().buffer, { headers }));
+    // The Response takes its own copy of the bytes (fetch's "extract a body"), so none is made here:
+    // another 400 MB at the moment the page holds the most, for a BERT-base-sized model.
+    await cache.put(url, new Response(bytes as Uint8Array<ArrayBuffer>, { headers }));
     return true;
   } catch {
     return false;
