@@ -14,11 +14,13 @@ import { BENCH_THREADS } from './harness';
 const MB = 1e6;
 const rss = () => Math.round(process.memoryUsage().rss / MB);
 const peak = () => Math.round((process.resourceUsage().maxRSS * 1024) / MB);
-const steps: { step: string; rssMB: number; peakMB: number; ms: number }[] = [];
+const steps: { step: string; rssMB: number; peakMB: number; arrayBuffersMB: number; ms: number }[] = [];
 let last = performance.now();
 const record = (step: string) => {
   const now = performance.now();
-  steps.push({ step, rssMB: rss(), peakMB: peak(), ms: Math.round(now - last) });
+  // arrayBuffers: bytes JavaScript holds in ArrayBuffers (the loaded file, views of it, WebAssembly memory).
+  const arrayBuffersMB = Math.round(process.memoryUsage().arrayBuffers / MB);
+  steps.push({ step, rssMB: rss(), peakMB: peak(), arrayBuffersMB, ms: Math.round(now - last) });
   last = now;
 };
 
