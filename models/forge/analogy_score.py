@@ -43,3 +43,30 @@ def analogy_eval(M, words, idx, secs):
                   "accuracy": tot_c / tot_n if tot_n else None, "coverage": tot_n / tot_q,
                   "correct_of_all": tot_c / tot_q if tot_q else None, "rr": tot_rr / tot_n if tot_n else None}
     return res
+
+
+def question_hits(M, words, idx, secs):
+    """Per question (section, a, b, c, d) -> True/False (top-1 right or not), None when a word is outside the
+    vocabulary: the same rule as analogy_eval, kept per question so two spaces can be paired (McNemar)."""
+    out = {}
+    for sec, qs in secs.items():
+        for q in qs:
+            if not all(w in idx for w in q):
+                out[(sec, *q)] = None
+                continue
+            a, b, c, d = q
+            v = M[idx[b]] - M[idx[a]] + M[idx[c]]
+            s = M @ (v / np.linalg.norm(v))
+            for w in (a, b, c):
+                s[idx[w]] = -9
+            out[(sec, *q)] = words[int(np.argmax(s))] == d
+    return out
+
+
+def mcnemar_exact(only_a, only_b):
+    """Two-sided exact McNemar p: the discordant questions (right in one space only) as a binomial(n, 1/2)."""
+    from math import comb
+    n, k = only_a + only_b, min(only_a, only_b)
+    if n == 0:
+        return 1.0
+    return min(1.0, 2 * sum(comb(n, i) for i in range(k + 1)) / 2 ** n)

@@ -18,6 +18,7 @@ first, as shipped. Runs are cached in work/sweep/runs.jsonl, so an interrupted s
 """
 import argparse
 import json
+import multiprocessing
 import os
 import pickle
 import time
@@ -33,9 +34,12 @@ WORK = os.environ.get("FORGE_WORK", os.path.join(HERE, "work"))
 REPO = os.path.dirname(os.path.dirname(HERE))
 MAX_BYTES = 8_000_000
 SIZES = [15000, 20000, 25000, 30000, 40000, 50000]
-START = dict(STATIC, dim=100, window=5, negative=5, epochs=5, min_count=5, sample=1e-4, words=25000)
+# Round 1 started from gensim's usual defaults (the settings shipped before it); round 2 (ROUND2_NOTE) starts
+# from round 1's choice screened at 5 epochs and sweeps the settings round 1 had no time for.
+START1 = dict(STATIC, dim=100, window=5, negative=5, epochs=5, min_count=5, sample=1e-4, words=25000)
+START2 = dict(dim=100, window=5, negative=5, epochs=5, min_count=5, sample=1e-4, words=15000)
 # In the order of their expected effect on a small corpus; epochs last, with time kept for them.
-PLAN = [
+PLAN1 = [
     ("window", [3, 5, 8]),
     ("dim", [100, 160]),
     ("sample", [1e-3, 1e-4]),
@@ -43,6 +47,24 @@ PLAN = [
     ("min_count", [3, 5]),
     ("epochs", [5, 10]),
 ]
+PLAN2 = [
+    ("sample", [1e-3, 1e-4, 1e-5]),
+    ("negative", [5, 10, 15]),
+    ("window", [3, 5]),
+    ("dim", [100, 128, 160]),
+    ("min_count", [3, 5, 10]),
+    ("epochs", [5, 10]),
+]
+ROUNDS = {1: (START1, PLAN1, "static-sweep.json"), 2: (START2, PLAN2, "static-sweep-2.json")}
+ROUND2_NOTE = ("Round 2 sweeps what round 1 had no time for: subsampling (1e-3, 1e-4, 1e-5), negative samples "
+               "(5, 10, 15), window again (3, 5; 8 lost in round 1 and is the slowest), dimension (100, 128, 160; "
+               "float16, so words x dim x 2 bytes within 8 MB: 160 dims allow 25,000 words) and min count (3, 5, 10), "
+               "coordinate-wise in that order from round 1's choice, on the tune half only, with round 1's rule (a "
+               "change must win by a question; ties to the higher mean reciprocal rank). To fit the shared machine, "
+               "every setting is screened at 5 epochs and the last step trains the winner at 10 (round 1: 10 beat 5 "
+               "by 5 questions); two trainings run at once, each with 2 worker threads, so the seconds per run are "
+               "those of a half-shared machine. A run with the same settings as another differs by about a question, "
+               "so a one-question win is weak evidence.")
 TRAINED = ["dim", "window", "negative", "epochs", "min_count", "sample"]
 
 
@@ -87,6 +109,19 @@ def best_size(run, want):
 def better(a, b):
     """a beats b: at least one more question right, or as many and a higher mean reciprocal rank."""
     return a["correct"] >= b["correct"] + 1 or (a["correct"] == b["correct"] and a["rr"] > b["rr"] + 1e-9)
+
+
+def train_and_score(cfg, wsents, secs, seed, workers):
+    """One training, scored on the tune half at every vocabulary size; the most frequent 50,000 vectors are
+    kept in the scratch dir so the chosen run can be exported as is (--export-chosen) instead of trained again."""
+    w2v, _, seconds = train_static(wsents, cfg, seed, workers)
+    k = key(cfg)
+    n = min(50000, len(w2v.wv.index_to_key))
+    np.save(os.path.join(WORK, "sweep", run_name(k) + ".npy"), w2v.wv.vectors[:n].astype(np.float32))
+    with open(os.path.join(WORK, "sweep", run_name(k) + ".txt"), "w", encoding="utf-8") as fh:
+        fh.write("\n".join(w2v.wv.index_to_key[:n]) + "\n")
+    return {"settings": {x: cfg[x] for x in TRAINED}, "seconds": seconds,
+            "vocab_at_min_count": len(w2v.wv.index_to_key), "sizes": score_sizes(w2v, cfg["dim"], secs)}
 
 
 def score_previous(vec_dir, out):
@@ -145,14 +180,21 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1234)
+    ap.add_argument("--parallel", type=int, default=1,
+                    help="train a step's values in this many processes at once (each with --workers threads)")
     ap.add_argument("--tune", default=os.path.join(REPO, "public", "examples", "analogies-tune.txt"))
-    ap.add_argument("--out", default=os.path.join(HERE, "records", "static-sweep.json"))
+    ap.add_argument("--round", type=int, default=2, choices=sorted(ROUNDS),
+                    help="1: the first sweep (from gensim's defaults), 2: the settings round 1 left out")
+    ap.add_argument("--out", help="the record (default records/static-sweep.json for round 1, "
+                                  "records/static-sweep-2.json for round 2)")
     ap.add_argument("--budget-minutes", type=float, default=40,
                     help="stop trying settings (but still sweep epochs) when a coordinate would start past this, "
                          "keeping time for the epochs step (its longest run)")
     ap.add_argument("--score-previous", metavar="DIR", help="only score the vectors in DIR as 'previous' (see above)")
     ap.add_argument("--export-chosen", action="store_true", help="write the chosen run's vectors to work/static")
     args = ap.parse_args()
+    START, PLAN, record = ROUNDS[args.round]
+    args.out = args.out or os.path.join(HERE, "records", record)
     if args.export_chosen:
         return export_chosen(args.out, args.seed)
     if args.score_previous:
@@ -168,42 +210,64 @@ def main():
     t_sweep = time.time()
 
     def run(cfg):
-        k = key(cfg)
-        if k not in runs:
-            w2v, _, seconds = train_static(wsents, cfg, args.seed, args.workers)
-            r = {"settings": {x: cfg[x] for x in TRAINED}, "seconds": seconds,
-                 "vocab_at_min_count": len(w2v.wv.index_to_key), "sizes": score_sizes(w2v, cfg["dim"], secs)}
-            runs[k] = r
-            # keep the most frequent 50,000 vectors of every run (scratch), so the chosen run can be exported
-            # as is (prep.py --static-from) instead of trained once more
-            n = min(50000, len(w2v.wv.index_to_key))
-            np.save(os.path.join(WORK, "sweep", run_name(k) + ".npy"), w2v.wv.vectors[:n].astype(np.float32))
-            with open(os.path.join(WORK, "sweep", run_name(k) + ".txt"), "w", encoding="utf-8") as fh:
-                fh.write("\n".join(w2v.wv.index_to_key[:n]) + "\n")
-            with open(runs_path, "a") as fh:
-                fh.write(json.dumps(r) + "\n")
-            n, s = best_size(r, cfg["words"])
-            print(f"{k} words {n}: {s['correct']}/{s['questions']} (in vocab {s['in_vocab']}, rr {s['rr']:.3f}) "
-                  f"{seconds:.0f}s", flush=True)
-        return runs[k]
+        return run_many([cfg])[0]
+
+    def run_many(cfgs):
+        """Train the configurations not in the cache, up to --parallel at a time (separate processes, each with
+        --workers threads), and return every configuration's record."""
+        todo = [c for c in {key(c): c for c in cfgs}.values() if key(c) not in runs]
+        if todo:
+            job = [(c, wsents, secs, args.seed, args.workers) for c in todo]
+            if args.parallel > 1 and len(todo) > 1:
+                ctx = multiprocessing.get_context("fork")  # the sentences are shared copy-on-write
+                with ctx.Pool(min(args.parallel, len(todo))) as pool:
+                    done = pool.starmap(train_and_score, job)
+            else:
+                done = [train_and_score(*j) for j in job]
+            for c, r in zip(todo, done):
+                runs[key(c)] = r
+                with open(runs_path, "a") as fh:
+                    fh.write(json.dumps(r) + "\n")
+                n, s = best_size(r, c["words"])
+                print(f"{key(c)} words {n}: {s['correct']}/{s['questions']} (in vocab {s['in_vocab']}, "
+                      f"rr {s['rr']:.3f}) {r['seconds']:.0f}s", flush=True)
+        return [runs[key(c)] for c in cfgs]
 
     steps = []
     cur = dict(START)
     base = run(cur)  # the settings shipped before, for the table
+    start_n, start_score = best_size(base, START["words"])
+    previous = json.load(open(args.out)).get("previous") if os.path.exists(args.out) else None
+
+    def record(chosen_score, complete):
+        """Written after every step, so a sweep stopped by the clock still leaves every measured run on record."""
+        json.dump({
+            "previous": previous,
+            "note": ROUND2_NOTE if args.round == 2 else __doc__.split("\n\n")[1].replace("\n", " "),
+            "tune_file": "public/examples/analogies-tune.txt", "tune_questions": start_score["questions"],
+            "round": args.round, "complete": complete,
+            "start": dict(START, words=int(start_n)), "start_score": start_score,
+            "steps": steps, "chosen": dict(cur), "chosen_score": chosen_score,
+            "runs": len(runs), "train_seconds": round(sum(r["seconds"] for r in runs.values())),
+            "workers": args.workers,
+            # every configuration measured (this round's and any earlier one's in the same scratch cache),
+            # scored at each vocabulary size within 8 MB
+            "all_runs": [{**r["settings"], "seconds": r["seconds"], "tune_by_words": r["sizes"]} for r in runs.values()],
+        }, open(args.out, "w"), indent=1)
+
     for name, values in PLAN:
         spent = (time.time() - t_sweep) / 60
         epoch_cost = max(r["seconds"] for r in runs.values()) * max(PLAN[-1][1]) / cur["epochs"] / 60
         if name != "epochs" and spent + epoch_cost > args.budget_minutes:
             steps.append({"setting": name, "tried": [], "kept": cur[name],
-                          "note": f"not tried: the machine's load made one 5-epoch run take up to "
+                          "note": f"not tried: the machine's load made one run take up to "
                                   f"{max(r['seconds'] for r in runs.values()) / 60:.0f} min, and the epochs step "
                                   f"needed the time left of the {args.budget_minutes:.0f}-minute budget"})
             print(f"{name}: skipped (time budget)", flush=True)
+            record(best_size(runs[key(cur)], cur["words"])[1], False)
             continue
-        results = []
-        for v in values:
-            r = run(dict(cur, **{name: v}))
-            results.append((v, r, best_size(r, cur["words"])[1]))
+        results = [(v, r, best_size(r, cur["words"])[1])
+                   for v, r in zip(values, run_many([dict(cur, **{name: v}) for v in values]))]
         keep = next(x for x in results if x[0] == cur[name])
         for x in results:
             if better(x[2], keep[2]):
@@ -215,6 +279,7 @@ def main():
         if name == "dim":  # the vocabulary shrinks to fit 8 MB at a larger dimension
             cur["words"] = int(best_size(keep[1], cur["words"])[0])
         print(f"{name}: kept {keep[0]}", flush=True)
+        record(best_size(keep[1], cur["words"])[1], False)
     final = run(cur)
     size_scores = final["sizes"]
     n_best = cur["words"] if str(cur["words"]) in size_scores else int(max(size_scores, key=int))
@@ -224,18 +289,8 @@ def main():
     steps.append({"setting": "words", "tried": [{"value": int(n), **s} for n, s in size_scores.items()],
                   "kept": n_best})
     cur["words"] = n_best
-    ques = base["sizes"]["25000"]["questions"]
-    previous = json.load(open(args.out)).get("previous") if os.path.exists(args.out) else None
-    json.dump({
-        "previous": previous,
-        "note": __doc__.split("\n\n")[1].replace("\n", " "),
-        "tune_file": "public/examples/analogies-tune.txt", "tune_questions": ques,
-        "start": dict(START), "start_score": base["sizes"]["25000"],
-        "steps": steps, "chosen": cur, "chosen_score": final["sizes"][str(cur["words"])],
-        "runs": len(runs), "train_seconds": round(sum(r["seconds"] for r in runs.values())), "workers": args.workers,
-    }, open(args.out, "w"), indent=1)
+    record(final["sizes"][str(cur["words"])], True)
     print("chosen", cur, final["sizes"][str(cur["words"])])
-
 
 if __name__ == "__main__":
     main()

@@ -77,6 +77,55 @@ def fmt_settings(c):
             f"min count {c['min_count']}, subsampling {c['sample']:g}, {c['words']:,} words")
 
 
+def sweep_table(w, sweep, start_label):
+    """One round of the static-vector sweep (records/static-sweep*.json) as a table of its steps."""
+    w(sweep["note"])
+    w("")
+    w(f"{start_label}: {fmt_settings(sweep['start'])}: {sweep['start_score']['correct']} of "
+      f"{sweep['tune_questions']} tune questions. {sweep['runs']} trainings, {sweep['train_seconds'] / 60:.0f} minutes "
+      f"of training with {sweep['workers']} worker threads on a shared, busy machine.")
+    w("")
+    w("| step | setting | values tried → tune questions right (mean reciprocal rank) | kept |")
+    w("|---:|---|---|---|")
+    for i, step in enumerate(sweep["steps"], 1):
+        tried = "; ".join(f"{t['value']:g} → {t['correct']} ({t['rr']:.3f})" for t in step["tried"])
+        tried = " — ".join(x for x in (tried, step.get("note", "")) if x)
+        w(f"| {i} | {step['setting']} | {tried} | **{step['kept']:g}** |")
+    w("")
+    w(f"Chosen: {fmt_settings(sweep['chosen'])}: {sweep['chosen_score']['correct']} of {sweep['tune_questions']} "
+      f"tune questions ({sweep['chosen_score']['in_vocab']} in vocabulary).")
+    w("")
+    if sweep.get("verdict"):
+        w(sweep["verdict"])
+        w("")
+
+
+def paired_section(w, report):
+    """records/static-report.json: new vs old static vectors vs token embeddings, each pair on the questions both cover."""
+    names = report["labels"]
+    w("#### Paired comparison (questions both spaces cover, exact McNemar test)")
+    w("")
+    w(report["note"])
+    w("")
+    w("| set | " + " | ".join(f"{names[k]}: right / in vocab" for k in names) + " |")
+    w("|---|---:|---:|---:|")
+    for half, r in report["sets"].items():
+        w(f"| {half} ({r['new']['questions']} questions) | "
+          + " | ".join(f"{r[k]['correct']} / {r[k]['in_vocab']} ({pct(r[k]['accuracy'])})" for k in names) + " |")
+    w("")
+    w("| set | pair | both cover | right: first / second | right in one only: first / second | McNemar p |")
+    w("|---|---|---:|---:|---:|---:|")
+    for half, r in report["sets"].items():
+        for pair in ("new_vs_old", "new_vs_token", "old_vs_token"):
+            x, (a, b) = r[pair], pair.split("_vs_")
+            w(f"| {half} | {names[a]} vs {names[b]} | {x['both_cover']} | {x['a_correct']} / {x['b_correct']} | "
+              f"{x['only_a']} / {x['only_b']} | {x['mcnemar_p']:.3f} |")
+    w("")
+    if report.get("verdict"):
+        w(report["verdict"])
+        w("")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--mlm-dir", default=os.path.join(WORK, "mlm"))
@@ -95,6 +144,8 @@ def main():
     ood = ev.get("mlm_out_of_domain")
     halves = ev.get("analogy_halves", {})
     sweep = record("static-sweep.json")
+    sweep2 = record("static-sweep-2.json")
+    report = record("static-report.json")
     breadth = record("corpus-breadth.json")
     st = static_meta["training"]
     an_t, an_s = ev["analogies"]["input_embeddings"], ev["analogies"]["static_vectors"]
@@ -323,7 +374,8 @@ def main():
     w(f"Coverage: transformer {pct(an_t['all']['coverage'])}, static {pct(an_s['all']['coverage'])}.")
     w("")
     if halves.get("test"):
-        prev = (sweep or {}).get("previous", {})
+        # the vectors shipped before the latest sweep round
+        prev = (sweep2 or sweep or {}).get("previous") or {}
         w("#### Tune and test halves")
         w("")
         w("`analogies-tune.txt` and `analogies-test.txt` split every section of the file in two fixed halves "
@@ -332,7 +384,8 @@ def main():
           "(each question combines two pairs of its section), so the test half is unseen questions, not unseen pairs. "
           "Each cell: accuracy over in-vocabulary questions (in-vocabulary / questions).")
         w("")
-        w("| set | static vectors (shipped) | previous static vectors (gensim defaults) | transformer input embeddings |")
+        w("| set | static vectors (shipped) | previous static vectors (" + ("before round 2" if sweep2 else "gensim defaults")
+          + ") | transformer input embeddings |")
         w("|---|---:|---:|---:|")
         for half in ("test", "tune", "whole"):
             if half not in halves:
@@ -349,22 +402,13 @@ def main():
     if sweep:
         w("### Static word vectors: how the settings were chosen")
         w("")
-        w(sweep["note"])
+        sweep_table(w, sweep, "Start (the settings shipped before)")
+    if sweep2:
+        w("#### Second round: dimension, negative samples, subsampling, min count, window, epochs")
         w("")
-        w(f"Start (the settings shipped before): {fmt_settings(sweep['start'])}: {sweep['start_score']['correct']} of "
-          f"{sweep['tune_questions']} tune questions. {sweep['runs']} trainings, {sweep['train_seconds'] / 60:.0f} minutes "
-          f"of training with {sweep['workers']} worker threads on a shared, busy machine.")
-        w("")
-        w("| step | setting | values tried → tune questions right (mean reciprocal rank) | kept |")
-        w("|---:|---|---|---|")
-        for i, step in enumerate(sweep["steps"], 1):
-            tried = "; ".join(f"{t['value']:g} → {t['correct']} ({t['rr']:.3f})" for t in step["tried"])
-            tried = " — ".join(x for x in (tried, step.get("note", "")) if x)
-            w(f"| {i} | {step['setting']} | {tried} | **{step['kept']:g}** |")
-        w("")
-        w(f"Chosen: {fmt_settings(sweep['chosen'])}: {sweep['chosen_score']['correct']} of {sweep['tune_questions']} "
-          f"tune questions ({sweep['chosen_score']['in_vocab']} in vocabulary).")
-        w("")
+        sweep_table(w, sweep2, "Start (round 1's choice, screened at 5 epochs)")
+    if report:
+        paired_section(w, report)
     if breadth:
         rows = breadth["rows"]
         w("### Would a broader corpus help on unfamiliar text?")
