@@ -12,7 +12,7 @@
  * - Fill-mask reads the vocabulary projection at the masked position only (restricted MLM head); each
  *   task's session computes only the output it reads (mc-sessions.ts).
  */
-import { throwIfAborted } from '../../cancel';
+import { isCancelled, throwIfAborted } from '../../cancel';
 import type { EncodedText } from '../../model/tokenizer';
 import {
   mcStatistics,
@@ -329,7 +329,7 @@ export async function runMcBatch(
         },
       });
     } catch (error) {
-      if ((error as Error).name === 'CancelledError') throw error;
+      if (isCancelled(error)) throw error;
       items.push({ index: n, text, error: (error as Error).message, summary: null });
     }
     options.onProgress?.({ done: base + T + 1, total });
