@@ -6,6 +6,7 @@
 import {
   DEFAULT_AUDIT_SETTINGS,
   DEFAULT_PARSE,
+  LABEL_AUDIT_SETTINGS,
   TEXT_SEPARATOR,
   type AuditedRows,
   type LabelAuditOutput,
@@ -29,6 +30,7 @@ import { WorkerRestartedError } from '../worker/client';
 import { Job } from './job.svelte';
 import { LabelsAutosave } from './labels-autosave.svelte';
 import { LabelsReading, type LabelsClient } from './labels-reading.svelte';
+import { checkedSettings } from './settings';
 import type { LoadedModel } from './loaded-model';
 
 const CANCELLED_NOTICE = 'The audit was cancelled. Your data and settings are kept.';
@@ -328,7 +330,7 @@ export class LabelsStore extends LabelsReading {
     this.input = session.input;
     this.sourceName = session.sourceName;
     this.parseSettings = { ...DEFAULT_PARSE, ...session.parse };
-    this.settings = { ...DEFAULT_AUDIT_SETTINGS, ...session.settings };
+    this.settings = checkedSettings(session.settings, LABEL_AUDIT_SETTINGS, DEFAULT_AUDIT_SETTINGS);
     if (session.audit) {
       this.result = session.audit.result;
       this.audited = session.audit.audited;
@@ -354,7 +356,7 @@ export class LabelsStore extends LabelsReading {
         this.input = input.input;
         this.sourceName = input.sourceName ?? '';
         this.parseSettings = { ...DEFAULT_PARSE, ...input.parse };
-        this.settings = { ...DEFAULT_AUDIT_SETTINGS, ...input.settings };
+        this.settings = checkedSettings(input.settings, LABEL_AUDIT_SETTINGS, DEFAULT_AUDIT_SETTINGS);
         void this.parse();
       }
       if (saved?.result && saved.audited?.sourceRows instanceof Int32Array && !this.result) {

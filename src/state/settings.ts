@@ -7,11 +7,25 @@ import { readPersisted, writePersisted } from './persisted';
 
 /** Sets every saved field that passes its row's check; the others keep their defaults. */
 export function restoreSettings<S extends object>(key: string, rows: SettingRows<S>, target: S): void {
-  const saved = readPersisted<Record<string, unknown>>(key);
+  applySaved(readPersisted<unknown>(key), rows, target);
+}
+
+/**
+ * Settings kept elsewhere (IndexedDB, a session file) checked the same way: the defaults with every saved
+ * field that passes its row's check; a field with no row, out of bounds or of the wrong type is left out.
+ */
+export function checkedSettings<S extends object>(saved: unknown, rows: SettingRows<S>, defaults: S): S {
+  const target = { ...defaults };
+  applySaved(saved, rows, target);
+  return target;
+}
+
+function applySaved<S extends object>(saved: unknown, rows: SettingRows<S>, target: S): void {
   if (!saved || typeof saved !== 'object') return;
+  const values = saved as Record<string, unknown>;
   for (const field of Object.keys(rows) as (keyof S & string)[]) {
-    if (!(field in saved)) continue;
-    const checked = coerceSaved(saved[field], rows[field]);
+    if (!(field in values)) continue;
+    const checked = coerceSaved(values[field], rows[field]);
     if (checked.ok) target[field] = checked.value as S[typeof field];
   }
 }

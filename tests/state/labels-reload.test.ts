@@ -76,4 +76,38 @@ describe('LabelsStore across a reload', () => {
     const next = await reloaded();
     expect([...next.decisions]).toEqual([0, 0, 0, 0]);
   });
+
+  it('settings read back out of bounds or of the wrong type come back as their defaults; the rest survives', async () => {
+    const store = await audited();
+    store.decide(1, DECISION_REMOVE);
+    // What an older version or a damaged store could have written (setSettings itself does not check).
+    store.setSettings({ folds: 99, fracNoise: 0.3, seed: 'seven', rankBy: 'nonsense', C: -1 } as never);
+    await drain();
+
+    const next = await reloaded();
+    expect(next.settings.folds).toBe(5);
+    expect(next.settings.seed).toBe(0);
+    expect(next.settings.rankBy).toBe('self_confidence');
+    expect(next.settings.C).toBeUndefined();
+    expect(next.settings.fracNoise).toBe(0.3);
+    expect(next.input).toBe('text,label\np,a\nq,b\nr,a\ns,b');
+    expect(next.result?.rows).toBe(4);
+    expect([...next.decisions]).toEqual([0, DECISION_REMOVE, 0, 0]);
+  });
+
+  it("a session file's settings are checked the same way, and its data and decisions are taken", async () => {
+    const source = await audited();
+    source.decide(2, DECISION_KEEP);
+    const session = source.sessionSnapshot();
+    session.settings = { ...session.settings, folds: 1, features: 'words', minExamplesPerClass: 3 } as never;
+
+    const store = await reloaded();
+    await store.applySession(session);
+    expect(store.settings.folds).toBe(5);
+    expect(store.settings.features).toBe('embeddings');
+    expect(store.settings.minExamplesPerClass).toBe(3);
+    expect(store.input).toBe('text,label\np,a\nq,b\nr,a\ns,b');
+    expect(store.result?.rows).toBe(4);
+    expect([...store.decisions]).toEqual([0, 0, DECISION_KEEP, 0]);
+  });
 });

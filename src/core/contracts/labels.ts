@@ -3,10 +3,28 @@
  * forms rows take across the worker boundary. Types and constants only (no runtime imports), so every
  * layer can import it without pulling in onnxruntime-web.
  */
-import type { Delimiter, FilterBy, ParsedLabeledText, RankBy } from '../labels';
+import type { Delimiter } from '../labels/column-detection';
+import type { ParsedLabeledText } from '../labels/ingest';
+import type { SettingRows } from '../workshop/state-table';
 
 export const FEATURE_CHOICES = ['embeddings', 'tfidf', 'both'] as const;
 export type FeatureChoice = (typeof FEATURE_CHOICES)[number];
+
+/** Which rows are flagged (cleanlab's find_label_issues filter_by); the first is the default. */
+export const FILTER_METHODS = [
+  'prune_by_noise_rate',
+  'prune_by_class',
+  'both',
+  'confident_learning',
+  'predicted_neq_given',
+  'low_normalized_margin',
+  'low_self_confidence',
+] as const;
+export type FilterBy = (typeof FILTER_METHODS)[number];
+
+/** How flagged rows are ordered (cleanlab's rank_by); the first is the default. */
+export const RANK_METHODS = ['self_confidence', 'normalized_margin', 'confidence_weighted_entropy'] as const;
+export type RankBy = (typeof RANK_METHODS)[number];
 
 export type AuditStage = 'embeddings' | 'tfidf' | 'cross-validation' | 'confident-learning';
 
@@ -53,6 +71,30 @@ export const DEFAULT_AUDIT_SETTINGS: LabelAuditSettings = {
   minExamplesPerClass: 1,
   rankBy: 'self_confidence',
 };
+
+/**
+ * Each audit setting's type and bounds: the settings panel's inputs, the link's rows and the check of
+ * settings read back from IndexedDB or a session file all take them from here. An optional field stays
+ * absent when nothing valid was saved (the engine applies its own default); the engine-only options
+ * (batchSize, tfidfMaxFeatures) have no row, as nothing on the page sets them.
+ */
+export const LABEL_AUDIT_SETTINGS = {
+  features: { type: { kind: 'enum', values: FEATURE_CHOICES }, defaultValue: DEFAULT_AUDIT_SETTINGS.features },
+  pooling: { type: { kind: 'enum', values: SENTENCE_POOLINGS }, defaultValue: DEFAULT_POOLING },
+  folds: { type: { kind: 'int', min: 2, max: 20 }, defaultValue: DEFAULT_AUDIT_SETTINGS.folds },
+  seed: {
+    type: { kind: 'int', min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER },
+    defaultValue: DEFAULT_AUDIT_SETTINGS.seed,
+  },
+  filterBy: { type: { kind: 'enum', values: FILTER_METHODS }, defaultValue: DEFAULT_AUDIT_SETTINGS.filterBy },
+  fracNoise: { type: { kind: 'number', min: 0.01, max: 1 }, defaultValue: DEFAULT_AUDIT_SETTINGS.fracNoise },
+  minExamplesPerClass: {
+    type: { kind: 'int', min: 0, max: Number.MAX_SAFE_INTEGER },
+    defaultValue: DEFAULT_AUDIT_SETTINGS.minExamplesPerClass,
+  },
+  rankBy: { type: { kind: 'enum', values: RANK_METHODS }, defaultValue: DEFAULT_AUDIT_SETTINGS.rankBy },
+  C: { type: { kind: 'number', min: 1e-3, max: Number.MAX_VALUE }, defaultValue: 1 },
+} satisfies SettingRows<LabelAuditSettings>;
 
 export interface LabelAuditProgress {
   stage: AuditStage;

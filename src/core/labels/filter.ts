@@ -2,6 +2,7 @@
  * find_label_issues: which rows are probably mislabeled, by pruning the rows that confident
  * learning counts as belonging to another class (Northcutt et al. 2021, §3.2; SPEC.md §6).
  */
+import { FILTER_METHODS, type FilterBy } from '../contracts/labels';
 import { classDisplayName } from './class-names';
 import { argmaxFirst, argsortSubset, stableArgsort } from './numeric';
 import { confidentJointUnchecked } from './confident-joint';
@@ -10,24 +11,7 @@ import { pruneCountMatrix } from './prune-count-matrix';
 import { getLabelQualityScores, orderLabelIssues, type RankBy } from './rank';
 import { LabelInputError, rowsByClass, validateLabelInputs, type ProbabilityRows } from './validation';
 
-export type FilterBy =
-  | 'prune_by_noise_rate'
-  | 'prune_by_class'
-  | 'both'
-  | 'confident_learning'
-  | 'predicted_neq_given'
-  | 'low_normalized_margin'
-  | 'low_self_confidence';
-
-export const FILTER_METHODS: readonly FilterBy[] = [
-  'prune_by_noise_rate',
-  'prune_by_class',
-  'both',
-  'confident_learning',
-  'predicted_neq_given',
-  'low_normalized_margin',
-  'low_self_confidence',
-];
+export { FILTER_METHODS, type FilterBy };
 
 export interface FindLabelIssuesOptions {
   filterBy?: FilterBy;

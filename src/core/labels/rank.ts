@@ -2,11 +2,12 @@
  * Label-quality scores (higher = more likely correct) and the ordering of flagged rows by them,
  * as in cleanlab's rank module (SPEC.md §7).
  */
+import { RANK_METHODS, type RankBy } from '../contracts/labels';
 import { numpySum, numpySumBy, stableArgsort } from './numeric';
 import { confidentThresholdsUnchecked } from './thresholds';
 import { LabelInputError, validateLabelInputs, type ProbabilityRows } from './validation';
 
-export type RankBy = 'self_confidence' | 'normalized_margin' | 'confidence_weighted_entropy';
+export { RANK_METHODS, type RankBy };
 
 export interface LabelQualityOptions {
   /** Score method (default self_confidence). */
@@ -14,8 +15,6 @@ export interface LabelQualityOptions {
   /** Shift probabilities by the per-class thresholds before scoring, to offset class imbalance. */
   adjustPredProbs?: boolean;
 }
-
-export const RANK_METHODS: readonly RankBy[] = ['self_confidence', 'normalized_margin', 'confidence_weighted_entropy'];
 
 /** Lower bound on the self-confidence used as a divisor in the entropy score. */
 const MIN_SELF_CONFIDENCE = 1e-6;

@@ -1,22 +1,24 @@
 /** The label tool's rows of the view state (link, session file, tour): the audit settings a link carries. */
-import { DEFAULT_AUDIT_SETTINGS, FEATURE_CHOICES, type FeatureChoice } from '../../core/contracts/labels';
+import { LABEL_AUDIT_SETTINGS, type FeatureChoice } from '../../core/contracts/labels';
 import { appStores } from '../app-stores.svelte';
-import { int, type BoundProperty } from './rows';
+import type { BoundProperty } from './rows';
 
+// The type, bounds and default come from the tool's setting rows; the write goes through setSettings,
+// which re-reads the data when the folds change (the fold check depends on them).
 export const LABELS_VIEW_STATE: readonly BoundProperty[] = [
   {
     key: 'features',
     label: 'Label audit features',
-    type: { kind: 'enum', values: FEATURE_CHOICES },
-    defaultValue: DEFAULT_AUDIT_SETTINGS.features,
+    type: LABEL_AUDIT_SETTINGS.features.type,
+    defaultValue: LABEL_AUDIT_SETTINGS.features.defaultValue,
     read: () => appStores().labels.settings.features,
     write: (v) => appStores().labels.setSettings({ features: v as FeatureChoice }),
   },
   {
     key: 'folds',
     label: 'Folds',
-    type: int(2, 20),
-    defaultValue: DEFAULT_AUDIT_SETTINGS.folds,
+    type: LABEL_AUDIT_SETTINGS.folds.type,
+    defaultValue: LABEL_AUDIT_SETTINGS.folds.defaultValue,
     read: () => appStores().labels.settings.folds,
     write: (v) => appStores().labels.setSettings({ folds: v as number }),
   },
