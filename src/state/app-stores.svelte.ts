@@ -14,10 +14,13 @@ import { UncertaintyStore } from './uncertainty-store.svelte';
 import { DecoderUncertaintyStore } from './decoder-uncertainty-store.svelte';
 import { CalibrationStore } from './calibration-store.svelte';
 import { WorkshopStore } from './workshop-store.svelte';
+import { TokenizerPreviewStore } from './tokenizer-preview-store.svelte';
 
 export interface AppStores {
   client: PlaygroundClient;
   model: ModelStore;
+  /** The model panel's tokenizer preview. */
+  tokenizer: TokenizerPreviewStore;
   attention: AttentionStore;
   uncertainty: UncertaintyStore;
   /** The uncertainty tool's next-token and continuation modes for decoders. */
@@ -38,6 +41,7 @@ export function createAppStores(client: PlaygroundClient = new PlaygroundClient(
   return {
     client,
     model,
+    tokenizer: new TokenizerPreviewStore(client, model),
     attention: new AttentionStore(client, model),
     uncertainty: new UncertaintyStore(client, model, labels, head),
     decoderUncertainty: new DecoderUncertaintyStore(client, model),
