@@ -1,6 +1,7 @@
 import {
   MAX_BATCH_INPUTS,
   UNCERTAINTY_SETTINGS,
+  type BatchInputsRead,
   type BatchMeasure,
   type McBatchResult,
   type McDropoutSettings,
@@ -9,7 +10,6 @@ import {
   type McTask,
   type UncertaintyMode,
 } from '../core/contracts/uncertainty';
-import { parseLabeledText } from '../core/labels/ingest';
 import { clampToRow, defaultsOf } from '../core/workshop/state-table';
 import type { PlaygroundClient } from '../worker/client';
 import { Job } from './job.svelte';
@@ -19,7 +19,10 @@ import type { LoadedModel } from './loaded-model';
 import { restoreSettings, saveSettings } from './settings';
 
 /** What the uncertainty store needs of the worker client. */
-export type UncertaintyClient = Pick<PlaygroundClient, 'newJobId' | 'cancel' | 'predict' | 'predictBatch'>;
+export type UncertaintyClient = Pick<
+  PlaygroundClient,
+  'newJobId' | 'cancel' | 'predict' | 'predictBatch' | 'readBatchInputs'
+>;
 
 type McOutcome = { mode: 'single'; result: McPredictionResult } | { mode: 'batch'; result: McBatchResult };
 
@@ -61,6 +64,8 @@ export class UncertaintyStore {
 
   #single = $state.raw<Stamped<McPredictionResult> | null>(null);
   #batch = $state.raw<Stamped<McBatchResult> | null>(null);
+  /** Counts batch files read, so a slower earlier file never replaces a later one. */
+  #batchFileRequest = 0;
   /** Fill-mask: a clicked token position to mask instead of a [MASK] in the text (positions belong to one model). */
   #mask = $state<Stamped<number> | null>(null);
   private readonly job: Job<McOutcome, McProgress>;
@@ -310,22 +315,27 @@ export class UncertaintyStore {
     this.persist();
   }
 
-  /** Texts of a CSV/TSV/JSON-lines file in the label tool's format (text and label columns), one input each. */
-  importLabeledText(content: string, fileName: string): void {
-    const parsed = parseLabeledText(content, { excludeIncomplete: true });
-    const rows = [...parsed.rows.map((row) => row.text), ...parsed.incompleteRows.map((row) => row.text)]
-      .map((text) => text.replace(/\s+/g, ' ').trim())
-      .filter(Boolean);
-    if (rows.length === 0) {
-      this.batchNotice =
-        `${fileName}: no texts found. ${parsed.problems.map((problem) => problem.message).join(' ')}`.trim();
+  /**
+   * Texts of a CSV/TSV/JSON-lines file in the label tool's format (text and label columns), one input each.
+   * The worker reads and parses the file, as it does the label tool's data; only the latest file is taken.
+   */
+  async importLabeledFile(source: Blob | string, fileName: string): Promise<void> {
+    const request = ++this.#batchFileRequest;
+    let read: BatchInputsRead;
+    try {
+      read = await this.client.readBatchInputs(source);
+    } catch (error) {
+      if (request === this.#batchFileRequest) this.batchNotice = `${fileName}: ${(error as Error).message}`;
       return;
     }
-    const kept = rows.slice(0, MAX_BATCH_INPUTS);
-    this.batchText = kept.join('\n');
-    this.batchLabels =
-      parsed.rows.length === rows.length ? parsed.rows.slice(0, MAX_BATCH_INPUTS).map((row) => row.label) : null;
-    this.batchNotice = `${fileName}: ${kept.length} texts loaded from the ${parsed.columns ? `"${parsed.columns.names[parsed.columns.textColumn]}"` : 'text'} column${rows.length > kept.length ? ` (only the first ${MAX_BATCH_INPUTS} of ${rows.length})` : ''}.`;
+    if (request !== this.#batchFileRequest) return;
+    if (read.total === 0) {
+      this.batchNotice = `${fileName}: no texts found. ${read.problems.join(' ')}`.trim();
+      return;
+    }
+    this.batchText = read.texts.join('\n');
+    this.batchLabels = read.labels;
+    this.batchNotice = `${fileName}: ${read.texts.length} texts loaded from the ${read.textColumn !== null ? `"${read.textColumn}"` : 'text'} column${read.total > read.texts.length ? ` (only the first ${MAX_BATCH_INPUTS} of ${read.total})` : ''}.`;
     this.persist();
   }
 }

@@ -118,6 +118,7 @@ export class PlaygroundClient implements WorkerCalls {
   /** Calibration on the user's text: every word piece predicted with dropout off and with MC dropout. */
   readonly calibrate = this.op('calibrate', 2);
   readonly tokenize = this.op('tokenize');
+  readonly readBatchInputs = this.op('readBatchInputs');
   /** Parses labeled data in the worker (large pastes and files never block the page). */
   readonly parseLabeledData = this.op('parseLabeledData', 2);
   /** Rows travel packed (one NUL-joined string, label ids): see PackedRows. */

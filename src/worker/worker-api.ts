@@ -41,6 +41,7 @@ export function createWorkerApi(options: EngineOptions) {
       engine.load(source, loadOptions, loadReports(onProgress), jobId),
     cancel: (...args: EngineArgs<'cancel'>) => engine.cancel(...args),
     tokenize: (...args: EngineArgs<'tokenize'>) => engine.tokenize(...args),
+    readBatchInputs: (...args: EngineArgs<'readBatchInputs'>) => engine.readBatchInputs(...args),
     async attention(...args: EngineArgs<'attention'>) {
       const result = await engine.attention(...args);
       return Comlink.transfer(result, [result.probs.buffer]);

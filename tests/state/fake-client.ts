@@ -110,6 +110,7 @@ export class FakeClient {
   deleteCachedModel = async () => 0;
   keepBuiltin = (name: string, files: unknown) => this.pending('keepBuiltin', [name, files], undefined);
   tokenize = (text: string, pair?: string | null) => this.pending('tokenize', [text, pair], undefined);
+  readBatchInputs = (source: Blob | string) => this.pending('readBatchInputs', [source], undefined);
 }
 
 /** A loaded model as the stores see it: its info and a generation the test bumps to "load another model". */

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { readBatchInputs } from '../../src/core/uncertainty/batch-inputs';
 import { UncertaintyStore } from '../../src/state/uncertainty-store.svelte';
 import { FakeClient, FakeModel, memoryStorage } from './fake-client';
 
@@ -101,5 +102,47 @@ describe('UncertaintyStore', () => {
       'mutualInformation',
     ]);
     expect(store.mode).toBe('batch');
+  });
+
+  it('a batch file is read in the worker: its texts and labels become the inputs, and the notice says from where', async () => {
+    const client = new FakeClient();
+    const store = new UncertaintyStore(client, new FakeModel());
+    const file = new Blob(['text,label\nA dog  ran.,animal\nThe soup was salty.,food\n']);
+    const loading = store.importLabeledFile(file, 'mine.csv');
+    const call = client.last('readBatchInputs');
+    expect(call.args[0]).toBe(file);
+    call.resolve(readBatchInputs(await file.text()));
+    await loading;
+    expect(store.batchText).toBe('A dog ran.\nThe soup was salty.');
+    expect(store.batchLabels).toEqual(['animal', 'food']);
+    expect(store.batchNotice).toBe('mine.csv: 2 texts loaded from the "text" column.');
+  });
+
+  it('a batch file with no texts says so and keeps the inputs already there; only the latest file is taken', async () => {
+    const client = new FakeClient();
+    const store = new UncertaintyStore(client, new FakeModel());
+    const before = store.batchText;
+    const empty = store.importLabeledFile('', 'empty.csv');
+    client.last('readBatchInputs').resolve(readBatchInputs(''));
+    await empty;
+    expect(store.batchNotice).toBe(`empty.csv: no texts found. ${readBatchInputs('').problems.join(' ')}`.trim());
+    expect(store.batchNotice).toMatch(/^empty\.csv: no texts found\./);
+    expect(store.batchText).toBe(before);
+
+    const slow = store.importLabeledFile('text,label\nold one,a\n', 'old.csv');
+    const slowCall = client.last('readBatchInputs');
+    const fast = store.importLabeledFile('text,label\nnew one,b\n', 'new.csv');
+    client.last('readBatchInputs').resolve(readBatchInputs('text,label\nnew one,b\n'));
+    await fast;
+    slowCall.resolve(readBatchInputs('text,label\nold one,a\n'));
+    await slow;
+    expect(store.batchText).toBe('new one');
+    expect(store.batchNotice).toBe('new.csv: 1 texts loaded from the "text" column.');
+
+    const failing = store.importLabeledFile('text\nx\n', 'lost.csv');
+    client.restart(client.last('readBatchInputs'));
+    await failing;
+    expect(store.batchNotice).toMatch(/^lost\.csv: /);
+    expect(store.batchText).toBe('new one');
   });
 });

@@ -9,6 +9,20 @@ import type { SettingRows } from '../workshop/state-table';
 /** Most inputs the MC-dropout batch mode ranks at once. */
 export const MAX_BATCH_INPUTS = 1000;
 
+/** The batch inputs read from a file in the label tool's format (read in the worker, as the label tool's data). */
+export interface BatchInputsRead {
+  /** The first MAX_BATCH_INPUTS texts, whitespace collapsed. */
+  texts: string[];
+  /** The texts' given labels when every text had one, else null. */
+  labels: string[] | null;
+  /** Texts found in the file (before the cut to MAX_BATCH_INPUTS). */
+  total: number;
+  /** The name of the text column when the file had a header, else null. */
+  textColumn: string | null;
+  /** What the parse reported (shown when no text was found). */
+  problems: string[];
+}
+
 /**
  * 'next-token': a decoder's distribution of the token after the text (its logits at the last position).
  * 'head': a head trained in the label tool ("Train a head") on the text's pooled sentence embedding.

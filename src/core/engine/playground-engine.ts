@@ -55,7 +55,13 @@ import { runCalibration } from './calibration/calibration-run';
 import type { CalibrationProgressCallback, CalibrationRequest, CalibrationResult } from '../contracts/calibration';
 import { runContinuation } from './uncertainty/continuation-run';
 import { CachedStepSessions, canContinueWithCache } from './uncertainty/continuation-cache';
-import type { ContinuationProgress, ContinuationRequest, ContinuationResult } from '../contracts/uncertainty';
+import type {
+  BatchInputsRead,
+  ContinuationProgress,
+  ContinuationRequest,
+  ContinuationResult,
+} from '../contracts/uncertainty';
+import { readBatchInputs } from '../uncertainty/batch-inputs';
 import { checkLocalFilesFit, isOutOfMemoryError, memoryError, refuseTooLargeDownload } from './model/model-memory';
 import { prepareModel, type PreparedModel } from './model/prepare-model';
 import type { ModelInfo } from '../contracts/model';
@@ -419,6 +425,14 @@ export class PlaygroundEngine {
       };
     }
     return this.analogyState.spaces;
+  }
+
+  /**
+   * The MC-dropout batch inputs from a file in the label tool's format, read and parsed off the main thread
+   * (a File is read here as UTF-8, as the page read it before).
+   */
+  async readBatchInputs(source: string | Blob): Promise<BatchInputsRead> {
+    return readBatchInputs(typeof source === 'string' ? source : await source.text());
   }
 
   /** Decodes and parses pasted or dropped labeled data (CSV, TSV, JSON lines), off the main thread. */
