@@ -13,7 +13,7 @@ import type { LoadedModel } from './loaded-model';
 /** What the labels store needs of the worker client. */
 export type LabelsClient = Pick<
   PlaygroundClient,
-  'newJobId' | 'cancel' | 'parseLabeledData' | 'auditLabels' | 'clearEmbeddingCache'
+  'newJobId' | 'cancel' | 'parseLabeledData' | 'parseLabeledFile' | 'auditLabels' | 'clearEmbeddingCache'
 >;
 
 /** Typing pause before the data is read again. */
@@ -143,10 +143,10 @@ export abstract class LabelsReading {
     this.readWithModel = this.model.info?.contentDigest ?? null;
     const previousSettings = this.parseSettings;
     const outcome = await this.parseJob.start(
-      async ({ jobId }) => {
-        const bytes = new Uint8Array(await file.arrayBuffer());
+      // The File itself goes to the worker, which reads and decodes it: no file bytes on the page.
+      ({ jobId }) => {
         this.parseSettings = { ...DEFAULT_PARSE, format: /\.jsonl?$/i.test(file.name) ? 'jsonl' : 'auto' };
-        return this.client.parseLabeledData(bytes, this.parseOptions(), jobId);
+        return this.client.parseLabeledFile(file, this.parseOptions(), jobId);
       },
       {
         clearError: false,

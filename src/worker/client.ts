@@ -121,6 +121,7 @@ export class PlaygroundClient implements WorkerCalls {
   readonly readBatchInputs = this.op('readBatchInputs');
   /** Parses labeled data in the worker (large pastes and files never block the page). */
   readonly parseLabeledData = this.op('parseLabeledData', 2);
+  readonly parseLabeledFile = this.op('parseLabeledFile', 2);
   /** Rows travel packed (one NUL-joined string, label ids): see PackedRows. */
   readonly auditLabels = this.op('auditLabels', 3);
   /** Trains heads on the rows' embeddings in the worker, every epoch reported (see HeadTrainingProgress). */

@@ -58,6 +58,10 @@ export function createWorkerApi(options: EngineOptions) {
       const packed = packParse(engine.parseLabeledData(input, parseOptions));
       return Comlink.transfer(packed, [packed.labelIds.buffer, packed.sourceRows.buffer]);
     },
+    async parseLabeledFile(...[file, parseOptions]: [...EngineArgs<'parseLabeledFile'>, jobId?: string]) {
+      const packed = packParse(await engine.parseLabeledFile(file, parseOptions));
+      return Comlink.transfer(packed, [packed.labelIds.buffer, packed.sourceRows.buffer]);
+    },
     async auditLabels(rows: PackedRows, ...[settings, onProgress, jobId]: Rest<EngineArgs<'auditLabels'>>) {
       const throttled = throttleReports(onProgress, { alwaysSend: (progress) => progress.fraction >= 1 });
       const result = await engine.auditLabels(unpackRows(rows), settings, throttled, jobId);

@@ -92,6 +92,8 @@ export class FakeClient {
     this.pending('loadWordVectors', [source, name, onProgress], jobId);
   parseLabeledData = (input: unknown, options: unknown, jobId?: string) =>
     this.pending('parseLabeledData', [input, options], jobId);
+  parseLabeledFile = (file: Blob, options: unknown, jobId?: string) =>
+    this.pending('parseLabeledFile', [file, options], jobId);
   auditLabels = (rows: unknown, settings: unknown, onProgress?: unknown, jobId?: string) =>
     this.pending('auditLabels', [rows, settings, onProgress], jobId);
   clearEmbeddingCache = async () => undefined;

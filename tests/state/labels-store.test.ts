@@ -91,10 +91,12 @@ describe('LabelsStore', () => {
     store.setInput('kept data');
     client.last('parseLabeledData').resolve(packed(['p', 'q']));
     await settle();
-    const load = store.loadFile(new File(['one class only'], 'bad.csv'));
+    const file = new File(['one class only'], 'bad.csv');
+    const load = store.loadFile(file);
     await settle();
+    expect(client.last('parseLabeledFile').args[0]).toBe(file);
     client
-      .last('parseLabeledData')
+      .last('parseLabeledFile')
       .resolve(packed(['x'], ['a'], [{ severity: 'error', code: 'one-class', message: 'Only one class.' }]));
     await load;
     expect(store.parseError).toBe('bad.csv was not loaded: Only one class. Your previous data is kept.');

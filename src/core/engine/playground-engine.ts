@@ -440,6 +440,11 @@ export class PlaygroundEngine {
     return parseLabeledData(input, options, this.model);
   }
 
+  /** A dropped or picked labeled-data file, read here rather than on the page, then decoded and parsed as above. */
+  async parseLabeledFile(file: Blob, options: LabeledDataOptions = {}): Promise<LabeledDataParse> {
+    return parseLabeledData(new Uint8Array(await file.arrayBuffer()), options, this.model);
+  }
+
   /** Label audit: features → cross-validated probabilities → confident learning, with staged progress. */
   async auditLabels(
     rows: { texts: string[]; labels: string[] },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runLabelAuditOnTexts } from '../../../src/core/engine/labels/label-audit-run';
 import { parseLabeledData } from '../../../src/core/engine/labels/label-input';
+import { PlaygroundEngine } from '../../../src/core/engine/playground-engine';
 import { packParse, unpackRows, unpackTexts } from '../../../src/worker/label-transport';
 import { meanPool } from '../../../src/core/engine/model/sentence-embeddings';
 import { windowRange } from '../../../src/ui/labels/virtual-window';
@@ -39,6 +40,17 @@ describe('label audit engine pieces', () => {
     const { parsed, text } = parseLabeledData(bytes, {});
     expect(text).toContain('café');
     expect(parsed.rows.map((r) => r.text)).toEqual(['café au lait', 'tea']);
+  });
+
+  it('reads a dropped file in the engine (the worker): Windows-1252 bytes are decoded as the pasted bytes are', async () => {
+    const engine = new PlaygroundEngine({
+      appBase: 'http://localhost/',
+      environment: { crossOriginIsolated: false, hardwareConcurrency: 1 },
+    });
+    const bytes = Uint8Array.from('text,label\ncaf\xe9 au lait,food\ntea,food\n', (c) => c.charCodeAt(0));
+    const fromFile = await engine.parseLabeledFile(new Blob([bytes]), {});
+    expect(fromFile.text).toBe(parseLabeledData(bytes, {}).text);
+    expect(fromFile.parsed.rows.map((r) => r.text)).toEqual(['café au lait', 'tea']);
   });
 
   it('runs a TF-IDF audit without a model, with staged progress and timings', async () => {
