@@ -150,24 +150,33 @@ async function scoreRows(
   const total = plan.rows.length * (T + 1);
   options.onProgress?.({ done: 0, total, phase: 'scoring' });
   for (const [g, row] of plan.rows.entries()) {
-    const run = await sampleProbabilities(
-      model,
-      mc,
-      row.encoded,
-      { output: plan.output, position: null, width: into.width },
-      settings,
-      {
-        signal: options.signal,
-        input: g,
-        withDeterministic: true,
-        yieldBetweenRuns: true,
-        onChunk: (done) => options.onProgress?.({ done: g * (T + 1) + done, total, phase: 'scoring' }),
-      },
-    );
-    into.graphRuns += run.graphRuns;
-    storeOff(into, g, run.deterministic!, 0, into.trueId[g]);
-    reduceMcSamples(into.mc, g, run.samples, [T, into.width], into.trueId[g]);
+    await scoreOne(model, mc, row.encoded, { output: plan.output, position: null }, g, total, settings, into, options);
   }
+}
+
+/** One scored input (a row, or a text with one target masked): its dropout-off row and T samples, stored at g. */
+async function scoreOne(
+  model: PreparedModel,
+  mc: McSession,
+  encoded: Parameters<typeof sampleProbabilities>[2],
+  target: { output: string; position: number | null },
+  g: number,
+  total: number,
+  settings: CalibrationRequest['settings'],
+  into: Collected,
+  options: { signal?: AbortSignal; onProgress?: CalibrationProgressCallback },
+): Promise<void> {
+  const T = settings.samples;
+  const run = await sampleProbabilities(model, mc, encoded, { ...target, width: into.width }, settings, {
+    signal: options.signal,
+    input: g,
+    withDeterministic: true,
+    yieldBetweenRuns: true,
+    onChunk: (done) => options.onProgress?.({ done: g * (T + 1) + done, total, phase: 'scoring' }),
+  });
+  into.graphRuns += run.graphRuns;
+  storeOff(into, g, run.deterministic!, 0, into.trueId[g]);
+  reduceMcSamples(into.mc, g, run.samples, [T, into.width], into.trueId[g]);
 }
 
 /** Encoder: each target masked in turn, its dropout-off row and T samples through the tool's sampling. */
@@ -188,23 +197,8 @@ async function scoreMasked(
       const g = entry.first + j;
       const ids = entry.encoded.ids.slice();
       ids[i] = maskId;
-      const run = await sampleProbabilities(
-        model,
-        mc,
-        { ids, typeIds: entry.encoded.typeIds },
-        { output: model.description.roles.fillMask!, position: i, width: into.width },
-        settings,
-        {
-          signal: options.signal,
-          input: g,
-          withDeterministic: true,
-          yieldBetweenRuns: true,
-          onChunk: (done) => options.onProgress?.({ done: g * (T + 1) + done, total, phase: 'scoring' }),
-        },
-      );
-      into.graphRuns += run.graphRuns;
-      storeOff(into, g, run.deterministic!, 0, into.trueId[g]);
-      reduceMcSamples(into.mc, g, run.samples, [T, into.width], into.trueId[g]);
+      const target = { output: model.description.roles.fillMask!, position: i };
+      await scoreOne(model, mc, { ids, typeIds: entry.encoded.typeIds }, target, g, total, settings, into, options);
     }
 }
 
