@@ -7,6 +7,7 @@ import {
   DEFAULT_AUDIT_SETTINGS,
   DEFAULT_PARSE,
   LABEL_AUDIT_SETTINGS,
+  LABEL_PARSE_SETTINGS,
   TEXT_SEPARATOR,
   type AuditedRows,
   type LabelAuditOutput,
@@ -329,7 +330,7 @@ export class LabelsStore extends LabelsReading {
     if (this.running) await this.cancel();
     this.input = session.input;
     this.sourceName = session.sourceName;
-    this.parseSettings = { ...DEFAULT_PARSE, ...session.parse };
+    this.parseSettings = checkedSettings(session.parse, LABEL_PARSE_SETTINGS, DEFAULT_PARSE);
     this.settings = checkedSettings(session.settings, LABEL_AUDIT_SETTINGS, DEFAULT_AUDIT_SETTINGS);
     if (session.audit) {
       this.result = session.audit.result;
@@ -355,7 +356,7 @@ export class LabelsStore extends LabelsReading {
       if (input && typeof input.input === 'string' && this.input === '') {
         this.input = input.input;
         this.sourceName = input.sourceName ?? '';
-        this.parseSettings = { ...DEFAULT_PARSE, ...input.parse };
+        this.parseSettings = checkedSettings(input.parse, LABEL_PARSE_SETTINGS, DEFAULT_PARSE);
         this.settings = checkedSettings(input.settings, LABEL_AUDIT_SETTINGS, DEFAULT_AUDIT_SETTINGS);
         void this.parse();
       }

@@ -95,6 +95,36 @@ describe('LabelsStore across a reload', () => {
     expect([...next.decisions]).toEqual([0, DECISION_REMOVE, 0, 0]);
   });
 
+  it('parse settings read back out of bounds or of the wrong type come back as their defaults; the rest survives', async () => {
+    const store = await audited();
+    store.decide(1, DECISION_REMOVE);
+    store.setSettings({ fracNoise: 0.3 });
+    // What an older version or a damaged store could have written (setParse itself does not check).
+    store.setParse({
+      format: 'xml',
+      delimiter: ';',
+      header: 'maybe',
+      textColumn: -1,
+      labelColumn: 1,
+      excludeIncomplete: 'yes',
+    } as never);
+    await drain();
+
+    const next = await reloaded();
+    expect(next.parseSettings).toEqual({
+      format: 'auto',
+      delimiter: ';',
+      header: 'auto',
+      textColumn: null,
+      labelColumn: 1,
+      excludeIncomplete: false,
+    });
+    expect(next.settings.fracNoise).toBe(0.3);
+    expect(next.input).toBe('text,label\np,a\nq,b\nr,a\ns,b');
+    expect(next.result?.rows).toBe(4);
+    expect([...next.decisions]).toEqual([0, DECISION_REMOVE, 0, 0]);
+  });
+
   it("a session file's settings are checked the same way, and its data and decisions are taken", async () => {
     const source = await audited();
     source.decide(2, DECISION_KEEP);
@@ -105,6 +135,35 @@ describe('LabelsStore across a reload', () => {
     await store.applySession(session);
     expect(store.settings.folds).toBe(5);
     expect(store.settings.features).toBe('embeddings');
+    expect(store.settings.minExamplesPerClass).toBe(3);
+    expect(store.input).toBe('text,label\np,a\nq,b\nr,a\ns,b');
+    expect(store.result?.rows).toBe(4);
+    expect([...store.decisions]).toEqual([0, 0, DECISION_KEEP, 0]);
+  });
+
+  it("a session file's parse settings are checked the same way, and its data, audit and decisions are taken", async () => {
+    const source = await audited();
+    source.decide(2, DECISION_KEEP);
+    const session = source.sessionSnapshot();
+    session.parse = {
+      delimiter: 'x',
+      textColumn: '0',
+      labelColumn: 2.5,
+      header: 'no',
+      excludeIncomplete: true,
+    } as never;
+    session.settings = { ...session.settings, minExamplesPerClass: 3 };
+
+    const store = await reloaded();
+    await store.applySession(session);
+    expect(store.parseSettings).toEqual({
+      format: 'auto',
+      delimiter: 'auto',
+      header: 'no',
+      textColumn: null,
+      labelColumn: null,
+      excludeIncomplete: true,
+    });
     expect(store.settings.minExamplesPerClass).toBe(3);
     expect(store.input).toBe('text,label\np,a\nq,b\nr,a\ns,b');
     expect(store.result?.rows).toBe(4);

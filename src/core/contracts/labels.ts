@@ -202,3 +202,29 @@ export const DEFAULT_PARSE: ParseSettings = {
   labelColumn: null,
   excludeIncomplete: false,
 };
+
+export const PARSE_FORMATS = ['auto', 'delimited', 'jsonl'] as const satisfies readonly ParseSettings['format'][];
+/** 'auto' and every Delimiter the readers know (column-detection.ts). */
+export const PARSE_DELIMITERS = ['auto', ',', '\t', ';', '|'] as const satisfies readonly ParseSettings['delimiter'][];
+export const PARSE_HEADERS = ['auto', 'yes', 'no'] as const satisfies readonly ParseSettings['header'][];
+
+/**
+ * Each parse setting's type and bounds, for the check of parse settings read back from IndexedDB or a session
+ * file (a column index past the data's columns is the reader's to report, as for one the user picked).
+ */
+export const LABEL_PARSE_SETTINGS = {
+  format: { type: { kind: 'enum', values: PARSE_FORMATS }, defaultValue: DEFAULT_PARSE.format },
+  delimiter: { type: { kind: 'enum', values: PARSE_DELIMITERS }, defaultValue: DEFAULT_PARSE.delimiter },
+  header: { type: { kind: 'enum', values: PARSE_HEADERS }, defaultValue: DEFAULT_PARSE.header },
+  textColumn: {
+    type: { kind: 'int', min: 0, max: Number.MAX_SAFE_INTEGER },
+    defaultValue: DEFAULT_PARSE.textColumn,
+    nullable: true,
+  },
+  labelColumn: {
+    type: { kind: 'int', min: 0, max: Number.MAX_SAFE_INTEGER },
+    defaultValue: DEFAULT_PARSE.labelColumn,
+    nullable: true,
+  },
+  excludeIncomplete: { type: { kind: 'bool' }, defaultValue: DEFAULT_PARSE.excludeIncomplete },
+} satisfies SettingRows<ParseSettings>;
