@@ -27,12 +27,16 @@ import {
 } from '../core/labels/export';
 import { reviewOrder } from '../core/labels/review-order';
 import type { SessionLabels } from '../core/workshop/session-file';
+import { clampToRow } from '../core/workshop/state-table';
 import { WorkerRestartedError } from '../worker/client';
 import { Job } from './job.svelte';
 import { LabelsAutosave } from './labels-autosave.svelte';
 import { LabelsReading, type LabelsClient } from './labels-reading.svelte';
 import { checkedSettings } from './settings';
 import type { LoadedModel } from './loaded-model';
+
+/** The audit settings typed as numbers in the settings panel. */
+export type NumericAuditSetting = 'folds' | 'seed' | 'fracNoise' | 'minExamplesPerClass' | 'C';
 
 const CANCELLED_NOTICE = 'The audit was cancelled. Your data and settings are kept.';
 
@@ -144,6 +148,16 @@ export class LabelsStore extends LabelsReading {
     if (patch.folds !== undefined) void this.parse();
     if (this.result) this.stale = true;
     this.autosave.inputNow();
+  }
+
+  /**
+   * A number typed in the settings panel, brought within its row's bounds (rounded for a whole-number row). An
+   * empty entry or zero falls back to the default, except for min_examples_per_class, where it means 0.
+   */
+  setNumber(key: NumericAuditSetting, value: number): void {
+    const row = LABEL_AUDIT_SETTINGS[key];
+    const fallback = key === 'minExamplesPerClass' ? 0 : row.defaultValue;
+    this.setSettings({ [key]: clampToRow(value || fallback, row) ?? fallback });
   }
 
   /**

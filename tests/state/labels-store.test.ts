@@ -41,6 +41,40 @@ describe('LabelsStore', () => {
     expect(store.stale).toBe(false);
   });
 
+  it("keeps typed numbers within their settings' bounds (an empty entry is the default, or 0 examples per class)", async () => {
+    const client = new FakeClient();
+    const store = new LabelsStore(client, new FakeModel());
+    store.setNumber('folds', 99);
+    store.setNumber('fracNoise', 0.001);
+    store.setNumber('minExamplesPerClass', 2.6);
+    store.setNumber('C', 1e-9);
+    store.setNumber('seed', 12.6);
+    expect(store.settings).toMatchObject({ folds: 20, fracNoise: 0.01, minExamplesPerClass: 3, C: 1e-3, seed: 13 });
+    store.setNumber('folds', 2.4);
+    store.setNumber('fracNoise', 3);
+    store.setNumber('minExamplesPerClass', -4);
+    store.setNumber('seed', -1e300);
+    expect(store.settings).toMatchObject({
+      folds: 2,
+      fracNoise: 1,
+      minExamplesPerClass: 0,
+      seed: Number.MIN_SAFE_INTEGER,
+    });
+    // What an emptied input gives (Number('') is 0), and what is no number at all.
+    store.setNumber('folds', 0);
+    store.setNumber('fracNoise', 0);
+    store.setNumber('minExamplesPerClass', Number.NaN);
+    store.setNumber('C', 0);
+    store.setNumber('seed', Number.NaN);
+    expect(store.settings).toMatchObject({ folds: 5, fracNoise: 1, minExamplesPerClass: 0, C: 1, seed: 0 });
+
+    // A number goes through setSettings: new folds read the data again (each class needs enough rows).
+    store.setInput('text,label\nx,a');
+    const reads = client.calls.filter((c) => c.method === 'parseLabeledData').length;
+    store.setNumber('folds', 3);
+    expect(client.calls.filter((c) => c.method === 'parseLabeledData').length).toBe(reads + 1);
+  });
+
   it('Cancel keeps the data and settings and says so', async () => {
     const client = new FakeClient();
     const store = new LabelsStore(client, new FakeModel());

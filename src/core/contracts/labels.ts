@@ -7,20 +7,27 @@ import type { Delimiter } from '../labels/column-detection';
 import type { ParsedLabeledText } from '../labels/ingest';
 import type { SettingRows } from '../workshop/state-table';
 
-export const FEATURE_CHOICES = ['embeddings', 'tfidf', 'both'] as const;
-export type FeatureChoice = (typeof FEATURE_CHOICES)[number];
+/** What the audit's classifier reads, with its name in the settings panel; the list of choices is these keys. */
+export const FEATURE_LABELS = { embeddings: 'Model embeddings', tfidf: 'TF-IDF words', both: 'Both' } as const;
+export type FeatureChoice = keyof typeof FEATURE_LABELS;
+export const FEATURE_CHOICES = Object.keys(FEATURE_LABELS) as readonly FeatureChoice[];
 
-/** Which rows are flagged (cleanlab's find_label_issues filter_by); the first is the default. */
-export const FILTER_METHODS = [
-  'prune_by_noise_rate',
-  'prune_by_class',
-  'both',
-  'confident_learning',
-  'predicted_neq_given',
-  'low_normalized_margin',
-  'low_self_confidence',
-] as const;
-export type FilterBy = (typeof FILTER_METHODS)[number];
+/**
+ * Which rows are flagged (cleanlab's find_label_issues filter_by), each with what it flags (the settings panel's
+ * hint); the first is the default. The list of methods is these keys, in this order.
+ */
+export const FILTER_HINTS = {
+  prune_by_noise_rate:
+    'per off-diagonal cell of the confident joint, remove the rows with the largest margin for the other class (default)',
+  prune_by_class: 'per class, remove the rows with the lowest probability of their given label',
+  both: 'rows flagged by both prune_by_noise_rate and prune_by_class',
+  confident_learning: 'rows counted off-diagonal in the confident joint',
+  predicted_neq_given: 'rows whose most probable class is not the given label',
+  low_normalized_margin: 'rows with the lowest normalized margin',
+  low_self_confidence: 'rows with the lowest self-confidence',
+} as const;
+export type FilterBy = keyof typeof FILTER_HINTS;
+export const FILTER_METHODS = Object.keys(FILTER_HINTS) as readonly FilterBy[];
 
 /** How flagged rows are ordered (cleanlab's rank_by); the first is the default. */
 export const RANK_METHODS = ['self_confidence', 'normalized_margin', 'confidence_weighted_entropy'] as const;
