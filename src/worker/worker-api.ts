@@ -1,8 +1,8 @@
 import * as Comlink from 'comlink';
 import { PlaygroundEngine, type EngineOptions } from '../core/engine/playground-engine';
-import { calibrationTransferables } from '../core/engine/calibration/calibration-transfer';
 import type { PackedRows } from '../core/contracts/labels';
 import type { ProgressEvent } from '../core/model/progress';
+import { calibrationTransferables } from './calibration-transport';
 import { auditTransferables, packParse, unpackHeadRows, unpackRows } from './label-transport';
 import { throttleReports } from './progress-throttle';
 

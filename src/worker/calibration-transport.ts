@@ -1,5 +1,8 @@
-/** The typed arrays of a calibration result, to move them across the worker boundary instead of copying. */
-import type { CalibrationResult, PredictionColumns } from '../../contracts/calibration';
+/**
+ * How a calibration result crosses the worker boundary: its typed arrays are transferred (Comlink.transfer)
+ * instead of copied, as the label tool's are (label-transport.ts).
+ */
+import type { CalibrationResult, PredictionColumns } from '../core/contracts/calibration';
 
 function columnBuffers(columns: PredictionColumns): ArrayBuffer[] {
   return Object.values(columns).map((array: Float64Array | Int32Array) => array.buffer as ArrayBuffer);
