@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Retrain playground-bert-mini from scratch (fixed seed) and export it to models/playground-bert-mini/,
 # the example data to public/examples/ and the measurements to the model card; then the decoder
-# playground-gpt-mini (build_gpt.sh, GPT_MINUTES=65 of training more).
+# playground-gpt-mini (build_gpt.sh, GPT_MINUTES=95 of training more).
 #
 #   bash models/forge/build.sh                 # full run (~1 h 50 min on 2 CPU cores; MLM_MINUTES=95)
 #   MLM_MINUTES=7 bash models/forge/build.sh   # quick model, same pipeline

@@ -2,7 +2,7 @@
 # Retrain playground-gpt-mini (the built-in decoder) from scratch (fixed seed) and export it to
 # models/playground-gpt-mini/ with its reference outputs and model card. build.sh calls this after the encoder.
 #
-#   bash models/forge/build_gpt.sh                  # full run (GPT_MINUTES=65 of training on 2 CPU cores)
+#   bash models/forge/build_gpt.sh                  # full run (GPT_MINUTES=95 of training on 2 CPU cores)
 #   GPT_MINUTES=5 bash models/forge/build_gpt.sh    # quick model, same pipeline
 #   PROBES=1 bash models/forge/build_gpt.sh         # first rerun the architecture probes (4 sizes at once, PROBE_MINUTES each)
 #
@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 PY=${PYTHON:-/usr/bin/python3}
 SEED=${SEED:-1234}
-GPT_MINUTES=${GPT_MINUTES:-65}
+GPT_MINUTES=${GPT_MINUTES:-95}
 PROBE_MINUTES=${PROBE_MINUTES:-12}
 # chosen by the probes (see the model card): 6 layers x 128 wide, 4 heads, 256 positions
 GPT_SIZE=${GPT_SIZE:-"--layers 6 --embd 128 --heads 4 --positions 256"}
@@ -20,6 +20,11 @@ GPT_SIZE=${GPT_SIZE:-"--layers 6 --embd 128 --heads 4 --positions 256"}
 GPT_RECIPE="--batch 6 --lr 2e-3 --warmup-frac 0.03 --min-lr-frac 0.1 --weight-decay 0.1 --dropout 0.1 --ckpt-minutes 13 --curve-seqs 100"
 THREADS=${THREADS:-2}
 export OMP_WAIT_POLICY=PASSIVE OPENBLAS_NUM_THREADS=1
+# glibc hands every tensor over 32 MB (the [batch, 256, 8000] logits and their gradients) back to the system and
+# faults it in again on the next step; on this machine that was two thirds of a training step. Keep the memory.
+export MALLOC_MMAP_THRESHOLD_=4294967296 MALLOC_TRIM_THRESHOLD_=68719476736 MALLOC_TOP_PAD_=536870912
+# a forced OpenBLAS core type (Haswell) runs the model's small matrix products slower than OpenBLAS's own pick
+unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE
 mkdir -p work
 source ./npm-data.sh
 start=$(date +%s)
