@@ -1,17 +1,3 @@
-import { loadModelFiles, type LoadFilesOptions } from '../model/load';
-import {
-  BUILTIN_MODEL_CACHE_NAME,
-  deleteCachedModel,
-  listCachedModels,
-  type CacheStorageLike,
-  type CachedModel,
-} from '../model/model-cache';
-import { notKeptMessage, type NotKept, type StorageEstimator } from '../model/storage-room';
-import { keepBuiltinModel, type BuiltinFile, type KeptBuiltin } from '../model/keep-builtin';
-import type { ProgressCallback } from '../model/progress';
-import { modelBaseUrl, type ModelSource } from '../model/sources';
-import { ModelLoadError } from '../model/errors';
-import { configureWasm, type ExecutionProviderChoice, type RuntimeEnvironment } from '../runtime/execution-provider';
 import { AnalogySpaces } from './analogy/analogy-spaces';
 import { type AnalogyProgressCallback, type AnalogySpaceId, type AnalogySpaceSummary } from '../contracts/analogy';
 import { runAnalogyQuery, runEvaluation, runNeighbours } from './analogy/analogy-run';
@@ -30,8 +16,6 @@ import {
   type McAttentionRequest,
   type McAttentionView,
 } from '../contracts/attention';
-import { JobRegistry } from './model/jobs';
-import type { EmbeddingCache } from './model/embedding-cache';
 import { runLabelAuditOnTexts } from './labels/label-audit-run';
 import { EmbeddingMemo, runHeadTraining, type HeadRows } from './head/head-training-run';
 import { PauseGates } from './head/pause-gates';
@@ -62,33 +46,17 @@ import type {
   ContinuationResult,
 } from '../contracts/uncertainty';
 import { readBatchInputs } from '../uncertainty/batch-inputs';
-import { checkLocalFilesFit, isOutOfMemoryError, memoryError, refuseTooLargeDownload } from './model/model-memory';
-import { prepareModel, type PreparedModel } from './model/prepare-model';
-import type { ModelInfo } from '../contracts/model';
+import { ModelHost } from './model/model-host';
+import type { PreparedModel } from './model/prepare-model';
 
-export interface EngineOptions {
-  appBase: string;
-  environment: RuntimeEnvironment;
-  cacheStorage?: CacheStorageLike;
-  fetchImpl?: typeof fetch;
-  /** Remembers sentence embeddings across runs and reloads (the worker gives an IndexedDB one). */
-  embeddingCache?: EmbeddingCache;
-  /** The site's storage quota (navigator.storage), checked before a download is kept for offline use. */
-  storage?: StorageEstimator;
-}
-
-export interface LoadOptions {
-  executionProvider: ExecutionProviderChoice;
-  threads?: number;
-}
+export type { EngineOptions, LoadOptions } from './model/model-host';
 
 /**
  * Everything the worker does, as plain async methods over src/core. The worker exposes one instance
- * through comlink; Node tests and benchmarks use it directly.
+ * through comlink; Node tests and benchmarks use it directly. Loading a model, the model cache and
+ * cancelling come from ModelHost (model/model-host.ts); the tools' operations on the loaded model are here.
  */
-export class PlaygroundEngine {
-  private model: PreparedModel | null = null;
-  private readonly jobs = new JobRegistry();
+export class PlaygroundEngine extends ModelHost {
   private readonly pauses = new PauseGates();
   /** The label rows last embedded for a head (same rows and model: not embedded again). */
   private readonly headEmbeddings = new EmbeddingMemo();
@@ -101,105 +69,10 @@ export class PlaygroundEngine {
   /** Continuations of decoders with a cache: the KV-cache step session of the current model. */
   private readonly stepSessions = new CachedStepSessions();
 
-  constructor(private readonly options: EngineOptions) {}
-
-  /** Loads a model; the previously loaded one stays in use until the new one is ready. */
-  async load(
-    source: ModelSource,
-    loadOptions: LoadOptions,
-    onProgress?: ProgressCallback,
-    jobId?: string,
-  ): Promise<ModelInfo> {
-    const threads = configureWasm(this.options.environment, loadOptions.threads);
-    return this.jobs.run(jobId, async (signal) => {
-      const notKept: NotKept[] = [];
-      const fileOptions: LoadFilesOptions = {
-        appBase: this.options.appBase,
-        onProgress,
-        signal,
-        cacheStorage: this.options.cacheStorage,
-        fetchImpl: this.options.fetchImpl,
-        storage: this.options.storage,
-        onNotKept: (file) => notKept.push(file),
-        checkSize: (file, bytes) => refuseTooLargeDownload(file, bytes),
-      };
-      // Picked files come as handles and are read here, in the worker: too big is refused before reading.
-      if (source.kind === 'files') checkLocalFilesFit(source.files);
-      let prepared: PreparedModel;
-      try {
-        const files = await loadModelFiles(source, fileOptions).catch((error: unknown) => {
-          if (source.kind === 'files' && isOutOfMemoryError(error))
-            throw memoryError(source.files.onnx.name, `could not be read into memory (${(error as Error).message}).`);
-          throw error;
-        });
-        prepared = await prepareModel(files, loadOptions.executionProvider, threads, signal);
-      } catch (error) {
-        await this.forgetRefusedDownload(source, error);
-        throw error;
-      }
-      if (notKept.length > 0) await this.forgetPartialCopy(source, prepared, notKept);
-      const previous = this.model;
-      this.model = prepared;
-      await this.mcSessions.clear();
-      await this.stepSessions.clear();
-      await previous?.release();
-      return prepared.info;
-    });
-  }
-
-  /**
-   * A downloaded model that cannot be used (not found, not ONNX, mismatched, unsupported, too big) is
-   * not kept in the "Cached models" list: the files that did arrive are removed again. A broken
-   * connection or a cancel keeps them, so the next try resumes instead of starting over.
-   */
-  private async forgetRefusedDownload(source: ModelSource, error: unknown): Promise<void> {
-    const cacheStorage = this.options.cacheStorage;
-    if (!cacheStorage || (source.kind !== 'hub' && source.kind !== 'url')) return;
-    if (!(error instanceof ModelLoadError) || error.kind === 'network' || error.kind === 'cancelled') return;
-    try {
-      await deleteCachedModel(cacheStorage, modelBaseUrl(source, this.options.appBase));
-    } catch {
-      // Nothing was cached under an address that cannot be formed, and a failed delete changes nothing.
-    }
-  }
-
-  /**
-   * A model that runs but was not kept whole for offline use (no room, or a write refused): the files that
-   * were kept are removed, so "Cached models" never lists a part of it, and the page is told why.
-   */
-  private async forgetPartialCopy(source: ModelSource, prepared: PreparedModel, notKept: NotKept[]): Promise<void> {
-    const cacheStorage = this.options.cacheStorage;
-    if (cacheStorage && source.kind !== 'files') {
-      const cacheName = source.kind === 'embedded' ? BUILTIN_MODEL_CACHE_NAME : undefined;
-      try {
-        await deleteCachedModel(cacheStorage, modelBaseUrl(source, this.options.appBase), cacheName);
-      } catch {
-        // A failed delete leaves a folder without its .onnx, which the list does not show.
-      }
-    }
-    const largest = notKept.reduce((a, b) => (b.bytes > a.bytes ? b : a));
-    prepared.info.notKeptOffline = notKeptMessage(prepared.info.label, prepared.info.sizeBytes, largest);
-  }
-
-  /**
-   * Downloads a built-in model's files into the app's built-in cache without loading it (the page asks once
-   * it is idle after a first visit), so every built-in model works offline. Already kept: nothing is fetched.
-   */
-  keepBuiltin(name: string, files: readonly BuiltinFile[]): Promise<KeptBuiltin> {
-    return keepBuiltinModel(name, files, {
-      appBase: this.options.appBase,
-      cacheStorage: this.options.cacheStorage,
-      fetchImpl: this.options.fetchImpl,
-      storage: this.options.storage,
-    });
-  }
-
-  cancel(jobId: string): boolean {
-    return this.jobs.cancel(jobId);
-  }
-
-  info(): ModelInfo | null {
-    return this.model?.info ?? null;
+  /** A new model took the slot: the MC-dropout and step sessions built for the previous one go. */
+  protected override async modelReplaced(): Promise<void> {
+    await this.mcSessions.clear();
+    await this.stepSessions.clear();
   }
 
   tokenize(text: string, pair: string | null = null) {
@@ -496,18 +369,5 @@ export class PlaygroundEngine {
   /** Pauses or resumes a running job that can pause (head training); false when there is none. */
   pause(jobId: string, paused: boolean): boolean {
     return this.pauses.set(jobId, paused);
-  }
-
-  async cachedModels(): Promise<CachedModel[]> {
-    return this.options.cacheStorage ? listCachedModels(this.options.cacheStorage) : [];
-  }
-
-  async deleteCachedModel(baseUrl: string): Promise<number> {
-    return this.options.cacheStorage ? deleteCachedModel(this.options.cacheStorage, baseUrl) : 0;
-  }
-
-  private requireModel(): PreparedModel {
-    if (!this.model) throw new Error('No model is loaded yet.');
-    return this.model;
   }
 }
