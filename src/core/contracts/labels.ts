@@ -211,8 +211,18 @@ export const DEFAULT_PARSE: ParseSettings = {
 };
 
 export const PARSE_FORMATS = ['auto', 'delimited', 'jsonl'] as const satisfies readonly ParseSettings['format'][];
-/** 'auto' and every Delimiter the readers know (column-detection.ts). */
-export const PARSE_DELIMITERS = ['auto', ',', '\t', ';', '|'] as const satisfies readonly ParseSettings['delimiter'][];
+/**
+ * The delimiter choices with their names in the data panel: 'auto' and every Delimiter the readers know
+ * (column-detection.ts; the compiler checks that none is missing). The list of choices is these keys.
+ */
+export const DELIMITER_NAMES = {
+  auto: 'detect',
+  ',': 'comma',
+  '\t': 'tab',
+  ';': 'semicolon',
+  '|': 'pipe',
+} as const satisfies Record<ParseSettings['delimiter'], string>;
+export const PARSE_DELIMITERS = Object.keys(DELIMITER_NAMES) as readonly ParseSettings['delimiter'][];
 export const PARSE_HEADERS = ['auto', 'yes', 'no'] as const satisfies readonly ParseSettings['header'][];
 
 /**
