@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeModelHost, openPage, useAppAndBrowser, waitForModelReady, loadFromHub } from './harness';
+import { askAnalogy, candidateRows, candidates } from './analogy-page';
 import { tinyModelFiles } from './tiny-model-files';
 
 const e2e = useAppAndBrowser();
@@ -17,13 +17,6 @@ afterAll(async () => {
   await host?.stop();
 });
 
-async function candidates(page: Page, space: string): Promise<string[]> {
-  return page
-    .getByTestId(`analogy-result-${space}`)
-    .locator('[data-testid="analogy-candidates"] li .word')
-    .allTextContents();
-}
-
 describe('word-analogy tool', () => {
   it('man : woman :: king : ? — ranked results per space, the picture, switching space, and a per-section evaluation', async () => {
     const context = await e2e.browser.newContext({ acceptDownloads: true });
@@ -31,18 +24,11 @@ describe('word-analogy tool', () => {
     await waitForModelReady(page);
     await page.getByTestId('tab-analogy').click();
 
-    await page.getByTestId('analogy-a').fill('man');
-    await page.getByTestId('analogy-b').fill('woman');
-    await page.getByTestId('analogy-c').fill('king');
-    await page.getByTestId('analogy-run').click();
+    await askAnalogy(page, 'man', 'woman', 'king');
 
     // Token embeddings and static vectors side by side (the default spaces), ten ranked candidates each.
-    await page
-      .getByTestId('analogy-result-static')
-      .locator('[data-testid="analogy-candidates"] li')
-      .nth(9)
-      .waitFor({ timeout: 120_000 });
-    await page.getByTestId('analogy-result-token').locator('[data-testid="analogy-candidates"] li').nth(9).waitFor();
+    await candidateRows(page, 'static').nth(9).waitFor({ timeout: 120_000 });
+    await candidateRows(page, 'token').nth(9).waitFor();
     const staticWords = await candidates(page, 'static');
     expect(staticWords).toHaveLength(10);
     expect(staticWords.slice(0, 3)).toContain('queen');
@@ -79,11 +65,7 @@ describe('word-analogy tool', () => {
     await expect(page.getByTestId('analogy-picture-tab-static').getAttribute('aria-selected')).resolves.toBe('true');
     expect(await picture.getByText('Static word vectors:', { exact: false }).count()).toBe(1);
     await page.getByTestId('analogy-space-contextual').check();
-    await page
-      .getByTestId('analogy-result-contextual')
-      .locator('[data-testid="analogy-candidates"] li')
-      .nth(9)
-      .waitFor({ timeout: 180_000 });
+    await candidateRows(page, 'contextual').nth(9).waitFor({ timeout: 180_000 });
 
     // A word the tokenizer splits: averaged pieces with a note; an unknown word: a clear message in the static space.
     await page.getByTestId('analogy-c').fill('kingliness');
@@ -118,11 +100,7 @@ describe('word-analogy tool', () => {
     const { page, errors } = await openPage(context, e2e.url);
     await waitForModelReady(page);
     await page.getByTestId('tab-analogy').click();
-    await page
-      .getByTestId('analogy-result-token')
-      .locator('[data-testid="analogy-candidates"] li')
-      .first()
-      .waitFor({ timeout: 120_000 });
+    await candidateRows(page, 'token').first().waitFor({ timeout: 120_000 });
 
     // Contextual vectors from layer 2.
     await page.getByTestId('analogy-space-contextual').check();
@@ -131,11 +109,7 @@ describe('word-analogy tool', () => {
       .getByTestId('analogy-result-contextual')
       .getByRole('heading', { name: /layer 2/ })
       .waitFor({ timeout: 180_000 });
-    await page
-      .getByTestId('analogy-result-contextual')
-      .locator('[data-testid="analogy-candidates"] li')
-      .nth(9)
-      .waitFor({ timeout: 60_000 });
+    await candidateRows(page, 'contextual').nth(9).waitFor({ timeout: 60_000 });
 
     // Nearest neighbours in each shown space.
     await page.getByTestId('analogy-nn-word').fill('queen');
@@ -152,15 +126,8 @@ describe('word-analogy tool', () => {
       .setInputFiles({ name: 'tiny.vec', mimeType: 'text/plain', buffer: Buffer.from(text) });
     await page.getByTestId('analogy-space-user').waitFor();
     await expect(page.getByTestId('analogy-space-user').isChecked()).resolves.toBe(true);
-    await page.getByTestId('analogy-a').fill('man');
-    await page.getByTestId('analogy-b').fill('woman');
-    await page.getByTestId('analogy-c').fill('king');
-    await page.getByTestId('analogy-run').click();
-    await page
-      .getByTestId('analogy-result-user')
-      .locator('[data-testid="analogy-candidates"] li')
-      .first()
-      .waitFor({ timeout: 60_000 });
+    await askAnalogy(page, 'man', 'woman', 'king');
+    await candidateRows(page, 'user').first().waitFor({ timeout: 60_000 });
     expect(await candidates(page, 'user')).toEqual(['queen']);
 
     // Inputs come back after a reload.

@@ -7,6 +7,7 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { garbage, useBadInputPage } from './bad-input-page';
+import { askAnalogy, candidateRows } from './analogy-page';
 
 const bad = useBadInputPage();
 const { expectModelKept } = bad;
@@ -126,15 +127,8 @@ describe('bad analogy and word-vector files, in one page', () => {
       await alert.getByRole('button', { name: 'Dismiss' }).click();
     }
     // The kept vectors still answer.
-    await page.getByTestId('analogy-a').fill('man');
-    await page.getByTestId('analogy-b').fill('woman');
-    await page.getByTestId('analogy-c').fill('king');
-    await page.getByTestId('analogy-run').click();
-    await page
-      .getByTestId('analogy-result-user')
-      .locator('[data-testid="analogy-candidates"] li')
-      .first()
-      .waitFor({ timeout: 60_000 });
+    await askAnalogy(page, 'man', 'woman', 'king');
+    await candidateRows(page, 'user').first().waitFor({ timeout: 60_000 });
     expect(
       await page
         .getByTestId('analogy-result-user')

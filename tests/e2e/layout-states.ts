@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { FakeModelHost, waitForModelReady, loadFromHub } from './harness';
 import { tinyModelFiles } from './tiny-model-files';
+import { askAnalogy, candidateRows } from './analogy-page';
 
 /**
  * The main states of every tool, walked one after another on one page: each state is set up through the UI as a user
@@ -95,15 +96,8 @@ export async function walkUncertainty(page: Page, visit: Visit): Promise<void> {
 /** Analogies: results in two spaces with the picture, nearest neighbours, and an evaluated analogy file. */
 export async function walkAnalogy(page: Page, visit: Visit): Promise<void> {
   await page.getByTestId('tab-analogy').click();
-  await page.getByTestId('analogy-a').fill('man');
-  await page.getByTestId('analogy-b').fill('woman');
-  await page.getByTestId('analogy-c').fill('king');
-  await page.getByTestId('analogy-run').click();
-  await page
-    .getByTestId('analogy-result-static')
-    .locator('[data-testid="analogy-candidates"] li')
-    .nth(9)
-    .waitFor({ timeout: 120_000 });
+  await askAnalogy(page, 'man', 'woman', 'king');
+  await candidateRows(page, 'static').nth(9).waitFor({ timeout: 120_000 });
   await page.getByTestId('analogy-picture').waitFor();
   await page.getByTestId('analogy-nn-word').fill('queen');
   await page.getByTestId('analogy-nn-run').click();

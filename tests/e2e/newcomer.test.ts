@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { openPage, useAppAndBrowser, waitForModelReady } from './harness';
+import { askAnalogy, candidateRows } from './analogy-page';
 
 const e2e = useAppAndBrowser();
 
@@ -239,16 +240,9 @@ describe('what a newcomer meets', () => {
     const { page, errors } = await openPage(context, e2e.url);
     await waitForModelReady(page);
     await page.getByTestId('tab-analogy').click();
-    await page.getByTestId('analogy-a').fill('king');
-    await page.getByTestId('analogy-b').fill('queen');
-    await page.getByTestId('analogy-c').fill('man');
-    await page.getByTestId('analogy-run').click();
+    await askAnalogy(page, 'king', 'queen', 'man');
     const list = page.getByTestId('analogy-result-static').locator('[data-testid="analogy-candidates"] li .word');
-    await page
-      .getByTestId('analogy-result-static')
-      .locator('[data-testid="analogy-candidates"] li')
-      .nth(9)
-      .waitFor({ timeout: 120_000 });
+    await candidateRows(page, 'static').nth(9).waitFor({ timeout: 120_000 });
     const provenance = await page.getByTestId('analogy-static-provenance').textContent();
     expect(provenance).toMatch(/King James Bible/);
     expect(provenance).toMatch(/slurs today/);
