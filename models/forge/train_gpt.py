@@ -192,6 +192,11 @@ def train(rank, args):
     budget = args.minutes * 60 - elapsed_before
     t0 = time.time()
     last_ckpt = t0
+    # the machine's load average once a minute, for the card: the clock-driven schedule's step count depends on it
+    load_log = os.path.join(args.out, "load.txt")
+    if lead and not args.resume:
+        open(load_log, "w").close()
+    last_load = 0.0
     model.train()
     timing_steps = 10
     params = list(model.parameters())
@@ -223,6 +228,10 @@ def train(rank, args):
         opt.step()
         step += 1
         tokens_seen += x.numel() * world
+        if lead and time.time() - last_load >= 60:
+            with open(load_log, "a") as f:
+                f.write(f"{int(time.time())} {' '.join(f'{v:.2f}' for v in os.getloadavg())}\n")
+            last_load = time.time()
         if step % 50 == 0:
             log(f"step {step} loss {loss.item():.3f} lr {float(control[0]):.2e} {time.time()-t0:.0f}s", flush=True)
         if lead and time.time() - last_ckpt > args.ckpt_minutes * 60:
