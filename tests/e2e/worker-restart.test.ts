@@ -66,7 +66,8 @@ describe('a model worker that ends silently', () => {
 
     await page.getByTestId('tab-uncertainty').click();
     await page.getByTestId('mc-task-fill-mask').check();
-    const mcText = 'The dog ran across the [MASK] to fetch the ball.';
+    // Long enough that 257 passes outlast finding and closing the worker on a quiet machine.
+    const mcText = `${'The children walked along the river in the cold morning light. '.repeat(8)}The dog ran across the [MASK] to fetch the ball.`;
     await page.getByTestId('mc-text').fill(mcText);
     await page.getByTestId('mc-samples').fill('256');
     await page.getByTestId('mc-samples').press('Tab');
